@@ -1,0 +1,140 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+let swift6: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "tidepool",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "RenderTypes", targets: ["RenderTypes"]),
+        .library(name: "SessionContext", targets: ["SessionContext"]),
+        .library(name: "SessionContextSQLite", targets: ["SessionContextSQLite"]),
+        .library(name: "Headless", targets: ["Headless"]),
+        .library(name: "RpcServer", targets: ["RpcServer"]),
+        .library(name: "RpcClient", targets: ["RpcClient"]),
+        .executable(name: "tidepool", targets: ["tidepool"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.3"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/swift-websocket.git", from: "1.6.2"),
+        .package(url: "https://github.com/vapor/sqlite-nio.git", from: "1.13.2"),
+    ],
+    targets: [
+        // The Codable wire vocabulary shared by server and client.
+        .target(name: "RenderTypes", swiftSettings: swift6),
+        // Session model, RpcSessionStore, SessionBackend and the in-memory backend.
+        .target(
+            name: "SessionContext",
+            dependencies: ["RenderTypes"],
+            swiftSettings: swift6
+        ),
+        // The embedded persistent backend (the server's default).
+        .target(
+            name: "SessionContextSQLite",
+            dependencies: [
+                "SessionContext",
+                .product(name: "SQLiteNIO", package: "sqlite-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swift6
+        ),
+        // Chromium driver: CDP, launcher, BrowserPool, page driver, stealth.
+        .target(
+            name: "Headless",
+            dependencies: [
+                "RenderTypes",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "DequeModule", package: "swift-collections"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "WSClient", package: "swift-websocket"),
+            ],
+            swiftSettings: swift6
+        ),
+        // JSON-RPC engine, handlers, HTTP app, server sessions, metrics.
+        .target(
+            name: "RpcServer",
+            dependencies: [
+                "RenderTypes", "SessionContext", "SessionContextSQLite", "Headless",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swift6
+        ),
+        // Swift client library.
+        .target(
+            name: "RpcClient",
+            dependencies: [
+                "RenderTypes", "SessionContext",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swift6
+        ),
+        .executableTarget(
+            name: "tidepool",
+            dependencies: [
+                "RpcServer", "RpcClient",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swift6
+        ),
+        // The fixture site served on 127.0.0.1 for tests, examples and benchmarks.
+        .target(
+            name: "FixtureServer",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/Fixtures/Server",
+            swiftSettings: swift6
+        ),
+
+        // MARK: Tests
+        .testTarget(name: "RenderTypesTests", dependencies: ["RenderTypes"], swiftSettings: swift6),
+        .testTarget(name: "SessionContextTests", dependencies: ["SessionContext"], swiftSettings: swift6),
+        .testTarget(
+            name: "SessionContextSQLiteTests",
+            dependencies: ["SessionContext", "SessionContextSQLite"],
+            swiftSettings: swift6
+        ),
+        .testTarget(
+            name: "HeadlessTests",
+            dependencies: ["Headless", "RenderTypes", "FixtureServer"],
+            swiftSettings: swift6
+        ),
+        .testTarget(
+            name: "RpcServerTests",
+            dependencies: [
+                "RpcServer", "FixtureServer",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            swiftSettings: swift6
+        ),
+        .testTarget(
+            name: "RpcClientTests",
+            dependencies: ["RpcClient", "RpcServer", "FixtureServer"],
+            swiftSettings: swift6
+        ),
+    ]
+)

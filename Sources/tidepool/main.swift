@@ -1,0 +1,3 @@
+import RpcServer
+import RpcClient
+print("tidepool")

@@ -1,0 +1,4 @@
+import Testing
+@testable import Headless
+
+@Test func placeholder() {}

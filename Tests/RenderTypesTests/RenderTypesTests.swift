@@ -1,0 +1,4 @@
+import Testing
+@testable import RenderTypes
+
+@Test func placeholder() {}

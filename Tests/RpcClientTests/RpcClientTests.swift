@@ -1,0 +1,4 @@
+import Testing
+@testable import RpcClient
+
+@Test func placeholder() {}

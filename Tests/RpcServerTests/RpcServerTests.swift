@@ -1,0 +1,4 @@
+import Testing
+@testable import RpcServer
+
+@Test func placeholder() {}

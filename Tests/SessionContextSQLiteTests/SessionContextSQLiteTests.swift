@@ -1,0 +1,4 @@
+import Testing
+@testable import SessionContextSQLite
+
+@Test func placeholder() {}

@@ -1,0 +1,4 @@
+import Testing
+@testable import SessionContext
+
+@Test func placeholder() {}
