@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import RenderTypes
+import SessionContext
 
 /// THE mapping from typed errors to JSON-RPC error objects: every code of SPEC's table is
 /// produced here and nowhere else. Internal errors get a fresh `request_id` that is also logged
@@ -69,7 +70,23 @@ enum RpcErrorMapping {
     /// Translates the typed errors of the libraries below (sessions, later the browser pool)
     /// into the server's own; nil for errors nobody typed.
     static func mapLibraryError(_ error: any Error) -> RpcMethodError? {
-        nil
+        guard let error = error as? SessionError else { return nil }
+        switch error {
+        case .notFound(let id):
+            return .sessionNotFound(sessionID: id.rawValue)
+        case .expired(let id, let expiredAt):
+            return .sessionExpired(sessionID: id.rawValue, expiredAt: expiredAt)
+        case .requestLimitReached(let id, let maxRequests):
+            return .requestLimitReached(sessionID: id.rawValue, maxRequests: maxRequests)
+        case .invalidId(_, let reason):
+            return .invalidParams(field: "session_id", reason: reason)
+        case .alreadyExists:
+            return .invalidParams(field: "session_id", reason: error.reason)
+        case .invalidValue(let field, let reason):
+            return .invalidParams(field: field, reason: reason)
+        case .backend(let description):
+            return .internalError(detail: "session store: \(description)")
+        }
     }
 
     /// A short random id tying an internal error's answer to its log line.
