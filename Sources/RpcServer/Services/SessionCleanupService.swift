@@ -1,4 +1,4 @@
-import Logging
+public import Logging
 public import ServiceLifecycle
 
 /// Removes expired sessions (and their profiles) every `interval` until graceful shutdown or

@@ -1,4 +1,4 @@
-import Logging
+public import Logging
 public import ServiceLifecycle
 
 /// Keeps the session store open while the server runs and closes it (checkpointing SQLite's WAL)

@@ -84,7 +84,7 @@ import Testing
         let expected: [Int: String] = [
             -32602: #"{"field":"config.wait_for.timeout_ms","reason":"must be between 1 and 120000"}"#,
             -32001: #"{"session_id":"abc"}"#,
-            -32002: #"{"session_id":"abc","expired_at":"2027-01-15T08:00:00Z"}"#,
+            -32002: #"{"session_id":"abc","expired_at":"2027-01-15T08:00:00.000Z"}"#,
             -32003: #"{"session_id":"abc","max_requests":5}"#,
             -32004: #"{"stage":"wait","elapsed_ms":1500}"#,
             -32005: #"{"url":"http://nowhere.invalid/","net_error":"net::ERR_NAME_NOT_RESOLVED"}"#,
