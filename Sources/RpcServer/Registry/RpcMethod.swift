@@ -25,6 +25,9 @@ public struct RpcMethod: Sendable {
 
     /// Decodes params, runs the handler and returns the encoded result (a JSON text fragment).
     let invoke: @Sendable (JSONValue?, RpcCallContext) async throws -> [UInt8]
+    /// Decodes params without calling the handler (throws `FieldError`); lets tests prove the
+    /// documented params are the ones the decoder accepts.
+    let checkParams: @Sendable (JSONValue?) throws -> Void
 
     /// Wraps a typed handler: params are decoded strictly, the result encoded as JSON.
     public init<Params: RpcParams, Result: Encodable & Sendable>(
@@ -39,6 +42,7 @@ public struct RpcMethod: Sendable {
         self.result = result
         self.errors = errors
         self.aliases = aliases
+        self.checkParams = { rawParams in _ = try Params.decode(params: rawParams) }
         self.invoke = { rawParams, context in
             let params = try Params.decode(params: rawParams)
             let value = try await handler(params, context)
