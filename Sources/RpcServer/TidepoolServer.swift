@@ -14,14 +14,17 @@ public struct TidepoolServer: Sendable {
         public var http: HTTPConfiguration
         public var sessions: SessionsConfiguration
         public var engine: RpcEngine.Configuration
+        /// Browser pool overrides, applied once the pool is part of the server.
+        public var browser: BrowserSettings
 
         public init(
             http: HTTPConfiguration = .init(), sessions: SessionsConfiguration = .init(),
-            engine: RpcEngine.Configuration = .init()
+            engine: RpcEngine.Configuration = .init(), browser: BrowserSettings = .init()
         ) {
             self.http = http
             self.sessions = sessions
             self.engine = engine
+            self.browser = browser
         }
     }
 
