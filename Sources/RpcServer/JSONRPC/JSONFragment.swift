@@ -7,7 +7,7 @@ enum JSONFragment {
     static func encode<T: Encodable>(_ value: T) throws -> [UInt8] {
         if let json = value as? JSONValue, let fast = fastPath(json) { return fast }
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes]
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return Array(try encoder.encode(value))
     }
 
