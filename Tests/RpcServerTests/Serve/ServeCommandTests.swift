@@ -1,4 +1,6 @@
+import AsyncHTTPClient
 import Foundation
+import NIOCore
 import RenderTypes
 import Testing
 @testable import RpcServer
@@ -63,6 +65,42 @@ import Testing
         let kept = try await again.result("session.get", ["session_id": "kept"])
         #expect(kept["session_id"] == "kept")
         #expect(try await again.stop(with: SIGINT) == 0)
+    }
+
+    @Test func sigtermLetsAnInFlightRequestFinish() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let data = directory.path + "/data"
+        let server = try ServeProcess(arguments: ["--port", "0", "--data-dir", data], logs: directory.path)
+        try await server.waitUntilListening()
+
+        // The request's head and half its body are sent, then SIGTERM, then the rest: the request
+        // is in flight when shutdown starts and must still be answered.
+        let body = Array(#"{"jsonrpc":"2.0","method":"session.create","params":{"session_id":"in-flight"},"id":1}"#.utf8)
+        let (chunks, sink) = AsyncStream<ByteBuffer>.makeStream()
+        var request = HTTPClientRequest(url: server.baseURL + "/rpc")
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/json")
+        request.body = .stream(chunks, length: .known(Int64(body.count)))
+        async let response = HTTPClient.shared.execute(request, timeout: .seconds(30))
+        sink.yield(ByteBuffer(bytes: body[..<20]))
+        try await Task.sleep(for: .milliseconds(300))
+        kill(server.process.processIdentifier, SIGTERM)
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(server.process.isRunning, "the server must wait for the in-flight request")
+        sink.yield(ByteBuffer(bytes: body[20...]))
+        sink.finish()
+        let answer = try await response
+        let text = String(buffer: try await answer.body.collect(upTo: 1 << 20))
+        #expect(answer.status == .ok)
+        #expect(try JSONValue(parsing: Data(text.utf8))["result"]?["session_id"] == "in-flight")
+        #expect(try await server.stop(with: SIGTERM) == 0)
+
+        let again = try ServeProcess(arguments: ["--port", "0", "--data-dir", data], logs: directory.path)
+        try await again.waitUntilListening()
+        let stored = try await again.result("session.get", ["session_id": "in-flight"])
+        #expect(stored["session_id"] == "in-flight")
+        try await again.stop(with: SIGTERM)
     }
 
     @Test func flagWinsOverEnvironmentWhichWinsOverDefault() async throws {
