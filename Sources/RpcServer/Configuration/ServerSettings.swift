@@ -20,105 +20,130 @@ public enum ServerSettings {
         all.first { $0.environmentName == environmentName }
     }
 
+    typealias Path<Value> = any WritableKeyPath<TidepoolServer.Configuration, Value> & Sendable
+
     static let http: [ServerSetting] = [
-        ServerSetting(environmentName: "TIDEPOOL_HOST", flag: "host", help: "Address to bind (default 127.0.0.1).") {
-            $0.http.host = try text($1, "TIDEPOOL_HOST")
-        },
-        ServerSetting(environmentName: "TIDEPOOL_PORT", flag: "port", help: "Port to bind; 0 picks a free one (default 9123).") {
-            $0.http.port = try integer($1, "TIDEPOOL_PORT", 0...65_535)
-        },
-        ServerSetting(
-            environmentName: "TIDEPOOL_TOKEN", flag: "token",
-            help: "Bearer token /rpc and /metrics require (default none). Prefer the environment: flags show in ps."
-        ) { $0.http.bearerToken = try text($1, "TIDEPOOL_TOKEN") },
-        ServerSetting(
-            environmentName: "TIDEPOOL_MAX_BODY_BYTES", flag: "max-body-bytes", help: "Largest /rpc body (default 1048576)."
-        ) { $0.http.maxBodyBytes = try integer($1, "TIDEPOOL_MAX_BODY_BYTES", 64...(256 << 20)) },
-        ServerSetting(
-            environmentName: "TIDEPOOL_MAX_BATCH_SIZE", flag: "max-batch-size", help: "Most calls in one batch (default 100)."
-        ) { $0.engine.maxBatchSize = try integer($1, "TIDEPOOL_MAX_BATCH_SIZE", 1...10_000) },
-        ServerSetting(
-            environmentName: "TIDEPOOL_BATCH_CONCURRENCY", flag: "batch-concurrency",
-            help: "Calls of one batch run at once (default 8)."
-        ) { $0.engine.maxConcurrentBatchCalls = try integer($1, "TIDEPOOL_BATCH_CONCURRENCY", 1...1000) },
+        text("TIDEPOOL_HOST", "host", "Address to bind (default 127.0.0.1).", \.http.host),
+        integer("TIDEPOOL_PORT", "port", "Port to bind; 0 picks a free one (default 9123).", 0...65_535, \.http.port),
+        text(
+            "TIDEPOOL_TOKEN", "token",
+            "Bearer token /rpc and /metrics require (default none). Prefer the environment: flags show in ps.",
+            \.http.bearerToken
+        ),
+        integer(
+            "TIDEPOOL_MAX_BODY_BYTES", "max-body-bytes", "Largest /rpc body (default 1048576).", 64...(256 << 20),
+            \.http.maxBodyBytes
+        ),
+        integer(
+            "TIDEPOOL_MAX_BATCH_SIZE", "max-batch-size", "Most calls in one batch (default 100).", 1...10_000,
+            \.engine.maxBatchSize
+        ),
+        integer(
+            "TIDEPOOL_BATCH_CONCURRENCY", "batch-concurrency", "Calls of one batch run at once (default 8).", 1...1000,
+            \.engine.maxConcurrentBatchCalls
+        ),
     ]
 
     static let sessions: [ServerSetting] = [
-        ServerSetting(
-            environmentName: "SESSION_BASE_DIR", flag: "data-dir",
-            help: "Directory of sessions.sqlite and profiles/ (default ./.tidepool)."
-        ) { $0.sessions.dataDirectory = try text($1, "SESSION_BASE_DIR") },
-        ServerSetting(
-            environmentName: "TIDEPOOL_SESSION_BACKEND", flag: "session-backend",
-            help: "sqlite (default, persistent) or memory."
-        ) { configuration, value in
-            guard let backend = SessionsConfiguration.Backend(rawValue: value) else {
-                throw ConfigurationError(setting: "TIDEPOOL_SESSION_BACKEND", value: value, expected: "sqlite or memory")
-            }
-            configuration.sessions.backend = backend
-        },
-        ServerSetting(
-            environmentName: "SESSION_DEFAULT_TTL_SECS", flag: "session-ttl",
-            help: "TTL of sessions created without ttl_secs (default 86400, at most 2592000)."
-        ) { configuration, value in
-            let limit = configuration.sessions.limits.maxTTLSeconds
-            configuration.sessions.defaultTTLSeconds = try integer(value, "SESSION_DEFAULT_TTL_SECS", 1...limit)
-        },
-        ServerSetting(
-            environmentName: "SESSION_MAX_CONCURRENT", flag: "max-sessions",
-            help: "Most sessions stored at once (default 100000)."
-        ) { $0.sessions.maxSessions = try integer($1, "SESSION_MAX_CONCURRENT", 1...100_000_000) },
-        ServerSetting(
-            environmentName: "SESSION_CLEANUP_INTERVAL_SECS", flag: "cleanup-interval",
-            help: "Seconds between removals of expired sessions (default 60)."
-        ) { $0.sessions.cleanupInterval = .seconds(try integer($1, "SESSION_CLEANUP_INTERVAL_SECS", 1...86_400)) },
-        ServerSetting(
-            environmentName: "SESSION_PERSIST_COOKIES", flag: "persist-cookies",
-            help: "Whether renders write cookies back to their session (default true)."
-        ) { $0.sessions.persistCookies = try boolean($1, "SESSION_PERSIST_COOKIES") },
+        text(
+            "SESSION_BASE_DIR", "data-dir", "Directory of sessions.sqlite and profiles/ (default ./.tidepool).",
+            \.sessions.dataDirectory
+        ),
+        choice(
+            "TIDEPOOL_SESSION_BACKEND", "session-backend", "sqlite (default, persistent) or memory.",
+            SessionsConfiguration.Backend.allCases.map(\.rawValue)
+        ) { $0.sessions.backend = SessionsConfiguration.Backend(rawValue: $1)! },
+        integer(
+            "SESSION_DEFAULT_TTL_SECS", "session-ttl",
+            "TTL of sessions created without ttl_secs (default 86400, at most 2592000).",
+            1...SessionsConfiguration().limits.maxTTLSeconds, \.sessions.defaultTTLSeconds
+        ),
+        integer(
+            "SESSION_MAX_CONCURRENT", "max-sessions", "Most sessions stored at once (default 100000).", 1...100_000_000,
+            \.sessions.maxSessions
+        ),
+        integer(
+            "SESSION_CLEANUP_INTERVAL_SECS", "cleanup-interval", "Seconds between removals of expired sessions (default 60).",
+            1...86_400, \.sessions.cleanupIntervalSeconds
+        ),
+        boolean(
+            "SESSION_PERSIST_COOKIES", "persist-cookies", "Whether renders write cookies back to their session (default true).",
+            \.sessions.persistCookies
+        ),
     ]
 
     static let engine: [ServerSetting] = [
-        ServerSetting(
-            environmentName: "TIDEPOOL_ENGINE", flag: "engine", help: "Browser engine: headless-shell (default) or chromium."
-        ) { configuration, value in
-            guard BrowserSettings.engines.contains(value) else {
-                throw ConfigurationError(setting: "TIDEPOOL_ENGINE", value: value, expected: "headless-shell or chromium")
-            }
-            configuration.browser.engine = value
+        choice("TIDEPOOL_ENGINE", "engine", "Browser engine: headless-shell (default) or chromium.", BrowserSettings.engines) {
+            $0.browser.engine = $1
         }
     ]
 
     static let browser: [ServerSetting] = [
-        ServerSetting(environmentName: "BROWSER_MIN_POOL_SIZE", flag: "min-pool-size", help: "Fewest browsers kept running.") {
-            $0.browser.minPoolSize = try integer($1, "BROWSER_MIN_POOL_SIZE", 0...256)
-        },
-        ServerSetting(environmentName: "BROWSER_MAX_POOL_SIZE", flag: "max-pool-size", help: "Most browsers running.") {
-            $0.browser.maxPoolSize = try integer($1, "BROWSER_MAX_POOL_SIZE", 1...256)
-        },
-        ServerSetting(
-            environmentName: "BROWSER_INITIAL_POOL_SIZE", flag: "initial-pool-size", help: "Browsers started at launch."
-        ) { $0.browser.initialPoolSize = try integer($1, "BROWSER_INITIAL_POOL_SIZE", 0...256) },
-        ServerSetting(
-            environmentName: "BROWSER_IDLE_TIMEOUT_SECS", flag: "browser-idle-timeout", help: "Seconds before an idle browser closes."
-        ) { $0.browser.idleTimeoutSeconds = try integer($1, "BROWSER_IDLE_TIMEOUT_SECS", 1...86_400) },
-        ServerSetting(
-            environmentName: "BROWSER_MAX_LIFETIME_SECS", flag: "browser-max-lifetime", help: "Seconds before a browser is recycled."
-        ) { $0.browser.maxLifetimeSeconds = try integer($1, "BROWSER_MAX_LIFETIME_SECS", 1...604_800) },
-        ServerSetting(
-            environmentName: "BROWSER_MEMORY_THRESHOLD_MB", flag: "browser-memory-threshold-mb",
-            help: "Memory (MB) above which a browser is recycled."
-        ) { $0.browser.memoryThresholdMB = try integer($1, "BROWSER_MEMORY_THRESHOLD_MB", 16...1_048_576) },
-        ServerSetting(environmentName: "CHROME_EXECUTABLE_PATH", flag: "chrome-path", help: "Chromium binary to run.") {
-            $0.browser.executablePath = try text($1, "CHROME_EXECUTABLE_PATH")
-        },
-        ServerSetting(
-            environmentName: "CHROME_USER_DATA_DIR", flag: "chrome-user-data-dir", help: "Root of named browser profiles."
-        ) { $0.browser.userDataDirectory = try text($1, "CHROME_USER_DATA_DIR") },
-        ServerSetting(environmentName: "CHROME_NO_SANDBOX", flag: "chrome-no-sandbox", help: "Pass --no-sandbox (needed as root).") {
-            $0.browser.noSandbox = try boolean($1, "CHROME_NO_SANDBOX")
-        },
+        integer("BROWSER_MIN_POOL_SIZE", "min-pool-size", "Fewest browsers kept running.", 0...256, \.browser.minPoolSize),
+        integer("BROWSER_MAX_POOL_SIZE", "max-pool-size", "Most browsers running.", 1...256, \.browser.maxPoolSize),
+        integer(
+            "BROWSER_INITIAL_POOL_SIZE", "initial-pool-size", "Browsers started at launch.", 0...256,
+            \.browser.initialPoolSize
+        ),
+        integer(
+            "BROWSER_IDLE_TIMEOUT_SECS", "browser-idle-timeout", "Seconds before an idle browser closes.", 1...86_400,
+            \.browser.idleTimeoutSeconds
+        ),
+        integer(
+            "BROWSER_MAX_LIFETIME_SECS", "browser-max-lifetime", "Seconds before a browser is recycled.", 1...604_800,
+            \.browser.maxLifetimeSeconds
+        ),
+        integer(
+            "BROWSER_MEMORY_THRESHOLD_MB", "browser-memory-threshold-mb", "Memory (MB) above which a browser is recycled.",
+            16...1_048_576, \.browser.memoryThresholdMB
+        ),
+        text("CHROME_EXECUTABLE_PATH", "chrome-path", "Chromium binary to run.", \.browser.executablePath),
+        text("CHROME_USER_DATA_DIR", "chrome-user-data-dir", "Root of named browser profiles.", \.browser.userDataDirectory),
+        boolean("CHROME_NO_SANDBOX", "chrome-no-sandbox", "Pass --no-sandbox (needed as root).", \.browser.noSandbox),
     ]
+
+    // MARK: Kinds of setting
+
+    static func text(_ name: String, _ flag: String, _ help: String, _ path: Path<String>) -> ServerSetting {
+        ServerSetting(environmentName: name, flag: flag, help: help) { $0[keyPath: path] = try text($1, name) }
+    }
+
+    static func text(_ name: String, _ flag: String, _ help: String, _ path: Path<String?>) -> ServerSetting {
+        ServerSetting(environmentName: name, flag: flag, help: help) { $0[keyPath: path] = try text($1, name) }
+    }
+
+    static func integer(
+        _ name: String, _ flag: String, _ help: String, _ range: ClosedRange<Int>, _ path: Path<Int>
+    ) -> ServerSetting {
+        ServerSetting(environmentName: name, flag: flag, help: help) { $0[keyPath: path] = try integer($1, name, range) }
+    }
+
+    static func integer(
+        _ name: String, _ flag: String, _ help: String, _ range: ClosedRange<Int>, _ path: Path<Int?>
+    ) -> ServerSetting {
+        ServerSetting(environmentName: name, flag: flag, help: help) { $0[keyPath: path] = try integer($1, name, range) }
+    }
+
+    static func boolean(_ name: String, _ flag: String, _ help: String, _ path: Path<Bool>) -> ServerSetting {
+        ServerSetting(environmentName: name, flag: flag, help: help) { $0[keyPath: path] = try boolean($1, name) }
+    }
+
+    static func boolean(_ name: String, _ flag: String, _ help: String, _ path: Path<Bool?>) -> ServerSetting {
+        ServerSetting(environmentName: name, flag: flag, help: help) { $0[keyPath: path] = try boolean($1, name) }
+    }
+
+    /// A setting that takes one of `options`; `apply` gets a value known to be one of them.
+    static func choice(
+        _ name: String, _ flag: String, _ help: String, _ options: [String],
+        _ apply: @escaping @Sendable (inout TidepoolServer.Configuration, String) -> Void
+    ) -> ServerSetting {
+        ServerSetting(environmentName: name, flag: flag, help: help) { configuration, value in
+            guard options.contains(value) else {
+                throw ConfigurationError(setting: name, value: value, expected: options.joined(separator: " or "))
+            }
+            apply(&configuration, value)
+        }
+    }
 
     // MARK: Parsing
 

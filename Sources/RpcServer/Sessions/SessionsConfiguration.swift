@@ -41,6 +41,12 @@ public struct SessionsConfiguration: Sendable {
         self.healthCountMaxAge = healthCountMaxAge
     }
 
+    /// `cleanupInterval` in whole seconds (how the command line sets it).
+    public var cleanupIntervalSeconds: Int {
+        get { Int(cleanupInterval.components.seconds) }
+        set { cleanupInterval = .seconds(newValue) }
+    }
+
     /// The SQLite database file.
     public var databasePath: String { dataDirectory + "/sessions.sqlite" }
     /// The root under which named Chromium profiles live.
