@@ -276,6 +276,26 @@ import Testing
         }
     }
 
+    @Test func cleanupOfAnExpiredSessionRemovesItsProfile() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let clock = manualClock()
+        let sessions = SessionsConfiguration(backend: .memory, dataDirectory: directory.path)
+        try await TestServer.run(sessions: sessions, clock: clock) { server in
+            let expiring = sessions.profilesDirectory + "/expiring"
+            let kept = sessions.profilesDirectory + "/kept"
+            for path in [expiring, kept] {
+                try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+            }
+            _ = try await server.result("session.create", ["session_id": "e", "ttl_secs": 1, "profile": "expiring"])
+            _ = try await server.result("session.create", ["session_id": "k", "profile": "kept"])
+            clock.advance(by: 2)
+            _ = try await server.result("session.cleanup")
+            #expect(!FileManager.default.fileExists(atPath: expiring))
+            #expect(FileManager.default.fileExists(atPath: kept))
+        }
+    }
+
     @Test func backgroundCleanupServiceRemovesExpiredSessions() async throws {
         let clock = manualClock()
         let sessions = SessionsConfiguration(backend: .memory, cleanupInterval: .milliseconds(20))
