@@ -62,6 +62,11 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        try await serve()
+    }
+
+    /// Resolves the configuration, opens the store and serves until SIGTERM or SIGINT.
+    func serve() async throws {
         let environment = ProcessInfo.processInfo.environment
         var configuration = TidepoolServer.Configuration()
         let level: Logger.Level
