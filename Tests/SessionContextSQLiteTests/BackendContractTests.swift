@@ -68,6 +68,23 @@ import Testing
     }
 
     @Test(arguments: BackendKind.allCases)
+    func timestampsOfAnyInstantSurviveBitForBit(kind: BackendKind) async throws {
+        try await withBackend(kind) { backend async throws in
+            var sessions: [RpcSessionContext] = []
+            for index in 0..<50 {
+                let instant = Date(timeIntervalSinceReferenceDate: 8e8 + Double.random(in: 0..<1e6))
+                var session = RpcSessionContext(sessionId: SessionID(stringLiteral: "t\(index)"), now: instant)
+                session.touch(at: instant.addingTimeInterval(Double.random(in: 0..<100)))
+                sessions.append(session)
+                try await backend.put(session)
+            }
+            for session in sessions {
+                #expect(try await backend.load(session.sessionId) == session)
+            }
+        }
+    }
+
+    @Test(arguments: BackendKind.allCases)
     func updateAssigningARecordCreatesIt(kind: BackendKind) async throws {
         try await withBackend(kind) { backend async throws in
             let created = record("new")

@@ -84,9 +84,9 @@ public struct RpcSessionContext: Sendable {
         /// See `RpcSessionContext.touch(at:)`.
         @inlinable
         func touch(at now: Date) {
-            lastAccessed = now
+            lastAccessed = RpcSessionContext.unixDate(now)
             if config.autoRenew {
-                expiresAt = now.addingTimeInterval(config.ttl)
+                expiresAt = RpcSessionContext.unixDate(now, plus: config.ttl)
             }
         }
 
@@ -220,8 +220,8 @@ public struct RpcSessionContext: Sendable {
         metadata: [String: JSONValue] = [:], profile: String? = nil, keepWarm: Bool = false
     ) {
         storage = Storage(
-            sessionId: sessionId, state: .active, keepWarm: keepWarm, createdAt: now, lastAccessed: now,
-            expiresAt: now.addingTimeInterval(config.ttl), requestCount: 0, renderCount: 0, totalRenderTimeMs: 0,
+            sessionId: sessionId, state: .active, keepWarm: keepWarm, createdAt: Self.unixDate(now),
+            lastAccessed: Self.unixDate(now), expiresAt: Self.unixDate(now, plus: config.ttl), requestCount: 0, renderCount: 0, totalRenderTimeMs: 0,
             errorCount: 0, metadata: metadata, cookies: [], localStorage: [:], lastUrl: nil, lastError: nil,
             profile: profile, config: config
         )
@@ -303,8 +303,8 @@ public struct RpcSessionContext: Sendable {
     /// Gives the session a new ttl counted from `now` (both with and without auto-renew).
     public mutating func extend(ttlSeconds: Int, at now: Date) {
         config.ttlSeconds = ttlSeconds
-        lastAccessed = now
-        expiresAt = now.addingTimeInterval(config.ttl)
+        lastAccessed = Self.unixDate(now)
+        expiresAt = Self.unixDate(now, plus: config.ttl)
     }
 
     /// Seconds since creation at `now`.
@@ -336,6 +336,15 @@ public struct RpcSessionContext: Sendable {
         for (key, value) in patch {
             setMetadata(value, forKey: key)
         }
+    }
+
+    /// `date` (plus `seconds`) rebuilt from its unix time. Such a date survives the stored form
+    /// (unix seconds) bit for bit: `Date` counts from 2001, and converting an arbitrary instant to
+    /// unix seconds and back is off by one ulp half the time, while one built from unix seconds
+    /// converts back exactly (the subtraction of the 1970–2001 offset is exact).
+    @inlinable
+    static func unixDate(_ date: Date, plus seconds: TimeInterval = 0) -> Date {
+        Date(timeIntervalSince1970: date.timeIntervalSince1970 + seconds)
     }
 
     @usableFromInline
