@@ -216,6 +216,38 @@ public final class RpcSessionStore<Backend: SessionBackend>: Sendable {
         if tracked { histogram.record(renderTimeMs, shardHint: id.shardHash) }
     }
 
+    /// Writes back everything a request admitted by `beginRequest` left — URL, render time, error,
+    /// cookies, localStorage — in one atomic update (not counted again; a session that expired
+    /// meanwhile is updated without being renewed). Throws `.notFound` when the session was removed
+    /// meanwhile, `.invalidValue` when the new state breaks a `SessionLimits` bound (then nothing is
+    /// stored: retry with less state, or without it); returns the stored session.
+    @discardableResult
+    public func completeRequest(_ id: SessionID, _ outcome: RequestOutcome) async throws(SessionError)
+        -> RpcSessionContext
+    {
+        let now = clock.now()
+        let limits = configuration.limits
+        let session = try await backend.update(id) { (record: inout RpcSessionContext?) throws(SessionError) in
+            guard var session = record else { throw .notFound(id) }
+            if let renderTimeMs = outcome.renderTimeMs {
+                session.recordRender(url: outcome.url, renderTimeMs: renderTimeMs)
+            } else if let url = outcome.url {
+                session.lastUrl = RpcSessionContext.bounded(url)
+            }
+            if let error = outcome.error { session.recordError(error) }
+            if let cookies = outcome.cookies { session.cookies = cookies }
+            if let storage = outcome.localStorage { session.localStorage.merge(storage) { _, new in new } }
+            try limits.validate(session)
+            if !session.isExpired(at: now) { session.touch(at: now) }
+            record = session
+            return session
+        }
+        if let renderTimeMs = outcome.renderTimeMs, session.config.trackMetrics {
+            histogram.record(renderTimeMs, shardHint: id.shardHash)
+        }
+        return session
+    }
+
     /// Counts one finished request on session `id` and records its URL and render time, in one
     /// atomic step (the client's flow: `getOrCreate`, render, `recordRequest`). Throws `.notFound`,
     /// `.expired`, or `.requestLimitReached` (then nothing is recorded).
@@ -351,7 +383,6 @@ public final class RpcSessionStore<Backend: SessionBackend>: Sendable {
         }
         try await backend.close()
     }
-
 }
 
 extension RpcSessionStore where Backend == InMemorySessionBackend {
