@@ -2,7 +2,7 @@
 //
 //   swift build -c release --product StoreBench && .build/release/StoreBench
 //   options: --tasks 1,2,8  --sessions 10000  --pairs 2000000  --runs 5
-//            --memory-sessions 100000  --sqlite-pairs 20000  --no-sqlite
+//            --memory-sessions 100000  --sqlite-pairs 20000  --no-sqlite  --no-memory
 //
 // Throughput: each of N tasks loops `getOrCreate(id:)` + `recordRequest(_:url:renderTimeMs:)` on
 // pseudo-randomly chosen ids among `--sessions` existing sessions (in-memory backend); one "pair" is
@@ -20,6 +20,7 @@ struct Options {
     var memorySessions = 100_000
     var sqlitePairs = 20_000
     var sqlite = true
+    var memory = true
     var mode = "all"
     var idKind = "generated"
 
@@ -34,6 +35,7 @@ struct Options {
             case "--memory-sessions": memorySessions = iterator.next().flatMap(Int.init) ?? memorySessions
             case "--sqlite-pairs": sqlitePairs = iterator.next().flatMap(Int.init) ?? sqlitePairs
             case "--no-sqlite": sqlite = false
+            case "--no-memory": memory = false
             case "memory-child": mode = "memory-child"; idKind = iterator.next() ?? idKind
             default: fatalError("unknown argument \(argument); see the header of Benchmarks/StoreBench/main.swift")
             }
@@ -62,9 +64,22 @@ struct XorShift {
     }
 }
 
-/// Runs `pairs` getOrCreate + recordRequest pairs split over `tasks` tasks; returns seconds taken.
-func measurePairs<B: SessionBackend>(store: RpcSessionStore<B>, ids: [SessionID], tasks: Int, pairs: Int) async throws -> Double {
+/// CPU time this process used so far (all threads), in seconds.
+func processCPUSeconds() -> Double {
+    var time = timespec()
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &time)
+    return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
+}
+
+struct Measurement {
+    var wallSeconds: Double
+    var cpuSeconds: Double
+}
+
+/// Runs `pairs` getOrCreate + recordRequest pairs split over `tasks` tasks.
+func measurePairs<B: SessionBackend>(store: RpcSessionStore<B>, ids: [SessionID], tasks: Int, pairs: Int) async throws -> Measurement {
     let perTask = pairs / tasks
+    let cpuStart = processCPUSeconds()
     let start = ContinuousClock.now
     try await withThrowingTaskGroup(of: Void.self) { group in
         for task in 0..<tasks {
@@ -80,7 +95,10 @@ func measurePairs<B: SessionBackend>(store: RpcSessionStore<B>, ids: [SessionID]
         try await group.waitForAll()
     }
     let elapsed = ContinuousClock.now - start
-    return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+    return Measurement(
+        wallSeconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18,
+        cpuSeconds: processCPUSeconds() - cpuStart
+    )
 }
 
 func median(_ values: [Double]) -> Double {
@@ -134,15 +152,15 @@ func runAll(_ options: Options) async throws {
     print("### Memory (\(options.memorySessions) sessions, fresh process, RSS delta / count)\n")
     print("| ids | bytes per session | RSS delta |")
     print("|---|---:|---:|")
-    for kind in ["generated", "custom"] {
+    for kind in options.memory ? ["generated", "custom"] : [] {
         let result = try runMemoryChild(idKind: kind, options: options)
         let label = kind == "generated" ? "generated (`ses_` + 32 hex)" : "caller-given (`user-N`)"
         print("| \(label) | \(String(format: "%.0f", result.bytesPerSession)) | \(result.delta / 1024) KiB |")
     }
 
     print("\n### In-memory backend, \(options.sessions) sessions\n")
-    print("| tasks | pairs/s (median) | pairs/s (best) | calls/s (median) |")
-    print("|---:|---:|---:|---:|")
+    print("| tasks | pairs/s (median) | pairs/s (best) | calls/s (median) | CPU ns per pair (median) |")
+    print("|---:|---:|---:|---:|---:|")
     let store = RpcSessionStore(clock: SystemWallClock())
     var ids: [SessionID] = []
     for _ in 0..<options.sessions {
@@ -153,11 +171,17 @@ func runAll(_ options: Options) async throws {
     for tasks in options.tasks {
         _ = try await measurePairs(store: store, ids: ids, tasks: tasks, pairs: options.pairs / 10)  // warm-up
         var rates: [Double] = []
+        var cpuPerPair: [Double] = []
         for _ in 0..<options.runs {
-            let seconds = try await measurePairs(store: store, ids: ids, tasks: tasks, pairs: options.pairs)
-            rates.append(Double(options.pairs / tasks * tasks) / seconds)
+            let measured = try await measurePairs(store: store, ids: ids, tasks: tasks, pairs: options.pairs)
+            let done = Double(options.pairs / tasks * tasks)
+            rates.append(done / measured.wallSeconds)
+            cpuPerPair.append(measured.cpuSeconds / done * 1e9)
         }
-        print("| \(tasks) | \(formatRate(median(rates))) | \(formatRate(rates.max() ?? 0)) | \(formatRate(2 * median(rates))) |")
+        print(
+            "| \(tasks) | \(formatRate(median(rates))) | \(formatRate(rates.max() ?? 0)) | \(formatRate(2 * median(rates)))"
+                + " | \(String(format: "%.0f", median(cpuPerPair))) |"
+        )
     }
     let metrics = try await store.metrics()
     print("\n(check: store counted \(metrics.totalRequests) requests, p50 \(metrics.p50RenderMs) ms)")
@@ -177,8 +201,8 @@ func runAll(_ options: Options) async throws {
         sqliteIDs.append(id)
     }
     for tasks in [1, 8] {
-        let seconds = try await measurePairs(store: sqliteStore, ids: sqliteIDs, tasks: tasks, pairs: options.sqlitePairs)
-        let rate = Double(options.sqlitePairs / tasks * tasks) / seconds
+        let measured = try await measurePairs(store: sqliteStore, ids: sqliteIDs, tasks: tasks, pairs: options.sqlitePairs)
+        let rate = Double(options.sqlitePairs / tasks * tasks) / measured.wallSeconds
         print("| \(tasks) | \(String(format: "%.0f", rate)) | \(String(format: "%.0f", 2 * rate)) |")
     }
     try await sqliteStore.close()

@@ -92,17 +92,17 @@ public final class SQLiteSessionBackend: SessionBackend {
         }
     }
 
-    public func update<R: Sendable>(
-        _ id: SessionID, _ body: (inout RpcSessionContext?) throws(SessionError) -> R
+    public func modify<R: Sendable>(
+        _ id: SessionID, _ body: (inout RpcSessionContext?) -> R
     ) async throws(SessionError) -> R {
         try await transaction { () async throws(SessionError) -> R in
             let existing = try await self.record(id)
             var record = existing
-            let result = try body(&record)
+            let result = body(&record)
             if record != existing {
                 if let record {
                     guard record.sessionId == id else {
-                        throw .invalidValue(field: "session_id", reason: "an update may not change the session id")
+                        throw .invalidValue(field: "session_id", reason: "a change may not replace the session id")
                     }
                     try await self.write(record)
                 } else {

@@ -35,6 +35,56 @@ import Testing
     }
 
     @Test(arguments: BackendKind.allCases)
+    func modifyChangesTheStoredRecordAndReturnsTheBodysResult(kind: BackendKind) async throws {
+        try await withBackend(kind) { backend async throws in
+            try await backend.put(record("m"))
+            let count = try await backend.modify("m") { (stored: inout RpcSessionContext?) -> Int in
+                stored?.requestCount += 2
+                return stored?.requestCount ?? -1
+            }
+            #expect(count == 2)
+            #expect(try await backend.load("m")?.requestCount == 2)
+        }
+    }
+
+    @Test(arguments: BackendKind.allCases)
+    func modifyOfAnAbsentIdThatLeavesNilStoresNothing(kind: BackendKind) async throws {
+        try await withBackend(kind) { backend async throws in
+            let sawNil = try await backend.modify("absent") { (stored: inout RpcSessionContext?) -> Bool in stored == nil }
+            #expect(sawNil)
+            #expect(try await backend.count() == 0)
+        }
+    }
+
+    @Test(arguments: BackendKind.allCases)
+    func aLoadedRecordIsASnapshotThatLaterChangesDoNotReach(kind: BackendKind) async throws {
+        try await withBackend(kind) { backend async throws in
+            try await backend.put(record("snap"))
+            let snapshot = try #require(try await backend.load("snap"))
+            try await backend.modify("snap") { (stored: inout RpcSessionContext?) in stored?.requestCount = 5 }
+            #expect(snapshot.requestCount == 0)
+            #expect(try await backend.load("snap")?.requestCount == 5)
+        }
+    }
+
+    @Test(arguments: BackendKind.allCases)
+    func timestampsOfAnyInstantSurviveBitForBit(kind: BackendKind) async throws {
+        try await withBackend(kind) { backend async throws in
+            var sessions: [RpcSessionContext] = []
+            for index in 0..<50 {
+                let instant = Date(timeIntervalSinceReferenceDate: 8e8 + Double.random(in: 0..<1e6))
+                var session = RpcSessionContext(sessionId: SessionID(stringLiteral: "t\(index)"), now: instant)
+                session.touch(at: instant.addingTimeInterval(Double.random(in: 0..<100)))
+                sessions.append(session)
+                try await backend.put(session)
+            }
+            for session in sessions {
+                #expect(try await backend.load(session.sessionId) == session)
+            }
+        }
+    }
+
+    @Test(arguments: BackendKind.allCases)
     func updateAssigningARecordCreatesIt(kind: BackendKind) async throws {
         try await withBackend(kind) { backend async throws in
             let created = record("new")

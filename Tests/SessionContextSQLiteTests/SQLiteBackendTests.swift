@@ -20,6 +20,22 @@ import Testing
         }
     }
 
+    /// Runs `body` with a backend on a fresh database, closes it, and returns the database's path.
+    @discardableResult
+    func withDatabase(
+        in directory: TemporaryDirectory, _ body: (SQLiteSessionBackend) async throws -> Void
+    ) async throws -> String {
+        let backend = try await SQLiteSessionBackend.open(path: directory.databasePath)
+        do {
+            try await body(backend)
+        } catch {
+            try? await backend.close()
+            throw error
+        }
+        try await backend.close()
+        return directory.databasePath
+    }
+
     @Test func sessionsSurviveCloseAndReopen() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
@@ -74,10 +90,9 @@ import Testing
     @Test func theDatabaseIsInWALMode() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let backend = try await SQLiteSessionBackend.open(path: directory.databasePath)
-        let mode = try await backend.journalMode()
-        try await backend.close()
-        #expect(mode == "wal")
+        try await withDatabase(in: directory) { backend async throws in
+            #expect(try await backend.journalMode() == "wal")
+        }
         // WAL is a property of the file: a fresh connection sees it too.
         #expect(try await rawSQL(directory.databasePath, "PRAGMA journal_mode").first?.column("journal_mode")?.string == "wal")
     }
@@ -85,11 +100,11 @@ import Testing
     @Test func theSchemaVersionIsRecordedInTheFile() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let backend = try await SQLiteSessionBackend.open(path: directory.databasePath)
-        let stored = try await backend.storedSchemaVersion()
-        try await backend.close()
-        #expect(stored == SQLiteSessionBackend.schemaVersion)
-        #expect(stored >= 1)
+        try await withDatabase(in: directory) { backend async throws in
+            let stored = try await backend.storedSchemaVersion()
+            #expect(stored == SQLiteSessionBackend.schemaVersion)
+            #expect(stored >= 1)
+        }
         let raw = try await rawSQL(directory.databasePath, "PRAGMA user_version")
         #expect(raw.first?.column("user_version")?.integer == SQLiteSessionBackend.schemaVersion)
     }
@@ -97,22 +112,17 @@ import Testing
     @Test func reopeningAnUpToDateDatabaseKeepsItsSchemaAndData() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let first = try await SQLiteSessionBackend.open(path: directory.databasePath)
-        try await first.put(RpcSessionContext(sessionId: "x", now: Date()))
-        try await first.close()
-        let second = try await SQLiteSessionBackend.open(path: directory.databasePath)
-        let count = try await second.count()
-        let version = try await second.storedSchemaVersion()
-        try await second.close()
-        #expect(count == 1)
-        #expect(version == SQLiteSessionBackend.schemaVersion)
+        try await withDatabase(in: directory) { try await $0.put(RpcSessionContext(sessionId: "x", now: Date())) }
+        try await withDatabase(in: directory) { backend async throws in
+            #expect(try await backend.count() == 1)
+            #expect(try await backend.storedSchemaVersion() == SQLiteSessionBackend.schemaVersion)
+        }
     }
 
     @Test func aDatabaseFromANewerSchemaIsRefused() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        try await SQLiteSessionBackend.open(path: directory.databasePath).close()
-        _ = try await rawSQL(directory.databasePath, "PRAGMA user_version = 999")
+        _ = try await rawSQL(try await withDatabase(in: directory) { _ in }, "PRAGMA user_version = 999")
         do {
             let backend = try await SQLiteSessionBackend.open(path: directory.databasePath)
             try await backend.close()
@@ -175,13 +185,11 @@ import Testing
     @Test func columnsMatchTheRecord() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let backend = try await SQLiteSessionBackend.open(path: directory.databasePath)
         var session = RpcSessionContext(sessionId: "c", config: SessionConfig(ttlSeconds: 100), now: Date(timeIntervalSince1970: 1000))
         session.recordRequest(url: nil, renderTimeMs: 7.5, at: Date(timeIntervalSince1970: 1010))
         session.recordError("e")
         session.profile = "prof"
-        try await backend.put(session)
-        try await backend.close()
+        try await withDatabase(in: directory) { [session] in try await $0.put(session) }
         let row = try #require(try await rawSQL(directory.databasePath, "SELECT * FROM sessions").first)
         #expect(row.column("expires_at")?.double == 1110)
         #expect(row.column("created_at")?.double == 1000)

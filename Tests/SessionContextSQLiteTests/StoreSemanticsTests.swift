@@ -315,6 +315,65 @@ import Testing
     }
 
     @Test(arguments: BackendKind.allCases)
+    func completeRequestWritesBackTheBrowserStateWithTheTimingInOneStep(kind: BackendKind) async throws {
+        try await withStore(kind) { store, _ async throws in
+            _ = try await store.create(id: "s")
+            try await store.update("s") { $0.localStorage = ["https://a.test": ["old": "1"], "https://b.test": ["keep": "2"]] }
+            try await store.beginRequest("s")
+            let jar = [Cookie(name: "sid", value: "abc", domain: "a.test", httpOnly: true)]
+            let stored = try await store.completeRequest("s", RequestOutcome(
+                url: "https://a.test/dashboard", renderTimeMs: 120, cookies: jar,
+                localStorage: ["https://a.test": ["user": "alice"]]
+            ))
+            #expect(stored == (try await store.peek("s")))
+            #expect(stored.requestCount == 1)
+            #expect(stored.renderCount == 1)
+            #expect(stored.totalRenderTimeMs == 120)
+            #expect(stored.lastUrl == "https://a.test/dashboard")
+            #expect(stored.cookies == jar)
+            #expect(stored.localStorage == ["https://a.test": ["user": "alice"], "https://b.test": ["keep": "2"]])
+            #expect(stored.errorCount == 0)
+        }
+    }
+
+    @Test(arguments: BackendKind.allCases)
+    func completeRequestOfAFailedRequestCountsTheErrorWithoutATime(kind: BackendKind) async throws {
+        try await withStore(kind) { store, _ async throws in
+            _ = try await store.beginRequest("s", createIfMissing: true)
+            let stored = try await store.completeRequest("s", RequestOutcome(url: "https://a.test/", error: "net::ERR_FAILED"))
+            #expect(stored.errorCount == 1)
+            #expect(stored.lastError == "net::ERR_FAILED")
+            #expect(stored.renderCount == 0)
+            #expect(stored.lastUrl == "https://a.test/")
+        }
+    }
+
+    @Test(arguments: BackendKind.allCases)
+    func completeRequestOverALimitStoresNothing(kind: BackendKind) async throws {
+        try await withStore(kind, configuration: .init(limits: SessionLimits(maxCookies: 1))) { store, _ async throws in
+            _ = try await store.beginRequest("s", createIfMissing: true)
+            let before = try await store.backend.load("s")
+            let jar = [Cookie(name: "a", value: "1", domain: "a.test"), Cookie(name: "b", value: "2", domain: "a.test")]
+            await expectInvalidValue(field: "cookies") { () async throws(SessionError) in
+                try await store.completeRequest("s", RequestOutcome(url: "https://a.test/", renderTimeMs: 5, cookies: jar))
+            }
+            #expect(try await store.backend.load("s") == before)
+        }
+    }
+
+    @Test(arguments: BackendKind.allCases)
+    func completeRequestOfARemovedSessionIsNotFound(kind: BackendKind) async throws {
+        try await withStore(kind) { store, _ async throws in
+            _ = try await store.beginRequest("s", createIfMissing: true)
+            try await store.remove("s")
+            await expectSessionError(.notFound("s")) { () async throws(SessionError) in
+                try await store.completeRequest("s", RequestOutcome(renderTimeMs: 1))
+            }
+            #expect(try await store.sessionCount() == 0)
+        }
+    }
+
+    @Test(arguments: BackendKind.allCases)
     func recordErrorCountsAndKeepsTheMessage(kind: BackendKind) async throws {
         try await withStore(kind) { store, _ async throws in
             _ = try await store.getOrCreate(id: "s")

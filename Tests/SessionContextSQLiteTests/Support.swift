@@ -58,17 +58,25 @@ func withStore<T>(
     }
 }
 
+/// Expects `body` to throw a `SessionError` that `matches` accepts (`wanted` describes it).
+func expectSessionError<T>(
+    _ wanted: String, sourceLocation: SourceLocation, _ body: () async throws(SessionError) -> T,
+    matches: (SessionError) -> Bool
+) async {
+    do {
+        _ = try await body()
+        Issue.record("expected \(wanted), nothing was thrown", sourceLocation: sourceLocation)
+    } catch {
+        #expect(matches(error), "expected \(wanted), got \(error)", sourceLocation: sourceLocation)
+    }
+}
+
 /// Expects `body` to throw exactly `expected`.
 func expectSessionError<T>(
     _ expected: SessionError, sourceLocation: SourceLocation = #_sourceLocation,
     _ body: () async throws(SessionError) -> T
 ) async {
-    do {
-        _ = try await body()
-        Issue.record("expected \(expected), nothing was thrown", sourceLocation: sourceLocation)
-    } catch {
-        #expect(error == expected, sourceLocation: sourceLocation)
-    }
+    await expectSessionError("\(expected)", sourceLocation: sourceLocation, body) { $0 == expected }
 }
 
 /// Expects `body` to throw `.invalidValue` for `field`.
@@ -76,14 +84,7 @@ func expectInvalidValue<T>(
     field: String, sourceLocation: SourceLocation = #_sourceLocation,
     _ body: () async throws(SessionError) -> T
 ) async {
-    do {
-        _ = try await body()
-        Issue.record("expected invalid \(field), nothing was thrown", sourceLocation: sourceLocation)
-    } catch {
-        guard case .invalidValue(let actual, _) = error else {
-            Issue.record("expected invalid \(field), got \(error)", sourceLocation: sourceLocation)
-            return
-        }
-        #expect(actual == field, sourceLocation: sourceLocation)
+    await expectSessionError("invalid \(field)", sourceLocation: sourceLocation, body) { error in
+        if case .invalidValue(field, _) = error { true } else { false }
     }
 }

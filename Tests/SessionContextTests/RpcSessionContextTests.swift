@@ -121,6 +121,29 @@ import Testing
         #expect(s.expiresAt == start.addingTimeInterval(630))
     }
 
+    @Test func aCopyIsIndependentOfTheOriginal() {
+        let original = session()
+        var copy = original
+        copy.recordRequest(url: "https://a.test/", renderTimeMs: 5, at: start)
+        copy.metadata["k"] = "v"
+        #expect(original.requestCount == 0)
+        #expect(original.metadata.isEmpty)
+        #expect(original.lastUrl == nil)
+        #expect(copy.requestCount == 1)
+        #expect(copy != original)
+    }
+
+    @Test func equalityComparesFieldsNotIdentity() {
+        var a = session()
+        var b = session()
+        #expect(a == b)
+        a.metadata["x"] = 1
+        #expect(a != b)
+        b.metadata["x"] = 1
+        #expect(a == b)
+        #expect(a.hashValue == b.hashValue)
+    }
+
     @Test func storedFormRoundTripsEveryField() throws {
         var s = session(SessionConfig(ttlSeconds: 99, autoRenew: false, maxRequests: 7, trackMetrics: false))
         s.recordRequest(url: "https://a.test/", renderTimeMs: 12.25, at: start.addingTimeInterval(1.5))

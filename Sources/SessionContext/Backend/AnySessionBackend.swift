@@ -15,10 +15,10 @@ public struct AnySessionBackend: SessionBackend {
         try await base.load(id)
     }
 
-    public func update<R: Sendable>(
-        _ id: SessionID, _ body: (inout RpcSessionContext?) throws(SessionError) -> R
+    public func modify<R: Sendable>(
+        _ id: SessionID, _ body: (inout RpcSessionContext?) -> R
     ) async throws(SessionError) -> R {
-        try await base.update(id, body)
+        try await base.modify(id, body)
     }
 
     public func list(after cursor: SessionID?, limit: Int, liveAt: Date?) async throws(SessionError)

@@ -1,16 +1,13 @@
 public import Foundation
-import Synchronization
+public import Synchronization
 
 /// Sessions in process memory, in `shardCount` independently locked shards picked by the id's
 /// hash: tasks working on different sessions rarely wait for each other, and no lock covers the
 /// whole map. Nothing awaits inside, so calls never suspend.
 ///
-/// Each shard keeps its records densely in an array with a dictionary from id to slot, which costs
-/// far less memory per session than a dictionary of records (whose buckets hold whole records and
-/// sit at 38–75% load).
 public final class InMemorySessionBackend: SessionBackend {
-    private let shards: [Shard]
-    private let shardMask: Int
+    @usableFromInline let shards: [Shard]
+    @usableFromInline let shardMask: Int
     private let expiredCleaned = Atomic<Int>(0)
 
     /// A backend with `shardCount` shards (rounded up to a power of two, at least 1).
@@ -21,7 +18,8 @@ public final class InMemorySessionBackend: SessionBackend {
         shardMask = count - 1
     }
 
-    private func shard(_ id: SessionID) -> Shard {
+    @inlinable
+    func shard(_ id: SessionID) -> Shard {
         shards[id.shardHash & shardMask]
     }
 
@@ -29,11 +27,12 @@ public final class InMemorySessionBackend: SessionBackend {
         shard(id).table.withLock { $0.record(id) }
     }
 
-    public func update<R: Sendable>(
-        _ id: SessionID, _ body: (inout RpcSessionContext?) throws(SessionError) -> R
+    @inlinable
+    public func modify<R: Sendable>(
+        _ id: SessionID, _ body: (inout RpcSessionContext?) -> R
     ) async throws(SessionError) -> R {
-        try shard(id).table.withLock { (table: inout ShardTable) throws(SessionError) -> sending R in
-            try table.update(id, body)
+        shard(id).table.withLock { (table: inout ShardTable) -> sending R in
+            table.modify(id, body)
         }
     }
 
@@ -85,76 +84,42 @@ public final class InMemorySessionBackend: SessionBackend {
 
 /// One lock and its table. A class so the lock has a stable address; padded to two cache lines so
 /// two shards' locks never share one.
-private final class Shard: Sendable {
-    let table = Mutex(ShardTable())
+@usableFromInline
+final class Shard: Sendable {
+    @usableFromInline let table = Mutex(ShardTable())
     private let padding: (Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int) = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
 }
 
-/// Records stored densely; `slots` maps an id to its index in `records`. Every element of
-/// `records` is non-nil (Optional only so `update` can hand the slot to its body in place).
-private struct ShardTable {
-    var slots: [SessionID: Int32] = [:]
-    var records: [RpcSessionContext?] = []
+/// One shard's sessions. The records are copy-on-write boxes, so the dictionary's buckets stay
+/// small (id + one reference) and `modify` hands a record to its body in place.
+@usableFromInline
+struct ShardTable {
+    @usableFromInline var records: [SessionID: RpcSessionContext] = [:]
+
+    @usableFromInline
+    init() {}
 
     func record(_ id: SessionID) -> RpcSessionContext? {
-        slots[id].flatMap { records[Int($0)] }
+        records[id]
     }
 
-    mutating func update<R>(_ id: SessionID, _ body: (inout RpcSessionContext?) throws(SessionError) -> R)
-        throws(SessionError) -> R
-    {
-        guard let slot = slots[id].map(Int.init) else {
-            var created: RpcSessionContext?
-            let result = try body(&created)
-            if let created {
-                try Self.requireSameID(created, id)
-                append(created)
-            }
-            return result
-        }
-        // The body works on a copy, so a body that throws after changing it leaves the record as it was.
-        var working = records[slot]
-        let result = try body(&working)
-        if let working {
-            try Self.requireSameID(working, id)
-            records[slot] = working
-        } else {
-            removeSlot(slot, id: id)
+    /// Hands `body` the stored record in place (no copy); what it leaves is stored.
+    @inlinable
+    mutating func modify<R>(_ id: SessionID, _ body: (inout RpcSessionContext?) -> R) -> R {
+        let result = body(&records[id])
+        if let storedID = records[id]?.sessionId {
+            precondition(storedID == id, "a change may not replace the session id")
         }
         return result
     }
 
-    private static func requireSameID(_ record: RpcSessionContext, _ id: SessionID) throws(SessionError) {
-        guard record.sessionId == id else {
-            throw .invalidValue(field: "session_id", reason: "an update may not change the session id")
-        }
-    }
-
     mutating func remove(_ id: SessionID) -> RpcSessionContext? {
-        guard let slot = slots[id].map(Int.init) else { return nil }
-        return removeSlot(slot, id: id)
-    }
-
-    private mutating func append(_ record: RpcSessionContext) {
-        slots[record.sessionId] = Int32(records.count)
-        records.append(record)
-    }
-
-    /// Removes the record at `slot` by moving the last record into its place.
-    @discardableResult
-    private mutating func removeSlot(_ slot: Int, id: SessionID) -> RpcSessionContext? {
-        slots.removeValue(forKey: id)
-        let last = records.count - 1
-        if slot != last {
-            records.swapAt(slot, last)
-            if let moved = records[slot] { slots[moved.sessionId] = Int32(slot) }
-        }
-        return records.removeLast()
+        records.removeValue(forKey: id)
     }
 
     func firstRecords(after cursor: SessionID?, limit: Int, liveAt: Date?) -> [RpcSessionContext] {
         var matching: [RpcSessionContext] = []
-        for case let record? in records {
+        for record in records.values {
             if let cursor, !(cursor < record.sessionId) { continue }
             if let liveAt, record.isExpired(at: liveAt) { continue }
             matching.append(record)
@@ -168,20 +133,18 @@ private struct ShardTable {
 
     mutating func removeExpired(now: Date, limit: Int) -> [RemovedSession] {
         var removed: [RemovedSession] = []
-        var slot = records.count - 1
-        while slot >= 0, removed.count < limit {
-            if let record = records[slot], record.isExpired(at: now) {
-                removed.append(RemovedSession(id: record.sessionId, profile: record.profile))
-                removeSlot(slot, id: record.sessionId)
-            }
-            slot -= 1
+        for record in records.values where removed.count < limit && record.isExpired(at: now) {
+            removed.append(RemovedSession(id: record.sessionId, profile: record.profile))
+        }
+        for session in removed {
+            records.removeValue(forKey: session.id)
         }
         return removed
     }
 
     func summary(now: Date) -> SessionSummary {
         var summary = SessionSummary()
-        for case let record? in records {
+        for record in records.values {
             summary.add(record, now: now)
         }
         return summary

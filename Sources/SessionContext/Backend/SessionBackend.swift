@@ -10,11 +10,13 @@ public protocol SessionBackend: Sendable {
     func load(_ id: SessionID) async throws(SessionError) -> RpcSessionContext?
 
     /// Runs `body` atomically on the record for `id` (nil when absent) and stores what it leaves:
-    /// a changed record is written, nil deletes, a new value creates. No other update of the same
-    /// id runs in between. When `body` throws, nothing is written and the error is rethrown.
-    /// `body` must not change the record's `sessionId`.
-    func update<R: Sendable>(
-        _ id: SessionID, _ body: (inout RpcSessionContext?) throws(SessionError) -> R
+    /// a changed record is written, nil deletes, a new value creates. No other change of the same
+    /// id runs in between. `body` cannot fail: to refuse, it returns without changing anything
+    /// (e.g. a `Result`); `update` wraps this for bodies that throw. Backends may hand `body` the
+    /// stored record in place, so this is the fast path. Assigning a record with another
+    /// `sessionId` is a programming error. Throws only when the backend fails.
+    func modify<R: Sendable>(
+        _ id: SessionID, _ body: (inout RpcSessionContext?) -> R
     ) async throws(SessionError) -> R
 
     /// Up to `limit` records with an id after `cursor` (from the first when nil), in ascending id
@@ -39,9 +41,31 @@ public protocol SessionBackend: Sendable {
 }
 
 extension SessionBackend {
-    /// Removes the record through `update`.
+    /// Runs `body` atomically on a copy of the record for `id` (nil when absent) and stores what
+    /// it leaves, like `modify`; when `body` throws, nothing is written and the error is rethrown.
+    /// Throws `.invalidValue` for `session_id` when `body` assigns a record with another id.
+    public func update<R: Sendable>(
+        _ id: SessionID, _ body: (inout RpcSessionContext?) throws(SessionError) -> R
+    ) async throws(SessionError) -> R {
+        let outcome = try await modify(id) { (record: inout RpcSessionContext?) -> Result<R, SessionError> in
+            var working = record
+            do throws(SessionError) {
+                let result = try body(&working)
+                if let working, working.sessionId != id {
+                    throw .invalidValue(field: "session_id", reason: "an update may not change the session id")
+                }
+                record = working
+                return .success(result)
+            } catch {
+                return .failure(error)
+            }
+        }
+        return try outcome.get()
+    }
+
+    /// Removes the record through `modify`.
     public func delete(_ id: SessionID) async throws(SessionError) -> RpcSessionContext? {
-        try await update(id) { (record: inout RpcSessionContext?) -> RpcSessionContext? in
+        try await modify(id) { (record: inout RpcSessionContext?) -> RpcSessionContext? in
             defer { record = nil }
             return record
         }
@@ -54,7 +78,7 @@ extension SessionBackend {
 
     /// Stores `session` unless its id is taken; returns whether it was stored.
     public func insert(_ session: RpcSessionContext) async throws(SessionError) -> Bool {
-        try await update(session.sessionId) { (record: inout RpcSessionContext?) -> Bool in
+        try await modify(session.sessionId) { (record: inout RpcSessionContext?) -> Bool in
             guard record == nil else { return false }
             record = session
             return true
@@ -63,7 +87,7 @@ extension SessionBackend {
 
     /// Replaces (or creates) the record of `session.sessionId`.
     public func put(_ session: RpcSessionContext) async throws(SessionError) {
-        try await update(session.sessionId) { (record: inout RpcSessionContext?) in record = session }
+        try await modify(session.sessionId) { (record: inout RpcSessionContext?) in record = session }
     }
 
     /// Every stored record, in id order, read page by page (`pageSize` records per backend call).

@@ -26,23 +26,25 @@ extension RpcSessionContext: Codable {
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        sessionId = try c.decode(SessionID.self, forKey: .sessionId)
-        state = try c.decodeIfPresent(SessionState.self, forKey: .state) ?? .active
-        keepWarm = try c.decodeIfPresent(Bool.self, forKey: .keepWarm) ?? false
-        createdAt = Date(timeIntervalSince1970: try c.decode(Double.self, forKey: .createdAt))
-        lastAccessed = Date(timeIntervalSince1970: try c.decode(Double.self, forKey: .lastAccessed))
-        expiresAt = Date(timeIntervalSince1970: try c.decode(Double.self, forKey: .expiresAt))
-        requestCount = try c.decodeIfPresent(Int.self, forKey: .requestCount) ?? 0
-        renderCount = try c.decodeIfPresent(Int.self, forKey: .renderCount) ?? 0
-        totalRenderTimeMs = try c.decodeIfPresent(Double.self, forKey: .totalRenderTimeMs) ?? 0
-        errorCount = try c.decodeIfPresent(Int.self, forKey: .errorCount) ?? 0
-        metadata = try c.decodeIfPresent([String: JSONValue].self, forKey: .metadata) ?? [:]
-        cookies = try c.decodeIfPresent([Cookie].self, forKey: .cookies) ?? []
-        localStorage = try c.decodeIfPresent([String: [String: String]].self, forKey: .localStorage) ?? [:]
-        lastUrl = try c.decodeIfPresent(String.self, forKey: .lastUrl)
-        lastError = try c.decodeIfPresent(String.self, forKey: .lastError)
-        profile = try c.decodeIfPresent(String.self, forKey: .profile)
-        config = try c.decode(SessionConfig.self, forKey: .config)
+        storage = Storage(
+            sessionId: try c.decode(SessionID.self, forKey: .sessionId),
+            state: try c.decodeIfPresent(SessionState.self, forKey: .state) ?? .active,
+            keepWarm: try c.decodeIfPresent(Bool.self, forKey: .keepWarm) ?? false,
+            createdAt: Date(timeIntervalSince1970: try c.decode(Double.self, forKey: .createdAt)),
+            lastAccessed: Date(timeIntervalSince1970: try c.decode(Double.self, forKey: .lastAccessed)),
+            expiresAt: Date(timeIntervalSince1970: try c.decode(Double.self, forKey: .expiresAt)),
+            requestCount: try c.decodeIfPresent(Int.self, forKey: .requestCount) ?? 0,
+            renderCount: try c.decodeIfPresent(Int.self, forKey: .renderCount) ?? 0,
+            totalRenderTimeMs: try c.decodeIfPresent(Double.self, forKey: .totalRenderTimeMs) ?? 0,
+            errorCount: try c.decodeIfPresent(Int.self, forKey: .errorCount) ?? 0,
+            metadata: try c.decodeIfPresent([String: JSONValue].self, forKey: .metadata) ?? [:],
+            cookies: try c.decodeIfPresent([Cookie].self, forKey: .cookies) ?? [],
+            localStorage: try c.decodeIfPresent([String: [String: String]].self, forKey: .localStorage) ?? [:],
+            lastUrl: try c.decodeIfPresent(String.self, forKey: .lastUrl),
+            lastError: try c.decodeIfPresent(String.self, forKey: .lastError),
+            profile: try c.decodeIfPresent(String.self, forKey: .profile),
+            config: try c.decode(SessionConfig.self, forKey: .config)
+        )
     }
 
     public func encode(to encoder: any Encoder) throws {

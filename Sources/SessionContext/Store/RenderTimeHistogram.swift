@@ -3,6 +3,7 @@ import Synchronization
 /// Render times in log-linear buckets (64 per power of two, so any value is within 0.8% of its
 /// bucket's midpoint) from 1/128 ms to 2^21 ms (35 min), clamped outside. Fixed size whatever the
 /// number of samples. Sharded so concurrent recorders rarely share a lock.
+@usableFromInline
 final class RenderTimeHistogram: Sendable {
     static let subBucketBits = 6
     static let minExponent = -7
@@ -21,6 +22,7 @@ final class RenderTimeHistogram: Sendable {
     }
 
     /// Records one value (milliseconds); `shardHint` spreads concurrent callers over the shards.
+    @usableFromInline
     func record(_ milliseconds: Double, shardHint: Int) {
         let bucket = Self.bucket(of: milliseconds)
         shards[shardHint & shardMask].mutex.withLock { $0[bucket] &+= 1 }

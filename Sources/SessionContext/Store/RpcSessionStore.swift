@@ -36,7 +36,7 @@ public final class RpcSessionStore<Backend: SessionBackend>: Sendable {
     public let configuration: Configuration
     /// The wall clock every timestamp and expiry check reads.
     public let clock: any WallClock
-    let histogram = RenderTimeHistogram()
+    @usableFromInline let histogram = RenderTimeHistogram()
     private let cleanupTasks = Mutex<[Task<Void, Never>]>([])
 
     /// A store over `backend`, reading time from `clock`.
@@ -54,22 +54,25 @@ public final class RpcSessionStore<Backend: SessionBackend>: Sendable {
 
     /// The live session `id`, touched; created with `config` (else the default) when it never
     /// existed. Throws `.expired` for an expired one (it is not reset), `.invalidValue` for a bad config.
+    @inlinable
     public func getOrCreate(id: SessionID, config: SessionConfig? = nil) async throws(SessionError) -> RpcSessionContext {
         let now = clock.now()
         let limits = configuration.limits
         let config = config ?? configuration.defaultConfig
-        return try await backend.update(id) { (record: inout RpcSessionContext?) throws(SessionError) in
+        return try await backend.modify(id) { (record: inout RpcSessionContext?) -> Result<RpcSessionContext, SessionError> in
             guard record != nil else {
-                try limits.validate(config)
+                do throws(SessionError) {
+                    try limits.validate(config)
+                } catch {
+                    return .failure(error)
+                }
                 let created = RpcSessionContext(sessionId: id, config: config, now: now)
                 record = created
-                return created
+                return .success(created)
             }
-            try Self.requireLive(record!, now: now)
-            record!.touch(at: now)
-            record!.state = record!.currentState(at: now)
-            return record!
-        }
+            if let refusal = record!.admit(at: now, countingRequest: false) { return .failure(refusal) }
+            return .success(record!)
+        }.get()
     }
 
     /// Creates a session (with a generated id when `id` is nil). Throws `.alreadyExists` when the
@@ -95,15 +98,21 @@ public final class RpcSessionStore<Backend: SessionBackend>: Sendable {
     }
 
     /// The live session `id`, touched (an access renews it). Throws `.notFound` or `.expired`.
+    @inlinable
     public func get(_ id: SessionID) async throws(SessionError) -> RpcSessionContext {
-        try await withSession(id) { session in session }
+        let now = clock.now()
+        return try await backend.modify(id) { (record: inout RpcSessionContext?) -> Result<RpcSessionContext, SessionError> in
+            guard record != nil else { return .failure(.notFound(id)) }
+            if let refusal = record!.admit(at: now, countingRequest: false) { return .failure(refusal) }
+            return .success(record!)
+        }.get()
     }
 
     /// The live session `id` without touching it (inspection). Throws `.notFound` or `.expired`.
     public func peek(_ id: SessionID) async throws(SessionError) -> RpcSessionContext {
         let now = clock.now()
         guard var session = try await backend.load(id) else { throw .notFound(id) }
-        try Self.requireLive(session, now: now)
+        if let refusal = session.refusal(at: now, admittingRequest: false) { throw refusal }
         session.state = session.currentState(at: now)
         return session
     }
@@ -120,8 +129,7 @@ public final class RpcSessionStore<Backend: SessionBackend>: Sendable {
         let limits = configuration.limits
         return try await backend.update(id) { (record: inout RpcSessionContext?) throws(SessionError) -> R in
             guard record != nil else { throw .notFound(id) }
-            try Self.requireLive(record!, now: now)
-            record!.touch(at: now)
+            if let refusal = record!.admit(at: now, countingRequest: false) { throw refusal }
             let result = try body(&record!)
             try limits.validate(record!)
             record!.state = record!.currentState(at: now)
@@ -171,62 +179,99 @@ public final class RpcSessionStore<Backend: SessionBackend>: Sendable {
     /// limit, counts the request and touches it, atomically. With `createIfMissing`, a session that
     /// never existed is created with the default config (SPEC, `render` with a new `session_id`).
     /// Throws `.notFound`, `.expired`, or `.requestLimitReached` (that request is not counted).
-    @discardableResult
+    @inlinable @discardableResult
     public func beginRequest(_ id: SessionID, createIfMissing: Bool = false) async throws(SessionError)
         -> RpcSessionContext
     {
         let now = clock.now()
         let limits = configuration.limits
         let defaultConfig = configuration.defaultConfig
-        return try await backend.update(id) { (record: inout RpcSessionContext?) throws(SessionError) in
+        return try await backend.modify(id) { (record: inout RpcSessionContext?) -> Result<RpcSessionContext, SessionError> in
             if record == nil {
-                guard createIfMissing else { throw .notFound(id) }
-                try limits.validate(defaultConfig)
+                guard createIfMissing else { return .failure(.notFound(id)) }
+                do throws(SessionError) {
+                    try limits.validate(defaultConfig)
+                } catch {
+                    return .failure(error)
+                }
                 record = RpcSessionContext(sessionId: id, config: defaultConfig, now: now)
             }
-            try Self.requireAdmissible(record!, now: now)
-            record!.requestCount += 1
-            record!.touch(at: now)
-            record!.state = record!.currentState(at: now)
-            return record!
-        }
+            if let refusal = record!.admit(at: now, countingRequest: true) { return .failure(refusal) }
+            return .success(record!)
+        }.get()
     }
 
     /// Records the outcome of a request admitted by `beginRequest`: its URL and render time (not
     /// counted again). Works on a session that expired meanwhile (the request was admitted), without
     /// renewing it. Throws `.notFound` when the session was removed meanwhile.
+    @inlinable
     public func completeRequest(_ id: SessionID, url: String?, renderTimeMs: Double) async throws(SessionError) {
         let now = clock.now()
-        let tracked = try await backend.update(id) { (record: inout RpcSessionContext?) throws(SessionError) -> Bool in
-            guard record != nil else { throw .notFound(id) }
+        let tracked = try await backend.modify(id) { (record: inout RpcSessionContext?) -> Result<Bool, SessionError> in
+            guard record != nil else { return .failure(.notFound(id)) }
             record!.recordRender(url: url, renderTimeMs: renderTimeMs)
             if !record!.isExpired(at: now) { record!.touch(at: now) }
-            return record!.config.trackMetrics
-        }
+            return .success(record!.config.trackMetrics)
+        }.get()
         if tracked { histogram.record(renderTimeMs, shardHint: id.shardHash) }
+    }
+
+    /// Writes back everything a request admitted by `beginRequest` left — URL, render time, error,
+    /// cookies, localStorage — in one atomic update (not counted again; a session that expired
+    /// meanwhile is updated without being renewed). Throws `.notFound` when the session was removed
+    /// meanwhile, `.invalidValue` when the new state breaks a `SessionLimits` bound (then nothing is
+    /// stored: retry with less state, or without it); returns the stored session.
+    @discardableResult
+    public func completeRequest(_ id: SessionID, _ outcome: RequestOutcome) async throws(SessionError)
+        -> RpcSessionContext
+    {
+        let now = clock.now()
+        let limits = configuration.limits
+        let session = try await backend.update(id) { (record: inout RpcSessionContext?) throws(SessionError) in
+            guard var session = record else { throw .notFound(id) }
+            if let renderTimeMs = outcome.renderTimeMs {
+                session.recordRender(url: outcome.url, renderTimeMs: renderTimeMs)
+            } else if let url = outcome.url {
+                session.lastUrl = RpcSessionContext.bounded(url)
+            }
+            if let error = outcome.error { session.recordError(error) }
+            if let cookies = outcome.cookies { session.cookies = cookies }
+            if let storage = outcome.localStorage { session.localStorage.merge(storage) { _, new in new } }
+            try limits.validate(session)
+            if !session.isExpired(at: now) { session.touch(at: now) }
+            record = session
+            return session
+        }
+        if let renderTimeMs = outcome.renderTimeMs, session.config.trackMetrics {
+            histogram.record(renderTimeMs, shardHint: id.shardHash)
+        }
+        return session
     }
 
     /// Counts one finished request on session `id` and records its URL and render time, in one
     /// atomic step (the client's flow: `getOrCreate`, render, `recordRequest`). Throws `.notFound`,
     /// `.expired`, or `.requestLimitReached` (then nothing is recorded).
+    @inlinable
     public func recordRequest(_ id: SessionID, url: String?, renderTimeMs: Double) async throws(SessionError) {
         let now = clock.now()
-        let tracked = try await backend.update(id) { (record: inout RpcSessionContext?) throws(SessionError) -> Bool in
-            guard record != nil else { throw .notFound(id) }
-            try Self.requireAdmissible(record!, now: now)
-            record!.recordRequest(url: url, renderTimeMs: renderTimeMs, at: now)
-            return record!.config.trackMetrics
-        }
+        let tracked = try await backend.modify(id) { (record: inout RpcSessionContext?) -> Result<Bool, SessionError> in
+            guard record != nil else { return .failure(.notFound(id)) }
+            if let refusal = record!.admit(at: now, countingRequest: true) { return .failure(refusal) }
+            record!.recordRender(url: url, renderTimeMs: renderTimeMs)
+            return .success(record!.config.trackMetrics)
+        }.get()
         if tracked { histogram.record(renderTimeMs, shardHint: id.shardHash) }
     }
 
     /// Counts an error on session `id` and keeps `message` as its last error. Works on an expired
     /// session (the failing request was admitted before). Throws `.notFound`.
+    @inlinable
     public func recordError(_ id: SessionID, message: String) async throws(SessionError) {
-        try await backend.update(id) { (record: inout RpcSessionContext?) throws(SessionError) in
-            guard record != nil else { throw .notFound(id) }
+        try await backend.modify(id) { (record: inout RpcSessionContext?) -> Result<Void, SessionError> in
+            guard record != nil else { return .failure(.notFound(id)) }
             record!.recordError(message)
-        }
+            return .success(())
+        }.get()
     }
 
     // MARK: Whole store
@@ -337,23 +382,6 @@ public final class RpcSessionStore<Backend: SessionBackend>: Sendable {
             await task.value
         }
         try await backend.close()
-    }
-
-    // MARK: Rules
-
-    /// Throws `.expired` when `session` is expired at `now`.
-    static func requireLive(_ session: RpcSessionContext, now: Date) throws(SessionError) {
-        if session.isExpired(at: now) {
-            throw .expired(session.sessionId, expiredAt: session.expiresAt)
-        }
-    }
-
-    /// Throws `.expired` or `.requestLimitReached` unless `session` may serve one more request.
-    static func requireAdmissible(_ session: RpcSessionContext, now: Date) throws(SessionError) {
-        try requireLive(session, now: now)
-        if session.isRequestLimitReached {
-            throw .requestLimitReached(session.sessionId, maxRequests: session.config.maxRequests)
-        }
     }
 }
 
