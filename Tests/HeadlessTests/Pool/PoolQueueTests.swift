@@ -5,16 +5,10 @@ import Testing
 
 extension Chromium {
     /// The lease queue against a real pool whose only slot is held.
-    @Suite final class PoolQueueTests: Sendable {
-        let tmp: String
-
-        init() throws {
-            tmp = try TestBrowsers.makeTemporaryDirectory()
-        }
-
-        deinit {
-            try? FileManager.default.removeItem(atPath: tmp)
-        }
+    @Suite struct PoolQueueTests {
+        /// Temporary profiles of this test's pool live here, so leftovers can be found; removed after.
+        private let scratch = try! TemporaryDirectory()
+        private var tmp: String { scratch.path }
 
         /// One browser, one slot: every further lease queues.
         private func singleSlot(maxQueue: Int = 100) -> BrowserPoolConfig {
