@@ -171,12 +171,17 @@ let cpu = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8))?
 let cores = ProcessInfo.processInfo.activeProcessorCount
 let memoryGiB = Double(ProcessInfo.processInfo.physicalMemory) / 1_073_741_824
 let date = ISO8601DateFormatter().string(from: Date())
+/// Other work on the machine skews the figures: say how busy it was.
+func loadAverage() -> String {
+    (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").prefix(3).joined(separator: " ") ?? "?"
+}
+let loadBefore = loadAverage()
 
 print("## Browser pool")
 print()
 print("Machine: \(cpu), \(cores) cores, \(String(format: "%.0f", memoryGiB)) GiB; \(date).")
 print("Command: `swift build -c release --product PoolBench && .build/release/PoolBench --runs \(options.runs) --contexts \(options.contextCheckpoints.map(String.init).joined(separator: ","))`.")
-print("Runs per figure: \(options.runs) (cold start: \(max(5, options.runs / 3))). p50 / p95.")
+print("Runs per figure: \(options.runs) (cold start: \(max(5, options.runs / 3))). p50 / p95. Load average before: \(loadBefore).")
 print()
 print("| engine | cold start → first CDP reply | warm lease (context + target + attach + Page.enable) | hot lease (prewarmed) |")
 print("|---|---|---|---|")
@@ -207,3 +212,5 @@ for contexts in options.contextCheckpoints {
 print(header + " |")
 print(rule + "|")
 for row in memoryRows { print(row) }
+print()
+print("Load average after: \(loadAverage()).")
