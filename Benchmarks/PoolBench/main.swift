@@ -165,6 +165,38 @@ func memory(_ engine: BrowserEngine) async throws -> MemoryFigures {
     }
 }
 
+/// CDP round trips on an attached page: a tiny reply, then (in a separate loop: a small evaluate right
+/// after a 1 MiB one mostly measures V8's garbage collection) a 1 MiB string reply.
+func roundTrips(_ engine: BrowserEngine) async throws -> (small: Summary, large: Summary) {
+    let browser = try await BrowserLauncher.launch(LaunchOptions(engine: engine), logger: logger)
+    do {
+        let connection = browser.connection
+        let context = try await connection.send(CDP.Target.CreateBrowserContext())
+        let target = try await connection.send(
+            CDP.Target.CreateTarget(url: "about:blank", browserContextId: context.browserContextId))
+        let page = try await connection.attach(toTarget: target.targetId)
+        var small: [Duration] = []
+        for _ in 0..<options.runs * 3 {
+            let started = ContinuousClock.now
+            _ = try await page.send(CDP.Runtime.Evaluate(expression: "1 + 1"))
+            small.append(.now - started)
+        }
+        _ = try await page.send(CDP.Runtime.Evaluate(expression: "window.big = 'x'.repeat(1 << 20); 0"))
+        var large: [Duration] = []
+        for _ in 0..<options.runs * 3 {
+            let started = ContinuousClock.now
+            let reply = try await page.send(CDP.Runtime.Evaluate(expression: "window.big"))
+            precondition(reply.result.value?.stringValue?.utf8.count == 1 << 20)
+            large.append(.now - started)
+        }
+        await browser.close()
+        return (Summary(small), Summary(large))
+    } catch {
+        await browser.close()
+        throw error
+    }
+}
+
 let cpu = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8))?
     .split(separator: "\n").first { $0.hasPrefix("model name") }?.split(separator: ":").last?
     .trimmingCharacters(in: .whitespaces) ?? "unknown CPU"
@@ -186,7 +218,10 @@ print()
 print("| engine | cold start → first CDP reply | warm lease (context + target + attach + Page.enable) | hot lease (prewarmed) |")
 print("|---|---|---|---|")
 var memoryRows: [String] = []
+var roundTripRows: [String] = []
 for engine in options.engines {
+    let trips = try await roundTrips(engine)
+    roundTripRows.append("| \(engine.rawValue) | \(trips.small.formatted()) | \(trips.large.formatted()) |")
     let cold = try await coldStart(engine)
     let warm = try await warmLease(engine)
     let hot = try await hotLease(engine)
@@ -212,5 +247,11 @@ for contexts in options.contextCheckpoints {
 print(header + " |")
 print(rule + "|")
 for row in memoryRows { print(row) }
+print()
+print("CDP round trip on an attached page (`Runtime.evaluate`, returnByValue), \(options.runs * 3) each:")
+print()
+print("| engine | `1 + 1` | a 1 MiB string |")
+print("|---|---|---|")
+for row in roundTripRows { print(row) }
 print()
 print("Load average after: \(loadAverage()).")
