@@ -116,13 +116,23 @@ let package = Package(
             path: "Tests/Fixtures/Server",
             swiftSettings: swift6
         ),
+        // Session store benchmark: `swift run -c release StoreBench` (results in BENCHMARKS.md).
+        .executableTarget(
+            name: "StoreBench",
+            dependencies: ["SessionContext", "SessionContextSQLite"],
+            path: "Benchmarks/StoreBench",
+            swiftSettings: swift6
+        ),
 
         // MARK: Tests
         .testTarget(name: "RenderTypesTests", dependencies: ["RenderTypes"], swiftSettings: swift6),
         .testTarget(name: "SessionContextTests", dependencies: ["SessionContext"], swiftSettings: swift6),
         .testTarget(
             name: "SessionContextSQLiteTests",
-            dependencies: ["SessionContext", "SessionContextSQLite"],
+            dependencies: [
+                "SessionContext", "SessionContextSQLite",
+                .product(name: "SQLiteNIO", package: "sqlite-nio"),
+            ],
             swiftSettings: swift6
         ),
         .testTarget(
