@@ -3,7 +3,7 @@
 minimal blocking client with no framework (one thread, select + read), so Tidepool's own overhead per
 command can be read off the difference.
 
-    python3 Benchmarks/PoolBench/reference/raw_cdp_roundtrip.py [runs]
+    python3 Benchmarks/reference/raw_cdp_roundtrip.py [runs]
 """
 import fcntl, json, os, select, shutil, subprocess, sys, tempfile, time
 
