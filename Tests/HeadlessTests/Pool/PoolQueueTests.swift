@@ -106,6 +106,34 @@ extension Chromium {
             }
         }
 
+        @Test func manyConcurrentLeasesAllCompleteOnAtMostMaxBrowsersAndLeaveNothingBehind() async throws {
+            var config = TestPools.config(tmp: tmp)
+            config.maxPoolSize = 2
+            config.contextsPerBrowser = 3
+            let browsersSeen = Recorder<BrowserID>()
+            try await TestPools.with(config) { pool in
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    for index in 0..<30 {
+                        group.addTask {
+                            let priority: RenderPriority = [.high, .normal, .low][index % 3]
+                            try await pool.withLease(priority: priority, deadline: TestPools.farDeadline()) { lease in
+                                browsersSeen.append(lease.browser)
+                                let value = try await lease.page.send(CDP.Runtime.Evaluate(expression: "\(index) * 2"))
+                                #expect(value.result.value == .int(index * 2))
+                            }
+                        }
+                    }
+                    try await group.waitForAll()
+                }
+                let stats = pool.stats()
+                #expect(stats.leasesServed == 30)
+                #expect(stats.contextsLeased == 0)
+                #expect(stats.queueLength == 0)
+                #expect(stats.browsers.count <= 2)
+                #expect(Set(browsersSeen.all).count <= 2)
+            }
+        }
+
         @Test func leasesWaitForAFreeSlotAndAreServedWhenOneFrees() async throws {
             try await TestPools.with(singleSlot()) { pool in
                 let gate = Gate()
