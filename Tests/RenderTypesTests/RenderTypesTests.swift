@@ -1,4 +1,0 @@
-import Testing
-@testable import RenderTypes
-
-@Test func placeholder() {}
