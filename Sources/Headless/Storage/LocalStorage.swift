@@ -9,7 +9,7 @@ extension Page {
     static let restorePath = "/__tidepool_storage_restore__"
 
     /// Reads localStorage of every origin that has a frame in the page now (restricted to `origins` when
-    /// given). Origins whose storage is empty are left out.
+    /// given); an origin whose storage is empty maps to an empty dictionary, so a caller can tell "cleared".
     public func localStorage(origins: Set<String>? = nil, timeout: Duration? = nil) async throws(PageError)
         -> LocalStorageContents
     {
@@ -23,7 +23,7 @@ extension Page {
             )
             var items: [String: String] = [:]
             for entry in reply.entries where entry.count == 2 { items[entry[0]] = entry[1] }
-            if !items.isEmpty { contents[origin] = items }
+            contents[origin] = items
         }
         return contents
     }
@@ -33,7 +33,7 @@ extension Page {
     /// network — and sets the items there. Interception is switched off again afterwards, so call this
     /// before `interceptRequests`.
     public func restoreLocalStorage(_ contents: LocalStorageContents, timeout: Duration? = nil) async throws(PageError) {
-        let origins = contents.keys.filter(Self.isStorageOrigin).sorted()
+        let origins = contents.filter { !$0.value.isEmpty }.keys.filter(Self.isStorageOrigin).sorted()
         guard !origins.isEmpty else { return }
         let urls = Set(origins.map { $0 + Self.restorePath })
         mutable.withLock { $0.restoreURLs = urls }
