@@ -106,14 +106,17 @@ struct RenderExecution: Sendable {
             browserUA = try await BrowserUserAgents.userAgent(of: lease.page.connection, timeout: left())
         }
         let viewport = config.effectiveViewport
-        let profile = StealthProfile.resolve(stealth, seed: seed, browserUserAgent: browserUA, viewport: viewport)
+        var profile = StealthProfile.resolve(stealth, seed: seed, browserUserAgent: browserUA, viewport: viewport)
         var headers = config.headers
-        if let language = profile.acceptLanguageHeader,
-           !headers.keys.contains(where: { $0.lowercased() == "accept-language" })
-        {
-            headers["Accept-Language"] = language
+        // Chromium derives Accept-Language from the emulated language list (adding q-values) and lets that
+        // win over extra headers, so a caller's Accept-Language becomes the list: header and
+        // navigator.languages then agree.
+        if let key = headers.keys.first(where: { $0.lowercased() == "accept-language" }), let value = headers[key] {
+            headers[key] = nil
+            profile.languages = StealthProfile.languages(fromHeader: value)
         }
         let timeout = left()
+        let stealthProfile = profile
         let screen = profile.screen.map { (width: $0.width, height: $0.height) }
         let cookies = request.state?.cookies ?? []
         let javascript = config.effectiveJavascriptEnabled
@@ -121,7 +124,7 @@ struct RenderExecution: Sendable {
         var commands: [@Sendable () async throws -> Void] = [
             { try await page.enableEvents(network: true, console: capture.console, timeout: timeout) },
             { try await page.setViewport(viewport, screen: screen, timeout: timeout) },
-            { try await page.applyStealth(profile, browserUserAgent: browserUA, timeout: timeout) },
+            { try await page.applyStealth(stealthProfile, browserUserAgent: browserUA, timeout: timeout) },
         ]
         if !extraHeaders.isEmpty { commands.append { try await page.setExtraHeaders(extraHeaders, timeout: timeout) } }
         if !javascript { commands.append { try await page.setJavaScriptEnabled(false, timeout: timeout) } }

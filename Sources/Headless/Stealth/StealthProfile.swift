@@ -1,3 +1,4 @@
+import Foundation
 public import RenderTypes
 
 /// The concrete values a render's stealth puts in place, resolved once from a `StealthConfig`, a seed
@@ -136,6 +137,14 @@ public struct StealthProfile: Sendable, Hashable {
         }.joined(separator: ",")
     }
 
-    /// The Accept-Language header this profile sends, if it changes the browser's.
+    /// The Accept-Language header Chromium sends for this profile's languages, if it changes them.
     public var acceptLanguageHeader: String? { languages.map(Self.acceptLanguage) }
+
+    /// `fr-CH, fr;q=0.9` → `[fr-CH, fr]` (q-values dropped, order kept).
+    static func languages(fromHeader header: String) -> [String] {
+        header.split(separator: ",").compactMap { part in
+            let tag = part.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
+            return tag.isEmpty ? nil : tag
+        }
+    }
 }
