@@ -56,7 +56,6 @@ public final class CDPConnection: Sendable {
         var closedSessions: [String: String] = [:]
         var closedOrder: Deque<String> = []
         var closeReason: String?
-        var closeWaiters: [CheckedContinuation<String, Never>] = []
     }
 
     public let configuration: Configuration
@@ -65,6 +64,7 @@ public final class CDPConnection: Sendable {
     private let timerLoop: any EventLoop
     private let nextId = Atomic<Int>(1)
     private let state = Mutex(State())
+    private let closeLatch = AsyncLatch<String>()
 
     /// Wraps a transport and starts reading from it at once.
     public init(
@@ -243,16 +243,9 @@ public final class CDPConnection: Sendable {
     /// Why the connection closed, or nil while it is open.
     public var closeReason: String? { state.withLock { $0.closeReason } }
 
-    /// Waits until the connection closes and returns why.
-    public func closed() async -> String {
-        await withCheckedContinuation { continuation in
-            let reason: String? = state.withLock { state in
-                if let reason = state.closeReason { return reason }
-                state.closeWaiters.append(continuation)
-                return nil
-            }
-            if let reason { continuation.resume(returning: reason) }
-        }
+    /// Waits until the connection closes and returns why (nil if the waiting task is cancelled first).
+    public func closed() async -> String? {
+        await closeLatch.wait()
     }
 
     /// Why a session can no longer be used (detached, crashed), or nil while it is usable.
@@ -401,16 +394,15 @@ public final class CDPConnection: Sendable {
     }
 
     fileprivate func transportClosed(reason: String) {
-        let (pending, subscribers, waiters, finalReason) = state.withLock { state in
+        let (pending, subscribers, finalReason) = state.withLock { state in
             if state.closeReason == nil { state.closeReason = reason }
             defer {
                 state.pending = [:]
                 state.subscribers = [:]
-                state.closeWaiters = []
             }
             return (
                 Array(state.pending.values), state.subscribers.values.flatMap(\.values).map(\.continuation),
-                state.closeWaiters, state.closeReason ?? reason
+                state.closeReason ?? reason
             )
         }
         if !pending.isEmpty {
@@ -421,7 +413,7 @@ public final class CDPConnection: Sendable {
             entry.continuation?.resume(returning: .failure(.browserClosed(reason: finalReason)))
         }
         for continuation in subscribers { continuation.finish() }
-        for waiter in waiters { waiter.resume(returning: finalReason) }
+        closeLatch.resolve(finalReason)
     }
 }
 

@@ -13,7 +13,7 @@ import Testing
 
     /// The id of the next message the connection sends.
     private func nextSentId() async -> Int {
-        await transport.sent.next()?["id"]?.intValue ?? -1
+        await transport.sent.nextElement()?["id"]?.intValue ?? -1
     }
 
     @Test func repliesAreMatchedToCommandsByIdEvenOutOfOrder() async throws {
@@ -30,7 +30,7 @@ import Testing
     @Test func typedCommandSendsItsMethodParamsAndSessionAndDecodesItsReply() async throws {
         let reply = Task { try await connection.send(
             CDP.Target.CreateTarget(url: "about:blank", browserContextId: "CTX"), sessionId: "S1") }
-        let sent = await transport.sent.next()
+        let sent = await transport.sent.nextElement()
         #expect(sent?["method"] == "Target.createTarget")
         #expect(sent?["params"] == ["url": "about:blank", "browserContextId": "CTX"])
         #expect(sent?["sessionId"] == "S1")

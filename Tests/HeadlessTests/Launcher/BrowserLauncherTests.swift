@@ -5,7 +5,8 @@ import RenderTypes
 import Testing
 
 /// Real Chromium: launch, CDP over both transports, crash and kill behaviour, cleanup.
-@Suite(.serialized) struct BrowserLauncherTests {
+extension Chromium {
+@Suite struct BrowserLauncherTests {
     @Test func launchedShellAttachesNavigatesAndEvaluates() async throws {
         try await TestBrowsers.with { browser in
             #expect(browser.version.product.contains("HeadlessChrome"))
@@ -199,4 +200,5 @@ import Testing
             #expect(status == "exit code 1")
         }
     }
+}
 }

@@ -53,7 +53,7 @@ final class FakeTransport: CDPTransport {
 
 extension AsyncStream {
     /// The next element (test helper).
-    func next() async -> Element? {
+    func nextElement() async -> Element? {
         var iterator = makeAsyncIterator()
         return await iterator.next()
     }
