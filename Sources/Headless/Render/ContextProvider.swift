@@ -7,11 +7,20 @@ public struct LeasedContext: Sendable {
     public let browserContextId: String
     /// The browser's own user agent when the provider knows it (saves a round trip).
     public let browserUserAgent: String?
+    /// Time the lease waited in the provider's queue, when it knows.
+    public let queueDuration: Duration?
+    /// Time from asking until the context was ready (queue and context creation), when it knows.
+    public let acquireDuration: Duration?
 
-    public init(page: CDPSession, browserContextId: String, browserUserAgent: String?) {
+    public init(
+        page: CDPSession, browserContextId: String, browserUserAgent: String?, queueDuration: Duration? = nil,
+        acquireDuration: Duration? = nil
+    ) {
         self.page = page
         self.browserContextId = browserContextId
         self.browserUserAgent = browserUserAgent
+        self.queueDuration = queueDuration
+        self.acquireDuration = acquireDuration
     }
 }
 

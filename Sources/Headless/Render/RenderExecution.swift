@@ -16,7 +16,9 @@ struct RenderExecution: Sendable {
     let logger: Logger
 
     func run(on lease: LeasedContext) async throws -> RenderOutcome {
-        progress.enter(.navigation, closing: \.queueMs)
+        // Queue time is waiting for a slot; creating the context (a cold lease) is lease work.
+        let creation = (lease.acquireDuration ?? .zero) - (lease.queueDuration ?? .zero)
+        progress.beginLease(creationTime: max(.zero, creation))
         return try await Page.with(
             session: lease.page, browserContextId: lease.browserContextId, configuration: configuration.page, logger: logger
         ) { page in

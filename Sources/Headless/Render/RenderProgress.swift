@@ -31,6 +31,20 @@ final class RenderProgress: Sendable {
         }
     }
 
+    /// Ends the queue stage when a lease starts: the time since the call arrived is queue time, except
+    /// `creationTime` (making the context), which counts as lease time.
+    func beginLease(creationTime: Duration) {
+        let now = ContinuousClock.now
+        state.withLock { s in
+            let total = Self.ms(now - s.stageStart)
+            let creation = min(total, Self.ms(creationTime))
+            s.timings.queueMs += (total - creation).rounded(toPlaces: 2)
+            s.timings.leaseMs += creation
+            s.stage = .navigation
+            s.stageStart = now
+        }
+    }
+
     /// Adds the running stage's time to `timing` without changing stage.
     func close(_ timing: WritableKeyPath<StageTimings, Double>) {
         let now = ContinuousClock.now

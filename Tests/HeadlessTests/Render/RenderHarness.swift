@@ -10,7 +10,9 @@ enum RenderHarness {
     struct Context: Sendable {
         let renderer: Renderer
         let server: FixtureServer
-        let browser: LaunchedBrowser
+        let pool: BrowserPool
+        /// Temporary directory of the pool's browser profiles (to find leftover processes).
+        let tmp: String
 
         func url(_ path: String) -> String { server.url(path) }
 
@@ -26,20 +28,30 @@ enum RenderHarness {
                 )
             )
         }
+
+        /// The pid of the pool's (one) ready browser.
+        func browserPid() throws -> Int32 {
+            guard let pid = pool.stats().browsers.first(where: { $0.state == "ready" })?.pid else {
+                throw HarnessError.noBrowser
+            }
+            return pid
+        }
     }
 
+    /// A renderer on a real `BrowserPool` (one browser, four contexts, one prewarmed) and a fixture server.
     @discardableResult
     static func with<T: Sendable>(
         configuration: Renderer.Configuration = Renderer.Configuration(actionTimeout: .seconds(2)),
         _ body: (Context) async throws -> T
     ) async throws -> T {
-        try await FixtureServer.withRunning { server in
-            try await TestBrowsers.with { browser in
-                let provider = DirectContextProvider(
-                    connection: browser.connection, browserUserAgent: browser.version.userAgent
-                )
-                let renderer = Renderer(provider: provider, configuration: configuration, logger: TestBrowsers.logger)
-                return try await body(Context(renderer: renderer, server: server, browser: browser))
+        let tmp = try TestBrowsers.makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: tmp) }
+        var config = TestPools.config(tmp: tmp)
+        config.contextsPerBrowser = 4
+        return try await FixtureServer.withRunning { server in
+            try await TestPools.with(config) { pool in
+                let renderer = Renderer(provider: pool, configuration: configuration, logger: TestBrowsers.logger)
+                return try await body(Context(renderer: renderer, server: server, pool: pool, tmp: tmp))
             }
         }
     }
@@ -59,5 +71,5 @@ enum RenderHarness {
         throw HarnessError.expectedFailure
     }
 
-    enum HarnessError: Error { case expectedFailure }
+    enum HarnessError: Error { case expectedFailure, noBrowser }
 }
