@@ -111,6 +111,16 @@ let package = Package(
             path: "Tests/Fixtures/Server",
             swiftSettings: swift6
         ),
+        // Rendering benchmarks (release build): static render end to end, renders/s, Playwright comparison.
+        .executableTarget(
+            name: "RenderBench",
+            dependencies: [
+                "Headless", "RenderTypes", "FixtureServer", .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/RenderBench",
+            exclude: ["playwright_bench.py"],
+            swiftSettings: swift6
+        ),
 
         // MARK: Tests
         .testTarget(name: "RenderTypesTests", dependencies: ["RenderTypes"], swiftSettings: swift6),

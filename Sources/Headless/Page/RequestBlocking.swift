@@ -64,8 +64,10 @@ struct RequestBlocking: Sendable, Hashable {
 }
 
 extension Page {
-    /// Refuses requests of the given kinds and URL patterns from now on (Fetch interception; WebSocket
-    /// handshakes through `Network.setBlockedURLs`). With proxy credentials, also answers the proxy's
+    /// Refuses requests of the given kinds and URL patterns from now on (Fetch interception). WebSockets
+    /// are refused in the page itself: neither Fetch nor `Network.setBlockedURLs` stops a handshake in
+    /// Chromium 156 (measured), so every new document gets a `WebSocket` constructor that throws
+    /// `SecurityError`, as Chromium does for a blocked port (workers keep theirs). With proxy credentials, also answers the proxy's
     /// authentication challenges. An empty rule set with no credentials leaves interception off.
     public func interceptRequests(
         blockTypes: [ResourceType], blockURLs: [String], proxyCredentials: (username: String, password: String)? = nil,
@@ -84,12 +86,21 @@ extension Page {
             commands.append { try await self.send(enable, timeout: timeout) }
         }
         if blockTypes.contains(.websocket) {
-            commands.append {
-                try await self.send(CDP.Network.SetBlockedURLs(urls: ["ws://*", "wss://*"]), timeout: timeout)
-            }
+            commands.append { try await self.addInitScript(Self.webSocketBlocker, timeout: timeout) }
         }
         if !commands.isEmpty { try await Self.concurrently(commands) }
     }
+
+    /// Replaces `window.WebSocket` with a constructor that refuses every connection.
+    static let webSocketBlocker = """
+        (() => {
+          const Native = window.WebSocket;
+          if (!Native) return;
+          window.WebSocket = new Proxy(Native, {
+            construct() { throw new DOMException("WebSocket connections are blocked", "SecurityError"); },
+          });
+        })();
+        """
 
     /// Fails a paused request that a rule refuses, lets every other one continue.
     func handlePaused(_ event: CDPEvent) async {

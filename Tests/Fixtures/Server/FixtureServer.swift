@@ -55,6 +55,7 @@ public final class FixtureServer: Sendable {
         let stopping = StopSignal()
         let router = Router()
         router.add(middleware: CountingMiddleware(counter: counter))
+        router.add(middleware: ProxyAuthMiddleware())
         router.add(middleware: FileMiddleware(siteDirectory, searchForIndexHtml: false, logger: logger))
         FixtureRoutes(accounts: accounts, stopping: stopping).register(on: router)
 

@@ -3,9 +3,9 @@ import Synchronization
 
 /// The kind of resource a fixture request is for, decided by its path (the server knows what it serves):
 /// `/assets/img/` images, `/assets/fonts/` fonts, `/assets/css/` stylesheets, `/assets/js/` scripts,
-/// `/assets/media/` media, `/api/` fetch/XHR, everything else documents.
+/// `/assets/media/` media, `/api/` fetch/XHR, `/ws` WebSocket handshakes, everything else documents.
 public enum FixtureResourceKind: String, Sendable, CaseIterable, Hashable {
-    case document, image, font, stylesheet, script, xhr, media
+    case document, image, font, stylesheet, script, xhr, media, websocket
 
     /// The kind of the resource at `path`.
     public init(path: String) {
@@ -15,6 +15,7 @@ public enum FixtureResourceKind: String, Sendable, CaseIterable, Hashable {
             else if path.hasPrefix("/assets/js/") { .script }
             else if path.hasPrefix("/assets/media/") { .media }
             else if path.hasPrefix("/api/") { .xhr }
+            else if path == "/ws" { .websocket }
             else { .document }
     }
 }

@@ -92,6 +92,24 @@ extension Chromium {
             }
         }
 
+        static let webSocketSettled = ##"{"type": "javascript", "expression": "document.getElementById('ws-status').textContent !== 'connecting'"}"##
+
+        @Test func webSocketHandshakeReachesTheServerWithoutBlocking() async throws {
+            try await RenderHarness.with { c in
+                _ = try await c.render("/websocket.html", ##"{"wait_for": \##(Self.webSocketSettled)}"##)
+                #expect(c.server.counter.count(.websocket) == 1)
+            }
+        }
+
+        @Test func blockedWebSocketsNeverReachTheServer() async throws {
+            try await RenderHarness.with { c in
+                let json = ##"{"block_resources": ["websocket"], "wait_for": \##(Self.webSocketSettled)}"##
+                let result = try await c.render("/websocket.html", json).result
+                #expect(c.server.counter.count(.websocket) == 0)
+                #expect(result.html?.contains("<p id=\"ws-status\">blocked: SecurityError</p>") == true)
+            }
+        }
+
         @Test func blockedURLPatternsNeverReachTheServer() async throws {
             try await RenderHarness.with { c in
                 let json = ##"{"block_urls": ["*/assets/img/red.png", "*/api/*"], "wait_for": {"type": "network_idle", "idle_ms": 300}}"##
@@ -99,6 +117,33 @@ extension Chromium {
                 #expect(c.server.counter.count(path: "/assets/img/red.png") == 0)
                 #expect(c.server.counter.count(path: "/assets/img/blue.png") == 1)
                 #expect(c.server.counter.count(.xhr) == 0)
+            }
+        }
+
+        @Test func proxyCarriesTheRendersRequests() async throws {
+            try await RenderHarness.with { c in
+                // The host does not resolve: only the proxy (the fixture server) can answer for it.
+                let json = ##"{"proxy": {"server": "http://127.0.0.1:\##(c.server.port)"}}"##
+                let result = try await c.renderer.render(
+                    RenderRequest(url: "http://proxied.tidepool.test/static.html", config: try RenderHarness.config(json))
+                )
+                #expect(result.result.statusCode == 200)
+                #expect(result.result.html?.contains("Static fixture page") == true)
+                #expect(c.server.counter.count(path: "/static.html") == 1)
+            }
+        }
+
+        @Test func proxyCredentialsAnswerTheProxysChallenge() async throws {
+            try await RenderHarness.with { c in
+                let (user, password) = FixtureServer.proxyCredentials
+                let url = "http://\(FixtureServer.authProxyHost)/static.html"
+                let withCredentials = ##"{"proxy": {"server": "http://127.0.0.1:\##(c.server.port)", "username": "\##(user)", "password": "\##(password)"}}"##
+                let ok = try await c.renderer.render(RenderRequest(url: url, config: try RenderHarness.config(withCredentials)))
+                #expect(ok.result.statusCode == 200)
+                #expect(ok.result.html?.contains("Static fixture page") == true)
+                let without = ##"{"proxy": {"server": "http://127.0.0.1:\##(c.server.port)"}}"##
+                let refused = try await c.renderer.render(RenderRequest(url: url, config: try RenderHarness.config(without)))
+                #expect(refused.result.statusCode == 407)
             }
         }
 

@@ -80,6 +80,21 @@ extension Chromium {
             }
         }
 
+        @Test func twoHundredSequentialRendersKeepProcessesAndMemoryBounded() async throws {
+            try await RenderHarness.with { c in
+                for _ in 0..<20 { _ = try await c.render("/static.html") }
+                let pid = try c.browserPid()
+                let before = ProcessTable.memory(ofGroup: pid)
+                for i in 0..<180 { _ = try await c.render(i % 2 == 0 ? "/static.html" : "/media.html") }
+                #expect(try c.browserPid() == pid)
+                let after = ProcessTable.memory(ofGroup: pid)
+                #expect(after.processes <= before.processes + 2, "processes \(before.processes) → \(after.processes)")
+                let grownMB = (after.pssBytes - before.pssBytes) / 1_048_576
+                #expect(grownMB < 100, "PSS grew by \(grownMB) MB over 180 renders")
+                #expect(c.pool.stats().contextsLeased == 0)
+            }
+        }
+
         @Test func killedBrowserMidRenderIsBrowserCrashedAndThePoolServesAgain() async throws {
             try await RenderHarness.with { c in
                 let render = Task { try await c.render("/hang.html", ##"{"timeout_ms": 20000}"##) }

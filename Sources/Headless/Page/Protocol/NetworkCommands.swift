@@ -14,14 +14,6 @@ extension CDP.Network {
         public init(headers: [String: String]) { self.headers = headers }
     }
 
-    /// `Network.setBlockedURLs` (`*` wildcards): the only blocking that also stops WebSocket handshakes.
-    public struct SetBlockedURLs: CDPCommand {
-        public static let method = "Network.setBlockedURLs"
-        public typealias Response = CDPEmptyResponse
-        public var urls: [String]
-        public init(urls: [String]) { self.urls = urls }
-    }
-
     /// `Network.Request` (the fields the driver reads).
     public struct Request: Decodable, Sendable {
         public let url: String
