@@ -78,16 +78,7 @@ public final class FixtureServer: Sendable {
             }
             portContinuation.finish()
         }
-        let port = await withTaskGroup(of: Int?.self) { group in
-            group.addTask { await ports.first(where: { _ in true }) }
-            group.addTask {
-                try? await Task.sleep(for: startTimeout)
-                return nil
-            }
-            let first = await group.next() ?? nil
-            group.cancelAll()
-            return first
-        }
+        let port = await withTimeLimit(startTimeout, otherwise: nil) { await ports.first(where: { _ in true }) }
         guard let port, port > 0 else {
             task.cancel()
             await task.value

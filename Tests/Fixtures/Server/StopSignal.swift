@@ -14,16 +14,7 @@ final class StopSignal: Sendable {
     /// true when the signal fired.
     @discardableResult
     func wait(upTo limit: Duration) async -> Bool {
-        await withTaskGroup(of: Bool.self) { group in
-            group.addTask { await self.waitForSignal() }
-            group.addTask {
-                try? await Task.sleep(for: limit)
-                return false
-            }
-            let fired = await group.next() ?? false
-            group.cancelAll()
-            return fired
-        }
+        await withTimeLimit(limit, otherwise: false) { await self.waitForSignal() }
     }
 
     /// Wakes every waiter, now and later.
