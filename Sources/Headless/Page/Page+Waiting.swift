@@ -10,8 +10,8 @@ extension Page {
     /// Waits until the main frame's document (`loaderId`, or the current one) reached `state`.
     public func waitFor(_ state: LoadState, loaderId: String? = nil, timeout: Duration? = nil) async throws(PageError) {
         let start = clock.now
-        let outcome = await monitor.wait(until: deadline(for: timeout)) { s, _ -> PageMonitor.Step<Void> in
-            s.reached(state.rawValue, loaderId: loaderId) ? .done(()) : .pending(wakeBy: nil)
+        let outcome = await monitor.wait(until: deadline(for: timeout)) { s, _ in
+            s.reached(state.rawValue, loaderId: loaderId) ? .done : .pending(wakeBy: nil)
         }
         try settle(outcome, "waiting for \(state == .load ? "load" : "DOMContentLoaded")", since: start)
     }
@@ -20,10 +20,10 @@ extension Page {
     /// so `enableEvents(network: true)` must have run).
     public func waitForNetworkIdle(idle: Duration, timeout: Duration? = nil) async throws(PageError) {
         let start = clock.now
-        let outcome = await monitor.wait(until: deadline(for: timeout)) { s, now -> PageMonitor.Step<Void> in
+        let outcome = await monitor.wait(until: deadline(for: timeout), recheckEvery: .milliseconds(20)) { s, now in
             guard s.inflight.isEmpty else { return .pending(wakeBy: nil) }
             let idleSince = max(s.lastNetworkChange, start)
-            return now - idleSince >= idle ? .done(()) : .pending(wakeBy: idleSince + idle)
+            return now - idleSince >= idle ? .done : .pending(wakeBy: idleSince + idle)
         }
         try settle(outcome, "waiting for network idle", since: start)
     }

@@ -45,8 +45,7 @@ final class PageMonitor: Sendable {
         var console: [ConsoleEntry] = []
         var consoleDropped = 0
         var closedReason: String?
-        var version: UInt64 = 0
-        var waiters: [UInt64: CheckedContinuation<Void, Never>] = [:]
+        var waiters: [UInt64: Waiter] = [:]
         var nextWaiter: UInt64 = 0
 
         /// Whether `name` fired for the main frame's current document (`loaderId`, or the current one).
@@ -65,10 +64,22 @@ final class PageMonitor: Sendable {
     }
 
     /// What a wait's check says about the current state.
-    enum Step<T> {
-        case done(T)
-        /// Not yet; wake up at the latest at `wakeBy` (time-based conditions), else on the next change.
+    enum Step: Sendable {
+        case done
+        /// Not yet; look again at `wakeBy` at the latest (time-based conditions), else on the next change.
         case pending(wakeBy: ContinuousClock.Instant?)
+    }
+
+    typealias Check = @Sendable (State, ContinuousClock.Instant) -> Step
+
+    /// A task waiting for a condition: its check runs under the lock on every change, so the task only
+    /// wakes when the condition holds, the page closes, or its own timer fires.
+    struct Waiter {
+        var check: Check
+        var deadline: ContinuousClock.Instant
+        /// When the timer must look again (the deadline, or earlier for time-based conditions).
+        var nextWake: ContinuousClock.Instant
+        var continuation: CheckedContinuation<Result<Void, WaitFailure>, Never>?
     }
 
     let limits: Limits
@@ -229,63 +240,91 @@ final class PageMonitor: Sendable {
 
     // MARK: Waiting
 
-    /// Applies `change`; when it reports a change, bumps the version and wakes every waiter.
+    /// Applies `change`; when it reports a change, re-checks every waiter and resumes those that are done.
     private func update(_ change: (inout State) -> Bool) {
-        let waiters: [CheckedContinuation<Void, Never>] = state.withLock { s in
-            guard change(&s) else { return [] }
-            s.version &+= 1
-            defer { s.waiters.removeAll() }
-            return Array(s.waiters.values)
-        }
-        for waiter in waiters { waiter.resume() }
-    }
-
-    /// Waits until `check` says done, the page closes, or `deadline` passes. `check` runs under the lock
-    /// on every change and at the instants it asks to be woken.
-    func wait<T>(
-        until deadline: ContinuousClock.Instant, _ check: (State, ContinuousClock.Instant) -> Step<T>
-    ) async -> Result<T, WaitFailure> {
-        while true {
-            let now = clock.now
-            let (step, version, closed) = state.withLock { s in (check(s, now), s.version, s.closedReason) }
-            var wakeBy = deadline
-            switch step {
-            case .done(let value): return .success(value)
-            case .pending(let at): if let at { wakeBy = min(at, deadline) }
+        let now = clock.now
+        let ready: [(CheckedContinuation<Result<Void, WaitFailure>, Never>, Result<Void, WaitFailure>)] =
+            state.withLock { s in
+                guard change(&s), !s.waiters.isEmpty else { return [] }
+                return s.waiters.keys.compactMap { id in Self.settle(id, in: &s, now: now) }
             }
-            if let closed { return .failure(.closed(closed)) }
-            if now >= deadline { return .failure(.timedOut) }
-            if Task.isCancelled { return .failure(.timedOut) }
-            await changed(after: version, until: wakeBy)
-        }
+        for (continuation, result) in ready { continuation.resume(returning: result) }
     }
 
-    /// Returns when the state's version moves past `version`, at `instant`, or on cancellation.
-    private func changed(after version: UInt64, until instant: ContinuousClock.Instant) async {
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask { await self.nextChange(after: version) }
-            group.addTask { try? await Task.sleep(until: instant, clock: .continuous) }
-            await group.next()
-            group.cancelAll()
+    /// Evaluates waiter `id`: when it is done, closed or past its deadline, removes it and returns its
+    /// continuation with the outcome; otherwise records when its timer must look again.
+    private static func settle(_ id: UInt64, in s: inout State, now: ContinuousClock.Instant)
+        -> (CheckedContinuation<Result<Void, WaitFailure>, Never>, Result<Void, WaitFailure>)?
+    {
+        guard let waiter = s.waiters[id], let continuation = waiter.continuation else { return nil }
+        let outcome: Result<Void, WaitFailure>
+        switch waiter.check(s, now) {
+        case .done:
+            outcome = .success(())
+        case .pending(let wakeBy):
+            if let reason = s.closedReason {
+                outcome = .failure(.closed(reason))
+            } else if now >= waiter.deadline {
+                outcome = .failure(.timedOut)
+            } else {
+                s.waiters[id]?.nextWake = min(wakeBy ?? waiter.deadline, waiter.deadline)
+                return nil
+            }
         }
+        s.waiters[id] = nil
+        return (continuation, outcome)
     }
 
-    private func nextChange(after version: UInt64) async {
+    /// Waits until `check` says done, the page closes, or `deadline` passes (also on cancellation, as
+    /// timed out). `check` runs under the lock on every change and whenever it asked to be looked at again;
+    /// one timer task per wait, however many events arrive. A time-based check (one that may ask for a
+    /// wake-up earlier than it asked before, like network idle) passes `recheckEvery`, the timer's longest sleep.
+    func wait(
+        until deadline: ContinuousClock.Instant, recheckEvery: Duration? = nil, _ check: @escaping Check
+    ) async -> Result<Void, WaitFailure> {
         let id = state.withLock { s -> UInt64 in
             s.nextWaiter &+= 1
+            s.waiters[s.nextWaiter] = Waiter(check: check, deadline: deadline, nextWake: deadline, continuation: nil)
             return s.nextWaiter
         }
-        await withTaskCancellationHandler {
-            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-                let ready = state.withLock { s in
-                    if s.version != version || s.closedReason != nil || Task.isCancelled { return true }
-                    s.waiters[id] = continuation
-                    return false
+        return await withTaskGroup(of: Void.self) { group in
+            group.addTask { await self.runTimer(for: id, recheckEvery: recheckEvery) }
+            let result = await withTaskCancellationHandler {
+                await withCheckedContinuation { (continuation: CheckedContinuation<Result<Void, WaitFailure>, Never>) in
+                    let now = clock.now
+                    let ready = state.withLock { s -> (CheckedContinuation<Result<Void, WaitFailure>, Never>, Result<Void, WaitFailure>)? in
+                        s.waiters[id]?.continuation = continuation
+                        if Task.isCancelled {
+                            s.waiters[id] = nil
+                            return (continuation, .failure(.timedOut))
+                        }
+                        return Self.settle(id, in: &s, now: now)
+                    }
+                    if let (continuation, result) = ready { continuation.resume(returning: result) }
                 }
-                if ready { continuation.resume() }
+            } onCancel: {
+                let waiter = state.withLock { $0.waiters.removeValue(forKey: id) }
+                waiter?.continuation?.resume(returning: .failure(.timedOut))
             }
-        } onCancel: {
-            state.withLock { $0.waiters.removeValue(forKey: id) }?.resume()
+            group.cancelAll()
+            return result
+        }
+    }
+
+    /// Sleeps until the waiter's next wake-up (at most `recheckEvery`), re-checks it, and repeats until it
+    /// is gone.
+    private func runTimer(for id: UInt64, recheckEvery: Duration?) async {
+        while !Task.isCancelled {
+            guard var wake = state.withLock({ $0.waiters[id]?.nextWake }) else { return }
+            if let recheckEvery { wake = min(wake, clock.now + recheckEvery) }
+            try? await Task.sleep(until: wake, clock: .continuous)
+            if Task.isCancelled { return }
+            let now = clock.now
+            let ready = state.withLock { s in Self.settle(id, in: &s, now: now) }
+            if let (continuation, result) = ready {
+                continuation.resume(returning: result)
+                return
+            }
         }
     }
 }

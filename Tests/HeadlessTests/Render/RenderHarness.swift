@@ -50,6 +50,10 @@ enum RenderHarness {
         config.contextsPerBrowser = 4
         return try await FixtureServer.withRunning { server in
             try await TestPools.with(config) { pool in
+                // Deadlines in these tests count queue time: start once a browser and a warm context are ready.
+                try await TestPools.waitUntil(pool, "a ready browser with a warm context") {
+                    $0.readyBrowsers >= 1 && $0.contextsIdle >= 1
+                }
                 let renderer = Renderer(provider: pool, configuration: configuration, logger: TestBrowsers.logger)
                 return try await body(Context(renderer: renderer, server: server, pool: pool, tmp: tmp))
             }
