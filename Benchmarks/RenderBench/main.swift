@@ -18,6 +18,7 @@ struct Options {
     var stealth = StealthConfig.Preset.medium
     var playwright = true
     var concurrency = [1, 4, 8]
+    var breakdown = false
 
     init(arguments: [String]) {
         var iterator = arguments.dropFirst().makeIterator()
@@ -27,6 +28,7 @@ struct Options {
             case "--browsers": browsers = iterator.next().flatMap(Int.init) ?? browsers
             case "--stealth": stealth = iterator.next().flatMap(StealthConfig.Preset.init(rawValue:)) ?? stealth
             case "--no-playwright": playwright = false
+            case "--breakdown": breakdown = true
             default:
                 FileHandle.standardError.write(Data("unknown argument \(argument)\n".utf8))
                 exit(2)
@@ -143,6 +145,12 @@ let report = try await withThrowingTaskGroup(of: Void.self) { group in
     while pool.stats().readyBrowsers < options.browsers { try await Task.sleep(for: .milliseconds(20)) }
     let renderer = Renderer(provider: pool, logger: logger)
     _ = try await run(renderer, url: url, count: options.warmup, concurrency: 1)
+    if options.breakdown {
+        let rows = try await breakdown(pool: pool, url: url, runs: options.renders)
+        pool.requestShutdown()
+        try await group.waitForAll()
+        return (["| step (sequential, hot lease) | p50 |", "|---|---|"] + rows).joined(separator: "\n")
+    }
 
     var lines: [String] = []
     let sequential = try await run(renderer, url: url, count: options.renders, concurrency: 1)
