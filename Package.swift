@@ -99,6 +99,13 @@ let package = Package(
             ],
             swiftSettings: swift6
         ),
+        // Browser pool benchmarks (release build): cold start, warm/hot lease, memory per context.
+        .executableTarget(
+            name: "PoolBench",
+            dependencies: ["Headless", .product(name: "Logging", package: "swift-log")],
+            path: "Benchmarks/PoolBench",
+            swiftSettings: swift6
+        ),
         // The fixture site served on 127.0.0.1 for tests, examples and benchmarks.
         .target(
             name: "FixtureServer",
@@ -121,13 +128,23 @@ let package = Package(
             exclude: ["playwright_bench.py"],
             swiftSettings: swift6
         ),
+        // Session store benchmark: `swift run -c release StoreBench` (results in BENCHMARKS.md).
+        .executableTarget(
+            name: "StoreBench",
+            dependencies: ["SessionContext", "SessionContextSQLite"],
+            path: "Benchmarks/StoreBench",
+            swiftSettings: swift6
+        ),
 
         // MARK: Tests
         .testTarget(name: "RenderTypesTests", dependencies: ["RenderTypes"], swiftSettings: swift6),
         .testTarget(name: "SessionContextTests", dependencies: ["SessionContext"], swiftSettings: swift6),
         .testTarget(
             name: "SessionContextSQLiteTests",
-            dependencies: ["SessionContext", "SessionContextSQLite"],
+            dependencies: [
+                "SessionContext", "SessionContextSQLite",
+                .product(name: "SQLiteNIO", package: "sqlite-nio"),
+            ],
             swiftSettings: swift6
         ),
         .testTarget(

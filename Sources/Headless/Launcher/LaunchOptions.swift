@@ -22,7 +22,8 @@ public struct LaunchOptions: Sendable {
     /// A caller-owned profile directory (created if missing, never deleted). Nil: a fresh temporary
     /// directory that is removed when the browser closes.
     public var userDataDir: String?
-    /// Extra switches appended after the defaults (e.g. `--lang=de-DE`, `--window-size=1366,768`). A
+    /// Extra switches appended after the defaults (e.g. `--accept-lang=de-DE`, `--window-size=1366,768`;
+    /// headless-shell ignores `--lang`). A
     /// switch given here replaces a default of the same name; `--enable-features`/`--disable-features`
     /// lists are merged instead.
     public var extraFlags: [String]

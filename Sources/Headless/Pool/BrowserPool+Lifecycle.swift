@@ -37,7 +37,7 @@ extension BrowserPool {
         shutdownRequested.resolve(())
     }
 
-    private enum Wake { case tick, shutdown, cancelled }
+    enum Wake { case tick, shutdown, cancelled }
 
     /// Health checks every interval until shutdown or cancellation.
     private func maintenanceLoop() async {
@@ -56,7 +56,7 @@ extension BrowserPool {
         }
     }
 
-    private func nextWake(at deadline: ContinuousClock.Instant) async -> Wake {
+    func nextWake(at deadline: ContinuousClock.Instant) async -> Wake {
         await withTaskGroup(of: Wake.self) { group in
             group.addTask {
                 do {
@@ -119,11 +119,7 @@ extension BrowserPool {
             let delay = state.withLock { $0.launchDelay(now: clock.now) }
             if delay > .zero {
                 logger.info("delaying browser launch", metadata: ["browser": "\(id)", "ms": "\(delay.wholeMilliseconds)"])
-                do {
-                    try await clock.sleep(until: clock.now + delay)
-                } catch {
-                    return abandonLaunch(id)
-                }
+                guard await nextWake(at: clock.now + delay) == .tick else { return abandonLaunch(id) }
             }
             if state.withLock({ $0.shuttingDown }) { return abandonLaunch(id) }
             do throws(LaunchError) {
@@ -191,24 +187,22 @@ extension BrowserPool {
     /// Waits for a browser's connection to close; if we did not close it, it crashed.
     func watch(_ id: BrowserID, _ browser: LaunchedBrowser) async {
         guard let reason = await browser.connection.closed() else { return }
+        noteCrash(id, browser, reason: reason)
+    }
+
+    /// Records that a browser's connection closed without our asking (once, whoever notices first).
+    func noteCrash(_ id: BrowserID, _ browser: LaunchedBrowser, reason: String) {
         let now = clock.now
-        withState { state in
-            guard var record = state.browsers[id], record.browser === browser else { return ((), []) }
-            switch record.phase {
-            case .closing, .crashed: return ((), [])
-            default: break
+        let crashed: Bool = withState { state in
+            guard state.browsers[id]?.browser === browser, let effects = state.markCrashed(id, now: now) else {
+                return (false, [])
             }
-            logger.error("browser crashed", metadata: ["browser": "\(id)", "pid": "\(browser.pid)", "reason": "\(reason)"])
-            record.phase = .crashed
-            record.warm = []
-            state.browsers[id] = record
-            state.counters.restarts += 1
-            state.recentCrashes.append(now)
-            state.recentCrashes.removeAll { now - $0 > PoolState.crashWindow }
-            if !config.enableRecovery { state.crashesUnreplaced += 1 }
-            return ((), [.close(id, browser)] + state.rebalance(now: now))
+            return (true, effects)
         }
-        metrics.crashes.increment()
+        if crashed {
+            logger.error("browser crashed", metadata: ["browser": "\(id)", "pid": "\(browser.pid)", "reason": "\(reason)"])
+            metrics.crashes.increment()
+        }
     }
 
     /// Closes a drained or crashed browser (reaping it and removing its temporary profile).

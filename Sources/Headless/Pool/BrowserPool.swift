@@ -132,7 +132,7 @@ public final class BrowserPool: Service, Sendable {
                         page: context.page, browserContextId: context.contextId, browser: id, options: options,
                         wasPrewarmed: false, queueDuration: granted - started, acquireDuration: .now - started)
                 } catch {
-                    releaseFailedSlot(id, error: error)
+                    releaseFailedSlot(id, browser: browser, error: error)
                     if case .cancelled = error { throw CancellationError() }
                     if case .protocolError = error { throw PoolError.leaseFailed(browser: id, reason: error.description) }
                     failures += 1
@@ -239,25 +239,37 @@ public final class BrowserPool: Service, Sendable {
     /// the caller is cancelled). Synchronous: nothing can interrupt it.
     func release(_ lease: Lease, heldFor: Duration) -> LeaseEnding {
         let now = clock.now
-        return withState { state in
-            guard var record = state.browsers[lease.browser] else { return (.gone, []) }
+        let (ending, newlyCrashed) = withState { state -> ((LeaseEnding, Bool), [PoolEffect]) in
+            guard var record = state.browsers[lease.browser] else { return ((.gone, false), []) }
             record.leased -= 1
             record.leasesServed += 1
             record.lastBusy = now
             state.counters.leasesServed += 1
             state.recordHold(heldFor)
+            state.browsers[lease.browser] = record
             var effects: [PoolEffect] = []
+            // The body may see the dead pipe before the crash watcher does: check the connection.
+            var newlyCrashed = false
+            if record.browser?.connection.closeReason != nil, let crash = state.markCrashed(lease.browser, now: now) {
+                effects += crash
+                newlyCrashed = true
+                record = state.browsers[lease.browser] ?? record
+            }
             let ending: LeaseEnding = record.phase == .crashed ? .crashed : .normal
             if let browser = record.browser, record.phase != .crashed, record.phase != .closing {
                 effects.append(.dispose(lease.browser, browser, contextId: lease.browserContextId))
             }
-            state.browsers[lease.browser] = record
             if config.maxLeasesPerBrowser > 0, record.leasesServed >= config.maxLeasesPerBrowser {
                 effects += state.drain(lease.browser, reason: "served \(record.leasesServed) leases", recycle: true)
             }
             effects += state.settle(lease.browser) + state.rebalance(now: now)
-            return (ending, effects)
+            return ((ending, newlyCrashed), effects)
         }
+        if newlyCrashed {
+            logger.error("browser crashed", metadata: ["browser": "\(lease.browser)", "noticed_by": "lease release"])
+            metrics.crashes.increment()
+        }
+        return ending
     }
 
     /// A hot grant that was never used (its caller was cancelled): the context goes back untouched.
@@ -279,7 +291,7 @@ public final class BrowserPool: Service, Sendable {
 
     /// A reserved slot whose context could not be opened. A timeout means the browser struggles: it is
     /// drained and replaced. (A dead browser is handled by its watcher.)
-    private func releaseFailedSlot(_ id: BrowserID, error: CDPError) {
+    private func releaseFailedSlot(_ id: BrowserID, browser: LaunchedBrowser, error: CDPError) {
         let now = clock.now
         withState { state in
             state.browsers[id]?.leased -= 1
@@ -288,6 +300,10 @@ public final class BrowserPool: Service, Sendable {
                 effects += state.drain(id, reason: "context open timed out", recycle: true)
             }
             return ((), effects + state.settle(id) + state.rebalance(now: now))
+        }
+        if case .browserClosed(let reason) = error {
+            // Do not wait for the watcher: the retry must not pick this browser again.
+            noteCrash(id, browser, reason: reason)
         }
     }
 

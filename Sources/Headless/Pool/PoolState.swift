@@ -170,6 +170,24 @@ struct PoolState {
         return effects
     }
 
+    /// A browser whose connection closed without our asking: no more leases, its warm contexts are
+    /// gone, it gets reaped, and a replacement starts (with backoff). Nil if it is not live.
+    mutating func markCrashed(_ id: BrowserID, now: ContinuousClock.Instant) -> [PoolEffect]? {
+        guard var record = browsers[id], let browser = record.browser else { return nil }
+        switch record.phase {
+        case .closing, .crashed, .launching: return nil
+        case .ready, .draining: break
+        }
+        record.phase = .crashed
+        record.warm = []
+        browsers[id] = record
+        counters.restarts += 1
+        recentCrashes.append(now)
+        recentCrashes.removeAll { now - $0 > Self.crashWindow }
+        if !config.enableRecovery { crashesUnreplaced += 1 }
+        return [.close(id, browser)] + rebalance(now: now)
+    }
+
     /// Refuses every queued lease with `error`.
     mutating func failAllWaiters(_ error: PoolError) -> [PoolEffect] {
         let timers = self.timers.values.map { PoolEffect.cancelTimer($0) }

@@ -120,6 +120,36 @@ extension Chromium {
         }
     }
 
+    @Test func webSocketToABrowserThatRefusesOurOriginFailsWithAConnectError() async throws {
+        let tmp = try TemporaryDirectory()
+        let options = LaunchOptions(
+            extraFlags: ["--remote-allow-origins=http://elsewhere.invalid"], transport: .webSocket,
+            temporaryDirectory: tmp.path)
+        do {
+            let browser = try await BrowserLauncher.launch(options, logger: TestBrowsers.logger)
+            await browser.close()
+            Issue.record("connected although Chromium refuses the Origin WSClient sends")
+        } catch {
+            guard case .connectFailed = error else {
+                Issue.record("expected connectFailed, got \(error)")
+                return
+            }
+        }
+        #expect(TestPools.leftoverProcesses(under: tmp.path).isEmpty)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: tmp.path).isEmpty)
+    }
+
+    @Test func extraFlagsReachTheBrowser() async throws {
+        // headless-shell takes the language from --accept-lang (--lang is ignored there).
+        try await TestBrowsers.with(LaunchOptions(extraFlags: ["--accept-lang=de-DE", "--window-size=1111,777"])) {
+            browser in
+            #expect(browser.arguments.contains("--accept-lang=de-DE"))
+            let page = try await TestBrowsers.openPage(in: browser)
+            let seen = try await page.send(CDP.Runtime.Evaluate(expression: "[navigator.language, outerWidth]"))
+            #expect(seen.result.value == ["de-DE", 1111])
+        }
+    }
+
     @Test func temporaryUserDataDirIsRemovedWhenTheBrowserCloses() async throws {
         let browser = try await BrowserLauncher.launch(logger: TestBrowsers.logger)
         #expect(browser.ownsUserDataDir)

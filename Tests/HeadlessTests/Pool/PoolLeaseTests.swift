@@ -5,18 +5,12 @@ import Testing
 
 extension Chromium {
     /// What a lease is: an isolated, ready page that is disposed afterwards whatever happens.
-    @Suite final class PoolLeaseTests: Sendable {
+    @Suite struct PoolLeaseTests {
         struct BodyFailed: Error {}
 
-        let tmp: String
-
-        init() throws {
-            tmp = try TestBrowsers.makeTemporaryDirectory()
-        }
-
-        deinit {
-            try? FileManager.default.removeItem(atPath: tmp)
-        }
+        /// Temporary profiles of this test's pool live here, so leftovers can be found; removed after.
+        private let scratch = try! TemporaryDirectory()
+        private var tmp: String { scratch.path }
 
         /// The browser contexts that exist in the lease's browser.
         private func contexts(via lease: Lease) async throws -> [String] {

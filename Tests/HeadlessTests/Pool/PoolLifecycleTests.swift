@@ -6,16 +6,10 @@ import Testing
 
 extension Chromium {
     /// Scaling, recycling, health, crashes, memory and shutdown with real browsers.
-    @Suite final class PoolLifecycleTests: Sendable {
-        let tmp: String
-
-        init() throws {
-            tmp = try TestBrowsers.makeTemporaryDirectory()
-        }
-
-        deinit {
-            try? FileManager.default.removeItem(atPath: tmp)
-        }
+    @Suite struct PoolLifecycleTests {
+        /// Temporary profiles of this test's pool live here, so leftovers can be found; removed after.
+        private let scratch = try! TemporaryDirectory()
+        private var tmp: String { scratch.path }
 
         private func pid(of pool: BrowserPool, _ browser: BrowserID) -> Int32? {
             pool.stats().browsers.first { $0.id == browser }?.pid

@@ -5,16 +5,10 @@ import Testing
 
 extension Chromium {
     /// The lease queue against a real pool whose only slot is held.
-    @Suite final class PoolQueueTests: Sendable {
-        let tmp: String
-
-        init() throws {
-            tmp = try TestBrowsers.makeTemporaryDirectory()
-        }
-
-        deinit {
-            try? FileManager.default.removeItem(atPath: tmp)
-        }
+    @Suite struct PoolQueueTests {
+        /// Temporary profiles of this test's pool live here, so leftovers can be found; removed after.
+        private let scratch = try! TemporaryDirectory()
+        private var tmp: String { scratch.path }
 
         /// One browser, one slot: every further lease queues.
         private func singleSlot(maxQueue: Int = 100) -> BrowserPoolConfig {
@@ -109,6 +103,34 @@ extension Chromium {
                 try await holder.value
                 // The slot is usable again.
                 try await pool.withLease(deadline: TestPools.farDeadline()) { _ in }
+            }
+        }
+
+        @Test func manyConcurrentLeasesAllCompleteOnAtMostMaxBrowsersAndLeaveNothingBehind() async throws {
+            var config = TestPools.config(tmp: tmp)
+            config.maxPoolSize = 2
+            config.contextsPerBrowser = 3
+            let browsersSeen = Recorder<BrowserID>()
+            try await TestPools.with(config) { pool in
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    for index in 0..<30 {
+                        group.addTask {
+                            let priority: RenderPriority = [.high, .normal, .low][index % 3]
+                            try await pool.withLease(priority: priority, deadline: TestPools.farDeadline()) { lease in
+                                browsersSeen.append(lease.browser)
+                                let value = try await lease.page.send(CDP.Runtime.Evaluate(expression: "\(index) * 2"))
+                                #expect(value.result.value == .int(index * 2))
+                            }
+                        }
+                    }
+                    try await group.waitForAll()
+                }
+                let stats = pool.stats()
+                #expect(stats.leasesServed == 30)
+                #expect(stats.contextsLeased == 0)
+                #expect(stats.queueLength == 0)
+                #expect(stats.browsers.count <= 2)
+                #expect(Set(browsersSeen.all).count <= 2)
             }
         }
 

@@ -45,3 +45,16 @@ enum TestBrowsers {
         return path
     }
 }
+
+/// A directory removed when the last reference goes (a suite instance holds one per test).
+final class TemporaryDirectory: Sendable {
+    let path: String
+
+    init() throws {
+        path = try TestBrowsers.makeTemporaryDirectory()
+    }
+
+    deinit {
+        try? FileManager.default.removeItem(atPath: path)
+    }
+}

@@ -1,0 +1,115 @@
+public import Foundation
+
+/// Where a session store keeps its records: a small async protocol with conveniences in an
+/// extension. Backends know one rule of session semantics, expiry (`expiresAt <= now` is expired),
+/// so listing and cleanup can use an index; everything else (TTL, renewal, limits) is the store's.
+///
+/// Conformers: `InMemorySessionBackend` (here) and `SQLiteSessionBackend` (SessionContextSQLite).
+public protocol SessionBackend: Sendable {
+    /// The record stored for `id`, expired or not; nil when there is none.
+    func load(_ id: SessionID) async throws(SessionError) -> RpcSessionContext?
+
+    /// Runs `body` atomically on the record for `id` (nil when absent) and stores what it leaves:
+    /// a changed record is written, nil deletes, a new value creates. No other change of the same
+    /// id runs in between. `body` cannot fail: to refuse, it returns without changing anything
+    /// (e.g. a `Result`); `update` wraps this for bodies that throw. Backends may hand `body` the
+    /// stored record in place, so this is the fast path. Assigning a record with another
+    /// `sessionId` is a programming error. Throws only when the backend fails.
+    func modify<R: Sendable>(
+        _ id: SessionID, _ body: (inout RpcSessionContext?) -> R
+    ) async throws(SessionError) -> R
+
+    /// Up to `limit` records with an id after `cursor` (from the first when nil), in ascending id
+    /// order; only those live at `liveAt` when it is given.
+    func list(after cursor: SessionID?, limit: Int, liveAt: Date?) async throws(SessionError) -> [RpcSessionContext]
+
+    /// Removes up to `limit` records expired at `now`, counts them in `summary().expiredCleaned`
+    /// and returns what the caller must clean up after them.
+    func deleteExpired(now: Date, limit: Int) async throws(SessionError) -> [RemovedSession]
+
+    /// Aggregates over the stored records at `now` (see `SessionSummary`).
+    func summary(now: Date) async throws(SessionError) -> SessionSummary
+
+    /// Removes the record for `id`; returns it, or nil when there was none.
+    func delete(_ id: SessionID) async throws(SessionError) -> RpcSessionContext?
+
+    /// Number of stored records, expired ones included.
+    func count() async throws(SessionError) -> Int
+
+    /// Releases the backend's resources; later calls fail with `.backend`.
+    func close() async throws(SessionError)
+}
+
+extension SessionBackend {
+    /// Runs `body` atomically on a copy of the record for `id` (nil when absent) and stores what
+    /// it leaves, like `modify`; when `body` throws, nothing is written and the error is rethrown.
+    /// Throws `.invalidValue` for `session_id` when `body` assigns a record with another id.
+    public func update<R: Sendable>(
+        _ id: SessionID, _ body: (inout RpcSessionContext?) throws(SessionError) -> R
+    ) async throws(SessionError) -> R {
+        let outcome = try await modify(id) { (record: inout RpcSessionContext?) -> Result<R, SessionError> in
+            var working = record
+            do throws(SessionError) {
+                let result = try body(&working)
+                if let working, working.sessionId != id {
+                    throw .invalidValue(field: "session_id", reason: "an update may not change the session id")
+                }
+                record = working
+                return .success(result)
+            } catch {
+                return .failure(error)
+            }
+        }
+        return try outcome.get()
+    }
+
+    /// Removes the record through `modify`.
+    public func delete(_ id: SessionID) async throws(SessionError) -> RpcSessionContext? {
+        try await modify(id) { (record: inout RpcSessionContext?) -> RpcSessionContext? in
+            defer { record = nil }
+            return record
+        }
+    }
+
+    /// Counts through `summary`.
+    public func count() async throws(SessionError) -> Int {
+        try await summary(now: Date()).storedSessions
+    }
+
+    /// Stores `session` unless its id is taken; returns whether it was stored.
+    public func insert(_ session: RpcSessionContext) async throws(SessionError) -> Bool {
+        try await modify(session.sessionId) { (record: inout RpcSessionContext?) -> Bool in
+            guard record == nil else { return false }
+            record = session
+            return true
+        }
+    }
+
+    /// Replaces (or creates) the record of `session.sessionId`.
+    public func put(_ session: RpcSessionContext) async throws(SessionError) {
+        try await modify(session.sessionId) { (record: inout RpcSessionContext?) in record = session }
+    }
+
+    /// Every stored record, in id order, read page by page (`pageSize` records per backend call).
+    public func loadAll(pageSize: Int = 500) async throws(SessionError) -> [RpcSessionContext] {
+        var all: [RpcSessionContext] = []
+        var cursor: SessionID?
+        while true {
+            let page = try await list(after: cursor, limit: pageSize, liveAt: nil)
+            all += page
+            guard page.count == pageSize, let last = page.last else { return all }
+            cursor = last.sessionId
+        }
+    }
+}
+
+/// A session removed by cleanup: what the caller must tidy up after it (e.g. its profile directory).
+public struct RemovedSession: Sendable, Hashable {
+    public var id: SessionID
+    public var profile: String?
+
+    public init(id: SessionID, profile: String?) {
+        self.id = id
+        self.profile = profile
+    }
+}

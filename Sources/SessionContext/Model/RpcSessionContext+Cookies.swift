@@ -1,0 +1,53 @@
+public import RenderTypes
+
+/// The session's cookie jar: a cookie is identified by (name, domain, path), as browsers do.
+extension RpcSessionContext {
+    /// Adds each cookie, replacing one with the same name, domain and path; returns how many were given.
+    @discardableResult
+    public mutating func setCookies(_ newCookies: [Cookie]) -> Int {
+        for cookie in newCookies {
+            if let index = cookies.firstIndex(where: { $0.key == cookie.key }) {
+                cookies[index] = cookie
+            } else {
+                cookies.append(cookie)
+            }
+        }
+        return newCookies.count
+    }
+
+    /// The cookies a request to `domain` would carry (domain-match of RFC 6265 §5.1.3), optionally
+    /// only those named `name`; all cookies when both are nil.
+    public func cookies(domain: String? = nil, name: String? = nil) -> [Cookie] {
+        cookies.filter { cookie in
+            (name == nil || cookie.name == name) && (domain.map { Self.domainMatches(host: $0, cookieDomain: cookie.domain) } ?? true)
+        }
+    }
+
+    /// Removes the cookies with this name on exactly this domain (and path, when given); returns
+    /// whether any was removed.
+    @discardableResult
+    public mutating func deleteCookie(domain: String, name: String, path: String? = nil) -> Bool {
+        let before = cookies.count
+        let domain = Self.normalized(domain)
+        cookies.removeAll { $0.name == name && Self.normalized($0.domain) == domain && (path == nil || $0.path == path) }
+        return cookies.count != before
+    }
+
+    /// Empties the jar; returns how many cookies it held.
+    @discardableResult
+    public mutating func clearCookies() -> Int {
+        defer { cookies.removeAll() }
+        return cookies.count
+    }
+
+    /// Whether a request to `host` carries a cookie set for `cookieDomain` (leading dots ignored).
+    static func domainMatches(host: String, cookieDomain: String) -> Bool {
+        let host = normalized(host)
+        let domain = normalized(cookieDomain)
+        return host == domain || host.hasSuffix("." + domain)
+    }
+
+    private static func normalized(_ domain: String) -> String {
+        (domain.hasPrefix(".") ? String(domain.dropFirst()) : domain).lowercased()
+    }
+}

@@ -1,0 +1,31 @@
+/// The database layout, as numbered migrations. `PRAGMA user_version` records the version a
+/// database is at; opening applies every later migration, each in its own transaction, and refuses
+/// a database from a newer Tidepool. Never edit a shipped migration: append a new one.
+enum SQLiteSchema {
+    /// Statements of each migration, keyed by the version they bring the database to.
+    static let migrations: [Int: [String]] = [
+        1: [
+            // One row per session: the record as JSON, plus the columns listing, expiry and
+            // metrics need, so those never parse JSON.
+            """
+            CREATE TABLE sessions (
+                id TEXT PRIMARY KEY NOT NULL,
+                expires_at REAL NOT NULL,
+                created_at REAL NOT NULL,
+                request_count INTEGER NOT NULL,
+                render_count INTEGER NOT NULL,
+                render_time_ms REAL NOT NULL,
+                error_count INTEGER NOT NULL,
+                profile TEXT,
+                record TEXT NOT NULL
+            ) WITHOUT ROWID
+            """,
+            "CREATE INDEX sessions_expires_at ON sessions (expires_at)",
+            // Store-wide counters that must survive restarts (expired_cleaned).
+            "CREATE TABLE counters (name TEXT PRIMARY KEY NOT NULL, value INTEGER NOT NULL) WITHOUT ROWID",
+        ]
+    ]
+
+    /// The version this build writes.
+    static var latestVersion: Int { migrations.keys.max() ?? 0 }
+}

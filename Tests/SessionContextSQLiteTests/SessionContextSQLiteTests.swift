@@ -1,4 +1,0 @@
-import Testing
-@testable import SessionContextSQLite
-
-@Test func placeholder() {}

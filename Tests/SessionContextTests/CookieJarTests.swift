@@ -1,0 +1,63 @@
+import RenderTypes
+import Testing
+@testable import SessionContext
+
+@Suite struct CookieJarTests {
+    func jar() -> RpcSessionContext {
+        var s = RpcSessionContext(sessionId: "jar", now: .init(timeIntervalSince1970: 0))
+        s.setCookies([
+            Cookie(name: "a", value: "1", domain: "example.test"),
+            Cookie(name: "b", value: "2", domain: ".example.test", path: "/app"),
+            Cookie(name: "a", value: "3", domain: "other.test"),
+        ])
+        return s
+    }
+
+    @Test func setReplacesACookieWithTheSameNameDomainAndPath() {
+        var s = jar()
+        s.setCookies([Cookie(name: "a", value: "new", domain: "example.test")])
+        #expect(s.cookies.count == 3)
+        #expect(s.cookies(domain: "example.test", name: "a").map(\.value) == ["new"])
+    }
+
+    @Test func sameNameOnAnotherPathIsAnotherCookie() {
+        var s = jar()
+        s.setCookies([Cookie(name: "a", value: "x", domain: "example.test", path: "/other")])
+        #expect(s.cookies.count == 4)
+    }
+
+    @Test func filterByDomainUsesDomainMatching() {
+        let s = jar()
+        #expect(Set(s.cookies(domain: "www.example.test").map(\.name)) == ["a", "b"])
+        #expect(s.cookies(domain: "other.test").map(\.value) == ["3"])
+        #expect(s.cookies(domain: "notexample.test").isEmpty)
+    }
+
+    @Test func filterByName() {
+        #expect(jar().cookies(name: "a").count == 2)
+    }
+
+    @Test func deleteRemovesOnlyTheNamedCookieOnThatDomain() {
+        var s = jar()
+        let first = s.deleteCookie(domain: "example.test", name: "a")
+        let second = s.deleteCookie(domain: "example.test", name: "a")
+        #expect(first)
+        #expect(!second)
+        #expect(s.cookies.count == 2)
+    }
+
+    @Test func deleteWithPathOnlyRemovesThatPath() {
+        var s = jar()
+        let wrongPath = s.deleteCookie(domain: "example.test", name: "b", path: "/")
+        let rightPath = s.deleteCookie(domain: "example.test", name: "b", path: "/app")
+        #expect(!wrongPath)
+        #expect(rightPath)
+    }
+
+    @Test func clearEmptiesTheJarAndCountsWhatWasThere() {
+        var s = jar()
+        let cleared = s.clearCookies()
+        #expect(cleared == 3)
+        #expect(s.cookies.isEmpty)
+    }
+}

@@ -1,4 +1,0 @@
-import Testing
-@testable import SessionContext
-
-@Test func placeholder() {}
