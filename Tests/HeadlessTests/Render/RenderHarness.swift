@@ -42,12 +42,14 @@ enum RenderHarness {
     @discardableResult
     static func with<T: Sendable>(
         configuration: Renderer.Configuration = Renderer.Configuration(actionTimeout: .seconds(2)),
+        engine: BrowserEngine = .headlessShell,
         _ body: (Context) async throws -> T
     ) async throws -> T {
         let tmp = try TestBrowsers.makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: tmp) }
         var config = TestPools.config(tmp: tmp)
         config.contextsPerBrowser = 4
+        config.launch.engine = engine
         return try await FixtureServer.withRunning { server in
             try await TestPools.with(config) { pool in
                 // Deadlines in these tests count queue time: start once a browser and a warm context are ready.

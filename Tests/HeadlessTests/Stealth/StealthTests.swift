@@ -60,6 +60,15 @@ extension Chromium {
             }
         }
 
+        @Test func presetMediumHidesEveryTellOnTheFullChromiumEngineToo() async throws {
+            try await RenderHarness.with(engine: .chromium) { c in
+                let report = try await Self.report(c, StealthConfig(preset: .medium))
+                #expect(Self.tells(report).isEmpty, "tells still visible: \(Self.tells(report))")
+                #expect(report["plugins"] == 5)
+                #expect(report["stable"] == true)
+            }
+        }
+
         @Test func presetHighIsOneConsistentDesktop() async throws {
             try await RenderHarness.with { c in
                 for seed in ["alpha", "beta", "gamma"] {
