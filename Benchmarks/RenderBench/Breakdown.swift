@@ -5,12 +5,15 @@ import Logging
 import RenderTypes
 
 /// `--breakdown`: where a static render's time goes, step by step on hot leases (p50 of `runs`): a few raw
-/// commands on the fresh page, then each page step the executor takes, timed on its own, sequentially.
-func breakdown(pool: BrowserPool, url: String, runs: Int) async throws -> [String] {
+/// commands on the fresh page, then each page step the executor takes, timed on its own, sequentially;
+/// `pause` before each lease lets the pool finish the previous lease's background work first.
+func breakdown(pool: BrowserPool, url: String, runs: Int, pause: Duration) async throws -> [String] {
     var samples: [String: [Double]] = [:]
     var order: [String] = []
     let profile = StealthProfile.resolve(.default, seed: "bench", browserUserAgent: "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/156.0.0.0 Safari/537.36", viewport: .default)
     for _ in 0..<runs {
+        // With a pause, the pool's background work for the previous lease (dispose, refill) is done.
+        try await Task.sleep(for: pause)
         try await pool.withLease(deadline: .now + .seconds(30)) { lease in
             var rawMark = ContinuousClock.now
             func rawLap(_ name: String) {

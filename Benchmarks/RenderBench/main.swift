@@ -1,7 +1,7 @@
 // RenderBench: the static fixture page rendered end to end through the BrowserPool (p50/p95), renders/s
 // with 1, 4 and 8 concurrent callers, and the same render with Playwright for Python in the same run.
 //   swift build -c release --product RenderBench && .build/release/RenderBench [--renders N] [--browsers B]
-//     [--stealth none|low|medium|high] [--no-playwright]
+//     [--stealth none|low|medium|high] [--no-playwright] [--breakdown [--pause-ms P]]
 // Prints a Markdown section for BENCHMARKS.md. Every browser it starts is closed before it exits.
 import FixtureServer
 import Foundation
@@ -19,6 +19,7 @@ struct Options {
     var playwright = true
     var concurrency = [1, 4, 8]
     var breakdown = false
+    var pauseMs = 0
 
     init(arguments: [String]) {
         var iterator = arguments.dropFirst().makeIterator()
@@ -29,6 +30,7 @@ struct Options {
             case "--stealth": stealth = iterator.next().flatMap(StealthConfig.Preset.init(rawValue:)) ?? stealth
             case "--no-playwright": playwright = false
             case "--breakdown": breakdown = true
+            case "--pause-ms": pauseMs = iterator.next().flatMap(Int.init) ?? pauseMs
             default:
                 FileHandle.standardError.write(Data("unknown argument \(argument)\n".utf8))
                 exit(2)
@@ -146,7 +148,7 @@ let report = try await withThrowingTaskGroup(of: Void.self) { group in
     let renderer = Renderer(provider: pool, logger: logger)
     _ = try await run(renderer, url: url, count: options.warmup, concurrency: 1)
     if options.breakdown {
-        let rows = try await breakdown(pool: pool, url: url, runs: options.renders)
+        let rows = try await breakdown(pool: pool, url: url, runs: options.renders, pause: .milliseconds(options.pauseMs))
         pool.requestShutdown()
         try await group.waitForAll()
         return (["| step (sequential, hot lease) | p50 |", "|---|---|"] + rows).joined(separator: "\n")
