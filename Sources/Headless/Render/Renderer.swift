@@ -50,7 +50,15 @@ public struct Renderer: Sendable {
                 configuration: configuration, progress: progress, logger: logger
             )
             do {
-                return try await attempt(execution, progress: progress, retried: retried)
+                let outcome = try await attempt(execution, progress: progress, retried: retried)
+                let t = outcome.result.timings
+                logger.debug("render", metadata: [
+                    "url": "\(request.url)", "status": "\(outcome.result.statusCode.map(String.init) ?? "-")",
+                    "ms": "\(outcome.result.renderTimeMs)", "queue_ms": "\(t.queueMs)", "lease_ms": "\(t.leaseMs)",
+                    "navigation_ms": "\(t.navigationMs)", "wait_ms": "\(t.waitMs)", "actions_ms": "\(t.actionsMs)",
+                    "capture_ms": "\(t.captureMs)",
+                ])
+                return outcome
             } catch {
                 guard case .browserCrashed(_, let detail) = error, configuration.retryCrashBeforeNavigation,
                       !retried, !progress.navigated, ContinuousClock.now < deadline
