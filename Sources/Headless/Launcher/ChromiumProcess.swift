@@ -27,6 +27,9 @@ public final class ChromiumProcess: Sendable {
             while waitid(P_PID, id_t(pid), &info, WEXITED | WNOWAIT) == -1 && errno == EINTR {}
             let status = shared.reaped.withLock { reaped -> ExitStatus in
                 _ = kill(-pid, SIGKILL)
+                // SIGKILL is delivered asynchronously: wait (bounded) until no member of the group
+                // still runs, so "exited" means the whole tree is gone, not just the leader.
+                ChromiumProcess.awaitGroupGone(pid, timeout: .seconds(5))
                 var status: Int32 = 0
                 while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
                 reaped = true
@@ -36,6 +39,17 @@ public final class ChromiumProcess: Sendable {
         }
         thread.name = "tidepool-reaper-\(pid)"
         thread.start()
+    }
+
+    /// Polls /proc until the group has no live (non-zombie) member or `timeout` passes. Runs on
+    /// the reaper thread while the zombie leader still reserves the group id.
+    static func awaitGroupGone(_ group: Int32, timeout: Duration) {
+        let clock = ContinuousClock()
+        let deadline = clock.now + timeout
+        while !ProcessTable.liveMembers(ofGroup: group).isEmpty, clock.now < deadline {
+            _ = kill(-group, SIGKILL)
+            usleep(2_000)
+        }
     }
 
     /// The process group id (equal to `pid`).
