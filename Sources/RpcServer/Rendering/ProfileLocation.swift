@@ -20,20 +20,21 @@ struct ProfileLocation: Sendable {
 
     /// The profile name the params name, or nil for none. Throws `RpcMethodError.invalidParams`.
     func profile(named profile: String?, userDataDir: String?) throws(RpcMethodError) -> String? {
-        guard let userDataDir else { return profile }
-        let resolved = try resolve(userDataDir)
-        if let profile, profile != resolved {
+        let resolved = try userDataDir.map { (value: String) throws(RpcMethodError) in try resolve(value) }
+        guard let profile else { return resolved }
+        if let resolved, resolved != profile {
             throw .invalidParams(
                 field: "user_data_dir", reason: "names profile \(resolved), but profile says \(profile); send one of them")
         }
-        return resolved
+        try checkNotLinkingOut(profile, field: "profile")
+        return profile
     }
 
     /// The profile name of a `user_data_dir` value.
     func resolve(_ value: String) throws(RpcMethodError) -> String {
         func refuse(_ reason: String) -> RpcMethodError { .invalidParams(field: "user_data_dir", reason: reason) }
         if ProfileName.invalidReason(value) == nil {
-            try checkNotLinkingOut(root + "/" + value, refuse)
+            try checkNotLinkingOut(value, field: "user_data_dir")
             return value
         }
         guard value.hasPrefix("/") else {
@@ -50,19 +51,20 @@ struct ProfileLocation: Sendable {
         guard ProfileName.invalidReason(String(name)) == nil else {
             throw refuse("the directory name must match [A-Za-z0-9_-]{1,64}")
         }
-        try checkNotLinkingOut(root + "/" + name, refuse)
+        try checkNotLinkingOut(String(name), field: "user_data_dir")
         return String(name)
     }
 
-    /// Refuses a profile directory that is (or resolves through) a symbolic link leading outside the
+    /// Refuses a profile whose directory is (or resolves through) a symbolic link leading outside the
     /// root; a directory that does not exist yet is fine (Chromium creates it).
-    private func checkNotLinkingOut(_ path: String, _ refuse: (String) -> RpcMethodError) throws(RpcMethodError) {
+    func checkNotLinkingOut(_ name: String, field: String) throws(RpcMethodError) {
+        let path = root + "/" + name
         let isLink = (try? FileManager.default.destinationOfSymbolicLink(atPath: path)) != nil
         guard isLink || FileManager.default.fileExists(atPath: path) else { return }
         guard let resolved = Self.realPath(path), let resolvedRoot = Self.realPath(root),
             resolved.hasPrefix(resolvedRoot + "/"), !resolved.dropFirst(resolvedRoot.count + 1).contains("/")
         else {
-            throw refuse("is a symbolic link leading out of the profiles root")
+            throw .invalidParams(field: field, reason: "is a symbolic link leading out of the profiles root")
         }
     }
 

@@ -125,8 +125,12 @@ public final class RenderService: Sendable {
     {
         let store = sessions.store
         let existing = try await store.backend.load(id)
-        if let profile, let bound = existing?.profile, bound != profile {
-            throw RpcMethodError.invalidParams(field: profileField, reason: "session \(id) renders with profile \(bound)")
+        if let bound = existing?.profile {
+            if let profile, bound != profile {
+                throw RpcMethodError.invalidParams(field: profileField, reason: "session \(id) renders with profile \(bound)")
+            }
+            // A profile stored with the session is held to the same rule as one given now.
+            try profileLocation.checkNotLinkingOut(bound, field: "profile")
         }
         if existing == nil {
             let count = try await store.sessionCount()
