@@ -58,6 +58,8 @@ actor ProfileBrowsers {
     private var entries: [String: Entry] = [:]
     private var waiters: [Waiter] = []
     private var counter: UInt64 = 0
+    /// Browsers taken out of `entries` whose close has not finished: they still count.
+    private var closing = 0
     private var closed = false
 
     init(root: String, configuration: Configuration, logger: Logger, launch: @escaping Launch) {
@@ -67,8 +69,8 @@ actor ProfileBrowsers {
         self.launch = launch
     }
 
-    /// Browsers running or launching.
-    var count: Int { entries.count }
+    /// Browsers running, launching or closing.
+    var count: Int { entries.count + closing }
 
     /// The profile browser of `name`, launched if needed, counted as in use until `release(name)`.
     /// Throws `ContextProviderError`: overloaded, queue timeout, unavailable (launch failed, stopping).
@@ -81,7 +83,7 @@ actor ProfileBrowsers {
                     guard browser.isRunning, browser.connection.closeReason == nil else {
                         logger.warning("profile browser died; relaunching", metadata: ["profile": "\(name)"])
                         entries[name] = nil
-                        await browser.close()
+                        await shut(browser)
                         continue
                     }
                     entry.users += 1
@@ -95,13 +97,13 @@ actor ProfileBrowsers {
                     return try await finishLaunch(name, generation: entry.generation, launching)
                 }
             }
-            if entries.count >= configuration.maxBrowsers {
+            if count >= configuration.maxBrowsers {
                 if let idle = entries.filter({ $0.value.users == 0 && $0.value.browser != nil })
                     .min(by: { $0.value.lastUsed < $1.value.lastUsed })
                 {
                     logger.info("closing idle profile browser for another profile", metadata: ["profile": "\(idle.key)"])
                     entries[idle.key] = nil
-                    await idle.value.browser?.close()
+                    await shut(idle.value.browser)
                     continue
                 }
                 try await waitForSlot(until: deadline, since: started)
@@ -136,12 +138,11 @@ actor ProfileBrowsers {
     func close(_ name: String) async {
         guard let entry = entries.removeValue(forKey: name) else { return }
         if let browser = entry.browser {
-            await browser.close()
+            await shut(browser)
             logger.info("profile browser closed", metadata: ["profile": "\(name)", "reason": "session ended"])
         } else if let launching = entry.launch, case .success(let browser) = await launching.value {
-            await browser.close()
+            await shut(browser)
         }
-        wakeOne()
     }
 
     /// Closes every browser unused for `idleTimeout`.
@@ -150,10 +151,9 @@ actor ProfileBrowsers {
         let idle = entries.filter { $0.value.users == 0 && $0.value.browser != nil && now - $0.value.lastUsed >= configuration.idleTimeout }
         for (name, entry) in idle {
             entries[name] = nil
-            await entry.browser?.close()
+            await shut(entry.browser)
             logger.info("profile browser closed", metadata: ["profile": "\(name)", "reason": "idle"])
         }
-        if !idle.isEmpty { wakeAll() }
     }
 
     /// Closes every browser and refuses new work (the server stops).
@@ -189,6 +189,16 @@ actor ProfileBrowsers {
     func pids() -> [Int32] { entries.values.compactMap { $0.browser?.pid } }
 
     // MARK: Helpers
+
+    /// Closes a browser already taken out of `entries`, counting it until it is gone, then lets a
+    /// waiter have its slot.
+    private func shut(_ browser: LaunchedBrowser?) async {
+        guard let browser else { return }
+        closing += 1
+        await browser.close()
+        closing -= 1
+        wakeOne()
+    }
 
     private func finishLaunch(
         _ name: String, generation: UInt64, _ launching: Task<Result<LaunchedBrowser, LaunchError>, Never>

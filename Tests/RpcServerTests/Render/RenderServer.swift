@@ -44,6 +44,7 @@ struct RenderServer {
         metrics: ServerMetrics = ServerMetrics(),
         logger: Logger = TestServer.logger,
         waitForBrowser: Bool = true,
+        site: FixtureServer? = nil,
         _ body: (RenderServer) async throws -> Void
     ) async throws {
         let tmp = try makeTemporaryDirectory()
@@ -53,7 +54,7 @@ struct RenderServer {
         var sessions = SessionsConfiguration(backend: .memory, dataDirectory: tmp + "/data", healthCountMaxAge: .zero)
         adjustSessions(&sessions)
         let pool = BrowserPool(config: config, logger: logger)
-        try await FixtureServer.withRunning { site in
+        func run(_ site: FixtureServer) async throws {
             try await TestServer.run(
                 sessions: sessions, clock: clock, metrics: metrics, pool: pool, render: render, logger: logger
             ) { server in
@@ -66,6 +67,11 @@ struct RenderServer {
                 }
                 try await body(context)
             }
+        }
+        if let site {
+            try await run(site)
+        } else {
+            try await FixtureServer.withRunning { site in try await run(site) }
         }
     }
 
