@@ -89,7 +89,10 @@ struct ServeCommand: AsyncParsableCommand {
             _ = try ExecutableLocator.locate(
                 engine: poolConfig.launch.engine, explicitPath: poolConfig.launch.executablePath, environment: environment)
         } catch {
-            Self.fail("\(error)", code: 3)
+            let engine = poolConfig.launch.engine
+            let hint = "apt-get install -y --no-install-recommends \(engine.aptPackage)"
+            let message = "\(error)"
+            Self.fail(message.contains("apt-get") ? message : "\(message); install Chromium with: \(hint)", code: 3)
         }
         LoggingSystem.bootstrap { label in StandardErrorLogHandler(label: label, level: level) }
         let logger = Logger(label: "tidepool")
