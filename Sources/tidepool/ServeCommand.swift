@@ -84,15 +84,9 @@ struct ServeCommand: AsyncParsableCommand {
             configuration.render.maxProfileBrowsers = maxProfileBrowsers
         }
         let poolConfig = configuration.browser.applied()
-        do throws(LaunchError) {
-            // No browser, no server: one clear line naming the package to install.
-            _ = try ExecutableLocator.locate(
-                engine: poolConfig.launch.engine, explicitPath: poolConfig.launch.executablePath, environment: environment)
-        } catch {
-            let engine = poolConfig.launch.engine
-            let hint = "apt-get install -y --no-install-recommends \(engine.aptPackage)"
-            let message = "\(error)"
-            Self.fail(message.contains("apt-get") ? message : "\(message); install Chromium with: \(hint)", code: 3)
+        // No browser, no server: one clear line naming the package to install.
+        if let missing = BrowserCheck.missingBrowser(poolConfig, environment: environment) {
+            Self.fail(missing, code: 3)
         }
         LoggingSystem.bootstrap { label in StandardErrorLogHandler(label: label, level: level) }
         let logger = Logger(label: "tidepool")
