@@ -70,7 +70,11 @@ final class WarmContexts: Sendable {
             }
         }
         let entry = Entry(held: held, renewal: renewal, cookies: cookies, localStorage: localStorage, proxy: proxy)
-        let replaced = entries.withLock { $0.updateValue(entry, forKey: id) }
+        let replaced = entries.withLock { entries in
+            // Entries whose context the pool took back meanwhile are only a handle: drop them.
+            entries = entries.filter { $0.value.held.isHeld }
+            return entries.updateValue(entry, forKey: id)
+        }
         if let replaced { give(replaced) }
     }
 

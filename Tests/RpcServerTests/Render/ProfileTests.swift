@@ -129,6 +129,19 @@ extension BrowserSuites {
             }
         }
 
+        @Test func expiryCleanupClosesTheProfileBrowserBeforeRemovingItsDirectory() async throws {
+            let clock = manualClock()
+            try await RenderServer.with(clock: clock) { c in
+                _ = try await c.server.result("session.create", ["session_id": "mortal", "profile": "kurt", "ttl_secs": 60])
+                _ = try await c.rendered("/static.html", ["session_id": "mortal"])
+                let pid = try #require(await c.renders.profiles.pids().first)
+                clock.advance(by: 61)
+                #expect(try await c.server.result("session.cleanup")["removed"] == 1)
+                #expect(ProcessTable.liveMembers(ofGroup: pid).isEmpty)
+                #expect(!FileManager.default.fileExists(atPath: c.renders.profileLocation.root + "/kurt"))
+            }
+        }
+
         @Test func sessionBoundToAProfileRefusesAnotherOne() async throws {
             try await RenderServer.with { c in
                 _ = try await c.server.result("session.create", ["session_id": "bound", "profile": "ivan"])

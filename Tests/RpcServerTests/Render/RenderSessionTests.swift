@@ -116,6 +116,27 @@ extension BrowserSuites {
             }
         }
 
+        @Test func renderCreatingASessionBeyondTheSessionCapIsRefused() async throws {
+            try await RenderServer.with(sessions: { $0.maxSessions = 1 }) { c in
+                _ = try await c.rendered("/static.html", ["session_id": "first"])
+                let error = try await c.renderError("/static.html", ["session_id": "second"])
+                #expect(error["code"] == -32007)
+                #expect(error["data"]?["scope"] == "sessions")
+                // Sessions that exist keep rendering.
+                _ = try await c.rendered("/static.html", ["session_id": "first"])
+            }
+        }
+
+        @Test func withPersistCookiesOffRendersDoNotWriteCookiesBack() async throws {
+            try await RenderServer.with(sessions: { $0.persistCookies = false }) { c in
+                _ = try await c.rendered("/login.html", ["session_id": "forgetful", "config": ["actions": loginActions(user: "lu")]])
+                let jar = try await c.server.result("cookies.get", ["session_id": "forgetful"])
+                #expect(jar["cookies"]?.arrayValue == [])
+                let dashboard = try await c.rendered("/dashboard", ["session_id": "forgetful"])
+                #expect(dashboard["status_code"] == 401)
+            }
+        }
+
         @Test func failedRenderIsRecordedAsTheSessionsLastError() async throws {
             try await RenderServer.with { c in
                 let error = try await c.renderError(
