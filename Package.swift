@@ -131,6 +131,19 @@ let package = Package(
             exclude: ["playwright_bench.py"],
             swiftSettings: swift6
         ),
+        // Stateful rendering benchmark (release build): the JSON-RPC stack vs the Renderer, restore vs keep_warm.
+        .executableTarget(
+            name: "StatefulBench",
+            dependencies: [
+                "RpcServer", "Headless", "RenderTypes", "SessionContext", "FixtureServer",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Benchmarks/StatefulBench",
+            swiftSettings: swift6
+        ),
         // Session store benchmark: `swift run -c release StoreBench` (results in BENCHMARKS.md).
         .executableTarget(
             name: "StoreBench",
