@@ -9,9 +9,9 @@ import Foundation
 import Headless
 import Logging
 import NIOCore
+import NIOPosix
 import RenderTypes
 import RpcServer
-import ServiceLifecycle
 import SessionContext
 
 struct Options {
@@ -35,11 +35,9 @@ struct Options {
 
 enum BenchError: Error, CustomStringConvertible {
     case rpc(String)
-    case serverDidNotStart
     var description: String {
         switch self {
         case .rpc(let text): "render failed: \(text)"
-        case .serverDidNotStart: "the server did not start"
         }
     }
 }
@@ -58,6 +56,9 @@ struct Summary {
 func ms(_ d: Duration) -> Double { Double(d.components.seconds) * 1e3 + Double(d.components.attoseconds) / 1e15 }
 func f2(_ v: Double) -> String { String(format: "%.2f", v) }
 func f1(_ v: Double) -> String { String(format: "%.1f", v) }
+
+// As in `tidepool serve` (Sources/tidepool/main.swift): Swift concurrency on NIO's event loops.
+NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
 
 let options = Options(arguments: CommandLine.arguments)
 let logger: Logger = {
@@ -93,24 +94,8 @@ func withServer<T: Sendable>(pool: BrowserPool, data: String, _ body: (Client) a
     configuration.sessions.backend = options.backend
     configuration.sessions.dataDirectory = data
     let server = try await TidepoolServer.make(configuration: configuration, pool: pool, logger: logger)
-    let (ports, sink) = AsyncStream<Int>.makeStream()
-    let application = server.application { channel in
-        sink.yield(channel.localAddress?.port ?? 0)
-        sink.finish()
-    }
-    let group = ServiceGroup(services: [application], logger: logger)
-    return try await withThrowingTaskGroup(of: Void.self) { tasks in
-        tasks.addTask { try await group.run() }
-        guard let port = await ports.first(where: { _ in true }), port > 0 else { throw BenchError.serverDidNotStart }
-        let outcome: Result<T, any Error>
-        do {
-            outcome = .success(try await body(Client(url: "http://127.0.0.1:\(port)")))
-        } catch {
-            outcome = .failure(error)
-        }
-        await group.triggerGracefulShutdown()
-        try await tasks.waitForAll()
-        return try outcome.get()
+    return try await server.withRunning { port in
+        try await body(Client(url: "http://127.0.0.1:\(port)"))
     }
 }
 
@@ -127,6 +112,121 @@ let data = NSTemporaryDirectory() + "statefulbench-" + UUID().uuidString.prefix(
 try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
 defer { try? FileManager.default.removeItem(atPath: data) }
 
+/// Wall time and time outside the browser stages of one call, ms.
+struct Call {
+    var wall: Double
+    /// Wall time minus the lease, navigation, wait, actions and capture stages the Renderer measured:
+    /// what the layers around the browser work add (RPC, sessions, queue).
+    var outside: Double
+
+    init(wall: Double, _ result: DynamicRenderResult) {
+        let t = result.timings
+        self.wall = wall
+        self.outside = wall - (t.leaseMs + t.navigationMs + t.waitMs + t.actionsMs + t.captureMs)
+    }
+}
+
+func decodeResult(_ value: JSONValue) throws -> DynamicRenderResult {
+    try JSONDecoder().decode(DynamicRenderResult.self, from: value.jsonData())
+}
+
+/// Part 1: the same page through the Renderer directly and through the JSON-RPC stack without and with a
+/// session, interleaved so drift of the machine (other engineers' builds) hits every variant alike.
+func measureOverhead(client: Client, renderer: Renderer, url: String) async throws -> [String: [Call]] {
+    var calls: [String: [Call]] = [:]
+    for round in 0..<(options.warmup + options.renders) {
+        var inRound: [(String, Call)] = []
+        var start = ContinuousClock.now
+        var outcome = try await renderer.render(RenderRequest(url: url, receivedAt: start))
+        inRound.append(("direct", Call(wall: ms(.now - start), outcome.result)))
+        start = ContinuousClock.now
+        outcome = try await renderer.render(
+            RenderRequest(url: url, receivedAt: start, stealthSeed: "bench", state: BrowserState(), collectState: true))
+        inRound.append(("directState", Call(wall: ms(.now - start), outcome.result)))
+        start = ContinuousClock.now
+        var result = try await client.render(["url": .string(url)])
+        inRound.append(("rpc", Call(wall: ms(.now - start), try decodeResult(result))))
+        start = ContinuousClock.now
+        result = try await client.render(["url": .string(url), "session_id": "overhead"])
+        inRound.append(("rpcSession", Call(wall: ms(.now - start), try decodeResult(result))))
+        if round >= options.warmup {
+            for (name, call) in inRound { calls[name, default: []].append(call) }
+        }
+    }
+    return calls
+}
+
+/// One session call: wall time, lease (context + prepare + restore) and queue, ms.
+struct SessionCall {
+    var total: Double
+    var lease: Double
+    var queue: Double
+}
+
+/// Part 2: a session whose cookies and localStorage are restored into a fresh context on every call,
+/// versus a keep_warm session, with the same state, alternating.
+func measureKeepWarm(client: Client, site: FixtureServer, url: String) async throws -> (cold: [SessionCall], warm: [SessionCall]) {
+    let cookies: JSONValue = .array((0..<5).map { index in
+        ["name": .string("c\(index)"), "value": .string(String(repeating: "v", count: 32)), "domain": "127.0.0.1"]
+    })
+    let items = (0..<10).map { "key\($0)=\(String(repeating: "x", count: 64))" }.joined(separator: "&")
+    _ = try await client.call("session.create", ["session_id": "cold"])
+    _ = try await client.call("session.create", ["session_id": "warm", "keep_warm": true])
+    for session in ["cold", "warm"] {
+        _ = try await client.call("cookies.set", ["session_id": .string(session), "cookies": cookies])
+        _ = try await client.render(["url": .string(site.url("/storage/write.html?" + items)), "session_id": .string(session)])
+    }
+    var cold: [SessionCall] = [], warm: [SessionCall] = []
+    for round in 0..<(options.warmup + options.renders) {
+        for session in ["cold", "warm"] {
+            let start = ContinuousClock.now
+            let result = try decodeResult(try await client.render(["url": .string(url), "session_id": .string(session)]))
+            let call = SessionCall(total: ms(.now - start), lease: result.timings.leaseMs, queue: result.timings.queueMs)
+            guard round >= options.warmup else { continue }
+            if session == "cold" { cold.append(call) } else { warm.append(call) }
+        }
+    }
+    return (cold, warm)
+}
+
+/// The Markdown report of both parts.
+func report(_ calls: [String: [Call]], cold: [SessionCall], warm: [SessionCall], stats: PoolStats) -> String {
+    func walls(_ name: String) -> [Double] { (calls[name] ?? []).map(\.wall) }
+    func outside(_ name: String) -> Summary { Summary((calls[name] ?? []).map(\.outside)) }
+    func paired(_ a: String, _ b: String) -> Summary {
+        Summary(zip(calls[a] ?? [], calls[b] ?? []).map { $0.wall - $1.wall })
+    }
+    func row(_ label: String, _ name: String, pairedWith base: String?) -> String {
+        let wall = Summary(walls(name))
+        let difference = base.map { f2(paired(name, $0).p50) } ?? "—"
+        return "| \(label) | \(f2(wall.p50)) | \(f2(wall.p95)) | \(f2(outside(name).p50)) | \(f2(outside(name).p95)) | \(difference) |"
+    }
+    let coldPrep = Summary(cold.map { $0.lease + $0.queue }), warmPrep = Summary(warm.map { $0.lease + $0.queue })
+    var lines: [String] = []
+    lines.append("Machine: \(ProcessInfo.processInfo.activeProcessorCount) cores, load \(loadAverage()); session backend \(options.backend.rawValue); \(options.renders) measured renders per variant after \(options.warmup) warm-up, interleaved; one headless-shell browser, 8 contexts, 2 prewarmed; page /static.html of the fixture site.")
+    lines.append("")
+    lines.append("**RPC + session overhead** (ms per call; AsyncHTTPClient over keep-alive loopback in the same process; *outside the browser* = wall time minus the lease, navigation, wait, actions and capture stages the Renderer measured; *paired* = median of the per-round differences of wall time):")
+    lines.append("")
+    lines.append("| variant | wall p50 | wall p95 | outside the browser p50 | p95 | paired wall difference p50 |")
+    lines.append("|---|---|---|---|---|---|")
+    lines.append(row("`Renderer.render` directly", "direct", pairedWith: nil))
+    lines.append(row("`Renderer.render` directly, state read back (`collectState`)", "directState", pairedWith: "direct"))
+    lines.append(row("`render` over HTTP JSON-RPC, no session", "rpc", pairedWith: "direct"))
+    lines.append(row("`render` over HTTP JSON-RPC with a session", "rpcSession", pairedWith: "directState"))
+    lines.append("")
+    lines.append("Outside-the-browser p50 over the Renderer's: JSON-RPC \(f2(outside("rpc").p50 - outside("direct").p50)) ms; JSON-RPC + session (admission, lock, state load, write-back) \(f2(outside("rpcSession").p50 - outside("directState").p50)) ms.")
+    lines.append("")
+    lines.append("**State restore vs keep_warm** (a session with 5 cookies and 10 localStorage items of 64 B on the page's origin; ms):")
+    lines.append("")
+    lines.append("| session | lease_ms p50 (context + prepare + restore) | queue_ms + lease_ms p50 | p95 | render wall p50 |")
+    lines.append("|---|---|---|---|---|")
+    lines.append("| restored into a fresh context | \(f2(Summary(cold.map(\.lease)).p50)) | \(f2(coldPrep.p50)) | \(f2(coldPrep.p95)) | \(f2(Summary(cold.map(\.total)).p50)) |")
+    lines.append("| keep_warm (context kept, no restore) | \(f2(Summary(warm.map(\.lease)).p50)) | \(f2(warmPrep.p50)) | \(f2(warmPrep.p95)) | \(f2(Summary(warm.map(\.total)).p50)) |")
+    lines.append("")
+    lines.append("keep_warm saves \(f1(100 * (1 - warmPrep.p50 / coldPrep.p50)))% of lease+restore time (queue + lease, p50); pool after the run: \(stats.contextsHeld) held context(s), \(stats.restarts) restarts.")
+    return lines.joined(separator: "\n")
+}
+
 /// Runs both measurements and returns the Markdown report.
 func measure(data: String) async throws -> String {
     let pool = BrowserPool(
@@ -136,83 +236,9 @@ func measure(data: String) async throws -> String {
         try await withServer(pool: pool, data: data) { client in
             try await waitForPool(pool)
             let url = site.url("/static.html")
-            let renderer = Renderer(provider: pool, logger: logger)
-
-            // 1. Same page: the Renderer directly, the JSON-RPC stack without and with a session. Interleaved,
-            //    so drift of the machine (other engineers' builds) hits every variant alike.
-            var direct: [Double] = [], directState: [Double] = [], rpc: [Double] = [], rpcSession: [Double] = []
-            for round in 0..<(options.warmup + options.renders) {
-                let measured = round >= options.warmup
-                var start = ContinuousClock.now
-                _ = try await renderer.render(RenderRequest(url: url, receivedAt: start))
-                if measured { direct.append(ms(.now - start)) }
-                start = ContinuousClock.now
-                _ = try await renderer.render(
-                    RenderRequest(url: url, receivedAt: start, stealthSeed: "bench", state: BrowserState(), collectState: true))
-                if measured { directState.append(ms(.now - start)) }
-                start = ContinuousClock.now
-                _ = try await client.render(["url": .string(url)])
-                if measured { rpc.append(ms(.now - start)) }
-                start = ContinuousClock.now
-                _ = try await client.render(["url": .string(url), "session_id": "overhead"])
-                if measured { rpcSession.append(ms(.now - start)) }
-            }
-
-            // 2. State restore versus keep_warm: two sessions with the same cookies and localStorage.
-            let cookies: JSONValue = .array((0..<5).map { index in
-                ["name": .string("c\(index)"), "value": .string(String(repeating: "v", count: 32)), "domain": "127.0.0.1"]
-            })
-            let storagePage = site.url("/storage/write.html?" + (0..<10).map { "key\($0)=\(String(repeating: "x", count: 64))" }.joined(separator: "&"))
-            _ = try await client.call("session.create", ["session_id": "cold"])
-            _ = try await client.call("session.create", ["session_id": "warm", "keep_warm": true])
-            for session in ["cold", "warm"] {
-                _ = try await client.call("cookies.set", ["session_id": .string(session), "cookies": cookies])
-                _ = try await client.render(["url": .string(storagePage), "session_id": .string(session)])
-            }
-            var cold: [(total: Double, leaseRestore: Double, queue: Double)] = []
-            var warm: [(total: Double, leaseRestore: Double, queue: Double)] = []
-            for round in 0..<(options.warmup + options.renders) {
-                for session in ["cold", "warm"] {
-                    let start = ContinuousClock.now
-                    let result = try await client.render(["url": .string(url), "session_id": .string(session)])
-                    let total = ms(.now - start)
-                    let lease = result["timings"]?["lease_ms"]?.doubleValue ?? .nan
-                    let queue = result["timings"]?["queue_ms"]?.doubleValue ?? .nan
-                    guard round >= options.warmup else { continue }
-                    if session == "cold" { cold.append((total, lease, queue)) } else { warm.append((total, lease, queue)) }
-                }
-            }
-            let stats = pool.stats()
-
-            func row(_ name: String, _ values: [Double], versus base: Summary? = nil) -> String {
-                let s = Summary(values)
-                let extra = base.map { " | +\(f2(s.p50 - $0.p50))" } ?? " | —"
-                return "| \(name) | \(f2(s.p50)) | \(f2(s.p95))\(extra) |"
-            }
-            let directSummary = Summary(direct)
-            let coldLease = Summary(cold.map(\.leaseRestore)), warmLease = Summary(warm.map(\.leaseRestore))
-            let coldPrep = Summary(cold.map { $0.leaseRestore + $0.queue }), warmPrep = Summary(warm.map { $0.leaseRestore + $0.queue })
-            var lines: [String] = []
-            lines.append("Machine: \(ProcessInfo.processInfo.activeProcessorCount) cores, load \(loadAverage()); session backend \(options.backend.rawValue); \(options.renders) measured renders per variant after \(options.warmup) warm-up, interleaved; one headless-shell browser, 8 contexts, 2 prewarmed; page /static.html of the fixture site.")
-            lines.append("")
-            lines.append("**RPC + session overhead** (wall time per call, ms; the client is AsyncHTTPClient over keep-alive loopback):")
-            lines.append("")
-            lines.append("| variant | p50 | p95 | p50 over direct |")
-            lines.append("|---|---|---|---|")
-            lines.append(row("`Renderer.render` directly", direct))
-            lines.append(row("`Renderer.render` directly, reading state back (`collectState`)", directState, versus: directSummary))
-            lines.append(row("`render` over HTTP JSON-RPC, no session", rpc, versus: directSummary))
-            lines.append(row("`render` over HTTP JSON-RPC with a session", rpcSession, versus: directSummary))
-            lines.append("")
-            lines.append("**State restore vs keep_warm** (a session with 5 cookies and 10 localStorage items of 64 B on the page's origin; ms):")
-            lines.append("")
-            lines.append("| session | lease_ms p50 (context + prepare + restore) | queue_ms + lease_ms p50 | p95 | render wall p50 |")
-            lines.append("|---|---|---|---|---|")
-            lines.append("| restored into a fresh context | \(f2(coldLease.p50)) | \(f2(coldPrep.p50)) | \(f2(coldPrep.p95)) | \(f2(Summary(cold.map(\.total)).p50)) |")
-            lines.append("| keep_warm (context kept, no restore) | \(f2(warmLease.p50)) | \(f2(warmPrep.p50)) | \(f2(warmPrep.p95)) | \(f2(Summary(warm.map(\.total)).p50)) |")
-            lines.append("")
-            lines.append("keep_warm saves \(f1(100 * (1 - warmPrep.p50 / coldPrep.p50)))% of lease+restore time (queue + lease, p50); pool after the run: \(stats.contextsHeld) held context(s), \(stats.restarts) restarts.")
-            return lines.joined(separator: "\n")
+            let calls = try await measureOverhead(client: client, renderer: Renderer(provider: pool, logger: logger), url: url)
+            let (cold, warm) = try await measureKeepWarm(client: client, site: site, url: url)
+            return report(calls, cold: cold, warm: warm, stats: pool.stats())
         }
     }
 }

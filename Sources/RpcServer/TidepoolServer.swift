@@ -83,6 +83,34 @@ public struct TidepoolServer: Sendable {
         )
     }
 
+    /// Runs the whole server (the application in a `ServiceGroup`) while `body` runs with the bound
+    /// port, then shuts it down gracefully (every browser closed) and returns `body`'s result.
+    /// Throws `TidepoolServerError.didNotStart` when the server never listened.
+    public func withRunning<T: Sendable>(_ body: (_ port: Int) async throws -> T) async throws -> T {
+        let (ports, portSink) = AsyncStream<Int>.makeStream()
+        let application = application { channel in
+            portSink.yield(channel.localAddress?.port ?? -1)
+            portSink.finish()
+        }
+        let group = ServiceGroup(services: [application], logger: logger)
+        return try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            let outcome: Result<T, any Error>
+            if let port = await ports.first(where: { _ in true }), port > 0 {
+                do {
+                    outcome = .success(try await body(port))
+                } catch {
+                    outcome = .failure(error)
+                }
+            } else {
+                outcome = .failure(TidepoolServerError.didNotStart)
+            }
+            await group.triggerGracefulShutdown()
+            try await tasks.waitForAll()
+            return try outcome.get()
+        }
+    }
+
     /// The HTTP application with the session services (and the browser pool with the render
     /// path's upkeep); run it (it is a `Service`) in a `ServiceGroup` or with `runService()`.
     /// Graceful shutdown stops them in reverse order: HTTP (in-flight calls finish), cleanup,
@@ -129,4 +157,10 @@ public struct TidepoolServer: Sendable {
             logger: logger
         )
     }
+}
+
+/// Why `TidepoolServer.withRunning` could not run its body.
+public enum TidepoolServerError: Error, Sendable {
+    /// The HTTP server stopped (or failed) before it listened.
+    case didNotStart
 }

@@ -87,7 +87,7 @@ public final class RenderService: Sendable {
             let elapsed = ContinuousClock.now - receivedAt
             metrics.recordFailure(code: object.code, elapsed: elapsed)
             log(params, logger: logger, outcome: "error \(object.code)", figures: [
-                "ms": "\(elapsed.milliseconds.rounded())", "error": "\(error)",
+                "ms": "\(elapsed.wholeMilliseconds)", "error": "\(error)",
             ])
             throw object
         }
@@ -242,7 +242,8 @@ public final class RenderService: Sendable {
     private func log(_ params: RenderParams, logger: Logger, outcome: String, figures: Logger.Metadata) {
         var metadata = figures
         metadata["session_id"] = "\(params.sessionId ?? "-")"
-        metadata["host"] = "\(URLComponents(string: params.url)?.host ?? "-")"
+        let host = URLComponents(string: params.url)?.host ?? ""
+        metadata["host"] = "\(host.isEmpty ? "-" : host)"
         metadata["outcome"] = "\(outcome)"
         logger.info("render", metadata: metadata)
     }

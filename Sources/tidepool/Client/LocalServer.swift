@@ -2,7 +2,6 @@ import Foundation
 import Headless
 import Logging
 import RpcServer
-import ServiceLifecycle
 
 /// A whole Tidepool server in this process for one command (`tidepool render --local`): the same
 /// configuration as `tidepool serve` (environment included), on an ephemeral loopback port, with
@@ -27,27 +26,8 @@ enum LocalServer {
         logger.logLevel = .warning
         let pool = BrowserPool(config: poolConfig, logger: logger)
         let server = try await TidepoolServer.make(configuration: configuration, pool: pool, logger: logger)
-        let (ports, portSink) = AsyncStream<Int>.makeStream()
-        let application = server.application { channel in
-            portSink.yield(channel.localAddress?.port ?? 0)
-            portSink.finish()
-        }
-        let group = ServiceGroup(services: [application], logger: logger)
-        return try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { try await group.run() }
-            let outcome: Result<T, any Error>
-            if let port = await ports.first(where: { _ in true }), port > 0 {
-                do {
-                    outcome = .success(try await body(ServerConnection(url: "http://127.0.0.1:\(port)", token: nil)))
-                } catch {
-                    outcome = .failure(error)
-                }
-            } else {
-                outcome = .failure(CLIError("the in-process server did not start"))
-            }
-            await group.triggerGracefulShutdown()
-            try await tasks.waitForAll()
-            return try outcome.get()
+        return try await server.withRunning { port in
+            try await body(ServerConnection(url: "http://127.0.0.1:\(port)", token: nil))
         }
     }
 }

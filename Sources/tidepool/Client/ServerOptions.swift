@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import RenderTypes
 
 /// Where the client commands find the server.
 struct ServerOptions: ParsableArguments {
@@ -16,6 +17,13 @@ struct ServerOptions: ParsableArguments {
             url: server ?? environment["TIDEPOOL_URL"] ?? "http://127.0.0.1:9123",
             token: token ?? environment["TIDEPOOL_TOKEN"]
         )
+    }
+}
+
+extension ServerOptions {
+    /// Calls `method` on the server and prints its result as JSON (keys sorted).
+    func printResult(_ method: String, _ params: JSONValue) async throws {
+        print(try await connection.call(method, params).jsonString())
     }
 }
 

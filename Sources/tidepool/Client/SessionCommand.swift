@@ -19,7 +19,7 @@ struct SessionCommand: ParsableCommand {
             var params: [String: JSONValue] = [:]
             if let limit { params["limit"] = .int(limit) }
             if let cursor { params["cursor"] = .string(cursor) }
-            print(try await server.connection.call("session.list", .object(params)).jsonString())
+            try await server.printResult("session.list", .object(params))
         }
     }
 
@@ -29,7 +29,7 @@ struct SessionCommand: ParsableCommand {
         @Argument(help: "The session id.") var id: String
 
         func execute() async throws {
-            print(try await server.connection.call("session.get", ["session_id": .string(id)]).jsonString())
+            try await server.printResult("session.get", ["session_id": .string(id)])
         }
     }
 
@@ -39,7 +39,7 @@ struct SessionCommand: ParsableCommand {
         @Argument(help: "The session id.") var id: String
 
         func execute() async throws {
-            print(try await server.connection.call("session.delete", ["session_id": .string(id)]).jsonString())
+            try await server.printResult("session.delete", ["session_id": .string(id)])
         }
     }
 }

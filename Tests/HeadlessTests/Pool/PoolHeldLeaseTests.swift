@@ -55,11 +55,16 @@ extension Chromium {
             }
         }
 
-        @Test func queuedLeaseTakesAParkedContextBack() async throws {
+        /// One browser with one context slot and nothing prewarmed: a held lease takes the whole pool.
+        private var singleSlot: BrowserPoolConfig {
             var config = TestPools.config(tmp: tmp)
             config.contextsPerBrowser = 1
             config.prewarmContexts = 0
-            try await TestPools.with(config) { pool in
+            return config
+        }
+
+        @Test func queuedLeaseTakesAParkedContextBack() async throws {
+            try await TestPools.with(singleSlot) { pool in
                 let held = try await pool.checkout(deadline: TestPools.farDeadline())
                 #expect(pool.park(held))
                 let served = try await pool.withLease(deadline: .now + .seconds(10)) { _ in true }
@@ -71,10 +76,7 @@ extension Chromium {
         }
 
         @Test func leaseInUseIsNotTakenBackButGoesBackWhenParkedWhileOthersWait() async throws {
-            var config = TestPools.config(tmp: tmp)
-            config.contextsPerBrowser = 1
-            config.prewarmContexts = 0
-            try await TestPools.with(config) { pool in
+            try await TestPools.with(singleSlot) { pool in
                 let held = try await pool.checkout(deadline: TestPools.farDeadline())
                 async let waiting = pool.withLease(deadline: .now + .seconds(10)) { _ in true }
                 try await TestPools.waitUntil(pool, "a queued lease") { $0.queueLength == 1 }

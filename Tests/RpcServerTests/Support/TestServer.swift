@@ -32,27 +32,8 @@ struct TestServer: HTTPEndpoint {
             configuration: .init(http: http, sessions: sessions, render: render), pool: pool, metrics: metrics,
             clock: clock, logger: logger
         )
-        let (ports, portSink) = AsyncStream<Int>.makeStream()
-        let app = server.application { channel in
-            portSink.yield(channel.localAddress?.port ?? -1)
-            portSink.finish()
-        }
-        let group = ServiceGroup(services: [app], logger: logger)
-        try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { try await group.run() }
-            var outcome: Result<Void, any Error> = .success(())
-            if let port = await ports.first(where: { _ in true }), port > 0 {
-                do {
-                    try await body(TestServer(baseURL: "http://127.0.0.1:\(port)", server: server))
-                } catch {
-                    outcome = .failure(error)
-                }
-            } else {
-                outcome = .failure(TestServerError.didNotStart)
-            }
-            await group.triggerGracefulShutdown()
-            try await tasks.waitForAll()
-            try outcome.get()
+        try await server.withRunning { port in
+            try await body(TestServer(baseURL: "http://127.0.0.1:\(port)", server: server))
         }
     }
 
@@ -63,9 +44,6 @@ struct TestServer: HTTPEndpoint {
         return logger
     }
 
-    enum TestServerError: Error {
-        case didNotStart
-    }
 }
 
 /// A finished async sequence of the array's elements.
