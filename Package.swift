@@ -92,7 +92,8 @@ let package = Package(
         .executableTarget(
             name: "tidepool",
             dependencies: [
-                "RpcServer", "RpcClient",
+                "RpcServer", "RpcClient", "Headless",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -130,6 +131,19 @@ let package = Package(
             exclude: ["playwright_bench.py"],
             swiftSettings: swift6
         ),
+        // Stateful rendering benchmark (release build): the JSON-RPC stack vs the Renderer, restore vs keep_warm.
+        .executableTarget(
+            name: "StatefulBench",
+            dependencies: [
+                "RpcServer", "Headless", "RenderTypes", "SessionContext", "FixtureServer",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            path: "Benchmarks/StatefulBench",
+            swiftSettings: swift6
+        ),
         // Session store benchmark: `swift run -c release StoreBench` (results in BENCHMARKS.md).
         .executableTarget(
             name: "StoreBench",
@@ -157,7 +171,7 @@ let package = Package(
         .testTarget(
             name: "RpcServerTests",
             dependencies: [
-                "RpcServer", "FixtureServer",
+                "RpcServer", "FixtureServer", "Headless",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             swiftSettings: swift6

@@ -1,11 +1,11 @@
 import ArgumentParser
 
-/// The `tidepool` command: `tidepool serve` runs the server.
+/// The `tidepool` command: `tidepool serve` runs the server; `render` and `session` are its clients.
 struct Tidepool: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tidepool",
         abstract: "Headless-Chromium rendering service with stateful sessions, over JSON-RPC 2.0.",
-        subcommands: [ServeCommand.self],
+        subcommands: [ServeCommand.self, RenderCommand.self, SessionCommand.self],
         defaultSubcommand: ServeCommand.self
     )
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import NIOCore
 import NIOPosix
 
@@ -15,6 +16,13 @@ do {
     switch command {
     case let serve as ServeCommand:
         try await serve.serve()
+    case let client as any AsyncCLICommand:
+        do {
+            try await client.execute()
+        } catch let error as CLIError {
+            FileHandle.standardError.write(Data("tidepool: \(error)\n".utf8))
+            exit(1)
+        }
     default:
         var other = command
         try other.run()

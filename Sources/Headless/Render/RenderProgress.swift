@@ -60,7 +60,15 @@ final class RenderProgress: Sendable {
 
     var stage: RenderStage { state.withLock { $0.stage } }
     var navigated: Bool { state.withLock { $0.navigated } }
-    var timings: StageTimings { state.withLock { $0.timings } }
+    /// The stage times so far, each rounded to hundredths of a millisecond (sums of rounded parts
+    /// would otherwise show binary noise such as 280.66999999999996).
+    var timings: StageTimings {
+        var t = state.withLock { $0.timings }
+        for path in [\StageTimings.queueMs, \.leaseMs, \.navigationMs, \.waitMs, \.actionsMs, \.captureMs] {
+            t[keyPath: path] = t[keyPath: path].rounded(toPlaces: 2)
+        }
+        return t
+    }
     var warnings: [String] { state.withLock { $0.warnings } }
     var waitConditionsMet: [String] { state.withLock { $0.waitConditionsMet } }
 

@@ -1,8 +1,8 @@
 import NIOCore
 
 extension Duration {
-    /// Whole milliseconds, rounded down (for error messages and stats).
-    var wholeMilliseconds: Int {
+    /// Whole milliseconds, rounded down (for error messages, error data and stats).
+    public var wholeMilliseconds: Int {
         let (seconds, attoseconds) = components
         return Int(seconds) * 1000 + Int(attoseconds / 1_000_000_000_000_000)
     }

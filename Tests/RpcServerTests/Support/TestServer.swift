@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import Headless
 import Logging
 import NIOCore
 import NIOHTTP1
@@ -22,40 +23,27 @@ struct TestServer: HTTPEndpoint {
         sessions: SessionsConfiguration = SessionsConfiguration(backend: .memory, healthCountMaxAge: .zero),
         clock: any WallClock = SystemWallClock(),
         metrics: ServerMetrics = ServerMetrics(),
+        pool: BrowserPool? = nil,
+        render: RenderService.Configuration = .init(),
+        logger: Logger = TestServer.logger,
         _ body: (TestServer) async throws -> Void
     ) async throws {
-        var logger = Logger(label: "tidepool.test")
-        logger.logLevel = .warning
         let server = try await TidepoolServer.make(
-            configuration: .init(http: http, sessions: sessions), metrics: metrics, clock: clock, logger: logger
+            configuration: .init(http: http, sessions: sessions, render: render), pool: pool, metrics: metrics,
+            clock: clock, logger: logger
         )
-        let (ports, portSink) = AsyncStream<Int>.makeStream()
-        let app = server.application { channel in
-            portSink.yield(channel.localAddress?.port ?? -1)
-            portSink.finish()
-        }
-        let group = ServiceGroup(services: [app], logger: logger)
-        try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { try await group.run() }
-            var outcome: Result<Void, any Error> = .success(())
-            if let port = await ports.first(where: { _ in true }), port > 0 {
-                do {
-                    try await body(TestServer(baseURL: "http://127.0.0.1:\(port)", server: server))
-                } catch {
-                    outcome = .failure(error)
-                }
-            } else {
-                outcome = .failure(TestServerError.didNotStart)
-            }
-            await group.triggerGracefulShutdown()
-            try await tasks.waitForAll()
-            try outcome.get()
+        try await server.withRunning { port in
+            try await body(TestServer(baseURL: "http://127.0.0.1:\(port)", server: server))
         }
     }
 
-    enum TestServerError: Error {
-        case didNotStart
+    /// The servers' logger: warnings and worse only.
+    static var logger: Logger {
+        var logger = Logger(label: "tidepool.test")
+        logger.logLevel = .warning
+        return logger
     }
+
 }
 
 /// A finished async sequence of the array's elements.

@@ -1,0 +1,251 @@
+// StatefulBench: stateful rendering through the whole JSON-RPC stack (HTTP, engine, sessions, pool) versus
+// the Headless `Renderer` directly, on the same page, the same pool and in the same run; then a session
+// call that restores cookies + localStorage into a fresh context versus a keep_warm session call.
+//   swift build -c release --product StatefulBench && .build/release/StatefulBench [--renders N] [--backend memory|sqlite]
+// Prints a Markdown section for BENCHMARKS.md. Every browser it starts is closed before it exits.
+import AsyncHTTPClient
+import FixtureServer
+import Foundation
+import Headless
+import Logging
+import NIOCore
+import NIOPosix
+import RenderTypes
+import RpcServer
+import SessionContext
+
+struct Options {
+    var renders = 200
+    var warmup = 20
+    var backend = SessionsConfiguration.Backend.memory
+
+    init(arguments: [String]) {
+        var iterator = arguments.dropFirst().makeIterator()
+        while let argument = iterator.next() {
+            switch argument {
+            case "--renders": renders = iterator.next().flatMap(Int.init) ?? renders
+            case "--backend": backend = iterator.next().flatMap(SessionsConfiguration.Backend.init(rawValue:)) ?? backend
+            default:
+                FileHandle.standardError.write(Data("unknown argument \(argument)\n".utf8))
+                exit(2)
+            }
+        }
+    }
+}
+
+enum BenchError: Error, CustomStringConvertible {
+    case rpc(String)
+    var description: String {
+        switch self {
+        case .rpc(let text): "render failed: \(text)"
+        }
+    }
+}
+
+/// Percentiles of milliseconds.
+struct Summary {
+    let sorted: [Double]
+    init(_ values: [Double]) { sorted = values.sorted() }
+    func percentile(_ p: Double) -> Double {
+        sorted.isEmpty ? .nan : sorted[min(sorted.count - 1, max(0, Int((Double(sorted.count) * p).rounded(.up)) - 1))]
+    }
+    var p50: Double { percentile(0.5) }
+    var p95: Double { percentile(0.95) }
+}
+
+func ms(_ d: Duration) -> Double { Double(d.components.seconds) * 1e3 + Double(d.components.attoseconds) / 1e15 }
+func f2(_ v: Double) -> String { String(format: "%.2f", v) }
+func f1(_ v: Double) -> String { String(format: "%.1f", v) }
+
+// As in `tidepool serve` (Sources/tidepool/main.swift): Swift concurrency on NIO's event loops.
+NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
+
+let options = Options(arguments: CommandLine.arguments)
+let logger: Logger = {
+    var logger = Logger(label: "statefulbench")
+    logger.logLevel = .error
+    return logger
+}()
+
+/// JSON-RPC over one keep-alive HTTP connection pool.
+struct Client {
+    let url: String
+
+    func render(_ params: JSONValue) async throws -> JSONValue {
+        try await call("render", params)
+    }
+
+    func call(_ method: String, _ params: JSONValue) async throws -> JSONValue {
+        var request = HTTPClientRequest(url: url + "/rpc")
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/json")
+        request.body = .bytes(ByteBuffer(data: try JSONValue.object(["jsonrpc": "2.0", "method": .string(method), "params": params, "id": 1]).jsonData()))
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
+        let answer = try JSONValue(parsing: Data(buffer: try await response.body.collect(upTo: 64 << 20)))
+        guard let result = answer["result"] else { throw BenchError.rpc(answer.jsonString()) }
+        return result
+    }
+}
+
+/// Runs a whole Tidepool server (with `pool`) on an ephemeral port for `body`.
+func withServer<T: Sendable>(pool: BrowserPool, data: String, _ body: (Client) async throws -> T) async throws -> T {
+    var configuration = TidepoolServer.Configuration()
+    configuration.http.port = 0
+    configuration.sessions.backend = options.backend
+    configuration.sessions.dataDirectory = data
+    let server = try await TidepoolServer.make(configuration: configuration, pool: pool, logger: logger)
+    return try await server.withRunning { port in
+        try await body(Client(url: "http://127.0.0.1:\(port)"))
+    }
+}
+
+/// Waits until the pool has a ready browser with its prewarmed contexts.
+func waitForPool(_ pool: BrowserPool) async throws {
+    while true {
+        let stats = pool.stats()
+        if stats.readyBrowsers >= 1 && stats.contextsIdle >= 2 { return }
+        try await Task.sleep(for: .milliseconds(20))
+    }
+}
+
+let data = NSTemporaryDirectory() + "statefulbench-" + UUID().uuidString.prefix(8)
+try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
+defer { try? FileManager.default.removeItem(atPath: data) }
+
+/// Wall time and time outside the browser stages of one call, ms.
+struct Call {
+    var wall: Double
+    /// Wall time minus the lease, navigation, wait, actions and capture stages the Renderer measured:
+    /// what the layers around the browser work add (RPC, sessions, queue).
+    var outside: Double
+
+    init(wall: Double, _ result: DynamicRenderResult) {
+        let t = result.timings
+        self.wall = wall
+        self.outside = wall - (t.leaseMs + t.navigationMs + t.waitMs + t.actionsMs + t.captureMs)
+    }
+}
+
+func decodeResult(_ value: JSONValue) throws -> DynamicRenderResult {
+    try JSONDecoder().decode(DynamicRenderResult.self, from: value.jsonData())
+}
+
+/// Part 1: the same page through the Renderer directly and through the JSON-RPC stack without and with a
+/// session, interleaved so drift of the machine (other engineers' builds) hits every variant alike.
+func measureOverhead(client: Client, renderer: Renderer, url: String) async throws -> [String: [Call]] {
+    var calls: [String: [Call]] = [:]
+    for round in 0..<(options.warmup + options.renders) {
+        var inRound: [(String, Call)] = []
+        var start = ContinuousClock.now
+        var outcome = try await renderer.render(RenderRequest(url: url, receivedAt: start))
+        inRound.append(("direct", Call(wall: ms(.now - start), outcome.result)))
+        start = ContinuousClock.now
+        outcome = try await renderer.render(
+            RenderRequest(url: url, receivedAt: start, stealthSeed: "bench", state: BrowserState(), collectState: true))
+        inRound.append(("directState", Call(wall: ms(.now - start), outcome.result)))
+        start = ContinuousClock.now
+        var result = try await client.render(["url": .string(url)])
+        inRound.append(("rpc", Call(wall: ms(.now - start), try decodeResult(result))))
+        start = ContinuousClock.now
+        result = try await client.render(["url": .string(url), "session_id": "overhead"])
+        inRound.append(("rpcSession", Call(wall: ms(.now - start), try decodeResult(result))))
+        if round >= options.warmup {
+            for (name, call) in inRound { calls[name, default: []].append(call) }
+        }
+    }
+    return calls
+}
+
+/// One session call: wall time, lease (context + prepare + restore) and queue, ms.
+struct SessionCall {
+    var total: Double
+    var lease: Double
+    var queue: Double
+}
+
+/// Part 2: a session whose cookies and localStorage are restored into a fresh context on every call,
+/// versus a keep_warm session, with the same state, alternating.
+func measureKeepWarm(client: Client, site: FixtureServer, url: String) async throws -> (cold: [SessionCall], warm: [SessionCall]) {
+    let cookies: JSONValue = .array((0..<5).map { index in
+        ["name": .string("c\(index)"), "value": .string(String(repeating: "v", count: 32)), "domain": "127.0.0.1"]
+    })
+    let items = (0..<10).map { "key\($0)=\(String(repeating: "x", count: 64))" }.joined(separator: "&")
+    _ = try await client.call("session.create", ["session_id": "cold"])
+    _ = try await client.call("session.create", ["session_id": "warm", "keep_warm": true])
+    for session in ["cold", "warm"] {
+        _ = try await client.call("cookies.set", ["session_id": .string(session), "cookies": cookies])
+        _ = try await client.render(["url": .string(site.url("/storage/write.html?" + items)), "session_id": .string(session)])
+    }
+    var cold: [SessionCall] = [], warm: [SessionCall] = []
+    for round in 0..<(options.warmup + options.renders) {
+        for session in ["cold", "warm"] {
+            let start = ContinuousClock.now
+            let result = try decodeResult(try await client.render(["url": .string(url), "session_id": .string(session)]))
+            let call = SessionCall(total: ms(.now - start), lease: result.timings.leaseMs, queue: result.timings.queueMs)
+            guard round >= options.warmup else { continue }
+            if session == "cold" { cold.append(call) } else { warm.append(call) }
+        }
+    }
+    return (cold, warm)
+}
+
+/// The Markdown report of both parts.
+func report(_ calls: [String: [Call]], cold: [SessionCall], warm: [SessionCall], stats: PoolStats) -> String {
+    func walls(_ name: String) -> [Double] { (calls[name] ?? []).map(\.wall) }
+    func outside(_ name: String) -> Summary { Summary((calls[name] ?? []).map(\.outside)) }
+    func paired(_ a: String, _ b: String) -> Summary {
+        Summary(zip(calls[a] ?? [], calls[b] ?? []).map { $0.wall - $1.wall })
+    }
+    func row(_ label: String, _ name: String, pairedWith base: String?) -> String {
+        let wall = Summary(walls(name))
+        let difference = base.map { f2(paired(name, $0).p50) } ?? "—"
+        return "| \(label) | \(f2(wall.p50)) | \(f2(wall.p95)) | \(f2(outside(name).p50)) | \(f2(outside(name).p95)) | \(difference) |"
+    }
+    let coldPrep = Summary(cold.map { $0.lease + $0.queue }), warmPrep = Summary(warm.map { $0.lease + $0.queue })
+    var lines: [String] = []
+    lines.append("Machine: \(ProcessInfo.processInfo.activeProcessorCount) cores, load \(loadAverage()); session backend \(options.backend.rawValue); \(options.renders) measured renders per variant after \(options.warmup) warm-up, interleaved; one headless-shell browser, 8 contexts, 2 prewarmed; page /static.html of the fixture site.")
+    lines.append("")
+    lines.append("**RPC + session overhead** (ms per call; AsyncHTTPClient over keep-alive loopback in the same process; *outside the browser* = wall time minus the lease, navigation, wait, actions and capture stages the Renderer measured; *paired* = median of the per-round differences of wall time):")
+    lines.append("")
+    lines.append("| variant | wall p50 | wall p95 | outside the browser p50 | p95 | paired wall difference p50 |")
+    lines.append("|---|---|---|---|---|---|")
+    lines.append(row("`Renderer.render` directly", "direct", pairedWith: nil))
+    lines.append(row("`Renderer.render` directly, state read back (`collectState`)", "directState", pairedWith: "direct"))
+    lines.append(row("`render` over HTTP JSON-RPC, no session", "rpc", pairedWith: "direct"))
+    lines.append(row("`render` over HTTP JSON-RPC with a session", "rpcSession", pairedWith: "directState"))
+    lines.append("")
+    lines.append("Outside-the-browser p50 over the Renderer's: JSON-RPC \(f2(outside("rpc").p50 - outside("direct").p50)) ms; JSON-RPC + session (admission, lock, state load, write-back) \(f2(outside("rpcSession").p50 - outside("directState").p50)) ms.")
+    lines.append("")
+    lines.append("**State restore vs keep_warm** (a session with 5 cookies and 10 localStorage items of 64 B on the page's origin; ms):")
+    lines.append("")
+    lines.append("| session | lease_ms p50 (context + prepare + restore) | queue_ms + lease_ms p50 | p95 | render wall p50 |")
+    lines.append("|---|---|---|---|---|")
+    lines.append("| restored into a fresh context | \(f2(Summary(cold.map(\.lease)).p50)) | \(f2(coldPrep.p50)) | \(f2(coldPrep.p95)) | \(f2(Summary(cold.map(\.total)).p50)) |")
+    lines.append("| keep_warm (context kept, no restore) | \(f2(Summary(warm.map(\.lease)).p50)) | \(f2(warmPrep.p50)) | \(f2(warmPrep.p95)) | \(f2(Summary(warm.map(\.total)).p50)) |")
+    lines.append("")
+    lines.append("keep_warm saves \(f1(100 * (1 - warmPrep.p50 / coldPrep.p50)))% of lease+restore time (queue + lease, p50); pool after the run: \(stats.contextsHeld) held context(s), \(stats.restarts) restarts.")
+    return lines.joined(separator: "\n")
+}
+
+/// Runs both measurements and returns the Markdown report.
+func measure(data: String) async throws -> String {
+    let pool = BrowserPool(
+        config: BrowserPoolConfig(minPoolSize: 1, maxPoolSize: 1, initialPoolSize: 1, contextsPerBrowser: 8, prewarmContexts: 2),
+        logger: logger)
+    return try await FixtureServer.withRunning { site in
+        try await withServer(pool: pool, data: data) { client in
+            try await waitForPool(pool)
+            let url = site.url("/static.html")
+            let calls = try await measureOverhead(client: client, renderer: Renderer(provider: pool, logger: logger), url: url)
+            let (cold, warm) = try await measureKeepWarm(client: client, site: site, url: url)
+            return report(calls, cold: cold, warm: warm, stats: pool.stats())
+        }
+    }
+}
+
+let report = try await measure(data: data)
+print(report)
+
+func loadAverage() -> String {
+    ((try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8)) ?? "?").split(separator: " ").prefix(3).joined(separator: " ")
+}
