@@ -1,0 +1,188 @@
+/// One setting of `tidepool serve`: its environment name (SPEC's, or `TIDEPOOL_…`), its flag, and
+/// how a text value changes the configuration. Flags and environment variables go through the
+/// same table, so they parse and validate alike; defaults stay in the configuration structs.
+public struct ServerSetting: Sendable {
+    /// The environment variable.
+    public let environmentName: String
+    /// The command-line flag, without `--`.
+    public let flag: String
+    /// One line for `--help` and docs/operations.md.
+    public let help: String
+    let apply: @Sendable (inout TidepoolServer.Configuration, String) throws -> Void
+}
+
+/// Every setting of `tidepool serve`, in the order the docs list them.
+public enum ServerSettings {
+    public static let all: [ServerSetting] = http + sessions + engine + browser
+
+    /// The setting with this environment name.
+    public static func named(_ environmentName: String) -> ServerSetting? {
+        all.first { $0.environmentName == environmentName }
+    }
+
+    typealias Path<Value> = any WritableKeyPath<TidepoolServer.Configuration, Value> & Sendable
+
+    static let http: [ServerSetting] = [
+        text("TIDEPOOL_HOST", "host", "Address to bind (default 127.0.0.1).", \.http.host),
+        integer("TIDEPOOL_PORT", "port", "Port to bind; 0 picks a free one (default 9123).", 0...65_535, \.http.port),
+        text(
+            "TIDEPOOL_TOKEN", "token",
+            "Bearer token /rpc and /metrics require (default none). Prefer the environment: flags show in ps.",
+            \.http.bearerToken
+        ),
+        integer(
+            "TIDEPOOL_MAX_BODY_BYTES", "max-body-bytes", "Largest /rpc body (default 1048576).", 64...(256 << 20),
+            \.http.maxBodyBytes
+        ),
+        integer(
+            "TIDEPOOL_MAX_BATCH_SIZE", "max-batch-size", "Most calls in one batch (default 100).", 1...10_000,
+            \.engine.maxBatchSize
+        ),
+        integer(
+            "TIDEPOOL_BATCH_CONCURRENCY", "batch-concurrency", "Calls of one batch run at once (default 8).", 1...1000,
+            \.engine.maxConcurrentBatchCalls
+        ),
+    ]
+
+    static let sessions: [ServerSetting] = [
+        text(
+            "SESSION_BASE_DIR", "data-dir", "Directory of sessions.sqlite and profiles/ (default ./.tidepool).",
+            \.sessions.dataDirectory
+        ),
+        choice(
+            "TIDEPOOL_SESSION_BACKEND", "session-backend", "sqlite (default, persistent) or memory.",
+            SessionsConfiguration.Backend.allCases.map(\.rawValue)
+        ) { $0.sessions.backend = SessionsConfiguration.Backend(rawValue: $1)! },
+        integer(
+            "SESSION_DEFAULT_TTL_SECS", "session-ttl",
+            "TTL of sessions created without ttl_secs (default 86400, at most 2592000).",
+            1...SessionsConfiguration().limits.maxTTLSeconds, \.sessions.defaultTTLSeconds
+        ),
+        integer(
+            "SESSION_MAX_CONCURRENT", "max-sessions", "Most sessions stored at once (default 100000).", 1...100_000_000,
+            \.sessions.maxSessions
+        ),
+        integer(
+            "SESSION_CLEANUP_INTERVAL_SECS", "cleanup-interval", "Seconds between removals of expired sessions (default 60).",
+            1...86_400, \.sessions.cleanupIntervalSeconds
+        ),
+        boolean(
+            "SESSION_PERSIST_COOKIES", "persist-cookies", "Whether renders write cookies back to their session (default true).",
+            \.sessions.persistCookies
+        ),
+    ]
+
+    static let engine: [ServerSetting] = [
+        choice("TIDEPOOL_ENGINE", "engine", "Browser engine: headless-shell (default) or chromium.", BrowserSettings.engines) {
+            $0.browser.engine = $1
+        }
+    ]
+
+    static let browser: [ServerSetting] = [
+        integer("BROWSER_MIN_POOL_SIZE", "min-pool-size", "Fewest browsers kept running.", 0...256, \.browser.minPoolSize),
+        integer("BROWSER_MAX_POOL_SIZE", "max-pool-size", "Most browsers running.", 1...256, \.browser.maxPoolSize),
+        integer(
+            "BROWSER_INITIAL_POOL_SIZE", "initial-pool-size", "Browsers started at launch.", 0...256,
+            \.browser.initialPoolSize
+        ),
+        integer(
+            "BROWSER_IDLE_TIMEOUT_SECS", "browser-idle-timeout", "Seconds before an idle browser closes.", 1...86_400,
+            \.browser.idleTimeoutSeconds
+        ),
+        integer(
+            "BROWSER_MAX_LIFETIME_SECS", "browser-max-lifetime", "Seconds before a browser is recycled.", 1...604_800,
+            \.browser.maxLifetimeSeconds
+        ),
+        integer(
+            "BROWSER_MEMORY_THRESHOLD_MB", "browser-memory-threshold-mb", "Memory (MB) above which a browser is recycled.",
+            16...1_048_576, \.browser.memoryThresholdMB
+        ),
+        text("CHROME_EXECUTABLE_PATH", "chrome-path", "Chromium binary to run.", \.browser.executablePath),
+        text("CHROME_USER_DATA_DIR", "chrome-user-data-dir", "Root of named browser profiles.", \.browser.userDataDirectory),
+        boolean("CHROME_NO_SANDBOX", "chrome-no-sandbox", "Pass --no-sandbox (needed as root).", \.browser.noSandbox),
+    ]
+
+    // MARK: Kinds of setting
+
+    static func text(_ name: String, _ flag: String, _ help: String, _ path: Path<String>) -> ServerSetting {
+        ServerSetting(environmentName: name, flag: flag, help: help) { $0[keyPath: path] = try text($1, name) }
+    }
+
+    static func text(_ name: String, _ flag: String, _ help: String, _ path: Path<String?>) -> ServerSetting {
+        ServerSetting(environmentName: name, flag: flag, help: help) { $0[keyPath: path] = try text($1, name) }
+    }
+
+    static func integer(
+        _ name: String, _ flag: String, _ help: String, _ range: ClosedRange<Int>, _ path: Path<Int>
+    ) -> ServerSetting {
+        ServerSetting(environmentName: name, flag: flag, help: help) { $0[keyPath: path] = try integer($1, name, range) }
+    }
+
+    static func integer(
+        _ name: String, _ flag: String, _ help: String, _ range: ClosedRange<Int>, _ path: Path<Int?>
+    ) -> ServerSetting {
+        ServerSetting(environmentName: name, flag: flag, help: help) { $0[keyPath: path] = try integer($1, name, range) }
+    }
+
+    static func boolean(_ name: String, _ flag: String, _ help: String, _ path: Path<Bool>) -> ServerSetting {
+        ServerSetting(environmentName: name, flag: flag, help: help) { $0[keyPath: path] = try boolean($1, name) }
+    }
+
+    static func boolean(_ name: String, _ flag: String, _ help: String, _ path: Path<Bool?>) -> ServerSetting {
+        ServerSetting(environmentName: name, flag: flag, help: help) { $0[keyPath: path] = try boolean($1, name) }
+    }
+
+    /// A setting that takes one of `options`; `apply` gets a value known to be one of them.
+    static func choice(
+        _ name: String, _ flag: String, _ help: String, _ options: [String],
+        _ apply: @escaping @Sendable (inout TidepoolServer.Configuration, String) -> Void
+    ) -> ServerSetting {
+        ServerSetting(environmentName: name, flag: flag, help: help) { configuration, value in
+            guard options.contains(value) else {
+                throw ConfigurationError(setting: name, value: value, expected: options.joined(separator: " or "))
+            }
+            apply(&configuration, value)
+        }
+    }
+
+    // MARK: Parsing
+
+    static func text(_ value: String, _ name: String) throws(ConfigurationError) -> String {
+        guard !value.isEmpty else { throw ConfigurationError(setting: name, value: value, expected: "a non-empty value") }
+        return value
+    }
+
+    static func integer(_ value: String, _ name: String, _ range: ClosedRange<Int>) throws(ConfigurationError) -> Int {
+        guard let number = Int(value.trimmingWhitespace), range.contains(number) else {
+            throw ConfigurationError(
+                setting: name, value: value, expected: "an integer from \(range.lowerBound) to \(range.upperBound)"
+            )
+        }
+        return number
+    }
+
+    static func boolean(_ value: String, _ name: String) throws(ConfigurationError) -> Bool {
+        switch value.trimmingWhitespace.lowercased() {
+        case "1", "true", "yes", "on": return true
+        case "0", "false", "no", "off": return false
+        default: throw ConfigurationError(setting: name, value: value, expected: "true or false")
+        }
+    }
+}
+
+extension TidepoolServer.Configuration {
+    /// Applies `values` keyed by environment name; names no setting uses are ignored (the whole
+    /// process environment may be passed). Throws `ConfigurationError` naming the bad setting.
+    public mutating func apply(_ values: [String: String]) throws {
+        for setting in ServerSettings.all {
+            guard let value = values[setting.environmentName] else { continue }
+            try setting.apply(&self, value)
+        }
+    }
+}
+
+extension String {
+    fileprivate var trimmingWhitespace: String {
+        String(drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed())
+    }
+}

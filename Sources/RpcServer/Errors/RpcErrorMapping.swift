@@ -1,0 +1,96 @@
+import Foundation
+import Logging
+import RenderTypes
+import SessionContext
+
+/// THE mapping from typed errors to JSON-RPC error objects: every code of SPEC's table is
+/// produced here and nowhere else. Internal errors get a fresh `request_id` that is also logged
+/// with the details, which never reach the caller.
+enum RpcErrorMapping {
+    /// The wire error for `error`, thrown while serving `method`.
+    static func errorObject(for error: any Error, method: String, logger: Logger) -> RpcErrorObject {
+        switch error {
+        case let error as RpcMethodError:
+            return errorObject(for: error, method: method, logger: logger)
+        case let error as FieldError:
+            return errorObject(for: .invalidParams(field: error.field, reason: error.reason), method: method, logger: logger)
+        case let error as RpcErrorObject:
+            return error
+        default:
+            if let mapped = mapLibraryError(error) {
+                return errorObject(for: mapped, method: method, logger: logger)
+            }
+            return errorObject(for: .internalError(detail: String(reflecting: error)), method: method, logger: logger)
+        }
+    }
+
+    /// The wire error for one of the server's typed errors.
+    static func errorObject(for error: RpcMethodError, method: String, logger: Logger) -> RpcErrorObject {
+        switch error {
+        case .invalidParams(let field, let reason):
+            return RpcErrorObject(.invalidParams, data: ["field": .string(field), "reason": .string(reason)])
+        case .sessionNotFound(let id):
+            return RpcErrorObject(.sessionNotFound, data: ["session_id": .string(id)])
+        case .sessionExpired(let id, let expiredAt):
+            return RpcErrorObject(
+                .sessionExpired, data: ["session_id": .string(id), "expired_at": .string(RFC3339.string(from: expiredAt))]
+            )
+        case .requestLimitReached(let id, let maxRequests):
+            return RpcErrorObject(
+                .requestLimitReached, data: ["session_id": .string(id), "max_requests": .int(maxRequests)]
+            )
+        case .renderTimeout(let stage, let elapsedMs):
+            return RpcErrorObject(.renderTimeout, data: ["stage": .string(stage.rawValue), "elapsed_ms": .int(elapsedMs)])
+        case .navigationFailed(let url, let netError):
+            return RpcErrorObject(.navigationFailed, data: ["url": .string(url), "net_error": .string(netError)])
+        case .overloaded(let retryAfterMs, let queueLength):
+            return RpcErrorObject(
+                .overloaded, data: ["retry_after_ms": .int(retryAfterMs), "queue_length": .int(queueLength)]
+            )
+        case .budgetExceeded(let scope, let limit, let used):
+            return RpcErrorObject(
+                .budgetExceeded, data: ["scope": .string(scope), "limit": .int(limit), "used": .int(used)]
+            )
+        case .browserCrashed(let retried):
+            return RpcErrorObject(.browserCrashed, data: ["retried": .bool(retried)])
+        case .urlNotAllowed(let url, let reason):
+            return RpcErrorObject(.urlNotAllowed, data: ["url": .string(url), "reason": .string(reason)])
+        case .actionFailed(let index, let reason):
+            return RpcErrorObject(.actionFailed, data: ["action_index": .int(index), "reason": .string(reason)])
+        case .internalError(let detail):
+            let requestID = newRequestID()
+            logger.error(
+                "internal error",
+                metadata: ["request_id": "\(requestID)", "rpc.method": "\(method)", "error": "\(detail)"]
+            )
+            return RpcErrorObject(.internalError, data: ["request_id": .string(requestID)])
+        }
+    }
+
+    /// Translates the typed errors of the libraries below (sessions, later the browser pool)
+    /// into the server's own; nil for errors nobody typed.
+    static func mapLibraryError(_ error: any Error) -> RpcMethodError? {
+        guard let error = error as? SessionError else { return nil }
+        switch error {
+        case .notFound(let id):
+            return .sessionNotFound(sessionID: id.rawValue)
+        case .expired(let id, let expiredAt):
+            return .sessionExpired(sessionID: id.rawValue, expiredAt: expiredAt)
+        case .requestLimitReached(let id, let maxRequests):
+            return .requestLimitReached(sessionID: id.rawValue, maxRequests: maxRequests)
+        case .invalidId(_, let reason):
+            return .invalidParams(field: "session_id", reason: reason)
+        case .alreadyExists:
+            return .invalidParams(field: "session_id", reason: error.reason)
+        case .invalidValue(let field, let reason):
+            return .invalidParams(field: field, reason: reason)
+        case .backend(let description):
+            return .internalError(detail: "session store: \(description)")
+        }
+    }
+
+    /// A short random id tying an internal error's answer to its log line.
+    static func newRequestID() -> String {
+        "req_" + String(UInt64.random(in: .min ... .max), radix: 16)
+    }
+}

@@ -1,0 +1,56 @@
+import Synchronization
+
+/// Assembles the health report from the session store and, once it exists, the browser pool.
+///
+/// The session count is reused for `countMaxAge` (1 s by default): load balancers poll health
+/// often, and a count costs a database query.
+public final class HealthReporter: Sendable {
+    let backend: String
+    let sessionCount: @Sendable () async throws -> Int
+    let pool: (any PoolHealthSource)?
+    let started: ContinuousClock.Instant
+    let countMaxAge: Duration
+    private let cachedCount = Mutex<(count: Int, at: ContinuousClock.Instant)?>(nil)
+
+    /// A reporter over a store of kind `backend`, answering its session count with `sessionCount`.
+    public init(
+        backend: String, pool: (any PoolHealthSource)?, countMaxAge: Duration = .seconds(1),
+        sessionCount: @escaping @Sendable () async throws -> Int
+    ) {
+        self.backend = backend
+        self.sessionCount = sessionCount
+        self.pool = pool
+        self.countMaxAge = countMaxAge
+        self.started = .now
+    }
+
+    /// Healthy when the store answers and, with a pool, the pool can serve.
+    public func report() async -> HealthReport {
+        var sessions = HealthReport.Sessions(backend: backend, ok: true, count: nil, error: nil)
+        do {
+            sessions.count = try await count()
+        } catch {
+            sessions.ok = false
+            sessions.error = "\(error)"
+        }
+        let poolHealth = await pool?.poolHealth()
+        let healthy = sessions.ok && (poolHealth?.canServe ?? true)
+        return HealthReport(
+            status: healthy ? .healthy : .unhealthy,
+            version: TidepoolVersion.current,
+            uptimeSecs: Int((ContinuousClock.now - started).components.seconds),
+            sessions: sessions,
+            pool: poolHealth?.summary ?? .null
+        )
+    }
+
+    private func count() async throws -> Int {
+        let now = ContinuousClock.now
+        if let cached = cachedCount.withLock({ $0 }), now - cached.at < countMaxAge {
+            return cached.count
+        }
+        let fresh = try await sessionCount()
+        cachedCount.withLock { $0 = (fresh, now) }
+        return fresh
+    }
+}

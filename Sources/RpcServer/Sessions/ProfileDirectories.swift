@@ -1,0 +1,24 @@
+import Foundation
+import Logging
+
+/// Removes the on-disk Chromium profile of a session that is deleted or expires (SPEC: removal
+/// also deletes the profile). Only names that pass `ProfileName` are turned into paths, so a
+/// stored name can never point outside `root`.
+struct ProfileDirectories: Sendable {
+    let root: String
+    let logger: Logger
+
+    /// Deletes `root/<name>` if it exists; failures are logged, never thrown (the session is gone
+    /// either way).
+    func remove(profile name: String?) {
+        guard let name, ProfileName.invalidReason(name) == nil else { return }
+        let path = root + "/" + name
+        guard FileManager.default.fileExists(atPath: path) else { return }
+        do {
+            try FileManager.default.removeItem(atPath: path)
+            logger.info("profile removed", metadata: ["profile": "\(name)"])
+        } catch {
+            logger.error("profile could not be removed", metadata: ["profile": "\(name)", "error": "\(error)"])
+        }
+    }
+}

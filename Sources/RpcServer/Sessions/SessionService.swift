@@ -1,0 +1,97 @@
+import Foundation
+public import Logging
+public import SessionContext
+import SessionContextSQLite
+import RenderTypes
+
+/// The server-side session manager: the store (SQLite by default) under the rules the session and
+/// cookie methods share — the server's default config, the session cap, profile removal.
+///
+/// Every change goes through one atomic store update that validates the result against the
+/// session limits first, so a refused call changes nothing stored.
+public final class SessionService: Sendable {
+    /// The store every method reads and writes.
+    public let store: RpcSessionStore<AnySessionBackend>
+    public let configuration: SessionsConfiguration
+    let profiles: ProfileDirectories
+    let logger: Logger
+
+    /// A service over an already-open store.
+    public init(store: RpcSessionStore<AnySessionBackend>, configuration: SessionsConfiguration, logger: Logger) {
+        self.store = store
+        self.configuration = configuration
+        self.profiles = ProfileDirectories(root: configuration.profilesDirectory, logger: logger)
+        self.logger = logger
+    }
+
+    /// Opens the configured backend (creating the data directory) and a store over it, with the
+    /// server's default session config. Throws `SessionError.backend` when the database cannot be opened.
+    public static func open(
+        configuration: SessionsConfiguration, clock: any WallClock = SystemWallClock(), logger: Logger
+    ) async throws -> SessionService {
+        let backend: any SessionBackend
+        switch configuration.backend {
+        case .memory:
+            backend = InMemorySessionBackend()
+        case .sqlite:
+            backend = try await SQLiteSessionBackend.open(path: configuration.databasePath, logger: logger)
+        }
+        let storeConfiguration = RpcSessionStore<AnySessionBackend>.Configuration(
+            defaultConfig: SessionConfig(ttlSeconds: configuration.defaultTTLSeconds), limits: configuration.limits
+        )
+        let store = RpcSessionStore(backend: AnySessionBackend(backend), clock: clock, configuration: storeConfiguration)
+        logger.info(
+            "session store open",
+            metadata: ["backend": "\(configuration.backend.rawValue)", "path": "\(configuration.databasePath)"]
+        )
+        return SessionService(store: store, configuration: configuration, logger: logger)
+    }
+
+    // MARK: session.*
+
+    /// Creates a session from `params`; -32007 when the store already holds `maxSessions`.
+    func create(_ params: SessionCreateParams) async throws -> SessionInfo {
+        let count = try await store.sessionCount()
+        guard count < configuration.maxSessions else {
+            throw RpcMethodError.budgetExceeded(scope: "sessions", limit: configuration.maxSessions, used: count)
+        }
+        var config = store.configuration.defaultConfig
+        if let ttl = params.ttlSecs { config.ttlSeconds = ttl }
+        if let autoRenew = params.autoRenew { config.autoRenew = autoRenew }
+        if let maxRequests = params.maxRequests { config.maxRequests = maxRequests }
+        let session = try await store.create(
+            id: params.sessionId, config: config, metadata: params.metadata ?? [:], profile: params.profile,
+            keepWarm: params.keepWarm ?? false
+        )
+        logger.debug("session created", metadata: ["session_id": "\(session.sessionId)"])
+        return SessionInfo(session)
+    }
+
+    /// Deletes a session and its profile directory; whether it existed.
+    func delete(_ id: SessionID) async throws -> Bool {
+        guard let removed = try await store.remove(id) else { return false }
+        profiles.remove(profile: removed.profile)
+        return true
+    }
+
+    /// Removes every expired session now, and their profiles; how many were removed.
+    func cleanup() async throws -> Int {
+        let removed = try await store.cleanupExpired()
+        for session in removed { profiles.remove(profile: session.profile) }
+        if !removed.isEmpty { logger.info("expired sessions removed", metadata: ["count": "\(removed.count)"]) }
+        return removed.count
+    }
+
+    /// A page of live sessions.
+    func list(_ params: SessionListParams) async throws -> SessionInfoPage {
+        SessionInfoPage(try await store.listSessions(limit: params.limit ?? 100, cursor: params.cursor))
+    }
+
+    /// Runs `body` on the live session `id` atomically and returns its result with the session's
+    /// wire form; nothing is stored when `body` or a limit throws.
+    func change<R: Sendable>(
+        _ id: SessionID, _ body: (inout RpcSessionContext) throws(SessionError) -> R
+    ) async throws(SessionError) -> R {
+        try await store.withSession(id, body)
+    }
+}

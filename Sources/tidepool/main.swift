@@ -1,3 +1,0 @@
-import RpcServer
-import RpcClient
-print("tidepool")

@@ -1,4 +1,0 @@
-import Testing
-@testable import RpcServer
-
-@Test func placeholder() {}

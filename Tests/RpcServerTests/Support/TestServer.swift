@@ -1,0 +1,75 @@
+import AsyncHTTPClient
+import Foundation
+import Logging
+import NIOCore
+import NIOHTTP1
+import RenderTypes
+import ServiceLifecycle
+import SessionContext
+@testable import RpcServer
+
+/// A real Tidepool HTTP server on 127.0.0.1 and an ephemeral port, for one test.
+struct TestServer: HTTPEndpoint {
+    let baseURL: String
+    let server: TidepoolServer
+
+    var store: RpcSessionStore<AnySessionBackend> { server.sessions.store }
+
+    /// Runs `body` against a fresh server (in-memory sessions unless `sessions` says otherwise),
+    /// then shuts it down gracefully.
+    static func run(
+        http: HTTPConfiguration = HTTPConfiguration(port: 0),
+        sessions: SessionsConfiguration = SessionsConfiguration(backend: .memory, healthCountMaxAge: .zero),
+        clock: any WallClock = SystemWallClock(),
+        metrics: ServerMetrics = ServerMetrics(),
+        _ body: (TestServer) async throws -> Void
+    ) async throws {
+        var logger = Logger(label: "tidepool.test")
+        logger.logLevel = .warning
+        let server = try await TidepoolServer.make(
+            configuration: .init(http: http, sessions: sessions), metrics: metrics, clock: clock, logger: logger
+        )
+        let (ports, portSink) = AsyncStream<Int>.makeStream()
+        let app = server.application { channel in
+            portSink.yield(channel.localAddress?.port ?? -1)
+            portSink.finish()
+        }
+        let group = ServiceGroup(services: [app], logger: logger)
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            var outcome: Result<Void, any Error> = .success(())
+            if let port = await ports.first(where: { _ in true }), port > 0 {
+                do {
+                    try await body(TestServer(baseURL: "http://127.0.0.1:\(port)", server: server))
+                } catch {
+                    outcome = .failure(error)
+                }
+            } else {
+                outcome = .failure(TestServerError.didNotStart)
+            }
+            await group.triggerGracefulShutdown()
+            try await tasks.waitForAll()
+            try outcome.get()
+        }
+    }
+
+    enum TestServerError: Error {
+        case didNotStart
+    }
+}
+
+/// A finished async sequence of the array's elements.
+struct AsyncArray<Element: Sendable>: AsyncSequence, Sendable {
+    let elements: [Element]
+
+    struct AsyncIterator: AsyncIteratorProtocol {
+        var remaining: ArraySlice<Element>
+        mutating func next() async -> Element? { remaining.popFirst() }
+    }
+
+    func makeAsyncIterator() -> AsyncIterator { AsyncIterator(remaining: elements[...]) }
+}
+
+extension Array where Element: Sendable {
+    var async: AsyncArray<Element> { AsyncArray(elements: self) }
+}
