@@ -85,6 +85,7 @@ let package = Package(
             dependencies: [
                 "RenderTypes", "SessionContext",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swift6
@@ -143,7 +144,10 @@ let package = Package(
         ),
         .testTarget(
             name: "RpcClientTests",
-            dependencies: ["RpcClient", "RpcServer", "FixtureServer"],
+            dependencies: [
+                "RpcClient", "RpcServer", "RenderTypes", "SessionContext", "FixtureServer",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
             swiftSettings: swift6
         ),
     ]
