@@ -100,6 +100,13 @@ let package = Package(
             ],
             swiftSettings: swift6
         ),
+        // Browser pool benchmarks (release build): cold start, warm/hot lease, memory per context.
+        .executableTarget(
+            name: "PoolBench",
+            dependencies: ["Headless", .product(name: "Logging", package: "swift-log")],
+            path: "Benchmarks/PoolBench",
+            swiftSettings: swift6
+        ),
         // The fixture site served on 127.0.0.1 for tests, examples and benchmarks.
         .target(
             name: "FixtureServer",

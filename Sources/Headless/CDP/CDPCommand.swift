@@ -1,0 +1,16 @@
+/// A typed CDP command: its params are the struct's encoded fields, its reply decodes into `Response`.
+///
+/// ```swift
+/// let reply = try await session.send(CDP.Runtime.Evaluate(expression: "1 + 1", returnByValue: true))
+/// ```
+public protocol CDPCommand: Encodable, Sendable {
+    associatedtype Response: Decodable & Sendable
+    /// The protocol method, e.g. `"Target.createBrowserContext"`.
+    static var method: String { get }
+}
+
+/// The reply of commands that return nothing (`{}`); any fields Chromium adds are ignored.
+public struct CDPEmptyResponse: Decodable, Sendable, Equatable {
+    public init() {}
+    public init(from decoder: any Decoder) throws {}
+}

@@ -1,0 +1,436 @@
+import DequeModule
+import Foundation
+public import Logging
+import NIOCore
+import NIOPosix
+public import RenderTypes
+import Synchronization
+
+/// Layer 1 of the CDP stack: one transport to one browser. It numbers commands and matches replies,
+/// applies a timeout to every command, routes events by `sessionId`, tracks which sessions are
+/// attached, and when the transport closes fails every pending command at once with `browserClosed`.
+public final class CDPConnection: Sendable {
+    /// Tunables of a connection; defaults in the initializer.
+    public struct Configuration: Sendable {
+        /// Timeout of a command sent without an explicit one.
+        public var defaultTimeout: Duration
+        /// Events buffered per subscription before the oldest are dropped.
+        public var eventBufferSize: Int
+        /// Closed session ids remembered so later commands on them fail fast with `targetClosed`.
+        public var closedSessionMemory: Int
+
+        public init(
+            defaultTimeout: Duration = .seconds(10),
+            eventBufferSize: Int = 4096,
+            closedSessionMemory: Int = 4096
+        ) {
+            self.defaultTimeout = defaultTimeout
+            self.eventBufferSize = eventBufferSize
+            self.closedSessionMemory = closedSessionMemory
+        }
+    }
+
+    typealias Reply = Result<Data, CDPError>
+
+    private struct Pending {
+        let method: String
+        let sessionId: String?
+        var continuation: CheckedContinuation<Reply, Never>?
+        var earlyReply: Reply?
+        var timer: Scheduled<Void>?
+    }
+
+    private struct Subscriber {
+        let continuation: AsyncStream<CDPEvent>.Continuation
+        let methods: Set<String>?
+        var dropped = 0
+    }
+
+    private struct State {
+        var pending: [Int: Pending] = [:]
+        var subscribers: [String?: [UInt64: Subscriber]] = [:]
+        var nextSubscriber: UInt64 = 0
+        /// Attached sessions: sessionId → targetId.
+        var sessions: [String: String] = [:]
+        /// Recently closed sessions: sessionId → why (bounded by `closedOrder`).
+        var closedSessions: [String: String] = [:]
+        var closedOrder: Deque<String> = []
+        var closeReason: String?
+    }
+
+    public let configuration: Configuration
+    private let transport: any CDPTransport
+    private let logger: Logger
+    private let timerLoop: any EventLoop
+    private let nextId = Atomic<Int>(1)
+    private let state = Mutex(State())
+    private let closeLatch = AsyncLatch<String>()
+
+    /// Wraps a transport and starts reading from it at once.
+    public init(
+        transport: any CDPTransport,
+        configuration: Configuration = Configuration(),
+        logger: Logger = Logger(label: "tidepool.cdp")
+    ) {
+        self.transport = transport
+        self.configuration = configuration
+        self.logger = logger
+        self.timerLoop = MultiThreadedEventLoopGroup.singleton.next()
+        transport.start(ReceiverProxy(connection: self))
+    }
+
+    deinit {
+        let transport = self.transport
+        Task { await transport.close() }
+    }
+
+    // MARK: Commands
+
+    /// Sends a command with untyped params and returns the reply's `result` as JSON.
+    public func send(
+        method: String,
+        params: JSONValue? = nil,
+        sessionId: String? = nil,
+        timeout: Duration? = nil
+    ) async throws(CDPError) -> JSONValue {
+        let reply = try await roundTrip(method: method, sessionId: sessionId, timeout: timeout) { id in
+            try JSONEncoder().encode(OutboundCommand(id: id, method: method, params: params, sessionId: sessionId))
+        }
+        return try Self.decodeResult(JSONValue.self, from: reply, method: method)
+    }
+
+    /// Sends a typed command and decodes its reply.
+    public func send<C: CDPCommand>(
+        _ command: C,
+        sessionId: String? = nil,
+        timeout: Duration? = nil
+    ) async throws(CDPError) -> C.Response {
+        let reply = try await roundTrip(method: C.method, sessionId: sessionId, timeout: timeout) { id in
+            try JSONEncoder().encode(OutboundCommand(id: id, method: C.method, params: command, sessionId: sessionId))
+        }
+        return try Self.decodeResult(C.Response.self, from: reply, method: C.method)
+    }
+
+    /// Attaches to a target in flattened mode and returns its session.
+    public func attach(toTarget targetId: String, timeout: Duration? = nil) async throws(CDPError) -> CDPSession {
+        let reply = try await send(CDP.Target.AttachToTarget(targetId: targetId, flatten: true), timeout: timeout)
+        state.withLock { state in
+            if state.sessions[reply.sessionId] == nil, state.closedSessions[reply.sessionId] == nil {
+                state.sessions[reply.sessionId] = targetId
+            }
+        }
+        return CDPSession(connection: self, sessionId: reply.sessionId, targetId: targetId)
+    }
+
+    private static func decodeResult<R: Decodable>(_ type: R.Type, from reply: Data, method: String) throws(CDPError) -> R {
+        do {
+            return try JSONDecoder().decode(ResultEnvelope<R>.self, from: reply).result
+        } catch {
+            throw CDPError.invalidResponse(method: method, detail: "\(error)")
+        }
+    }
+
+    /// Registers the command, sends it and waits for its reply, a timeout, a close or cancellation.
+    private func roundTrip(
+        method: String,
+        sessionId: String?,
+        timeout: Duration?,
+        encode: (Int) throws -> Data
+    ) async throws(CDPError) -> Data {
+        let id = nextId.wrappingAdd(1, ordering: .relaxed).oldValue
+        let message: Data
+        do {
+            message = try encode(id)
+        } catch {
+            throw CDPError.invalidResponse(method: method, detail: "params did not encode: \(error)")
+        }
+        let refused: CDPError? = state.withLock { state in
+            if let reason = state.closeReason { return .browserClosed(reason: reason) }
+            if let sessionId, let reason = state.closedSessions[sessionId] {
+                return .targetClosed(sessionId: sessionId, reason: reason)
+            }
+            state.pending[id] = Pending(method: method, sessionId: sessionId)
+            return nil
+        }
+        if let refused { throw refused }
+        let limit = timeout ?? configuration.defaultTimeout
+        let reply = await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Reply, Never>) in
+                let early: Reply? = state.withLock { state in
+                    guard var entry = state.pending[id] else {
+                        return .failure(state.closeReason.map { .browserClosed(reason: $0) } ?? .cancelled(method: method))
+                    }
+                    if let early = entry.earlyReply {
+                        state.pending[id] = nil
+                        return early
+                    }
+                    entry.continuation = continuation
+                    state.pending[id] = entry
+                    return nil
+                }
+                if let early {
+                    continuation.resume(returning: early)
+                    return
+                }
+                transport.send(message)
+                let timer = timerLoop.scheduleTask(in: limit.timeAmount) { [weak self] () -> Void in
+                    self?.complete(id) { .failure(.timeout(method: $0, afterMs: limit.wholeMilliseconds)) }
+                }
+                let armed = state.withLock { state in
+                    guard state.pending[id] != nil else { return false }
+                    state.pending[id]?.timer = timer
+                    return true
+                }
+                if !armed { timer.cancel() }
+            }
+        } onCancel: {
+            complete(id) { .failure(.cancelled(method: $0)) }
+        }
+        return try reply.get()
+    }
+
+    /// Resolves a pending command (once); `reply` gets the command's method for error messages.
+    private func complete(_ id: Int, _ reply: (String) -> Reply) {
+        let resolved: (CheckedContinuation<Reply, Never>, Scheduled<Void>?, Reply)? = state.withLock { state in
+            guard var entry = state.pending[id] else { return nil }
+            let value = reply(entry.method)
+            if let continuation = entry.continuation {
+                state.pending[id] = nil
+                return (continuation, entry.timer, value)
+            }
+            if entry.earlyReply == nil {
+                entry.earlyReply = value
+                state.pending[id] = entry
+            }
+            return nil
+        }
+        guard let resolved else { return }
+        resolved.1?.cancel()
+        resolved.0.resume(returning: resolved.2)
+    }
+
+    // MARK: Events
+
+    /// Events of one session (nil = browser-level), optionally only the given methods. The subscription
+    /// is live when this returns: subscribe BEFORE sending the command that causes the event. Bounded
+    /// buffer; ends when the connection or the session closes, or when the stream is dropped.
+    public func events(sessionId: String?, methods: Set<String>? = nil) -> CDPEventStream {
+        let (stream, continuation) = AsyncStream<CDPEvent>.makeStream(
+            bufferingPolicy: .bufferingNewest(configuration.eventBufferSize))
+        let subscriber = state.withLock { state -> UInt64? in
+            if state.closeReason != nil { return nil }
+            if let sessionId, state.closedSessions[sessionId] != nil { return nil }
+            state.nextSubscriber += 1
+            state.subscribers[sessionId, default: [:]][state.nextSubscriber] = Subscriber(
+                continuation: continuation, methods: methods)
+            return state.nextSubscriber
+        }
+        guard let subscriber else {
+            continuation.finish()
+            return CDPEventStream(stream)
+        }
+        continuation.onTermination = { [weak self] _ in
+            self?.state.withLock { state in
+                state.subscribers[sessionId]?[subscriber] = nil
+                if state.subscribers[sessionId]?.isEmpty == true { state.subscribers[sessionId] = nil }
+            }
+        }
+        return CDPEventStream(stream)
+    }
+
+    // MARK: Lifecycle
+
+    /// Why the connection closed, or nil while it is open.
+    public var closeReason: String? { state.withLock { $0.closeReason } }
+
+    /// Waits until the connection closes and returns why (nil if the waiting task is cancelled first).
+    public func closed() async -> String? {
+        await closeLatch.wait()
+    }
+
+    /// Why a session can no longer be used (detached, crashed), or nil while it is usable.
+    public func sessionCloseReason(_ sessionId: String) -> String? {
+        state.withLock { state in
+            state.closedSessions[sessionId] ?? state.closeReason.map { "browser connection closed: \($0)" }
+        }
+    }
+
+    /// Closes the transport; pending commands fail with `browserClosed`.
+    public func close() async {
+        await transport.close()
+        transportClosed(reason: "connection closed by this side")
+    }
+
+    // MARK: Inbound
+
+    fileprivate func received(_ message: Data) {
+        let header: InboundHeader
+        do {
+            header = try JSONDecoder().decode(InboundHeader.self, from: message)
+        } catch {
+            logger.warning("undecodable CDP message dropped", metadata: ["error": "\(error)", "bytes": "\(message.count)"])
+            return
+        }
+        if let id = header.id {
+            if let error = header.error {
+                complete(id) { .failure(.protocolError(method: $0, code: error.code, message: error.message)) }
+            } else {
+                complete(id) { _ in .success(message) }
+            }
+            return
+        }
+        guard let method = header.method else { return }
+        var finishedSession: String?
+        switch method {
+        case "Target.attachedToTarget":
+            if let params = Self.params(AttachedToTargetParams.self, of: message) {
+                state.withLock { state in
+                    if state.closedSessions[params.sessionId] == nil {
+                        state.sessions[params.sessionId] = params.targetInfo.targetId
+                    }
+                }
+            }
+        case "Target.detachedFromTarget":
+            if let params = Self.params(DetachedFromTargetParams.self, of: message) {
+                closeSession(params.sessionId, reason: "target detached")
+                finishedSession = params.sessionId
+            }
+        case "Target.targetCrashed":
+            if let params = Self.params(TargetCrashedParams.self, of: message) {
+                let sessions = state.withLock { state in
+                    state.sessions.filter { $0.value == params.targetId }.map(\.key)
+                }
+                for session in sessions {
+                    closeSession(session, reason: "target crashed (\(params.status ?? "crashed"))")
+                }
+            }
+        case "Inspector.targetCrashed":
+            if let sessionId = header.sessionId {
+                closeSession(sessionId, reason: "target crashed")
+                finishedSession = sessionId
+            }
+        case "Inspector.detached":
+            if let sessionId = header.sessionId {
+                let reason = Self.params(InspectorDetachedParams.self, of: message)?.reason ?? "unknown"
+                closeSession(sessionId, reason: "inspector detached: \(reason)")
+                finishedSession = sessionId
+            }
+        default:
+            break
+        }
+        dispatch(message, method: method, sessionId: header.sessionId)
+        if let finishedSession { finishSubscribers(of: finishedSession) }
+    }
+
+    private static func params<P: Decodable>(_ type: P.Type, of message: Data) -> P? {
+        try? JSONDecoder().decode(TypedEventEnvelope<P>.self, from: message).params
+    }
+
+    /// Delivers an event to its session's subscribers (decoding params only if someone listens).
+    private func dispatch(_ message: Data, method: String, sessionId: String?) {
+        let targets = state.withLock { state -> [(UInt64, AsyncStream<CDPEvent>.Continuation)] in
+            guard let subscribers = state.subscribers[sessionId] else { return [] }
+            return subscribers.compactMap { id, subscriber in
+                subscriber.methods.map { $0.contains(method) } ?? true ? (id, subscriber.continuation) : nil
+            }
+        }
+        guard !targets.isEmpty else { return }
+        let event: CDPEvent
+        do {
+            let envelope = try JSONDecoder().decode(EventEnvelope.self, from: message)
+            event = CDPEvent(method: envelope.method, params: envelope.params ?? .object([:]), sessionId: sessionId)
+        } catch {
+            logger.warning("undecodable CDP event dropped", metadata: ["method": "\(method)", "error": "\(error)"])
+            return
+        }
+        for (id, continuation) in targets {
+            if case .dropped = continuation.yield(event) {
+                let firstDrop = state.withLock { state -> Bool in
+                    state.subscribers[sessionId]?[id]?.dropped += 1
+                    return state.subscribers[sessionId]?[id]?.dropped == 1
+                }
+                if firstDrop {
+                    logger.warning(
+                        "CDP event subscriber is too slow; oldest events dropped",
+                        metadata: ["session": "\(sessionId ?? "browser")", "buffer": "\(configuration.eventBufferSize)"])
+                }
+            }
+        }
+    }
+
+    /// Marks a session closed and fails its pending commands with `targetClosed`.
+    private func closeSession(_ sessionId: String, reason: String) {
+        let failed = state.withLock { state -> [(CheckedContinuation<Reply, Never>, Scheduled<Void>?)] in
+            state.sessions[sessionId] = nil
+            if state.closedSessions[sessionId] == nil {
+                state.closedSessions[sessionId] = reason
+                state.closedOrder.append(sessionId)
+                while state.closedOrder.count > configuration.closedSessionMemory {
+                    state.closedSessions[state.closedOrder.removeFirst()] = nil
+                }
+            }
+            var failed: [(CheckedContinuation<Reply, Never>, Scheduled<Void>?)] = []
+            for (id, entry) in state.pending where entry.sessionId == sessionId {
+                if let continuation = entry.continuation {
+                    state.pending[id] = nil
+                    failed.append((continuation, entry.timer))
+                } else {
+                    state.pending[id]?.earlyReply = .failure(.targetClosed(sessionId: sessionId, reason: reason))
+                }
+            }
+            return failed
+        }
+        for (continuation, timer) in failed {
+            timer?.cancel()
+            continuation.resume(returning: .failure(.targetClosed(sessionId: sessionId, reason: reason)))
+        }
+    }
+
+    private func finishSubscribers(of sessionId: String) {
+        let continuations = state.withLock { state in
+            state.subscribers.removeValue(forKey: sessionId)?.values.map(\.continuation) ?? []
+        }
+        for continuation in continuations { continuation.finish() }
+    }
+
+    fileprivate func transportClosed(reason: String) {
+        let (pending, subscribers, finalReason) = state.withLock { state in
+            if state.closeReason == nil { state.closeReason = reason }
+            defer {
+                state.pending = [:]
+                state.subscribers = [:]
+            }
+            return (
+                Array(state.pending.values), state.subscribers.values.flatMap(\.values).map(\.continuation),
+                state.closeReason ?? reason
+            )
+        }
+        if !pending.isEmpty {
+            logger.debug("failing pending CDP commands", metadata: ["count": "\(pending.count)", "reason": "\(finalReason)"])
+        }
+        for entry in pending {
+            entry.timer?.cancel()
+            entry.continuation?.resume(returning: .failure(.browserClosed(reason: finalReason)))
+        }
+        for continuation in subscribers { continuation.finish() }
+        closeLatch.resolve(finalReason)
+    }
+}
+
+/// The transport's receiver: holds the connection weakly so a dropped connection can deinit (and close
+/// its transport) even though the transport references its receiver.
+private final class ReceiverProxy: CDPTransportReceiver {
+    weak let connection: CDPConnection?
+
+    init(connection: CDPConnection) {
+        self.connection = connection
+    }
+
+    func transportDidReceive(_ message: Data) {
+        connection?.received(message)
+    }
+
+    func transportDidClose(reason: String) {
+        connection?.transportClosed(reason: reason)
+    }
+}

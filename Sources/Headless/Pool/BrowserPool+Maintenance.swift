@@ -1,0 +1,71 @@
+extension BrowserPool {
+    /// One round of upkeep: ping every ready browser (`Browser.getVersion` with a timeout), measure
+    /// its process tree's memory from /proc, then drain what failed, grew past the threshold, lived past
+    /// `maxLifetime` or idled past `idleTimeout` (beyond `minPoolSize`); restore capacity and warm
+    /// contexts. `run()` calls it every `healthCheckInterval`; tests call it after advancing the clock.
+    func maintain() async {
+        let targets: [(BrowserID, LaunchedBrowser)] = state.withLock { state in
+            state.browsers.values.compactMap { record in
+                guard record.phase == .ready, let browser = record.browser else { return nil }
+                return (record.id, browser)
+            }
+        }
+        let timeout = config.healthCheckTimeout
+        let results = await withTaskGroup(of: (BrowserID, Bool, ProcessTable.Memory).self) { group in
+            for (id, browser) in targets {
+                group.addTask {
+                    let healthy: Bool
+                    do throws(CDPError) {
+                        _ = try await browser.connection.send(CDP.Browser.GetVersion(), timeout: timeout)
+                        healthy = true
+                    } catch {
+                        healthy = false
+                    }
+                    return (id, healthy, ProcessTable.memory(ofGroup: browser.pid))
+                }
+            }
+            var results: [(BrowserID, Bool, ProcessTable.Memory)] = []
+            for await result in group { results.append(result) }
+            return results
+        }
+        let now = clock.now
+        let thresholdBytes = config.memoryThresholdMB * 1024 * 1024
+        withState { state in
+            var effects: [PoolEffect] = []
+            for (id, healthy, memory) in results {
+                guard var record = state.browsers[id], record.phase == .ready else { continue }
+                record.memory = memory
+                state.browsers[id] = record
+                let used = config.memoryMetric == .pss ? memory.pssBytes : memory.rssBytes
+                if !healthy {
+                    logger.warning("browser failed its health check", metadata: ["browser": "\(id)"])
+                    effects += state.drain(id, reason: "health check failed", recycle: true)
+                } else if used > thresholdBytes {
+                    logger.info(
+                        "browser over its memory threshold",
+                        metadata: ["browser": "\(id)", "\(config.memoryMetric.rawValue)_mb": "\(used >> 20)"])
+                    effects += state.drain(id, reason: "memory \(used >> 20) MB", recycle: true)
+                } else if now - record.startedAt >= config.maxLifetime {
+                    effects += state.drain(id, reason: "max lifetime", recycle: true)
+                }
+            }
+            effects += drainIdle(&state, now: now)
+            state.recentCrashes.removeAll { now - $0 > PoolState.crashWindow }
+            return ((), effects + state.rebalance(now: now))
+        }
+    }
+
+    /// Idle browsers beyond the minimum are closed, longest idle first.
+    private func drainIdle(_ state: inout PoolState, now: ContinuousClock.Instant) -> [PoolEffect] {
+        var active = state.browsers.values.filter(\.isActive).count
+        let idle = state.browsers.values
+            .filter { $0.phase == .ready && $0.leased == 0 && now - $0.lastBusy >= config.idleTimeout }
+            .sorted { $0.lastBusy < $1.lastBusy }
+        var effects: [PoolEffect] = []
+        for record in idle where active > config.minPoolSize && state.queue.isEmpty {
+            effects += state.drain(record.id, reason: "idle", recycle: false)
+            active -= 1
+        }
+        return effects
+    }
+}

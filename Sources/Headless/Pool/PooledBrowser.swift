@@ -1,0 +1,68 @@
+/// A prewarmed (or freshly opened) context: context + page target + flattened attach + `Page.enable`.
+struct WarmContext: Sendable {
+    let contextId: String
+    let page: CDPSession
+}
+
+/// The pool's bookkeeping for one browser. Invariants: `leased ≤ contextsPerBrowser`,
+/// `warm.count + warming ≤ prewarmContexts`; only `ready` browsers get new leases.
+struct PooledBrowser {
+    enum Phase: Equatable {
+        case launching
+        case ready
+        /// No new leases; closes when the in-flight ones are done.
+        case draining(reason: String, recycle: Bool)
+        case closing
+        /// The connection closed without our asking.
+        case crashed
+
+        var name: String {
+            switch self {
+            case .launching: "launching"
+            case .ready: "ready"
+            case .draining: "draining"
+            case .closing: "closing"
+            case .crashed: "crashed"
+            }
+        }
+    }
+
+    let id: BrowserID
+    var phase: Phase = .launching
+    var browser: LaunchedBrowser?
+    /// Slots handed to leases (in use or having their context opened).
+    var leased = 0
+    var warm: [WarmContext] = []
+    var warming = 0
+    var leasesServed = 0
+    var startedAt: ContinuousClock.Instant
+    var lastBusy: ContinuousClock.Instant
+    var memory: ProcessTable.Memory?
+    /// `LaunchedBrowser.close()` has finished.
+    var closed = false
+
+    init(id: BrowserID, now: ContinuousClock.Instant) {
+        self.id = id
+        self.startedAt = now
+        self.lastBusy = now
+    }
+
+    var isActive: Bool { phase == .launching || phase == .ready }
+}
+
+/// What a lease request got from the pool.
+enum Grant: Sendable {
+    /// A prewarmed context: hand it over.
+    case hot(BrowserID, WarmContext)
+    /// A reserved slot: open a context on this browser.
+    case create(BrowserID, LaunchedBrowser)
+    case failed(PoolError)
+    case cancelled
+}
+
+/// A queued lease request.
+struct Waiter {
+    let continuation: CheckedContinuation<Grant, Never>
+    let options: LeaseOptions
+    let enqueuedAt: ContinuousClock.Instant
+}

@@ -1,0 +1,108 @@
+import Foundation
+@testable import Headless
+import Synchronization
+
+/// Runs a real pool for one test: `run()` in a child task, the body, then a graceful shutdown that
+/// must finish before the helper returns (so every browser of the pool is closed).
+enum TestPools {
+    struct Timeout: Error, CustomStringConvertible {
+        let what: String
+        var description: String { "timed out waiting for \(what)" }
+    }
+
+    /// A small pool: one browser, two leases at once, one prewarmed context, no background checks;
+    /// temporary profiles under `tmp` so leftovers can be found.
+    static func config(tmp: String) -> BrowserPoolConfig {
+        BrowserPoolConfig(
+            minPoolSize: 1, maxPoolSize: 1, initialPoolSize: 1, contextsPerBrowser: 2, prewarmContexts: 1,
+            healthCheckInterval: .seconds(3600), restartBackoff: .milliseconds(50),
+            launch: LaunchOptions(temporaryDirectory: tmp))
+    }
+
+    static func with<T: Sendable>(
+        _ config: BrowserPoolConfig,
+        clock: any PoolClock = SystemPoolClock(),
+        _ body: (BrowserPool) async throws -> T
+    ) async throws -> T {
+        let pool = BrowserPool(config: config, clock: clock, logger: TestBrowsers.logger)
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await pool.run() }
+            do {
+                let result = try await body(pool)
+                pool.requestShutdown()
+                try await group.waitForAll()
+                return result
+            } catch {
+                pool.requestShutdown()
+                try? await group.waitForAll()
+                throw error
+            }
+        }
+    }
+
+    /// Polls the pool's stats until `condition` holds (bounded; polling, not a timed assertion).
+    @discardableResult
+    static func waitUntil(
+        _ pool: BrowserPool, _ what: String, timeout: Duration = .seconds(30),
+        _ condition: (PoolStats) -> Bool
+    ) async throws -> PoolStats {
+        let deadline = ContinuousClock.now + timeout
+        while true {
+            let stats = pool.stats()
+            if condition(stats) { return stats }
+            if ContinuousClock.now > deadline { throw Timeout(what: "\(what); last stats: \(stats)") }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+    }
+
+    /// Polls until `condition` is true.
+    static func eventually(_ what: String, timeout: Duration = .seconds(30), _ condition: () async throws -> Bool)
+        async throws
+    {
+        let deadline = ContinuousClock.now + timeout
+        while try await !condition() {
+            if ContinuousClock.now > deadline { throw Timeout(what: what) }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+    }
+
+    /// Live processes whose command line mentions `tmp` (the pool's temporary profiles).
+    static func leftoverProcesses(under tmp: String) -> [ProcessTable.Entry] {
+        ProcessTable.snapshot().filter { entry in
+            !entry.isZombie && (ProcessTable.readFile("/proc/\(entry.pid)/cmdline") ?? "").contains(tmp)
+        }
+    }
+
+    static func farDeadline() -> ContinuousClock.Instant { .now + .seconds(60) }
+}
+
+/// A clock the test moves by hand (on top of real time).
+final class ManualPoolClock: PoolClock {
+    private let offset = Mutex<Duration>(.zero)
+
+    var now: ContinuousClock.Instant { ContinuousClock.now + offset.withLock { $0 } }
+
+    func advance(by duration: Duration) {
+        offset.withLock { $0 += duration }
+    }
+
+    func sleep(until deadline: ContinuousClock.Instant) async throws {
+        while now < deadline {
+            try await Task.sleep(for: min(deadline - now, .milliseconds(50)))
+        }
+    }
+}
+
+/// A gate a test opens to let held leases finish.
+final class Gate: Sendable {
+    private let latch = AsyncLatch<Void>()
+    func open() { latch.resolve(()) }
+    func wait() async { _ = await latch.wait() }
+}
+
+/// Thread-safe list for recording orders across tasks.
+final class Recorder<Element: Sendable>: Sendable {
+    private let items = Mutex<[Element]>([])
+    func append(_ item: Element) { items.withLock { $0.append(item) } }
+    var all: [Element] { items.withLock { $0 } }
+}
