@@ -28,6 +28,15 @@ done
 url="$(sed -n 's/^tidepool listening on //p' "$out")/rpc"
 echo "server $url (pid $server), wrk -t$threads -c16 -d$duration" >&2
 
+# CPU time (user + system, in clock ticks) the server has used so far.
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$server/stat"; }
+
 # Warm-up, then the measured run.
 wrk -t"$threads" -c16 -d3s -s Benchmarks/HTTPBench/health.lua "$url" >/dev/null
-wrk -t"$threads" -c16 -d"$duration" --latency -s Benchmarks/HTTPBench/health.lua "$url"
+before=$(cpu_ticks)
+wrk -t"$threads" -c16 -d"$duration" --latency -s Benchmarks/HTTPBench/health.lua "$url" | tee "$data/wrk"
+after=$(cpu_ticks)
+requests=$(sed -n 's/^requests: \([0-9]*\),.*/\1/p' "$data/wrk")
+awk -v t=$((after - before)) -v hz="$(getconf CLK_TCK)" -v n="$requests" \
+  'BEGIN { printf "server CPU: %.1f s, %.1f us per request\n", t / hz, t / hz / n * 1e6 }'
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -1,4 +1,5 @@
 public import Hummingbird
+import HummingbirdCore
 public import Logging
 public import NIOCore
 public import SessionContext
@@ -88,10 +89,16 @@ public struct TidepoolServer: Sendable {
             },
             configuration: configuration.http
         )
+        let http = configuration.http
+        let idle = http.idleTimeout.components
         return Application(
             router: router,
+            server: .http1(
+                configuration: .init(idleTimeout: .seconds(idle.seconds) + .nanoseconds(idle.attoseconds / 1_000_000_000))
+            ),
             configuration: ApplicationConfiguration(
-                address: .hostname(configuration.http.host, port: configuration.http.port), serverName: "tidepool"
+                address: .hostname(http.host, port: http.port), serverName: "tidepool",
+                availableConnectionsDelegate: MaximumAvailableConnections(http.maxConnections)
             ),
             services: [
                 SessionStoreService(sessions: sessions, logger: logger),

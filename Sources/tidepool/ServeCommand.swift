@@ -62,6 +62,11 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        try await serve()
+    }
+
+    /// Resolves the configuration, opens the store and serves until SIGTERM or SIGINT.
+    func serve() async throws {
         let environment = ProcessInfo.processInfo.environment
         var configuration = TidepoolServer.Configuration()
         let level: Logger.Level
@@ -72,11 +77,7 @@ struct ServeCommand: AsyncParsableCommand {
         } catch {
             Self.fail("\(error)", code: 2)
         }
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
-        }
+        LoggingSystem.bootstrap { label in StandardErrorLogHandler(label: label, level: level) }
         let logger = Logger(label: "tidepool")
         if !configuration.browser.isEmpty {
             logger.warning("browser settings accepted but not applied: the browser pool is not part of this build yet")

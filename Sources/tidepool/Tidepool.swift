@@ -1,7 +1,6 @@
 import ArgumentParser
 
 /// The `tidepool` command: `tidepool serve` runs the server.
-@main
 struct Tidepool: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tidepool",

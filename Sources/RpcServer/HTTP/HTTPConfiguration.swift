@@ -8,11 +8,20 @@ public struct HTTPConfiguration: Sendable, Hashable {
     public var maxBodyBytes: Int
     /// When set, /rpc and /metrics need `Authorization: Bearer <token>`.
     public var bearerToken: String?
+    /// A connection with nothing to read or write for this long is closed.
+    public var idleTimeout: Duration
+    /// Connections open at once; further ones wait in the listen backlog.
+    public var maxConnections: Int
 
-    public init(host: String = "127.0.0.1", port: Int = 9123, maxBodyBytes: Int = 1 << 20, bearerToken: String? = nil) {
+    public init(
+        host: String = "127.0.0.1", port: Int = 9123, maxBodyBytes: Int = 1 << 20, bearerToken: String? = nil,
+        idleTimeout: Duration = .seconds(75), maxConnections: Int = 1024
+    ) {
         self.host = host
         self.port = port
         self.maxBodyBytes = maxBodyBytes
         self.bearerToken = bearerToken
+        self.idleTimeout = idleTimeout
+        self.maxConnections = maxConnections
     }
 }

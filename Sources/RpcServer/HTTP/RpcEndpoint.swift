@@ -26,7 +26,7 @@ struct RpcEndpoint: Sendable {
         } catch is NIOTooManyBytesError {
             throw Self.tooLarge(maxBodyBytes)
         }
-        guard let answer = await engine.handle(Data(body.readableBytesView), logger: context.logger) else {
+        guard let answer = await engine.handle(Array(body.readableBytesView), logger: context.logger) else {
             return Response(status: .noContent)
         }
         return Response(
@@ -39,12 +39,17 @@ struct RpcEndpoint: Sendable {
         HTTPError(.contentTooLarge, message: "request body is larger than \(limit) bytes")
     }
 
-    /// `application/json`, `application/json-rpc` and any `application/…+json`, parameters ignored.
+    /// `application/json`, `application/json-rpc` and any `application/…+json`, in any case,
+    /// parameters ignored. Works on the bytes: this runs on every call.
     static func isJSON(_ contentType: String) -> Bool {
-        let mediaType = contentType.split(separator: ";", maxSplits: 1).first.map {
-            $0.trimmingCharacters(in: .whitespaces).lowercased()
-        } ?? ""
-        return mediaType == "application/json" || mediaType == "application/json-rpc"
-            || (mediaType.hasPrefix("application/") && mediaType.hasSuffix("+json"))
+        var mediaType = contentType.utf8.prefix { $0 != UInt8(ascii: ";") }[...]
+        while let last = mediaType.last, last == 0x20 || last == 0x09 { mediaType = mediaType.dropLast() }
+        while let first = mediaType.first, first == 0x20 || first == 0x09 { mediaType = mediaType.dropFirst() }
+        let lower = mediaType.map { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") ? $0 + 32 : $0 }
+        let application = Array("application/".utf8)
+        guard lower.starts(with: application) else { return false }
+        let subtype = lower.dropFirst(application.count)
+        return subtype.elementsEqual("json".utf8) || subtype.elementsEqual("json-rpc".utf8)
+            || (subtype.count > 5 && subtype.suffix(5).elementsEqual("+json".utf8))
     }
 }

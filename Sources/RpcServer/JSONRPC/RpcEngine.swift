@@ -1,4 +1,3 @@
-public import Foundation
 public import Logging
 public import RenderTypes
 
@@ -55,11 +54,12 @@ public struct RpcEngine: Sendable {
 
     /// Answers a request body: the response body, or nil when nothing is to be sent back
     /// (a notification, or a batch of notifications only).
-    public func handle(_ body: Data, logger: Logger) async -> [UInt8]? {
+    public func handle(_ body: [UInt8], logger: Logger) async -> [UInt8]? {
         let payload: JSONValue
         do {
-            payload = try JSONValue(parsing: body)
+            payload = try JSONParser.parse(body)
         } catch {
+            logger.debug("parse error", metadata: ["reason": "\(error)"])
             metrics?.record(method: RpcMetrics.invalidMethodLabel, code: .parseError, duration: .zero)
             return RpcResponseWriter.error(RpcErrorObject(.parseError), id: .null)
         }

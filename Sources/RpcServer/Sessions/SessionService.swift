@@ -40,10 +40,9 @@ public final class SessionService: Sendable {
             defaultConfig: SessionConfig(ttlSeconds: configuration.defaultTTLSeconds), limits: configuration.limits
         )
         let store = RpcSessionStore(backend: AnySessionBackend(backend), clock: clock, configuration: storeConfiguration)
-        logger.info(
-            "session store open",
-            metadata: ["backend": "\(configuration.backend.rawValue)", "path": "\(configuration.databasePath)"]
-        )
+        var metadata: Logger.Metadata = ["backend": "\(configuration.backend.rawValue)"]
+        if configuration.backend == .sqlite { metadata["path"] = "\(configuration.databasePath)" }
+        logger.info("session store open", metadata: metadata)
         return SessionService(store: store, configuration: configuration, logger: logger)
     }
 

@@ -49,7 +49,7 @@ enum SpecExampleMethods {
 
 /// Sends `text` to `engine` and parses the answer; nil when the engine answers nothing.
 func answer(_ engine: RpcEngine, _ text: String) async throws -> JSONValue? {
-    guard let bytes = await engine.handle(Data(text.utf8), logger: Logger(label: "test")) else { return nil }
+    guard let bytes = await engine.handle(Array(text.utf8), logger: Logger(label: "test")) else { return nil }
     return try JSONValue(parsing: Data(bytes))
 }
 
