@@ -99,7 +99,7 @@ extension RpcBatch {
     }
 
     /// Adds `health`.
-    public mutating func health() -> BatchCall<HealthReport> {
+    public mutating func health() -> BatchCall<ServerHealth> {
         add(Calls.health())
     }
 

@@ -92,7 +92,7 @@ enum Calls {
 
     // MARK: server
 
-    static func health() -> RpcCall<HealthReport> {
+    static func health() -> RpcCall<ServerHealth> {
         RpcCall(method: "health")
     }
 

@@ -120,7 +120,7 @@ extension RpcClient {
     // MARK: server
 
     /// `health`: what GET /health says (status, session store, pool).
-    public func health() async throws(RpcError) -> HealthReport {
+    public func health() async throws(RpcError) -> ServerHealth {
         try await call(Calls.health())
     }
 

@@ -11,7 +11,7 @@ import Testing
                 _ = try await client.createSession(id: "one")
                 let health = try await client.health()
                 #expect(health.isHealthy)
-                #expect(health.sessions == HealthReport.Sessions(backend: "memory", ok: true, count: 1))
+                #expect(health.sessions == ServerHealth.Sessions(backend: "memory", ok: true, count: 1))
                 #expect(!health.version.isEmpty)
             }
         }

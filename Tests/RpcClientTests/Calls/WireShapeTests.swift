@@ -7,18 +7,18 @@ import Testing
 /// The shared wire shapes the client decodes agree with what the server encodes, field for field,
 /// until the server adopts them (then these tests become trivially true and can go).
 struct WireShapeTests {
-    @Test func sharedHealthReportEncodesLikeTheServers() throws {
+    @Test func sharedServerHealthEncodesLikeTheServersHealthReport() throws {
         let server = RpcServer.HealthReport(
             status: .unhealthy, version: "9.9", uptimeSecs: 42,
             sessions: .init(backend: "sqlite", ok: false, count: nil, error: "disk full"), pool: .null
         )
-        let shared = RenderTypes.HealthReport(
+        let shared = RenderTypes.ServerHealth(
             status: .unhealthy, version: "9.9", uptimeSecs: 42,
             sessions: .init(backend: "sqlite", ok: false, error: "disk full")
         )
         let serverJSON = try JSONValue(encoding: server)
         #expect(try JSONValue(encoding: shared) == serverJSON)
-        #expect(try StrictJSONDecoder().decode(RenderTypes.HealthReport.self, from: serverJSON) == shared)
+        #expect(try StrictJSONDecoder().decode(RenderTypes.ServerHealth.self, from: serverJSON) == shared)
     }
 
     @Test func sharedSessionParamsDecodeStrictlyAsTheServersDo() throws {

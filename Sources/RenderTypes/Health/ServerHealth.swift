@@ -1,6 +1,6 @@
 /// What GET /health and the `health` method answer (SPEC "HTTP surface"): the wire shape shared
 /// by server and client.
-public struct HealthReport: Sendable, Hashable, Codable {
+public struct ServerHealth: Sendable, Hashable, Codable {
     /// `healthy` when the session store answers and, once a pool exists, it can serve.
     public struct Status: RawRepresentable, Sendable, Hashable, Codable, CustomStringConvertible {
         public var rawValue: String
