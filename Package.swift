@@ -154,7 +154,7 @@ let package = Package(
         .testTarget(
             name: "RpcClientTests",
             dependencies: [
-                "RpcClient", "RpcServer", "RenderTypes", "SessionContext", "FixtureServer",
+                "RpcClient", "RpcServer", "RenderTypes", "SessionContext", "SessionContextSQLite", "FixtureServer",
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],
             swiftSettings: swift6

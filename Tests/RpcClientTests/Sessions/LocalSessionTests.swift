@@ -2,6 +2,7 @@ import Foundation
 import RenderTypes
 import RpcClient
 import SessionContext
+import SessionContextSQLite
 import Testing
 
 /// The client-side session store: local admission before any network call, bookkeeping after.
@@ -129,6 +130,30 @@ import Testing
             #expect(results.count == 3)
             #expect(throws: RpcError.requestLimitReached(max: 2, sessionID: "b")) { try results[2].get() }
             #expect(server.requestCount == 2, "only the two admitted renders were sent")
+        }
+    }
+}
+
+/// The client-side store runs over any `SessionBackend`: here SQLite, whose records outlive the client.
+@Suite(.serialized) struct PersistentLocalSessionTests {
+    @Test func sqliteBackedStoreKeepsTheCountAcrossClients() async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("tidepool-client-\(UUID()).sqlite").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try await ScriptedRpcServer.run({ _, _ in .error(.renderTimeout, data: ["stage": "wait", "elapsed_ms": 5]) }) { server in
+            for _ in 0..<2 {
+                let store = RpcSessionStore(backend: try await SQLiteSessionBackend.open(path: path))
+                let client = try RpcClient(url: server.baseURL, sessionStore: store, configuration: .quietTest)
+                _ = try await client.getOrCreateSession("kept", config: SessionConfig(maxRequests: 3))
+                _ = await rpcError { try await client.renderDynamicWithSession(url: "about:blank", sessionID: "kept") }
+                await client.shutdown()
+                try await store.close()
+            }
+            let store = RpcSessionStore(backend: try await SQLiteSessionBackend.open(path: path))
+            let session = try await store.peek("kept")
+            try await store.close()
+            #expect(session.requestCount == 2)
+            #expect(session.errorCount == 2)
+            #expect(server.requestCount == 2)
         }
     }
 }
