@@ -2,7 +2,7 @@
 SWIFT ?= swift
 DATA_DIR ?= ./.tidepool
 
-.PHONY: build serve test bench fixtures release clean
+.PHONY: build serve test bench release clean
 
 build:
 	$(SWIFT) build
@@ -18,7 +18,8 @@ test:
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 
-bench: release
+# Release build of every benchmark, then all of them (numbers go to BENCHMARKS.md by hand).
+bench:
 	./Benchmarks/run.sh
 
 clean:

@@ -115,8 +115,20 @@ let package = Package(
             dependencies: [
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "Tests/Fixtures/Server",
+            swiftSettings: swift6
+        ),
+        // Rendering benchmarks (release build): static render end to end, renders/s, Playwright comparison.
+        .executableTarget(
+            name: "RenderBench",
+            dependencies: [
+                "Headless", "RenderTypes", "FixtureServer", .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/RenderBench",
+            exclude: ["playwright_bench.py"],
             swiftSettings: swift6
         ),
         // Session store benchmark: `swift run -c release StoreBench` (results in BENCHMARKS.md).

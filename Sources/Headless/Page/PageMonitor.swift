@@ -1,0 +1,330 @@
+import Foundation
+import Logging
+import RenderTypes
+import Synchronization
+
+/// What the page driver learns from one page's CDP events: the main frame's documents and their
+/// lifecycle (DOMContentLoaded, load), requests in flight (for network idle), the network log, the
+/// main document's HTTP status and console messages. Waiters sleep until the state they need changes.
+/// Every buffer is bounded (`Limits`); what does not fit is counted, never kept.
+final class PageMonitor: Sendable {
+    struct Limits: Sendable {
+        var maxNetworkEntries = 2_000
+        var maxConsoleEntries = 1_000
+        var maxConsoleTextLength = 8_192
+        /// Lifecycle sets kept for this many documents (older ones are forgotten).
+        var maxLoaders = 16
+    }
+
+    /// One request of the network log, times in CDP's monotonic seconds.
+    struct NetworkRecord: Sendable {
+        var url: String
+        var method: String
+        var resourceType: String
+        var start: Double
+        var end: Double?
+        var status: Int?
+        var bytes: Int = 0
+        var error: String?
+    }
+
+    struct State {
+        var mainFrameId: String
+        /// The main frame's current (committed) document.
+        var mainLoaderId: String?
+        /// Lifecycle event names seen per main-frame document.
+        var lifecycle: [String: Set<String>] = [:]
+        var inflight: Set<String> = []
+        var lastNetworkChange: ContinuousClock.Instant
+        var records: [NetworkRecord] = []
+        var recordIndex: [String: Int] = [:]
+        var networkDropped = 0
+        /// HTTP status of each main-frame document, and of the latest one.
+        var documentStatus: [String: Int] = [:]
+        var lastDocumentStatus: Int?
+        var console: [ConsoleEntry] = []
+        var consoleDropped = 0
+        var closedReason: String?
+        var waiters: [UInt64: Waiter] = [:]
+        var nextWaiter: UInt64 = 0
+
+        /// Whether `name` fired for the main frame's current document (`loaderId`, or the current one).
+        func reached(_ name: String, loaderId: String?) -> Bool {
+            guard let loader = loaderId ?? mainLoaderId else {
+                return lifecycle.values.contains { $0.contains(name) }
+            }
+            return lifecycle[loader]?.contains(name) ?? false
+        }
+    }
+
+    /// How a wait ended when it did not get its value.
+    enum WaitFailure: Error, Sendable, Equatable {
+        case timedOut
+        case closed(String)
+    }
+
+    /// What a wait's check says about the current state.
+    enum Step: Sendable {
+        case done
+        /// Not yet; look again at `wakeBy` at the latest (time-based conditions), else on the next change.
+        case pending(wakeBy: ContinuousClock.Instant?)
+    }
+
+    typealias Check = @Sendable (State, ContinuousClock.Instant) -> Step
+
+    /// A task waiting for a condition: its check runs under the lock on every change, so the task only
+    /// wakes when the condition holds, the page closes, or its own timer fires.
+    struct Waiter {
+        var check: Check
+        var deadline: ContinuousClock.Instant
+        /// When the timer must look again (the deadline, or earlier for time-based conditions).
+        var nextWake: ContinuousClock.Instant
+        var continuation: CheckedContinuation<Result<Void, WaitFailure>, Never>?
+    }
+
+    let limits: Limits
+    private let state: Mutex<State>
+    let clock = ContinuousClock()
+
+    init(mainFrameId: String, limits: Limits = Limits()) {
+        self.limits = limits
+        self.state = Mutex(State(mainFrameId: mainFrameId, lastNetworkChange: ContinuousClock.now))
+    }
+
+    /// Reads the state.
+    func read<T>(_ body: (State) -> T) -> T { state.withLock { body($0) } }
+
+    // MARK: Events
+
+    /// Applies one event; wakes every waiter when something changed.
+    func handle(_ event: CDPEvent) {
+        switch event.method {
+        case "Page.lifecycleEvent":
+            guard let e = try? event.decodeParams(as: CDP.Page.LifecycleEvent.self) else { return }
+            update { s in
+                guard e.frameId == s.mainFrameId else { return false }
+                if e.name == "init" || e.name == "commit" { s.mainLoaderId = e.loaderId }
+                s.lifecycle[e.loaderId, default: []].insert(e.name)
+                if s.lifecycle.count > limits.maxLoaders, let current = s.mainLoaderId {
+                    s.lifecycle = s.lifecycle.filter { $0.key == current }
+                }
+                return true
+            }
+        case "Page.frameNavigated":
+            guard let e = try? event.decodeParams(as: CDP.Page.FrameNavigated.self), e.frame.parentId == nil else {
+                return
+            }
+            update { s in
+                s.mainFrameId = e.frame.id
+                s.mainLoaderId = e.frame.loaderId
+                return true
+            }
+        case "Network.requestWillBeSent":
+            guard let e = try? event.decodeParams(as: CDP.Network.RequestWillBeSent.self) else { return }
+            update { s in requestWillBeSent(e, &s) }
+        case "Network.responseReceived":
+            guard let e = try? event.decodeParams(as: CDP.Network.ResponseReceived.self) else { return }
+            update { s in responseReceived(e, &s) }
+        case "Network.loadingFinished":
+            guard let e = try? event.decodeParams(as: CDP.Network.LoadingFinished.self) else { return }
+            update { s in
+                finish(e.requestId, at: e.timestamp, bytes: Int(e.encodedDataLength), error: nil, &s)
+            }
+        case "Network.loadingFailed":
+            guard let e = try? event.decodeParams(as: CDP.Network.LoadingFailed.self) else { return }
+            let blocked = e.blockedReason != nil || e.errorText == "net::ERR_BLOCKED_BY_CLIENT"
+            update { s in
+                finish(e.requestId, at: e.timestamp, bytes: nil, error: blocked ? "blocked" : e.errorText, &s)
+            }
+        case "Runtime.consoleAPICalled":
+            guard let e = try? event.decodeParams(as: CDP.Runtime.ConsoleAPICalled.self) else { return }
+            let text = e.args.map(Self.consoleText).joined(separator: " ")
+            appendConsole(ConsoleEntry(level: e.type, text: text, timestamp: e.timestamp))
+        case "Runtime.exceptionThrown":
+            guard let e = try? event.decodeParams(as: CDP.Runtime.ExceptionThrown.self) else { return }
+            let text = e.exceptionDetails.exception?.description ?? e.exceptionDetails.text
+            appendConsole(ConsoleEntry(level: "error", text: text, timestamp: e.timestamp))
+        case "Inspector.targetCrashed":
+            close(reason: "the page's renderer crashed")
+        case "Inspector.detached":
+            let reason = event.params["reason"]?.stringValue ?? "detached"
+            close(reason: "the page was detached (\(reason))")
+        default:
+            break
+        }
+    }
+
+    /// Marks the page gone: every waiter wakes and fails with `reason`.
+    func close(reason: String) {
+        update { s in
+            guard s.closedReason == nil else { return false }
+            s.closedReason = reason
+            return true
+        }
+    }
+
+    /// Tells the monitor which document a navigation created, before its events may have arrived.
+    func expectDocument(loaderId: String) {
+        update { s in
+            s.mainLoaderId = loaderId
+            return true
+        }
+    }
+
+    private func requestWillBeSent(_ e: CDP.Network.RequestWillBeSent, _ s: inout State) -> Bool {
+        if let redirect = e.redirectResponse, let index = s.recordIndex[e.requestId] {
+            s.records[index].end = e.timestamp
+            s.records[index].status = redirect.status
+            s.records[index].bytes = Int(redirect.encodedDataLength ?? 0)
+            s.recordIndex[e.requestId] = nil
+        }
+        s.inflight.insert(e.requestId)
+        s.lastNetworkChange = clock.now
+        let record = NetworkRecord(
+            url: e.request.url, method: e.request.method, resourceType: e.type ?? "Other", start: e.timestamp
+        )
+        if s.records.count < limits.maxNetworkEntries {
+            s.recordIndex[e.requestId] = s.records.count
+            s.records.append(record)
+        } else {
+            s.networkDropped += 1
+        }
+        return true
+    }
+
+    private func responseReceived(_ e: CDP.Network.ResponseReceived, _ s: inout State) -> Bool {
+        if let index = s.recordIndex[e.requestId] { s.records[index].status = e.response.status }
+        if e.type == "Document", e.frameId == s.mainFrameId {
+            if let loader = e.loaderId { s.documentStatus[loader] = e.response.status }
+            s.lastDocumentStatus = e.response.status
+        }
+        return true
+    }
+
+    private func finish(_ requestId: String, at timestamp: Double, bytes: Int?, error: String?, _ s: inout State) -> Bool {
+        if let index = s.recordIndex[requestId] {
+            s.records[index].end = timestamp
+            if let bytes { s.records[index].bytes = bytes }
+            s.records[index].error = error
+            s.recordIndex[requestId] = nil
+        }
+        guard s.inflight.remove(requestId) != nil else { return false }
+        s.lastNetworkChange = clock.now
+        return true
+    }
+
+    private func appendConsole(_ entry: ConsoleEntry) {
+        var entry = entry
+        if entry.text.count > limits.maxConsoleTextLength {
+            entry.text = String(entry.text.prefix(limits.maxConsoleTextLength)) + "…"
+        }
+        update { s in
+            if s.console.count < limits.maxConsoleEntries {
+                s.console.append(entry)
+            } else {
+                s.consoleDropped += 1
+            }
+            return false
+        }
+    }
+
+    /// Text of one console argument as DevTools shows it: strings bare, numbers and booleans as JSON,
+    /// objects by their description.
+    static func consoleText(_ object: CDP.Runtime.RemoteObject) -> String {
+        if let value = object.value {
+            if let string = value.stringValue { return string }
+            if object.type != "object" || value.isNull { return value.jsonString() }
+        }
+        return object.unserializableValue ?? object.description ?? object.type
+    }
+
+    // MARK: Waiting
+
+    /// Applies `change`; when it reports a change, re-checks every waiter and resumes those that are done.
+    private func update(_ change: (inout State) -> Bool) {
+        let now = clock.now
+        let ready: [(CheckedContinuation<Result<Void, WaitFailure>, Never>, Result<Void, WaitFailure>)] =
+            state.withLock { s in
+                guard change(&s), !s.waiters.isEmpty else { return [] }
+                return s.waiters.keys.compactMap { id in Self.settle(id, in: &s, now: now) }
+            }
+        for (continuation, result) in ready { continuation.resume(returning: result) }
+    }
+
+    /// Evaluates waiter `id`: when it is done, closed or past its deadline, removes it and returns its
+    /// continuation with the outcome; otherwise records when its timer must look again.
+    private static func settle(_ id: UInt64, in s: inout State, now: ContinuousClock.Instant)
+        -> (CheckedContinuation<Result<Void, WaitFailure>, Never>, Result<Void, WaitFailure>)?
+    {
+        guard let waiter = s.waiters[id], let continuation = waiter.continuation else { return nil }
+        let outcome: Result<Void, WaitFailure>
+        switch waiter.check(s, now) {
+        case .done:
+            outcome = .success(())
+        case .pending(let wakeBy):
+            if let reason = s.closedReason {
+                outcome = .failure(.closed(reason))
+            } else if now >= waiter.deadline {
+                outcome = .failure(.timedOut)
+            } else {
+                s.waiters[id]?.nextWake = min(wakeBy ?? waiter.deadline, waiter.deadline)
+                return nil
+            }
+        }
+        s.waiters[id] = nil
+        return (continuation, outcome)
+    }
+
+    /// Waits until `check` says done, the page closes, or `deadline` passes (also on cancellation, as
+    /// timed out). `check` runs under the lock on every change and whenever it asked to be looked at again;
+    /// one timer task per wait, however many events arrive. A time-based check (one that may ask for a
+    /// wake-up earlier than it asked before, like network idle) passes `recheckEvery`, the timer's longest sleep.
+    func wait(
+        until deadline: ContinuousClock.Instant, recheckEvery: Duration? = nil, _ check: @escaping Check
+    ) async -> Result<Void, WaitFailure> {
+        let id = state.withLock { s -> UInt64 in
+            s.nextWaiter &+= 1
+            s.waiters[s.nextWaiter] = Waiter(check: check, deadline: deadline, nextWake: deadline, continuation: nil)
+            return s.nextWaiter
+        }
+        return await withTaskGroup(of: Void.self) { group in
+            group.addTask { await self.runTimer(for: id, recheckEvery: recheckEvery) }
+            let result = await withTaskCancellationHandler {
+                await withCheckedContinuation { (continuation: CheckedContinuation<Result<Void, WaitFailure>, Never>) in
+                    let now = clock.now
+                    let ready = state.withLock { s -> (CheckedContinuation<Result<Void, WaitFailure>, Never>, Result<Void, WaitFailure>)? in
+                        s.waiters[id]?.continuation = continuation
+                        if Task.isCancelled {
+                            s.waiters[id] = nil
+                            return (continuation, .failure(.timedOut))
+                        }
+                        return Self.settle(id, in: &s, now: now)
+                    }
+                    if let (continuation, result) = ready { continuation.resume(returning: result) }
+                }
+            } onCancel: {
+                let waiter = state.withLock { $0.waiters.removeValue(forKey: id) }
+                waiter?.continuation?.resume(returning: .failure(.timedOut))
+            }
+            group.cancelAll()
+            return result
+        }
+    }
+
+    /// Sleeps until the waiter's next wake-up (at most `recheckEvery`), re-checks it, and repeats until it
+    /// is gone.
+    private func runTimer(for id: UInt64, recheckEvery: Duration?) async {
+        while !Task.isCancelled {
+            guard var wake = state.withLock({ $0.waiters[id]?.nextWake }) else { return }
+            if let recheckEvery { wake = min(wake, clock.now + recheckEvery) }
+            try? await Task.sleep(until: wake, clock: .continuous)
+            if Task.isCancelled { return }
+            let now = clock.now
+            let ready = state.withLock { s in Self.settle(id, in: &s, now: now) }
+            if let (continuation, result) = ready {
+                continuation.resume(returning: result)
+                return
+            }
+        }
+    }
+}

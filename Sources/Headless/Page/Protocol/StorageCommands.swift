@@ -1,0 +1,56 @@
+extension CDP.Storage {
+    /// `Storage.getCookies` of one browser context (browser-level command).
+    public struct GetCookies: CDPCommand {
+        public static let method = "Storage.getCookies"
+        public struct Response: Decodable, Sendable { public let cookies: [CDP.Network.Cookie] }
+        public var browserContextId: String?
+        public init(browserContextId: String?) { self.browserContextId = browserContextId }
+    }
+
+    /// `Storage.setCookies` into one browser context (browser-level command).
+    public struct SetCookies: CDPCommand {
+        public static let method = "Storage.setCookies"
+        public typealias Response = CDPEmptyResponse
+        public var cookies: [CDP.Network.CookieParam]
+        public var browserContextId: String?
+        public init(cookies: [CDP.Network.CookieParam], browserContextId: String?) {
+            self.cookies = cookies
+            self.browserContextId = browserContextId
+        }
+    }
+
+    /// `Storage.clearCookies` of one browser context (browser-level command).
+    public struct ClearCookies: CDPCommand {
+        public static let method = "Storage.clearCookies"
+        public typealias Response = CDPEmptyResponse
+        public var browserContextId: String?
+        public init(browserContextId: String?) { self.browserContextId = browserContextId }
+    }
+}
+
+extension CDP.DOMStorage {
+    /// `DOMStorage.StorageId`: one origin's local (or session) storage.
+    public struct StorageId: Encodable, Sendable, Hashable {
+        public var securityOrigin: String
+        public var isLocalStorage: Bool
+        public init(securityOrigin: String, isLocalStorage: Bool = true) {
+            self.securityOrigin = securityOrigin
+            self.isLocalStorage = isLocalStorage
+        }
+    }
+
+    /// `DOMStorage.enable`.
+    public struct Enable: CDPCommand {
+        public static let method = "DOMStorage.enable"
+        public typealias Response = CDPEmptyResponse
+        public init() {}
+    }
+
+    /// `DOMStorage.getDOMStorageItems`: works for origins with a frame in the page.
+    public struct GetDOMStorageItems: CDPCommand {
+        public static let method = "DOMStorage.getDOMStorageItems"
+        public struct Response: Decodable, Sendable { public let entries: [[String]] }
+        public var storageId: StorageId
+        public init(storageId: StorageId) { self.storageId = storageId }
+    }
+}

@@ -1,0 +1,141 @@
+import RenderTypes
+
+/// Runs a render's actions in order. Element actions wait for their element (visible) up to
+/// `actionTimeout`; every action is bounded by the render's deadline. A failing `optional` action is
+/// recorded (and warned about), any other failure ends the render with its index and reason.
+struct ActionRunner: Sendable {
+    let page: Page
+    let deadline: ContinuousClock.Instant
+    let actionTimeout: Duration
+    let progress: RenderProgress
+    /// Called before a `navigate` action leaves the current document (reads its localStorage).
+    let beforeNavigate: @Sendable () async -> Void
+
+    private enum Failure: Error {
+        case failed(String)
+        case urlNotAllowed(url: String, reason: String)
+        case crashed(String)
+        case deadline
+    }
+
+    func run(_ actions: [PageAction]) async throws(RenderError) -> [ActionOutcome] {
+        var outcomes: [ActionOutcome] = []
+        for (index, action) in actions.enumerated() {
+            let start = ContinuousClock.now
+            func outcome(ok: Bool, result: JSONValue? = nil, error: String? = nil) -> ActionOutcome {
+                ActionOutcome(
+                    index: index, type: action.typeName, ok: ok, ms: RenderProgress.ms(.now - start), result: result,
+                    error: error
+                )
+            }
+            do {
+                let result = try await perform(action)
+                if let ms = action.waitAfterMs, ms > 0 { try await pause(ms) }
+                outcomes.append(outcome(ok: true, result: result))
+            } catch let failure as Failure {
+                switch failure {
+                case .crashed(let detail): throw .browserCrashed(retried: false, detail: detail)
+                case .deadline: throw .timeout(stage: .action, elapsedMs: progress.elapsedMs)
+                case .urlNotAllowed(let url, let reason) where !action.optional:
+                    throw .urlNotAllowed(url: url, reason: reason)
+                case .urlNotAllowed(let url, let reason):
+                    outcomes.append(outcome(ok: false, error: "URL not allowed: \(url): \(reason)"))
+                    progress.warn("optional action \(index) (\(action.typeName)) failed: URL not allowed")
+                case .failed(let reason) where action.optional:
+                    outcomes.append(outcome(ok: false, error: reason))
+                    progress.warn("optional action \(index) (\(action.typeName)) failed: \(reason)")
+                case .failed(let reason):
+                    throw .actionFailed(index: index, reason: reason)
+                }
+            } catch {
+                throw .internalError("action \(index): \(error)")
+            }
+        }
+        return outcomes
+    }
+
+    private func perform(_ action: PageAction) async throws -> JSONValue? {
+        let elementTimeout = min(actionTimeout, left())
+        switch action.kind {
+        case .click(let selector):
+            try await attempt(await page.click(selector, timeout: elementTimeout))
+        case .hover(let selector):
+            try await attempt(await page.hover(selector, timeout: elementTimeout))
+        case .type(let selector, let text, let clearFirst):
+            try await attempt(await page.type(selector, text: text, clearFirst: clearFirst, timeout: elementTimeout))
+        case .press(let key):
+            try await attempt(await page.press(key, timeout: left()))
+        case .select(let selector, let value):
+            try await attempt(await page.select(selector, value: value, timeout: elementTimeout))
+        case .evaluate(let expression):
+            return try await attempt(await page.evaluate(expression, timeout: left()))
+        case .wait(let condition):
+            try await wait(condition, loaderId: nil)
+        case .scroll(let config):
+            return try await attempt(await page.scroll(config, deadline: deadline)).json
+        case .screenshot(let fullPage):
+            let shot = try await attempt(await page.screenshot(fullPage: fullPage, timeout: left()))
+            if let height = shot.fullHeight {
+                progress.warn("screenshot of action cut at \(page.configuration.maxFullPageHeight) of \(height) px")
+            }
+            return .string(shot.base64)
+        case .navigate(let url, let waitFor):
+            if let violation = URLPolicy.check(url) { throw Failure.urlNotAllowed(url: url, reason: violation.reason) }
+            await beforeNavigate()
+            let navigation = try await attempt(await page.navigate(to: url, timeout: left()))
+            try await wait(waitFor ?? .load, loaderId: navigation.loaderId)
+            var result: [String: JSONValue] = ["url": .string(url)]
+            if let status = page.documentStatus(loaderId: navigation.loaderId) { result["status"] = .int(status) }
+            return .object(result)
+        case .setCookies(let cookies):
+            try await attempt(await page.cookies.set(cookies, timeout: left()))
+            return .int(cookies.count)
+        }
+        return nil
+    }
+
+    /// Runs a page verb, translating its failure.
+    private func attempt<T>(_ operation: @autoclosure () async throws(PageError) -> T) async throws -> T {
+        do {
+            return try await operation()
+        } catch {
+            throw classify(error)
+        }
+    }
+
+    private func wait(_ condition: WaitCondition, loaderId: String?) async throws {
+        do {
+            progress.met(try await WaitRunner(page: page, loaderId: loaderId, deadline: deadline).run(condition))
+        } catch {
+            switch error {
+            case .crashed(let detail): throw Failure.crashed(detail)
+            case .invalid(let reason): throw Failure.failed(reason)
+            case .timedOut(let summary):
+                throw ContinuousClock.now >= deadline ? Failure.deadline : Failure.failed("\(summary) did not hold in time")
+            }
+        }
+    }
+
+    private func classify(_ error: PageError) -> Failure {
+        if error.isCrash { return .crashed("\(error)") }
+        if ContinuousClock.now >= deadline { return .deadline }
+        return .failed("\(error)")
+    }
+
+    private func pause(_ ms: Int) async throws {
+        guard .now + .milliseconds(ms) <= deadline else {
+            try? await Task.sleep(until: deadline, clock: .continuous)
+            throw Failure.deadline
+        }
+        try await Task.sleep(for: .milliseconds(ms))
+    }
+
+    private func left() -> Duration { max(.milliseconds(1), deadline - .now) }
+}
+
+extension Page {
+    /// Scrolls as `config` says (see `ScrollRunner`), bounded by `deadline`.
+    func scroll(_ config: ScrollConfig, deadline: ContinuousClock.Instant) async throws(PageError) -> ScrollRunner.Outcome {
+        try await ScrollRunner(page: self, deadline: deadline).run(config)
+    }
+}

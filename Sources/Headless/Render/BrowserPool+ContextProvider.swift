@@ -1,0 +1,28 @@
+public import RenderTypes
+
+/// The pool lends its leases to the executor: a lease is a fresh isolated context with its one page.
+extension BrowserPool: ContextProvider {
+    public func withContext<T: Sendable>(
+        priority: RenderPriority, deadline: ContinuousClock.Instant, proxy: ProxyConfig?,
+        _ body: (LeasedContext) async throws -> T
+    ) async throws -> T {
+        do {
+            return try await withLease(priority: priority, deadline: deadline, options: LeaseOptions(proxy: proxy)) { lease in
+                try await body(
+                    LeasedContext(
+                        page: lease.page, browserContextId: lease.browserContextId, browserUserAgent: nil,
+                        queueDuration: lease.queueDuration, acquireDuration: lease.acquireDuration
+                    )
+                )
+            }
+        } catch let error as PoolError {
+            switch error {
+            case .overloaded(let queueLength, let retryAfterMs):
+                throw ContextProviderError.overloaded(queueLength: queueLength, retryAfterMs: retryAfterMs)
+            case .queueTimeout(let waitedMs): throw ContextProviderError.queueTimeout(waitedMs: waitedMs)
+            case .browserCrashed(let browser): throw ContextProviderError.browserCrashed("\(browser) crashed")
+            case .shuttingDown, .launchFailed, .leaseFailed: throw ContextProviderError.unavailable("\(error)")
+            }
+        }
+    }
+}

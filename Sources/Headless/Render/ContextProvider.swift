@@ -1,0 +1,48 @@
+public import RenderTypes
+
+/// A fresh isolated browser context with its one attached page, lent to a render.
+public struct LeasedContext: Sendable {
+    /// The page, attached (flattened) with `Page.enable` done.
+    public let page: CDPSession
+    public let browserContextId: String
+    /// The browser's own user agent when the provider knows it (saves a round trip).
+    public let browserUserAgent: String?
+    /// Time the lease waited in the provider's queue, when it knows.
+    public let queueDuration: Duration?
+    /// Time from asking until the context was ready (queue and context creation), when it knows.
+    public let acquireDuration: Duration?
+
+    public init(
+        page: CDPSession, browserContextId: String, browserUserAgent: String?, queueDuration: Duration? = nil,
+        acquireDuration: Duration? = nil
+    ) {
+        self.page = page
+        self.browserContextId = browserContextId
+        self.browserUserAgent = browserUserAgent
+        self.queueDuration = queueDuration
+        self.acquireDuration = acquireDuration
+    }
+}
+
+/// Why a provider could not lend a context.
+public enum ContextProviderError: Error, Sendable, Hashable {
+    /// The queue is full (or the provider refuses more work now).
+    case overloaded(queueLength: Int, retryAfterMs: Int)
+    /// The deadline passed while waiting for a context.
+    case queueTimeout(waitedMs: Int)
+    /// The browser died while the context was lent (or being made).
+    case browserCrashed(String)
+    /// No browser can serve (shutting down, launch failed …).
+    case unavailable(String)
+}
+
+/// Lends fresh isolated contexts: `BrowserPool` in production, `DirectContextProvider` on one browser.
+/// The context is always disposed when `body` ends, whether it returns, throws or is cancelled.
+public protocol ContextProvider: Sendable {
+    /// Runs `body` with a fresh context (with `proxy` applied to it, never to other callers), waiting at
+    /// most until `deadline`. Provider failures throw `ContextProviderError`; `body`'s errors pass through.
+    func withContext<T: Sendable>(
+        priority: RenderPriority, deadline: ContinuousClock.Instant, proxy: ProxyConfig?,
+        _ body: (LeasedContext) async throws -> T
+    ) async throws -> T
+}

@@ -1,0 +1,212 @@
+import Foundation
+import Logging
+import RenderTypes
+import Synchronization
+
+/// One attempt of a render on one leased context: prepare the page (stealth, viewport, headers, state,
+/// blocking), navigate, wait, scroll, act, capture, read state back. Throws only `RenderError`.
+struct RenderExecution: Sendable {
+    let request: RenderRequest
+    let config: DynamicConfig
+    let stealth: StealthConfig
+    let seed: String
+    let deadline: ContinuousClock.Instant
+    let configuration: Renderer.Configuration
+    let progress: RenderProgress
+    let logger: Logger
+
+    func run(on lease: LeasedContext) async throws -> RenderOutcome {
+        // Queue time is waiting for a slot; creating the context (a cold lease) is lease work.
+        let creation = (lease.acquireDuration ?? .zero) - (lease.queueDuration ?? .zero)
+        progress.beginLease(creationTime: max(.zero, creation))
+        return try await Page.with(
+            session: lease.page, browserContextId: lease.browserContextId, configuration: configuration.page, logger: logger
+        ) { page in
+            try await render(page, lease: lease)
+        }
+    }
+
+    private func render(_ page: Page, lease: LeasedContext) async throws(RenderError) -> RenderOutcome {
+        let capture = config.effectiveCapture
+        let storage = Mutex(LocalStorageContents())
+
+        // Lease: prepare the fresh context before the first byte of the document.
+        try await stage { () async throws(PageError) in try await prepare(page, lease: lease, capture: capture) }
+        progress.close(\.leaseMs)
+
+        // Navigation.
+        progress.markNavigated()
+        let navigation: Page.Navigation
+        do {
+            navigation = try await page.navigate(to: request.url, timeout: left())
+        } catch {
+            if case .navigationFailed(let url, let netError) = error { throw .navigationFailed(url: url, netError: netError) }
+            if case .protocolError(_, let message) = error { throw .navigationFailed(url: request.url, netError: message) }
+            throw translate(error)
+        }
+        progress.enter(.wait, closing: \.navigationMs)
+
+        // Wait.
+        do {
+            progress.met(try await WaitRunner(page: page, loaderId: navigation.loaderId, deadline: deadline).run(config.effectiveWait))
+        } catch {
+            switch error {
+            case .crashed(let detail): throw .browserCrashed(retried: false, detail: detail)
+            case .invalid(let reason): throw .invalidConfig(field: "config.wait_for", reason: reason)
+            case .timedOut: throw .timeout(stage: .wait, elapsedMs: progress.elapsedMs)
+            }
+        }
+        progress.enter(.action, closing: \.waitMs)
+
+        // Scroll and actions.
+        if let scroll = config.scroll {
+            let outcome = try await stage { () async throws(PageError) in try await page.scroll(scroll, deadline: deadline) }
+            if outcome.afterScrollValue == nil, scroll.afterScrollJs != nil {
+                progress.warn("after_scroll_js returned nothing")
+            }
+        }
+        let collect = request.collectState
+        let runner = ActionRunner(
+            page: page, deadline: deadline, actionTimeout: configuration.actionTimeout, progress: progress,
+            beforeNavigate: {
+                guard collect, let read = try? await page.localStorage(timeout: .seconds(2)) else { return }
+                storage.withLock { $0.merge(read) { _, new in new } }
+            }
+        )
+        let actions = try await runner.run(config.actions)
+        progress.enter(.capture, closing: \.actionsMs)
+
+        // Capture.
+        var result = try await stage { () async throws(PageError) in try await self.capture(page, capture) }
+        result.actionsExecuted = actions
+
+        // Browser state for the session.
+        var state: BrowserState?
+        if collect || request.state != nil {
+            let cookies = try await stage { () async throws(PageError) in try await page.cookies.all(timeout: left()) }
+            result.cookiesUpdated = Self.changedCookies(before: request.state?.cookies ?? [], after: cookies)
+            if collect {
+                let read = try await stage { () async throws(PageError) in try await page.localStorage(timeout: left()) }
+                storage.withLock { $0.merge(read) { _, new in new } }
+                state = BrowserState(cookies: cookies, localStorage: storage.withLock { $0 })
+            }
+        }
+        progress.close(\.captureMs)
+        result.timings = progress.timings
+        result.waitConditionsMet = progress.waitConditionsMet
+        result.warnings = progress.warnings
+        result.renderTimeMs = RenderProgress.ms(.now - request.receivedAt)
+        return RenderOutcome(result: result, state: state)
+    }
+
+    /// Everything that must be in place before navigation, sent concurrently where independent.
+    private func prepare(_ page: Page, lease: LeasedContext, capture: CaptureConfig) async throws(PageError) {
+        let browserUA: String
+        if let known = lease.browserUserAgent {
+            browserUA = known
+        } else {
+            browserUA = try await BrowserUserAgents.userAgent(of: lease.page.connection, timeout: left())
+        }
+        let viewport = config.effectiveViewport
+        var profile = StealthProfile.resolve(stealth, seed: seed, browserUserAgent: browserUA, viewport: viewport)
+        var headers = config.headers
+        // Chromium derives Accept-Language from the emulated language list (adding q-values) and lets that
+        // win over extra headers, so a caller's Accept-Language becomes the list: header and
+        // navigator.languages then agree.
+        if let key = headers.keys.first(where: { $0.lowercased() == "accept-language" }), let value = headers[key] {
+            headers[key] = nil
+            profile.languages = StealthProfile.languages(fromHeader: value)
+        }
+        let timeout = left()
+        let stealthProfile = profile
+        let screen = profile.screen.map { (width: $0.width, height: $0.height) }
+        let cookies = request.state?.cookies ?? []
+        let javascript = config.effectiveJavascriptEnabled
+        let extraHeaders = headers
+        var commands: [@Sendable () async throws -> Void] = [
+            { try await page.enableEvents(network: true, console: capture.console, timeout: timeout) },
+            { try await page.setViewport(viewport, screen: screen, timeout: timeout) },
+            { try await page.applyStealth(stealthProfile, browserUserAgent: browserUA, timeout: timeout) },
+        ]
+        if !extraHeaders.isEmpty { commands.append { try await page.setExtraHeaders(extraHeaders, timeout: timeout) } }
+        if !javascript { commands.append { try await page.setJavaScriptEnabled(false, timeout: timeout) } }
+        if !cookies.isEmpty { commands.append { try await page.cookies.set(cookies, timeout: timeout) } }
+        try await Page.concurrently(commands)
+
+        if let saved = request.state?.localStorage, !saved.isEmpty {
+            try await page.restoreLocalStorage(saved, timeout: left())
+        }
+        let credentials = config.proxy.flatMap { proxy in
+            proxy.username.map { (username: $0, password: proxy.password ?? "") }
+        }
+        if !config.blockResources.isEmpty || !config.blockUrls.isEmpty || credentials != nil {
+            try await page.interceptRequests(
+                blockTypes: config.blockResources, blockURLs: config.blockUrls, proxyCredentials: credentials, timeout: left()
+            )
+        }
+    }
+
+    private func capture(_ page: Page, _ capture: CaptureConfig) async throws(PageError) -> DynamicRenderResult {
+        let snapshot = try await page.snapshot(
+            html: capture.html, metadata: capture.metadata, timing: capture.timing, timeout: left()
+        )
+        var artifacts = Artifacts(metadata: snapshot.metadata, timing: snapshot.timing)
+        if capture.screenshot {
+            let shot = try await page.screenshot(
+                format: capture.format, quality: capture.quality, fullPage: capture.fullPage, timeout: left()
+            )
+            artifacts.screenshot = shot.base64
+            if let height = shot.fullHeight {
+                progress.warn("full-page screenshot cut at \(page.configuration.maxFullPageHeight) of \(height) px")
+            }
+        }
+        if capture.pdf { artifacts.pdf = try await page.pdf(timeout: left()) }
+        if capture.mhtml { artifacts.mhtml = try await page.mhtml(timeout: left()) }
+        if capture.console {
+            let (entries, dropped) = page.consoleMessages()
+            artifacts.console = entries
+            if dropped > 0 { progress.warn("console log full: \(dropped) messages dropped") }
+        }
+        if capture.network {
+            let (entries, dropped) = page.networkLog()
+            artifacts.network = entries
+            if dropped > 0 { progress.warn("network log full: \(dropped) requests dropped") }
+        }
+        return DynamicRenderResult(
+            html: snapshot.html, finalUrl: snapshot.url, statusCode: page.documentStatus(), title: snapshot.title,
+            artifacts: artifacts, sessionId: nil
+        )
+    }
+
+    /// Runs a page step of the current stage, translating its failure.
+    private func stage<T>(_ body: () async throws(PageError) -> T) async throws(RenderError) -> T {
+        do {
+            return try await body()
+        } catch {
+            throw translate(error)
+        }
+    }
+
+    /// A page failure outside actions: a crash, the deadline (timed out in the current stage), or internal.
+    private func translate(_ error: PageError) -> RenderError {
+        if error.isCrash { return .browserCrashed(retried: false, detail: "\(error)") }
+        if case .timeout = error { return .timeout(stage: progress.stage, elapsedMs: progress.elapsedMs) }
+        if ContinuousClock.now >= deadline { return .timeout(stage: progress.stage, elapsedMs: progress.elapsedMs) }
+        if case .javascriptError(let message) = error, progress.stage == .action {
+            return .invalidConfig(field: "config.scroll", reason: message)
+        }
+        if case .invalidArgument(let message) = error { return .invalidConfig(field: "config", reason: message) }
+        return .internalError("\(error)")
+    }
+
+    private func left() -> Duration { max(.milliseconds(1), deadline - .now) }
+
+    /// Cookies added, changed (value, expiry or flags) or removed between two jars.
+    static func changedCookies(before: [Cookie], after: [Cookie]) -> Int {
+        let old = Dictionary(before.map { ($0.key, $0) }, uniquingKeysWith: { _, last in last })
+        let new = Dictionary(after.map { ($0.key, $0) }, uniquingKeysWith: { _, last in last })
+        let changed = new.filter { old[$0.key] != $0.value }.count
+        let removed = old.keys.filter { new[$0] == nil }.count
+        return changed + removed
+    }
+}

@@ -1,0 +1,123 @@
+import Foundation
+public import Logging
+import RenderTypes
+
+/// The `DynamicConfig` executor: renders a URL in a fresh isolated context from a `ContextProvider`
+/// (the `BrowserPool`), honouring every field of the config and the stealth settings, under one
+/// deadline that includes the queue. See docs/rendering.md for the behaviour of each field.
+public struct Renderer: Sendable {
+    /// Executor defaults.
+    public struct Configuration: Sendable {
+        /// How long element actions wait for their element (the render's deadline bounds it too).
+        public var actionTimeout: Duration
+        /// Retry once on another browser when the browser crashes before navigation started (SPEC).
+        public var retryCrashBeforeNavigation: Bool
+        /// Page driver settings (buffers, polling, screenshot bounds).
+        public var page: Page.Configuration
+
+        public init(
+            actionTimeout: Duration = .seconds(5), retryCrashBeforeNavigation: Bool = true,
+            page: Page.Configuration = Page.Configuration()
+        ) {
+            self.actionTimeout = actionTimeout
+            self.retryCrashBeforeNavigation = retryCrashBeforeNavigation
+            self.page = page
+        }
+    }
+
+    public let provider: any ContextProvider
+    public let configuration: Configuration
+    let logger: Logger
+
+    public init(provider: any ContextProvider, configuration: Configuration = Configuration(), logger: Logger) {
+        self.provider = provider
+        self.configuration = configuration
+        self.logger = logger
+    }
+
+    /// Renders `request`. Throws `RenderError`: invalid config, URL not allowed, timeout with its stage,
+    /// navigation failure with the net error, action failure with its index, crash, overload.
+    public func render(_ request: RenderRequest) async throws(RenderError) -> RenderOutcome {
+        let (config, stealth) = try Self.validate(request)
+        if let violation = URLPolicy.check(request.url) { throw .urlNotAllowed(url: request.url, reason: violation.reason) }
+        let deadline = request.receivedAt + .milliseconds(config.effectiveTimeoutMs)
+        let seed = request.stealthSeed ?? UUID().uuidString
+        var retried = false
+        while true {
+            let progress = RenderProgress(receivedAt: request.receivedAt)
+            let execution = RenderExecution(
+                request: request, config: config, stealth: stealth, seed: seed, deadline: deadline,
+                configuration: configuration, progress: progress, logger: logger
+            )
+            do {
+                let outcome = try await attempt(execution, progress: progress, retried: retried)
+                let t = outcome.result.timings
+                logger.debug("render", metadata: [
+                    "url": "\(request.url)", "status": "\(outcome.result.statusCode.map(String.init) ?? "-")",
+                    "ms": "\(outcome.result.renderTimeMs)", "queue_ms": "\(t.queueMs)", "lease_ms": "\(t.leaseMs)",
+                    "navigation_ms": "\(t.navigationMs)", "wait_ms": "\(t.waitMs)", "actions_ms": "\(t.actionsMs)",
+                    "capture_ms": "\(t.captureMs)",
+                ])
+                return outcome
+            } catch {
+                guard case .browserCrashed(_, let detail) = error, configuration.retryCrashBeforeNavigation,
+                      !retried, !progress.navigated, ContinuousClock.now < deadline
+                else { throw error }
+                logger.warning("browser crashed before navigation; retrying once", metadata: ["detail": "\(detail)"])
+                retried = true
+            }
+        }
+    }
+
+    private func attempt(_ execution: RenderExecution, progress: RenderProgress, retried: Bool) async throws(RenderError)
+        -> RenderOutcome
+    {
+        do {
+            return try await provider.withContext(
+                priority: execution.request.priority, deadline: execution.deadline, proxy: execution.config.proxy
+            ) { lease in
+                try await execution.run(on: lease)
+            }
+        } catch let error as RenderError {
+            if case .browserCrashed(_, let detail) = error { throw .browserCrashed(retried: retried, detail: detail) }
+            throw error
+        } catch let error as ContextProviderError {
+            switch error {
+            case .overloaded(let queueLength, let retryAfterMs):
+                throw .overloaded(queueLength: queueLength, retryAfterMs: retryAfterMs)
+            case .queueTimeout: throw .timeout(stage: .queue, elapsedMs: progress.elapsedMs)
+            case .browserCrashed(let detail): throw .browserCrashed(retried: retried, detail: detail)
+            case .unavailable(let detail): throw .internalError("no browser available: \(detail)")
+            }
+        } catch let error as PageError {
+            if error.isCrash { throw .browserCrashed(retried: retried, detail: "\(error)") }
+            throw .internalError("\(error)")
+        } catch is CancellationError {
+            throw .timeout(stage: progress.stage, elapsedMs: progress.elapsedMs)
+        } catch {
+            throw .internalError("\(error)")
+        }
+    }
+
+    /// Re-checks the config and stealth settings with the wire rules (a config built in Swift skips the
+    /// decoder), so a value the executor cannot honour is rejected naming its field.
+    static func validate(_ request: RenderRequest) throws(RenderError) -> (DynamicConfig, StealthConfig) {
+        func strict<T: Codable>(_ value: T, _ prefix: String) throws(RenderError) -> T {
+            do {
+                return try StrictJSONDecoder().decode(T.self, from: try JSONValue(encoding: value))
+            } catch let error as FieldError {
+                throw .invalidConfig(field: error.field.isEmpty ? prefix : "\(prefix).\(error.field)", reason: error.reason)
+            } catch {
+                throw .invalidConfig(field: prefix, reason: "\(error)")
+            }
+        }
+        var stealth = try strict(request.stealth, "stealth")
+        let config = try strict(request.config, "config")
+        // The config's user agent wins over the stealth's; stealth keeps the rest consistent with it.
+        if let userAgent = config.userAgent {
+            stealth.userAgent = userAgent
+            stealth.rotateUserAgent = nil
+        }
+        return (config, stealth)
+    }
+}

@@ -1,0 +1,86 @@
+import RenderTypes
+
+/// Scrolls a page as a `ScrollConfig` says: fixed steps (one viewport height each unless `step_px`), or
+/// to the bottom until the page stops growing (two steps in a row without new height) or `max_steps`;
+/// `stop_condition` is checked after every step, `after_scroll_js` runs once at the end.
+struct ScrollRunner: Sendable {
+    /// What a scroll did.
+    struct Outcome: Sendable {
+        var steps: Int
+        var height: Int
+        var stoppedByCondition: Bool
+        /// `after_scroll_js`'s value.
+        var afterScrollValue: JSONValue?
+
+        var json: JSONValue {
+            var object: [String: JSONValue] = [
+                "steps": .int(steps), "height": .int(height), "stopped_by_condition": .bool(stoppedByCondition),
+            ]
+            if let afterScrollValue { object["after_scroll_result"] = afterScrollValue }
+            return .object(object)
+        }
+    }
+
+    let page: Page
+    let deadline: ContinuousClock.Instant
+
+    func run(_ config: ScrollConfig) async throws(PageError) -> Outcome {
+        var outcome = Outcome(steps: 0, height: 0, stoppedByCondition: false)
+        var lastHeight = try await metrics(PageScripts.scrollMetrics).height
+        switch config.mode {
+        case .steps(let count):
+            var stepPx = config.stepPx
+            for _ in 0..<count {
+                if stepPx == nil { stepPx = max(1, try await metrics(PageScripts.scrollMetrics).viewport) }
+                lastHeight = try await metrics(PageScripts.scrollBy(stepPx ?? 1)).height
+                outcome.steps += 1
+                try await pause(config.delayMs)
+                if try await stopConditionHolds(config) {
+                    outcome.stoppedByCondition = true
+                    break
+                }
+            }
+        case .toBottom(let maxSteps):
+            var unchanged = 0
+            while outcome.steps < maxSteps, unchanged < 2 {
+                _ = try await metrics(PageScripts.scrollToBottom)
+                outcome.steps += 1
+                try await pause(config.delayMs)
+                if try await stopConditionHolds(config) {
+                    outcome.stoppedByCondition = true
+                    break
+                }
+                let height = try await metrics(PageScripts.scrollMetrics).height
+                unchanged = height > lastHeight ? 0 : unchanged + 1
+                lastHeight = max(lastHeight, height)
+            }
+        }
+        outcome.height = try await metrics(PageScripts.scrollMetrics).height
+        if let script = config.afterScrollJs {
+            outcome.afterScrollValue = try await page.evaluate(script, timeout: left())
+        }
+        return outcome
+    }
+
+    private func metrics(_ script: String) async throws(PageError) -> (height: Int, viewport: Int) {
+        let value = try await page.evaluate(script, awaitPromise: false, timeout: left())
+        return (value["height"]?.intValue ?? 0, value["viewport"]?.intValue ?? 0)
+    }
+
+    private func stopConditionHolds(_ config: ScrollConfig) async throws(PageError) -> Bool {
+        guard let condition = config.stopCondition else { return false }
+        let value = try await page.evaluate(PageScripts.predicateCheck(condition), awaitPromise: false, timeout: left())
+        return value["ok"]?.boolValue ?? false
+    }
+
+    private func pause(_ ms: Int) async throws(PageError) {
+        guard ms > 0 else { return }
+        guard .now + .milliseconds(ms) <= deadline else {
+            try? await Task.sleep(until: deadline, clock: .continuous)
+            throw .timeout(operation: "scroll delay", afterMs: ms)
+        }
+        try? await Task.sleep(for: .milliseconds(ms))
+    }
+
+    private func left() -> Duration { max(.milliseconds(1), deadline - .now) }
+}

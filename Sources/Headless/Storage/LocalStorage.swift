@@ -1,0 +1,98 @@
+import Foundation
+import RenderTypes
+
+/// localStorage of several origins: origin (`http://127.0.0.1:8080`) → key → value.
+public typealias LocalStorageContents = [String: [String: String]]
+
+extension Page {
+    /// Path of the placeholder document a restore loads on each origin; it never reaches the network.
+    static let restorePath = "/__tidepool_storage_restore__"
+
+    /// Reads localStorage of every origin that has a frame in the page now (restricted to `origins` when
+    /// given); an origin whose storage is empty maps to an empty dictionary, so a caller can tell "cleared".
+    public func localStorage(origins: Set<String>? = nil, timeout: Duration? = nil) async throws(PageError)
+        -> LocalStorageContents
+    {
+        try await enableDOMStorage(timeout: timeout)
+        let tree = try await send(CDP.Page.GetFrameTree(), timeout: timeout).frameTree
+        let frameOrigins = Set(tree.allFrames.compactMap(\.securityOrigin).filter(Self.isStorageOrigin))
+        var contents: LocalStorageContents = [:]
+        for origin in frameOrigins.sorted() where origins?.contains(origin) ?? true {
+            let reply = try await send(
+                CDP.DOMStorage.GetDOMStorageItems(storageId: .init(securityOrigin: origin)), timeout: timeout
+            )
+            var items: [String: String] = [:]
+            for entry in reply.entries where entry.count == 2 { items[entry[0]] = entry[1] }
+            contents[origin] = items
+        }
+        return contents
+    }
+
+    /// Writes `contents` into the page's (fresh) context before its first real navigation: for each origin
+    /// the page loads a placeholder document answered by request interception — no byte goes to the
+    /// network — and sets the items there. Interception is switched off again afterwards, so call this
+    /// before `interceptRequests`.
+    public func restoreLocalStorage(_ contents: LocalStorageContents, timeout: Duration? = nil) async throws(PageError) {
+        let origins = contents.filter { !$0.value.isEmpty }.keys.filter(Self.isStorageOrigin).sorted()
+        guard !origins.isEmpty else { return }
+        let urls = Set(origins.map { $0 + Self.restorePath })
+        mutable.withLock { $0.restoreURLs = urls }
+        try await send(
+            CDP.Fetch.Enable(patterns: urls.sorted().map { CDP.Fetch.RequestPattern(urlPattern: RequestBlocking.fetchPattern($0)) }),
+            timeout: timeout
+        )
+        for origin in origins {
+            _ = try await navigate(to: origin + Self.restorePath, timeout: timeout)
+            let items = JSONValue.object((contents[origin] ?? [:]).mapValues(JSONValue.string))
+            let script = "(items => { for (const [k, v] of Object.entries(items)) localStorage.setItem(k, v); return true; })"
+            try await retryingContextLoss(timeout: timeout) { () async throws(PageError) in
+                _ = try await self.call(script, [items], timeout: timeout)
+            }
+        }
+        try await send(CDP.Fetch.Disable(), timeout: timeout)
+        mutable.withLock { $0.restoreURLs = [] }
+    }
+
+    /// Answers the placeholder request of a localStorage restore.
+    func fulfillRestore(_ requestId: String) async {
+        let body = Data("<!doctype html><title></title>".utf8).base64EncodedString()
+        do {
+            _ = try await session.send(
+                CDP.Fetch.FulfillRequest(
+                    requestId: requestId, responseCode: 200,
+                    responseHeaders: [.init(name: "Content-Type", value: "text/html; charset=utf-8")], body: body
+                ),
+                timeout: .seconds(5)
+            )
+        } catch {
+            logger.debug("storage placeholder not answered", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// Runs `body`, again after a short pause while the page's document is being replaced.
+    func retryingContextLoss(timeout: Duration?, _ body: () async throws(PageError) -> Void) async throws(PageError) {
+        let deadline = deadline(for: timeout)
+        while true {
+            do {
+                try await body()
+                return
+            } catch {
+                guard case .protocolError(_, let message) = error, Self.isContextLoss(message), clock.now < deadline else {
+                    throw error
+                }
+                try? await Task.sleep(for: .milliseconds(10))
+            }
+        }
+    }
+
+    private func enableDOMStorage(timeout: Duration?) async throws(PageError) {
+        guard !mutable.withLock({ $0.domStorageEnabled }) else { return }
+        try await send(CDP.DOMStorage.Enable(), timeout: timeout)
+        mutable.withLock { $0.domStorageEnabled = true }
+    }
+
+    /// Only http(s) origins have storage worth keeping (opaque origins are "null").
+    static func isStorageOrigin(_ origin: String) -> Bool {
+        origin.hasPrefix("http://") || origin.hasPrefix("https://")
+    }
+}

@@ -1,0 +1,213 @@
+import Foundation
+import Hummingbird
+import NIOCore
+
+/// The fixture site's dynamic routes. Every delay is capped (`maxDelayMs`) and `/hang` gives up after
+/// `hangLimit`, so no request outlives a test by much even when a client never disconnects.
+struct FixtureRoutes {
+    let accounts: FixtureAccounts
+    let stopping: StopSignal
+
+    /// The longest delay `/slow` and `/api/data` accept.
+    static let maxDelayMs = 30_000
+    /// How long `/hang` holds a request before answering 504 (the server's stop ends it sooner).
+    static let hangLimit: Duration = .seconds(120)
+    /// Pages of the paginated listing, and items per page.
+    static let listPages = 4
+    static let itemsPerPage = 5
+
+    func register(on router: Router<BasicRequestContext>) {
+        router.get("/") { _, _ in Self.html(title: "Tidepool fixture site", body: Self.index) }
+        router.get("/login") { _, _ in Response.redirect(to: "/login.html", type: .found) }
+        router.post("/login") { request, _ in try await login(request) }
+        router.get("/dashboard") { request, _ in dashboard(request) }
+        router.get("/logout") { request, _ in logout(request) }
+        router.get("/headers") { request, _ in
+            Self.html(title: "Request headers", body: "<pre id=\"headers\">\(Self.escape(Self.headersJSON(request)))</pre>")
+        }
+        router.get("/api/headers") { request, _ in Self.json(Self.headersJSON(request)) }
+        router.get("/cookies") { request, _ in
+            Self.html(title: "Cookies", body: "<pre id=\"cookies\">\(Self.escape(Self.cookiesJSON(request)))</pre>")
+        }
+        router.get("/api/ping") { _, _ in Self.json(#"{"pong":true}"#) }
+        router.get("/api/data") { request, _ in
+            await stopping.wait(upTo: .milliseconds(Self.delay(request, default: 700)))
+            return Self.json(#"{"items":["alpha","beta","gamma"]}"#)
+        }
+        router.get("/slow") { request, _ in
+            let ms = Self.delay(request, default: 1000)
+            await stopping.wait(upTo: .milliseconds(ms))
+            return Self.html(title: "Slow page", body: "<h1 id=\"slow\">Slow page answered after \(ms) ms</h1>")
+        }
+        router.get("/hang") { _, _ in
+            await stopping.wait(upTo: Self.hangLimit)
+            return Response(status: .gatewayTimeout)
+        }
+        router.get("/list") { request, _ in listing(request) }
+        router.get("/item/{id}") { _, context in
+            let id = try context.parameters.require("id", as: Int.self)
+            return Self.html(title: "Item \(id)", body: "<h1 id=\"item\">Item \(id)</h1><p class=\"detail\">Details of item \(id).</p>")
+        }
+        router.get("/status/{code}") { _, context in
+            let code = try context.parameters.require("code", as: Int.self)
+            guard (200...599).contains(code) else { throw HTTPError(.badRequest, message: "code must be 200...599") }
+            return Self.html(title: "Status \(code)", body: "<h1 id=\"status\">\(code)</h1>", status: .init(code: code))
+        }
+        router.get("/redirect") { request, _ in
+            let target = request.uri.queryParameters.get("to") ?? "/static.html"
+            guard target.hasPrefix("/"), !target.hasPrefix("//") else {
+                throw HTTPError(.badRequest, message: "to must be a path on this server")
+            }
+            return Response.redirect(to: target, type: .found)
+        }
+    }
+
+    // MARK: Login
+
+    private func login(_ request: Request) async throws -> Response {
+        var request = request
+        let body = try await request.collectBody(upTo: 16 * 1024)
+        let form = Self.formFields(String(buffer: body))
+        let user = form["username"] ?? ""
+        guard let sid = accounts.login(user: user, password: form["password"] ?? "") else {
+            return Self.html(
+                title: "Log in",
+                body: "<p id=\"error\">Wrong user name or password</p><a href=\"/login.html\">try again</a>",
+                status: .unauthorized
+            )
+        }
+        var response = Response.redirect(to: "/dashboard", type: .normal)
+        response.setCookie(.init(name: FixtureAccounts.cookieName, value: sid, path: "/", httpOnly: true, sameSite: .lax))
+        return response
+    }
+
+    private func dashboard(_ request: Request) -> Response {
+        guard let sid = request.cookies[FixtureAccounts.cookieName]?.value,
+              let user = accounts.user(forSession: sid)
+        else {
+            return Self.html(
+                title: "Dashboard",
+                body: "<p id=\"anonymous\">Not logged in</p><a href=\"/login.html\">log in</a>",
+                status: .unauthorized
+            )
+        }
+        return Self.html(
+            title: "Dashboard",
+            body: "<h1 id=\"welcome\">Welcome, <span id=\"user\">\(Self.escape(user))</span></h1><a id=\"logout\" href=\"/logout\">log out</a>"
+        )
+    }
+
+    private func logout(_ request: Request) -> Response {
+        if let sid = request.cookies[FixtureAccounts.cookieName]?.value { accounts.logout(session: sid) }
+        var response = Response.redirect(to: "/login.html", type: .found)
+        response.setCookie(.init(name: FixtureAccounts.cookieName, value: "", maxAge: 0, path: "/"))
+        return response
+    }
+
+    // MARK: Listing
+
+    private func listing(_ request: Request) -> Response {
+        let page = min(max(request.uri.queryParameters.get("page", as: Int.self) ?? 1, 1), Self.listPages)
+        let first = (page - 1) * Self.itemsPerPage + 1
+        let items = (first..<first + Self.itemsPerPage)
+            .map { "<li class=\"item\"><a href=\"/item/\($0)\">Item \($0)</a></li>" }
+            .joined()
+        let next = page < Self.listPages ? "<a id=\"next\" rel=\"next\" href=\"/list?page=\(page + 1)\">Next</a>" : ""
+        return Self.html(
+            title: "Listing page \(page) of \(Self.listPages)",
+            body: "<h1 id=\"page\">Page \(page)</h1><ul id=\"items\">\(items)</ul>\(next)"
+        )
+    }
+
+    // MARK: Helpers
+
+    private static func delay(_ request: Request, default fallback: Int) -> Int {
+        min(max(request.uri.queryParameters.get("ms", as: Int.self) ?? fallback, 0), maxDelayMs)
+    }
+
+    /// Request headers as a JSON object, names lower-cased, repeated fields joined with ", ".
+    static func headersJSON(_ request: Request) -> String {
+        var headers: [String: String] = [:]
+        for field in request.headers {
+            let name = field.name.canonicalName
+            headers[name] = headers[name].map { "\($0), \(field.value)" } ?? field.value
+        }
+        return jsonText(headers)
+    }
+
+    /// The cookies the request carried, as a JSON object name → value.
+    static func cookiesJSON(_ request: Request) -> String {
+        var cookies: [String: String] = [:]
+        for header in request.headers[values: .cookie] {
+            for pair in header.split(separator: ";") {
+                let parts = pair.trimmingCharacters(in: .whitespaces).split(separator: "=", maxSplits: 1)
+                if let name = parts.first { cookies[String(name)] = parts.count > 1 ? String(parts[1]) : "" }
+            }
+        }
+        return jsonText(cookies)
+    }
+
+    static func jsonText(_ object: [String: String]) -> String {
+        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// Fields of an `application/x-www-form-urlencoded` body.
+    static func formFields(_ body: String) -> [String: String] {
+        var fields: [String: String] = [:]
+        for pair in body.split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1).map {
+                $0.replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String($0)
+            }
+            if let name = parts.first { fields[name] = parts.count > 1 ? parts[1] : "" }
+        }
+        return fields
+    }
+
+    static func escape(_ text: String) -> String {
+        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+    }
+
+    static func html(title: String, body: String, status: HTTPResponse.Status = .ok) -> Response {
+        let text = """
+            <!doctype html>
+            <html lang="en"><head><meta charset="utf-8"><title>\(escape(title))</title></head>
+            <body>\(body)</body></html>
+            """
+        return Response(
+            status: status,
+            headers: [.contentType: "text/html; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(string: text))
+        )
+    }
+
+    static func json(_ text: String) -> Response {
+        Response(
+            status: .ok,
+            headers: [.contentType: "application/json"],
+            body: .init(byteBuffer: ByteBuffer(string: text))
+        )
+    }
+
+    static let index = """
+        <h1>Tidepool fixture site</h1>
+        <ul id="pages">
+        <li><a href="/static.html">static page with metadata</a></li>
+        <li><a href="/delayed.html">content injected after a delay</a></li>
+        <li><a href="/fetch.html">content from a delayed fetch</a></li>
+        <li><a href="/scroll.html">infinite scroll</a></li>
+        <li><a href="/login.html">login form</a> → <a href="/dashboard">dashboard</a></li>
+        <li><a href="/storage/write.html?k=v">localStorage write</a>, <a href="/storage/read.html">read</a></li>
+        <li><a href="/console.html">console logging</a></li>
+        <li><a href="/media.html">images, fonts, media, script, xhr</a></li>
+        <li><a href="/hang.html">never finishes loading</a></li>
+        <li><a href="/bot.html">bot detection</a></li>
+        <li><a href="/actions.html">actions playground</a></li>
+        <li><a href="/list">paginated listing</a></li>
+        <li><a href="/slow?ms=1000">slow page</a></li>
+        <li><a href="/headers">request headers echo</a></li>
+        <li><a href="/cookies">cookies the server received</a></li>
+        </ul>
+        """
+}
