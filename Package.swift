@@ -194,8 +194,8 @@ let package = Package(
         .testTarget(
             name: "RpcClientTests",
             dependencies: [
-                "RpcClient", "RpcServer", "RenderTypes", "SessionContext", "SessionContextSQLite", "FixtureServer",
-                "ExampleSupport", "LoginFlow", "PaginatedScrape", "ScreenshotGallery", "SessionMetrics",
+                "RpcClient", "RpcServer", "Headless", "RenderTypes", "SessionContext", "SessionContextSQLite",
+                "FixtureServer", "ExampleSupport", "LoginFlow", "PaginatedScrape", "ScreenshotGallery", "SessionMetrics",
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],
             swiftSettings: swift6

@@ -103,6 +103,11 @@ extension RpcBatch {
         add(Calls.health())
     }
 
+    /// Adds `pool.stats`.
+    public mutating func poolStats() -> BatchCall<BrowserPoolStats> {
+        add(Calls.poolStats())
+    }
+
     /// Adds `rpc.discover`.
     public mutating func discover() -> BatchCall<OpenRPCDescription> {
         add(Calls.discover())

@@ -96,6 +96,10 @@ enum Calls {
         RpcCall(method: "health")
     }
 
+    static func poolStats() -> RpcCall<BrowserPoolStats> {
+        RpcCall(method: "pool.stats")
+    }
+
     static func discover() -> RpcCall<OpenRPCDescription> {
         RpcCall(method: "rpc.discover")
     }

@@ -124,6 +124,11 @@ extension RpcClient {
         try await call(Calls.health())
     }
 
+    /// `pool.stats`: the browser pool's figures (browsers, contexts, queue, utilization, memory).
+    public func poolStats() async throws(RpcError) -> BrowserPoolStats {
+        try await call(Calls.poolStats())
+    }
+
     /// `rpc.discover`: the server's OpenRPC document.
     public func discover() async throws(RpcError) -> OpenRPCDescription {
         try await call(Calls.discover())

@@ -2,6 +2,7 @@ import Foundation
 import RenderTypes
 import SessionContext
 import Testing
+@testable import Headless
 @testable import RpcServer
 
 /// The shared wire shapes the client decodes agree with what the server encodes, field for field,
@@ -35,5 +36,29 @@ struct WireShapeTests {
         #expect(decoded.profile == "work")
         #expect(decoded.keepWarm == true)
         #expect(try StrictJSONDecoder().decode(SessionContext.SessionCreateParams.self, from: json) == params)
+    }
+}
+
+/// `BrowserPoolStats` (what the client decodes `pool.stats` into) reads Headless's `PoolStats` exactly.
+struct PoolStatsShapeTests {
+    @Test func browserPoolStatsDecodesHeadlessPoolStatsStrictly() throws {
+        let browser = Headless.PoolStats.Browser(
+            id: BrowserID(3), state: "ready", drainReason: nil, pid: 4242, leased: 2, idleContexts: 1, warmingContexts: 1,
+            leasesServed: 17, ageSeconds: 12.5, rssBytes: 300_000_000, pssBytes: 150_000_000, processes: 7
+        )
+        let stats = Headless.PoolStats(
+            browsers: [browser], readyBrowsers: 1, contextsLeased: 2, contextsIdle: 1, contextsWarming: 1, queueLength: 4,
+            queueHigh: 1, queueNormal: 2, queueLow: 1, capacity: 8, utilization: 0.25, restarts: 1, recycled: 2,
+            launches: 4, launchFailures: 0, leasesServed: 17, hotLeases: 12, overloadedRejections: 3, queueTimeouts: 1,
+            shuttingDown: false
+        )
+        let json = try JSONValue(encoding: stats)
+        let decoded = try StrictJSONDecoder().decode(BrowserPoolStats.self, from: json)
+        #expect(decoded.browsers.first?.id == 3)
+        #expect(decoded.browsers.first?.pid == 4242)
+        #expect(decoded.queueLength == 4)
+        #expect(decoded.utilization == 0.25)
+        #expect(decoded.totalRSSBytes == 300_000_000)
+        #expect(try JSONValue(encoding: decoded) == json, "nothing is lost or added")
     }
 }
