@@ -93,7 +93,8 @@ let package = Package(
         .executableTarget(
             name: "tidepool",
             dependencies: [
-                "RpcServer", "RpcClient",
+                "RpcServer", "RpcClient", "Headless",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -186,7 +187,7 @@ let package = Package(
         .testTarget(
             name: "RpcServerTests",
             dependencies: [
-                "RpcServer", "FixtureServer",
+                "RpcServer", "FixtureServer", "Headless",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             swiftSettings: swift6

@@ -1,31 +1,37 @@
+public import Headless
 public import Hummingbird
 import HummingbirdCore
 public import Logging
 public import NIOCore
+import ServiceLifecycle
 public import SessionContext
 
 /// The whole server, assembled: the engine with every method registered, the session service,
 /// health, metrics and the HTTP application with its services (session cleanup, store closing).
 ///
-/// `tidepool serve` and the tests build it the same way; the browser pool plugs in through
-/// `pool` once it exists.
+/// `tidepool serve` and the tests build it the same way. With a browser pool, the server also
+/// serves `render` and `pool.stats`, runs the pool as one of its services, and health judges it.
 public struct TidepoolServer: Sendable {
     /// Everything configurable; each part's defaults live in its own initializer.
     public struct Configuration: Sendable {
         public var http: HTTPConfiguration
         public var sessions: SessionsConfiguration
         public var engine: RpcEngine.Configuration
-        /// Browser pool overrides, applied once the pool is part of the server.
+        /// Browser pool overrides (`browser.applied(to:)` gives the pool's config).
         public var browser: BrowserSettings
+        /// The render path (profiles, per-session limits, executor).
+        public var render: RenderService.Configuration
 
         public init(
             http: HTTPConfiguration = .init(), sessions: SessionsConfiguration = .init(),
-            engine: RpcEngine.Configuration = .init(), browser: BrowserSettings = .init()
+            engine: RpcEngine.Configuration = .init(), browser: BrowserSettings = .init(),
+            render: RenderService.Configuration = .init()
         ) {
             self.http = http
             self.sessions = sessions
             self.engine = engine
             self.browser = browser
+            self.render = render
         }
     }
 
@@ -34,24 +40,30 @@ public struct TidepoolServer: Sendable {
     public let sessions: SessionService
     public let metrics: ServerMetrics
     public let health: HealthReporter
+    /// The render path; nil for a server without a browser pool (sessions only).
+    public let renders: RenderService?
     let logger: Logger
 
-    /// Opens the session store and registers every method. Throws when the store cannot be opened.
+    /// Opens the session store and registers every method (`render` and `pool.stats` with a pool,
+    /// which the server then runs). Throws when the store cannot be opened.
     public static func make(
-        configuration: Configuration, pool: (any PoolHealthSource)? = nil, metrics: ServerMetrics = ServerMetrics(),
+        configuration: Configuration, pool: BrowserPool? = nil, metrics: ServerMetrics = ServerMetrics(),
         clock: any WallClock = SystemWallClock(), logger: Logger
     ) async throws -> TidepoolServer {
         let sessions = try await SessionService.open(configuration: configuration.sessions, clock: clock, logger: logger)
         return TidepoolServer(configuration: configuration, sessions: sessions, pool: pool, metrics: metrics, logger: logger)
     }
 
-    /// A server over an open session service.
+    /// A server over an open session service (and a pool it will run, if given).
     public init(
-        configuration: Configuration, sessions: SessionService, pool: (any PoolHealthSource)? = nil,
+        configuration: Configuration, sessions: SessionService, pool: BrowserPool? = nil,
         metrics: ServerMetrics = ServerMetrics(), logger: Logger
     ) {
+        let renders = pool.map {
+            RenderService(pool: $0, sessions: sessions, configuration: configuration.render, metrics: metrics, logger: logger)
+        }
         let health = HealthReporter(
-            backend: configuration.sessions.backend.rawValue, pool: pool,
+            backend: configuration.sessions.backend.rawValue, pool: renders,
             countMaxAge: configuration.sessions.healthCountMaxAge
         ) { try await sessions.store.sessionCount() }
         var registry = RpcMethodRegistry()
@@ -59,6 +71,8 @@ public struct TidepoolServer: Sendable {
         SessionMethods.register(in: &registry, sessions: sessions)
         CookieMethods.register(in: &registry, sessions: sessions)
         HealthMethod.register(in: &registry, health: health)
+        if let renders { RenderMethods.register(in: &registry, renders: renders) }
+        self.renders = renders
         self.configuration = configuration
         self.sessions = sessions
         self.metrics = metrics
@@ -69,18 +83,22 @@ public struct TidepoolServer: Sendable {
         )
     }
 
-    /// The HTTP application with the session services; run it (it is a `Service`) in a
-    /// `ServiceGroup` or with `runService()`. `onServerRunning` hears the bound channel (its
-    /// `localAddress` tells the port when 0 was asked).
+    /// The HTTP application with the session services (and the browser pool with the render
+    /// path's upkeep); run it (it is a `Service`) in a `ServiceGroup` or with `runService()`.
+    /// Graceful shutdown stops them in reverse order: HTTP (in-flight calls finish), cleanup,
+    /// profile browsers, the pool (every browser closed), then the session store.
+    /// `onServerRunning` hears the bound channel (its `localAddress` tells the port when 0 was asked).
     public func application(
         onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         let gauges = SessionGauges(factory: metrics.factory)
         let sessions = self.sessions
+        let renders = self.renders
         let logger = self.logger
         let router = TidepoolRouter.make(
             engine: engine, health: health, metrics: metrics,
             refreshMetrics: {
+                await renders?.refreshGauges()
                 do {
                     gauges.update(try await sessions.store.metrics())
                 } catch {
@@ -89,6 +107,12 @@ public struct TidepoolServer: Sendable {
             },
             configuration: configuration.http
         )
+        var services: [any Service] = [SessionStoreService(sessions: sessions, logger: logger)]
+        if let renders {
+            services += [renders.pool, RenderServiceLifecycle(renders: renders, logger: logger)] as [any Service]
+        }
+        services.append(
+            SessionCleanupService(sessions: sessions, interval: configuration.sessions.cleanupInterval, logger: logger))
         let http = configuration.http
         let idle = http.idleTimeout.components
         return Application(
@@ -100,10 +124,7 @@ public struct TidepoolServer: Sendable {
                 address: .hostname(http.host, port: http.port), serverName: "tidepool",
                 availableConnectionsDelegate: MaximumAvailableConnections(http.maxConnections)
             ),
-            services: [
-                SessionStoreService(sessions: sessions, logger: logger),
-                SessionCleanupService(sessions: sessions, interval: configuration.sessions.cleanupInterval, logger: logger),
-            ],
+            services: services,
             onServerRunning: onServerRunning,
             logger: logger
         )

@@ -1,12 +1,14 @@
 import ArgumentParser
 import Foundation
+import Headless
 import Logging
 import RpcServer
 import ServiceLifecycle
 
 /// `tidepool serve`: flags, then the environment (SPEC's names), then the defaults of the
-/// configuration structs. SIGTERM and SIGINT shut down gracefully: in-flight requests finish,
-/// then the session store is closed.
+/// configuration structs. The browser pool runs in the server's service group. SIGTERM and SIGINT
+/// shut down gracefully: in-flight requests finish, every browser closes, then the session store
+/// is closed.
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
@@ -39,6 +41,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: help("CHROME_EXECUTABLE_PATH")) var chromePath: String?
     @Option(help: help("CHROME_USER_DATA_DIR")) var chromeUserDataDir: String?
     @Option(help: help("CHROME_NO_SANDBOX")) var chromeNoSandbox: String?
+    @Option(help: help("TIDEPOOL_MAX_PROFILE_BROWSERS")) var maxProfileBrowsers: String?
     @Option(help: "trace, debug, info, notice, warning, error or critical [env: TIDEPOOL_LOG_LEVEL] (default info).")
     var logLevel: String?
 
@@ -55,7 +58,7 @@ struct ServeCommand: AsyncParsableCommand {
             "BROWSER_INITIAL_POOL_SIZE": initialPoolSize, "BROWSER_IDLE_TIMEOUT_SECS": browserIdleTimeout,
             "BROWSER_MAX_LIFETIME_SECS": browserMaxLifetime, "BROWSER_MEMORY_THRESHOLD_MB": browserMemoryThresholdMb,
             "CHROME_EXECUTABLE_PATH": chromePath, "CHROME_USER_DATA_DIR": chromeUserDataDir,
-            "CHROME_NO_SANDBOX": chromeNoSandbox,
+            "CHROME_NO_SANDBOX": chromeNoSandbox, "TIDEPOOL_MAX_PROFILE_BROWSERS": maxProfileBrowsers,
         ]
         assert(Set(flags.keys) == Set(ServerSettings.all.map(\.environmentName)), "every setting needs its flag")
         return flags.compactMapValues { $0 }
@@ -77,15 +80,27 @@ struct ServeCommand: AsyncParsableCommand {
         } catch {
             Self.fail("\(error)", code: 2)
         }
+        if let maxProfileBrowsers = configuration.browser.maxProfileBrowsers {
+            configuration.render.maxProfileBrowsers = maxProfileBrowsers
+        }
+        let poolConfig = configuration.browser.applied()
+        do throws(LaunchError) {
+            // No browser, no server: one clear line naming the package to install.
+            _ = try ExecutableLocator.locate(
+                engine: poolConfig.launch.engine, explicitPath: poolConfig.launch.executablePath, environment: environment)
+        } catch {
+            let engine = poolConfig.launch.engine
+            let hint = "apt-get install -y --no-install-recommends \(engine.aptPackage)"
+            let message = "\(error)"
+            Self.fail(message.contains("apt-get") ? message : "\(message); install Chromium with: \(hint)", code: 3)
+        }
         LoggingSystem.bootstrap { label in StandardErrorLogHandler(label: label, level: level) }
         let logger = Logger(label: "tidepool")
-        if !configuration.browser.isEmpty {
-            logger.warning("browser settings accepted but not applied: the browser pool is not part of this build yet")
-        }
+        let pool = BrowserPool(config: poolConfig, logger: Logger(label: "tidepool.pool"))
 
         let server: TidepoolServer
         do {
-            server = try await TidepoolServer.make(configuration: configuration, logger: logger)
+            server = try await TidepoolServer.make(configuration: configuration, pool: pool, logger: logger)
         } catch {
             Self.fail("cannot open the session store in \(configuration.sessions.dataDirectory): \(error)", code: 1)
         }

@@ -90,6 +90,7 @@ extension BrowserPool {
     func closeEverything() async {
         let browsers: [LaunchedBrowser] = state.withLock { state in
             state.shuttingDown = true
+            state.held = [:]
             var all: [LaunchedBrowser] = []
             for (id, var record) in state.browsers {
                 if let browser = record.browser { all.append(browser) }

@@ -49,6 +49,9 @@ extension BrowserPool {
                     effects += state.drain(id, reason: "max lifetime", recycle: true)
                 }
             }
+            // Parked contexts of keep_warm sessions are kept at most the idle limit.
+            let idleLimit = config.idleTimeout
+            effects += state.reclaimParked(limit: .max, now: now) { now - $0.lastUsed >= idleLimit }
             effects += drainIdle(&state, now: now)
             state.recentCrashes.removeAll { now - $0 > PoolState.crashWindow }
             return ((), effects + state.rebalance(now: now))

@@ -27,6 +27,7 @@ public final class BrowserPool: Service, Sendable {
     let allClosed = AsyncLatch<Void>()
     let running = Atomic<Bool>(false)
     private let nextWaiter = Atomic<UInt64>(1)
+    let nextHeldId = Atomic<UInt64>(1)
     private let timerLoop: any EventLoop
     let metrics = PoolMetrics()
 
@@ -183,7 +184,9 @@ public final class BrowserPool: Service, Sendable {
                     state.queue.append(
                         id: id, priority: priority,
                         payload: Waiter(continuation: continuation, options: options, enqueuedAt: realNow))
-                    return (nil, state.ensureCapacity(now: now))
+                    // Parked contexts of keep_warm sessions go back first: the pool needs the slots.
+                    let reclaimed = state.reclaimForQueue(now: now)
+                    return (nil, reclaimed + state.ensureCapacity(now: now))
                 }
                 if let immediate {
                     continuation.resume(returning: immediate)
@@ -240,36 +243,18 @@ public final class BrowserPool: Service, Sendable {
     func release(_ lease: Lease, heldFor: Duration) -> LeaseEnding {
         let now = clock.now
         let (ending, newlyCrashed) = withState { state -> ((LeaseEnding, Bool), [PoolEffect]) in
-            guard var record = state.browsers[lease.browser] else { return ((.gone, false), []) }
-            record.leased -= 1
-            record.leasesServed += 1
-            record.lastBusy = now
-            state.counters.leasesServed += 1
-            state.recordHold(heldFor)
-            state.browsers[lease.browser] = record
-            var effects: [PoolEffect] = []
-            // The body may see the dead pipe before the crash watcher does: check the connection.
-            var newlyCrashed = false
-            if record.browser?.connection.closeReason != nil, let crash = state.markCrashed(lease.browser, now: now) {
-                effects += crash
-                newlyCrashed = true
-                record = state.browsers[lease.browser] ?? record
-            }
-            let ending: LeaseEnding = record.phase == .crashed ? .crashed : .normal
-            if let browser = record.browser, record.phase != .crashed, record.phase != .closing {
-                effects.append(.dispose(lease.browser, browser, contextId: lease.browserContextId))
-            }
-            if config.maxLeasesPerBrowser > 0, record.leasesServed >= config.maxLeasesPerBrowser {
-                effects += state.drain(lease.browser, reason: "served \(record.leasesServed) leases", recycle: true)
-            }
-            effects += state.settle(lease.browser) + state.rebalance(now: now)
-            return ((ending, newlyCrashed), effects)
+            let released = state.releaseSlot(
+                browser: lease.browser, contextId: lease.browserContextId, heldFor: heldFor, now: now)
+            return ((released.ending, released.newlyCrashed), released.effects)
         }
-        if newlyCrashed {
-            logger.error("browser crashed", metadata: ["browser": "\(lease.browser)", "noticed_by": "lease release"])
-            metrics.crashes.increment()
-        }
+        if newlyCrashed { noteCrashAtRelease(lease.browser) }
         return ending
+    }
+
+    /// Logs and counts a crash first noticed when a lease came back.
+    func noteCrashAtRelease(_ browser: BrowserID) {
+        logger.error("browser crashed", metadata: ["browser": "\(browser)", "noticed_by": "lease release"])
+        metrics.crashes.increment()
     }
 
     /// A hot grant that was never used (its caller was cancelled): the context goes back untouched.
@@ -321,11 +306,7 @@ public final class BrowserPool: Service, Sendable {
                 disposeOnDetach: true, proxyServer: proxy?.server, proxyBypassList: proxy?.bypass),
             timeout: timeout)
         do throws(CDPError) {
-            let target = try await connection.send(
-                CDP.Target.CreateTarget(url: "about:blank", browserContextId: context.browserContextId),
-                timeout: timeout)
-            let page = try await connection.attach(toTarget: target.targetId, timeout: timeout)
-            _ = try await page.send(CDP.Page.Enable(), timeout: timeout)
+            let page = try await connection.openPage(in: context.browserContextId, timeout: timeout)
             return WarmContext(contextId: context.browserContextId, page: page)
         } catch {
             perform([.dispose(id, browser, contextId: context.browserContextId)])

@@ -40,6 +40,8 @@ struct PoolState {
     var crashesUnreplaced = 0
     var recentCrashes: [ContinuousClock.Instant] = []
     var lastLaunchError: String?
+    /// Leases checked out beyond one closure (`BrowserPool.checkout`), by their id.
+    var held: [UInt64: HeldRecord] = [:]
     /// Exponentially weighted mean time a lease is held (for `retryAfterMs`).
     var meanHoldMs: Double = 0
     var counters = Counters()
@@ -84,6 +86,93 @@ struct PoolState {
             return .hot(id, record.warm.removeFirst())
         }
         return .create(id, browser)
+    }
+
+    /// Returns a lease's slot: counts it served, disposes its context (unless its browser crashed or
+    /// closes), notices a crash the watcher has not reported yet, drains a browser that served
+    /// `maxLeasesPerBrowser`, then serves the queue.
+    mutating func releaseSlot(browser id: BrowserID, contextId: String, heldFor: Duration, now: ContinuousClock.Instant)
+        -> (ending: BrowserPool.LeaseEnding, newlyCrashed: Bool, effects: [PoolEffect])
+    {
+        guard var record = browsers[id] else { return (.gone, false, []) }
+        record.leased -= 1
+        record.leasesServed += 1
+        record.lastBusy = now
+        counters.leasesServed += 1
+        recordHold(heldFor)
+        browsers[id] = record
+        var effects: [PoolEffect] = []
+        // The body may see the dead pipe before the crash watcher does: check the connection.
+        var newlyCrashed = false
+        if record.browser?.connection.closeReason != nil, let crash = markCrashed(id, now: now) {
+            effects += crash
+            newlyCrashed = true
+            record = browsers[id] ?? record
+        }
+        let ending: BrowserPool.LeaseEnding = record.phase == .crashed ? .crashed : .normal
+        if let browser = record.browser, record.phase != .crashed, record.phase != .closing {
+            effects.append(.dispose(id, browser, contextId: contextId))
+        }
+        if config.maxLeasesPerBrowser > 0, record.leasesServed >= config.maxLeasesPerBrowser {
+            effects += drain(id, reason: "served \(record.leasesServed) leases", recycle: true)
+        }
+        effects += settle(id) + rebalance(now: now)
+        return (ending, newlyCrashed, effects)
+    }
+
+    // MARK: Held leases
+
+    /// Whether a held lease's browser still takes leases (ready, connection open).
+    func isServing(_ id: BrowserID) -> Bool {
+        guard let record = browsers[id], record.phase == .ready, let browser = record.browser else { return false }
+        return browser.connection.closeReason == nil
+    }
+
+    /// Gives back a held lease now (its context is disposed); nil when it was given back already.
+    mutating func releaseHeld(_ heldId: UInt64, now: ContinuousClock.Instant)
+        -> (ending: BrowserPool.LeaseEnding, newlyCrashed: Bool, effects: [PoolEffect])?
+    {
+        guard let lease = held.removeValue(forKey: heldId) else { return nil }
+        return releaseSlot(
+            browser: lease.browser, contextId: lease.contextId, heldFor: ContinuousClock.now - lease.checkedOutAt, now: now)
+    }
+
+    /// Gives back parked held leases, longest parked first, at most `limit`, those matching `predicate`.
+    mutating func reclaimParked(
+        limit: Int, now: ContinuousClock.Instant, where predicate: (HeldRecord) -> Bool = { _ in true }
+    ) -> [PoolEffect] {
+        guard limit > 0 else { return [] }
+        let parked = held.filter { !$0.value.inUse && predicate($0.value) }
+            .sorted { $0.value.lastUsed < $1.value.lastUsed }
+            .prefix(limit)
+        var effects: [PoolEffect] = []
+        for (heldId, _) in parked {
+            effects += releaseHeld(heldId, now: now)?.effects ?? []
+        }
+        return effects
+    }
+
+    /// A lease was queued: the pool needs slots, so parked held leases go back, one per queued lease.
+    mutating func reclaimForQueue(now: ContinuousClock.Instant) -> [PoolEffect] {
+        reclaimParked(limit: queue.count, now: now)
+    }
+
+    /// The parked held leases of browser `id` go back (it drains or crashed); no rebalancing here, the
+    /// caller settles the browser. Held leases in use go back when their holder parks or returns them.
+    mutating func releaseParked(on id: BrowserID) -> [PoolEffect] {
+        guard var record = browsers[id] else { return [] }
+        var effects: [PoolEffect] = []
+        for (heldId, lease) in held where lease.browser == id && !lease.inUse {
+            held[heldId] = nil
+            record.leased -= 1
+            record.leasesServed += 1
+            counters.leasesServed += 1
+            if let browser = record.browser, record.phase != .crashed, record.phase != .closing {
+                effects.append(.dispose(id, browser, contextId: lease.contextId))
+            }
+        }
+        browsers[id] = record
+        return effects
     }
 
     /// Hands free slots to queued leases in priority order.
@@ -149,7 +238,7 @@ struct PoolState {
         let warm = record.warm
         record.warm = []
         browsers[id] = record
-        return warm.map { .dispose(id, browser, contextId: $0.contextId) } + settle(id)
+        return warm.map { .dispose(id, browser, contextId: $0.contextId) } + releaseParked(on: id) + settle(id)
     }
 
     /// Moves a drained browser to closing, and forgets a closed one once nothing refers to it.
@@ -181,6 +270,7 @@ struct PoolState {
         record.phase = .crashed
         record.warm = []
         browsers[id] = record
+        _ = releaseParked(on: id)
         counters.restarts += 1
         recentCrashes.append(now)
         recentCrashes.removeAll { now - $0 > Self.crashWindow }
@@ -252,6 +342,8 @@ struct PoolState {
             contextsLeased: leased,
             contextsIdle: records.reduce(0) { $0 + $1.warm.count },
             contextsWarming: records.reduce(0) { $0 + $1.warming },
+            contextsHeld: held.count,
+            contextsParked: held.values.filter { !$0.inUse }.count,
             queueLength: queue.count,
             queueHigh: queue.count(of: .high),
             queueNormal: queue.count(of: .normal),
@@ -266,6 +358,7 @@ struct PoolState {
             hotLeases: counters.hotLeases,
             overloadedRejections: counters.overloaded,
             queueTimeouts: counters.queueTimeouts,
+            lastLaunchError: lastLaunchError,
             shuttingDown: shuttingDown)
     }
 }

@@ -38,6 +38,10 @@ public struct PoolStats: Sendable, Codable, Equatable {
     /// Prewarmed contexts waiting for a lease.
     public var contextsIdle: Int
     public var contextsWarming: Int
+    /// Contexts kept for keep_warm sessions between their calls (held leases; counted in `contexts_leased`).
+    public var contextsHeld: Int
+    /// Held contexts not in a call right now (the pool takes these back when it needs the slot).
+    public var contextsParked: Int
     public var queueLength: Int
     public var queueHigh: Int
     public var queueNormal: Int
@@ -56,6 +60,8 @@ public struct PoolStats: Sendable, Codable, Equatable {
     public var hotLeases: Int
     public var overloadedRejections: Int
     public var queueTimeouts: Int
+    /// Why the last browser launch failed; nil once one succeeded.
+    public var lastLaunchError: String?
     public var shuttingDown: Bool
 
     enum CodingKeys: String, CodingKey {
@@ -64,6 +70,9 @@ public struct PoolStats: Sendable, Codable, Equatable {
         case contextsLeased = "contexts_leased"
         case contextsIdle = "contexts_idle"
         case contextsWarming = "contexts_warming"
+        case contextsHeld = "contexts_held"
+        case contextsParked = "contexts_parked"
+        case lastLaunchError = "last_launch_error"
         case queueLength = "queue_length"
         case queueHigh = "queue_high"
         case queueNormal = "queue_normal"

@@ -66,3 +66,16 @@ struct Waiter {
     let options: LeaseOptions
     let enqueuedAt: ContinuousClock.Instant
 }
+
+/// The pool's bookkeeping for a held lease (`BrowserPool.checkout`): its slot stays taken until it
+/// is checked in or the pool takes it back while it is parked.
+struct HeldRecord {
+    let browser: BrowserID
+    let contextId: String
+    /// Real time of the checkout (for the mean hold time).
+    let checkedOutAt: ContinuousClock.Instant
+    /// In a call (unparked); the pool never takes back a lease in use.
+    var inUse: Bool
+    /// Pool-clock time it was last parked or checked out (for the idle limit).
+    var lastUsed: ContinuousClock.Instant
+}

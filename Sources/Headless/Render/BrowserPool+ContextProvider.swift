@@ -16,13 +16,19 @@ extension BrowserPool: ContextProvider {
                 )
             }
         } catch let error as PoolError {
-            switch error {
-            case .overloaded(let queueLength, let retryAfterMs):
-                throw ContextProviderError.overloaded(queueLength: queueLength, retryAfterMs: retryAfterMs)
-            case .queueTimeout(let waitedMs): throw ContextProviderError.queueTimeout(waitedMs: waitedMs)
-            case .browserCrashed(let browser): throw ContextProviderError.browserCrashed("\(browser) crashed")
-            case .shuttingDown, .launchFailed, .leaseFailed: throw ContextProviderError.unavailable("\(error)")
-            }
+            throw ContextProviderError(error)
+        }
+    }
+}
+
+extension ContextProviderError {
+    /// The provider error a pool failure means for a render.
+    public init(_ error: PoolError) {
+        switch error {
+        case .overloaded(let queueLength, let retryAfterMs): self = .overloaded(queueLength: queueLength, retryAfterMs: retryAfterMs)
+        case .queueTimeout(let waitedMs): self = .queueTimeout(waitedMs: waitedMs)
+        case .browserCrashed(let browser): self = .browserCrashed("\(browser) crashed")
+        case .shuttingDown, .launchFailed, .leaseFailed: self = .unavailable("\(error)")
         }
     }
 }

@@ -4,23 +4,28 @@ public import RenderTypes
 public struct LeasedContext: Sendable {
     /// The page, attached (flattened) with `Page.enable` done.
     public let page: CDPSession
-    public let browserContextId: String
+    /// The context; nil is the browser's default context (a profile's own browser).
+    public let browserContextId: String?
     /// The browser's own user agent when the provider knows it (saves a round trip).
     public let browserUserAgent: String?
     /// Time the lease waited in the provider's queue, when it knows.
     public let queueDuration: Duration?
     /// Time from asking until the context was ready (queue and context creation), when it knows.
     public let acquireDuration: Duration?
+    /// The context already holds the request's `state` (a session's context kept warm since its last
+    /// call): the render does not restore it again, and still reads it back.
+    public let holdsState: Bool
 
     public init(
-        page: CDPSession, browserContextId: String, browserUserAgent: String?, queueDuration: Duration? = nil,
-        acquireDuration: Duration? = nil
+        page: CDPSession, browserContextId: String?, browserUserAgent: String?, queueDuration: Duration? = nil,
+        acquireDuration: Duration? = nil, holdsState: Bool = false
     ) {
         self.page = page
         self.browserContextId = browserContextId
         self.browserUserAgent = browserUserAgent
         self.queueDuration = queueDuration
         self.acquireDuration = acquireDuration
+        self.holdsState = holdsState
     }
 }
 

@@ -27,11 +27,7 @@ public struct DirectContextProvider: ContextProvider {
             throw Self.providerError(error)
         }
         do {
-            let target = try await connection.send(
-                CDP.Target.CreateTarget(url: "about:blank", browserContextId: contextId), sessionId: nil, timeout: timeout
-            )
-            let session = try await connection.attach(toTarget: target.targetId, timeout: timeout)
-            _ = try await session.send(CDP.Page.Enable(), timeout: timeout)
+            let session = try await connection.openPage(in: contextId, timeout: timeout)
             let result = try await body(
                 LeasedContext(page: session, browserContextId: contextId, browserUserAgent: browserUserAgent)
             )

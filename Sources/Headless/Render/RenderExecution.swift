@@ -120,7 +120,9 @@ struct RenderExecution: Sendable {
         let timeout = left()
         let stealthProfile = profile
         let screen = profile.screen.map { (width: $0.width, height: $0.height) }
-        let cookies = request.state?.cookies ?? []
+        // A context kept warm for its session already holds the session's cookies and localStorage.
+        let restored = lease.holdsState ? nil : request.state
+        let cookies = restored?.cookies ?? []
         let javascript = config.effectiveJavascriptEnabled
         let extraHeaders = headers
         var commands: [@Sendable () async throws -> Void] = [
@@ -133,7 +135,7 @@ struct RenderExecution: Sendable {
         if !cookies.isEmpty { commands.append { try await page.cookies.set(cookies, timeout: timeout) } }
         try await Page.concurrently(commands)
 
-        if let saved = request.state?.localStorage, !saved.isEmpty {
+        if let saved = restored?.localStorage, !saved.isEmpty {
             try await page.restoreLocalStorage(saved, timeout: left())
         }
         let credentials = config.proxy.flatMap { proxy in

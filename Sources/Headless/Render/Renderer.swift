@@ -39,7 +39,7 @@ public struct Renderer: Sendable {
     /// navigation failure with the net error, action failure with its index, crash, overload.
     public func render(_ request: RenderRequest) async throws(RenderError) -> RenderOutcome {
         let (config, stealth) = try Self.validate(request)
-        if let violation = URLPolicy.check(request.url) { throw .urlNotAllowed(url: request.url, reason: violation.reason) }
+        try Self.checkURLs(request.url, config)
         let deadline = request.receivedAt + .milliseconds(config.effectiveTimeoutMs)
         let seed = request.stealthSeed ?? UUID().uuidString
         var retried = false
@@ -96,6 +96,23 @@ public struct Renderer: Sendable {
             throw .timeout(stage: progress.stage, elapsedMs: progress.elapsedMs)
         } catch {
             throw .internalError("\(error)")
+        }
+    }
+
+    /// Checks everything about `request` a browser is not needed for — config and stealth with the wire
+    /// rules, the URL and every `navigate` action's URL with the URL policy — as `render` does before it
+    /// leases. Throws `invalidConfig` naming the field, or `urlNotAllowed`.
+    public static func preflight(_ request: RenderRequest) throws(RenderError) {
+        let (config, _) = try validate(request)
+        try checkURLs(request.url, config)
+    }
+
+    /// The URL policy for the URL and the `navigate` actions' URLs.
+    static func checkURLs(_ url: String, _ config: DynamicConfig) throws(RenderError) {
+        if let violation = URLPolicy.check(url) { throw .urlNotAllowed(url: url, reason: violation.reason) }
+        for action in config.actions {
+            guard case .navigate(let target, _) = action.kind, let violation = URLPolicy.check(target) else { continue }
+            throw .urlNotAllowed(url: target, reason: violation.reason)
         }
     }
 

@@ -4,7 +4,8 @@ public struct RenderParams: Sendable, Hashable {
     public var sessionId: String?
     /// A named on-disk Chromium profile, `[A-Za-z0-9_-]{1,64}`.
     public var profile: String?
-    /// The seed's name for a profile: a profile name or a path inside the profiles root.
+    /// The seed's name for a profile: a profile name or a path inside the profiles root (naming the
+    /// same profile as `profile` when both are given).
     public var userDataDir: String?
     public var config: DynamicConfig?
     public var stealth: StealthConfig?
@@ -47,8 +48,9 @@ extension RenderParams: Codable {
         if let profile {
             try c.require(Self.isValidProfileName(profile), .profile, "must match [A-Za-z0-9_-]{1,64}")
         }
+        // With `profile` too it must name the same profile; the server checks that once it has
+        // resolved the path against its profiles root.
         userDataDir = try c.decodeIfPresent(String.self, forKey: .userDataDir, length: 1...4096)
-        try c.require(profile == nil || userDataDir == nil, .userDataDir, "cannot be combined with profile")
         config = try c.decodeIfPresent(DynamicConfig.self, forKey: .config)
         stealth = try c.decodeIfPresent(StealthConfig.self, forKey: .stealth)
         priority = try c.decodeIfPresent(RenderPriority.self, forKey: .priority)

@@ -1,8 +1,7 @@
+public import Headless
+
 /// Browser settings given on the command line or in the environment (SPEC's BROWSER_* and
 /// CHROME_* names). Each is an override: nil keeps the browser pool's own default.
-///
-/// The browser pool (Headless) is not part of the server yet; these are parsed and validated
-/// now so the command line is stable, and the render work maps them onto the pool's config.
 public struct BrowserSettings: Sendable, Hashable {
     /// `headless-shell` or `chromium` (TIDEPOOL_ENGINE).
     public var engine: String?
@@ -13,8 +12,11 @@ public struct BrowserSettings: Sendable, Hashable {
     public var maxLifetimeSeconds: Int?
     public var memoryThresholdMB: Int?
     public var executablePath: String?
+    /// Root of named profiles (CHROME_USER_DATA_DIR); also sets `SessionsConfiguration.profilesRoot`.
     public var userDataDirectory: String?
     public var noSandbox: Bool?
+    /// Profile browsers running at once (TIDEPOOL_MAX_PROFILE_BROWSERS).
+    public var maxProfileBrowsers: Int?
 
     public init() {}
 
@@ -23,4 +25,19 @@ public struct BrowserSettings: Sendable, Hashable {
 
     /// Engines the browser pool knows.
     public static let engines = ["headless-shell", "chromium"]
+
+    /// `base` with every setting given here applied (the pool normalizes min ≤ initial ≤ max).
+    public func applied(to base: BrowserPoolConfig = BrowserPoolConfig()) -> BrowserPoolConfig {
+        var config = base
+        if let engine, let parsed = BrowserEngine(rawValue: engine) { config.launch.engine = parsed }
+        if let minPoolSize { config.minPoolSize = minPoolSize }
+        if let maxPoolSize { config.maxPoolSize = maxPoolSize }
+        if let initialPoolSize { config.initialPoolSize = initialPoolSize }
+        if let idleTimeoutSeconds { config.idleTimeout = .seconds(idleTimeoutSeconds) }
+        if let maxLifetimeSeconds { config.maxLifetime = .seconds(maxLifetimeSeconds) }
+        if let memoryThresholdMB { config.memoryThresholdMB = memoryThresholdMB }
+        if let executablePath { config.launch.executablePath = executablePath }
+        if let noSandbox { config.launch.sandbox = noSandbox ? .disabled : .enabled }
+        return config
+    }
 }

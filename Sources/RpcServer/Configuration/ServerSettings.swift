@@ -98,8 +98,19 @@ public enum ServerSettings {
             16...1_048_576, \.browser.memoryThresholdMB
         ),
         text("CHROME_EXECUTABLE_PATH", "chrome-path", "Chromium binary to run.", \.browser.executablePath),
-        text("CHROME_USER_DATA_DIR", "chrome-user-data-dir", "Root of named browser profiles.", \.browser.userDataDirectory),
+        ServerSetting(
+            environmentName: "CHROME_USER_DATA_DIR", flag: "chrome-user-data-dir",
+            help: "Root of named browser profiles (default <data-dir>/profiles)."
+        ) { configuration, value in
+            let directory = try text(value, "CHROME_USER_DATA_DIR")
+            configuration.browser.userDataDirectory = directory
+            configuration.sessions.profilesRoot = directory
+        },
         boolean("CHROME_NO_SANDBOX", "chrome-no-sandbox", "Pass --no-sandbox (needed as root).", \.browser.noSandbox),
+        integer(
+            "TIDEPOOL_MAX_PROFILE_BROWSERS", "max-profile-browsers",
+            "Browsers of named profiles running at once (default 4).", 1...256, \.browser.maxProfileBrowsers
+        ),
     ]
 
     // MARK: Kinds of setting

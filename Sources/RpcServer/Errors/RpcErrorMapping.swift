@@ -1,4 +1,5 @@
 import Foundation
+import Headless
 import Logging
 import RenderTypes
 import SessionContext
@@ -67,9 +68,10 @@ enum RpcErrorMapping {
         }
     }
 
-    /// Translates the typed errors of the libraries below (sessions, later the browser pool)
-    /// into the server's own; nil for errors nobody typed.
+    /// Translates the typed errors of the libraries below (sessions, the renderer) into the
+    /// server's own; nil for errors nobody typed.
     static func mapLibraryError(_ error: any Error) -> RpcMethodError? {
+        if let error = error as? RenderError { return map(error) }
         guard let error = error as? SessionError else { return nil }
         switch error {
         case .notFound(let id):
@@ -86,6 +88,28 @@ enum RpcErrorMapping {
             return .invalidParams(field: field, reason: reason)
         case .backend(let description):
             return .internalError(detail: "session store: \(description)")
+        }
+    }
+
+    /// A render's failure: each `RenderError` case is one code of SPEC's table.
+    static func map(_ error: RenderError) -> RpcMethodError {
+        switch error {
+        case .invalidConfig(let field, let reason):
+            return .invalidParams(field: field, reason: reason)
+        case .urlNotAllowed(let url, let reason):
+            return .urlNotAllowed(url: url, reason: reason)
+        case .timeout(let stage, let elapsedMs):
+            return .renderTimeout(stage: RpcMethodError.TimeoutStage(rawValue: stage.rawValue) ?? .action, elapsedMs: elapsedMs)
+        case .navigationFailed(let url, let netError):
+            return .navigationFailed(url: url, netError: netError)
+        case .actionFailed(let index, let reason):
+            return .actionFailed(actionIndex: index, reason: reason)
+        case .browserCrashed(let retried, _):
+            return .browserCrashed(retried: retried)
+        case .overloaded(let queueLength, let retryAfterMs):
+            return .overloaded(retryAfterMs: retryAfterMs, queueLength: queueLength)
+        case .internalError(let detail):
+            return .internalError(detail: detail)
         }
     }
 

@@ -30,8 +30,8 @@ public enum RpcMethodError: Error, Sendable, Hashable {
     /// -32603: something failed inside the server; `detail` goes to the log only.
     case internalError(detail: String)
 
-    /// Where a render ran out of time.
+    /// Where a render ran out of time (`capture`: while the result was read, Tidepool's own).
     public enum TimeoutStage: String, Sendable, Hashable, Codable {
-        case navigation, wait, action, queue
+        case navigation, wait, action, queue, capture
     }
 }

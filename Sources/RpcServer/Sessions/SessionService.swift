@@ -1,5 +1,6 @@
 import Foundation
 public import Logging
+import Synchronization
 public import SessionContext
 import SessionContextSQLite
 import RenderTypes
@@ -15,6 +16,7 @@ public final class SessionService: Sendable {
     public let configuration: SessionsConfiguration
     let profiles: ProfileDirectories
     let logger: Logger
+    private let endObservers = Mutex<[any SessionEndObserver]>([])
 
     /// A service over an already-open store.
     public init(store: RpcSessionStore<AnySessionBackend>, configuration: SessionsConfiguration, logger: Logger) {
@@ -66,19 +68,34 @@ public final class SessionService: Sendable {
         return SessionInfo(session)
     }
 
-    /// Deletes a session and its profile directory; whether it existed.
+    /// Adds an observer told of every session that ends (deleted or expired), before its profile
+    /// directory is removed.
+    public func observeSessionEnds(_ observer: any SessionEndObserver) {
+        endObservers.withLock { $0.append(observer) }
+    }
+
+    /// Deletes a session and its profile directory (after its observers released what they held for
+    /// it, e.g. the profile's running browser); whether it existed.
     func delete(_ id: SessionID) async throws -> Bool {
         guard let removed = try await store.remove(id) else { return false }
-        profiles.remove(profile: removed.profile)
+        await ended(id, profile: removed.profile)
         return true
     }
 
     /// Removes every expired session now, and their profiles; how many were removed.
     func cleanup() async throws -> Int {
         let removed = try await store.cleanupExpired()
-        for session in removed { profiles.remove(profile: session.profile) }
+        for session in removed { await ended(session.id, profile: session.profile) }
         if !removed.isEmpty { logger.info("expired sessions removed", metadata: ["count": "\(removed.count)"]) }
         return removed.count
+    }
+
+    /// A session ended: observers first (they close what uses the profile), then its directory goes.
+    private func ended(_ id: SessionID, profile: String?) async {
+        for observer in endObservers.withLock({ $0 }) {
+            await observer.sessionEnded(id, profile: profile)
+        }
+        profiles.remove(profile: profile)
     }
 
     /// A page of live sessions.
@@ -93,4 +110,10 @@ public final class SessionService: Sendable {
     ) async throws(SessionError) -> R {
         try await store.withSession(id, body)
     }
+}
+
+/// Told when a session ends (deleted or expired), before its profile directory is removed: the
+/// render path gives back the session's warm context and closes its profile's browser.
+public protocol SessionEndObserver: Sendable {
+    func sessionEnded(_ id: SessionID, profile: String?) async
 }

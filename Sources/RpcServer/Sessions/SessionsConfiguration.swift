@@ -25,6 +25,8 @@ public struct SessionsConfiguration: Sendable {
     public var limits: SessionLimits
     /// How long the session count shown by health may be reused before the store is asked again.
     public var healthCountMaxAge: Duration
+    /// The root of named profiles when not `<dataDirectory>/profiles` (CHROME_USER_DATA_DIR).
+    public var profilesRoot: String?
 
     public init(
         backend: Backend = .sqlite, dataDirectory: String = "./.tidepool", defaultTTLSeconds: Int = 86_400,
@@ -50,5 +52,5 @@ public struct SessionsConfiguration: Sendable {
     /// The SQLite database file.
     public var databasePath: String { dataDirectory + "/sessions.sqlite" }
     /// The root under which named Chromium profiles live.
-    public var profilesDirectory: String { dataDirectory + "/profiles" }
+    public var profilesDirectory: String { profilesRoot ?? dataDirectory + "/profiles" }
 }

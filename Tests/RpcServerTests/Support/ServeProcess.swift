@@ -23,7 +23,8 @@ final class ServeProcess: HTTPEndpoint {
     }
 
     /// Starts `tidepool serve` with `arguments` and `environment` added to this process's own
-    /// (minus any TIDEPOOL_/SESSION_ variable the caller does not set).
+    /// (minus any TIDEPOOL_/SESSION_/BROWSER_ variable the caller does not set; the pool starts
+    /// without browsers unless the caller sets BROWSER_MIN_POOL_SIZE / BROWSER_INITIAL_POOL_SIZE).
     init(arguments: [String], environment: [String: String] = [:], logs: String) throws {
         output = logs + "/stdout-\(UUID().uuidString).txt"
         errors = logs + "/stderr-\(UUID().uuidString).txt"
@@ -34,6 +35,9 @@ final class ServeProcess: HTTPEndpoint {
         var inherited = ProcessInfo.processInfo.environment.filter {
             !$0.key.hasPrefix("TIDEPOOL_") && !$0.key.hasPrefix("SESSION_") && !$0.key.hasPrefix("BROWSER_")
         }
+        // No browser until a test renders (or asks for browsers): most tests only need sessions.
+        inherited["BROWSER_MIN_POOL_SIZE"] = "0"
+        inherited["BROWSER_INITIAL_POOL_SIZE"] = "0"
         inherited.merge(environment) { _, new in new }
         process.environment = inherited
         process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: output))

@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import Headless
 import Logging
 import NIOCore
 import NIOHTTP1
@@ -22,12 +23,14 @@ struct TestServer: HTTPEndpoint {
         sessions: SessionsConfiguration = SessionsConfiguration(backend: .memory, healthCountMaxAge: .zero),
         clock: any WallClock = SystemWallClock(),
         metrics: ServerMetrics = ServerMetrics(),
+        pool: BrowserPool? = nil,
+        render: RenderService.Configuration = .init(),
+        logger: Logger = TestServer.logger,
         _ body: (TestServer) async throws -> Void
     ) async throws {
-        var logger = Logger(label: "tidepool.test")
-        logger.logLevel = .warning
         let server = try await TidepoolServer.make(
-            configuration: .init(http: http, sessions: sessions), metrics: metrics, clock: clock, logger: logger
+            configuration: .init(http: http, sessions: sessions, render: render), pool: pool, metrics: metrics,
+            clock: clock, logger: logger
         )
         let (ports, portSink) = AsyncStream<Int>.makeStream()
         let app = server.application { channel in
@@ -51,6 +54,13 @@ struct TestServer: HTTPEndpoint {
             try await tasks.waitForAll()
             try outcome.get()
         }
+    }
+
+    /// The servers' logger: warnings and worse only.
+    static var logger: Logger {
+        var logger = Logger(label: "tidepool.test")
+        logger.logLevel = .warning
+        return logger
     }
 
     enum TestServerError: Error {

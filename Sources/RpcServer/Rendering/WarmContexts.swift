@@ -1,0 +1,95 @@
+import Headless
+import Logging
+import RenderTypes
+import SessionContext
+import Synchronization
+
+/// The browser contexts keep_warm sessions keep between their calls: held leases of the pool
+/// (`BrowserPool.checkout`), parked while the session is idle. After each call the context gets a
+/// fresh page in the background, so the next call starts on a clean page whose context still holds
+/// the session's cookies and localStorage — and skips restoring them.
+///
+/// A kept context is used again only when nothing changed behind its back: the pool has not taken it
+/// back (a queue formed, it idled past the pool's `idle_timeout`, its browser drained or crashed), the
+/// call asks for the same proxy, and the session's stored cookies and localStorage are still the ones
+/// the context holds (a `cookies.*` call in between means a fresh, restored context).
+final class WarmContexts: Sendable {
+    struct Entry: Sendable {
+        let held: HeldLease
+        /// Opens the fresh page; false when that failed (the context is then not used again).
+        let renewal: Task<Bool, Never>
+        /// What the session stored after the call that kept the context: what the context holds.
+        let cookies: [Cookie]
+        let localStorage: LocalStorageContents
+        let proxy: ProxyConfig?
+    }
+
+    let pool: BrowserPool
+    let logger: Logger
+    private let entries = Mutex<[SessionID: Entry]>([:])
+
+    init(pool: BrowserPool, logger: Logger) {
+        self.pool = pool
+        self.logger = logger
+    }
+
+    /// Sessions with a context kept now.
+    var count: Int { entries.withLock { $0.count } }
+
+    /// The session's kept context, taken for a call, when it can serve `session` as stored now with
+    /// `proxy`; else any kept context is given back to the pool and nil is returned.
+    func take(_ id: SessionID, session: RpcSessionContext, proxy: ProxyConfig?) async -> HeldLease? {
+        guard let entry = entries.withLock({ $0.removeValue(forKey: id) }) else { return nil }
+        let renewed = await entry.renewal.value
+        guard renewed, entry.proxy == proxy, entry.cookies == session.cookies,
+            entry.localStorage == session.localStorage, entry.held.page.closeReason == nil, pool.unpark(entry.held)
+        else {
+            pool.checkin(entry.held)
+            return nil
+        }
+        return entry.held
+    }
+
+    /// Keeps `held` for the session after a successful call whose state the session stored as
+    /// `cookies` and `localStorage` (what the context holds now). The page is renewed in the
+    /// background. When the pool needs the slot, it is given back instead.
+    func keep(
+        _ id: SessionID, _ held: HeldLease, cookies: [Cookie], localStorage: LocalStorageContents, proxy: ProxyConfig?
+    ) {
+        guard pool.park(held) else {
+            logger.debug("warm context taken back by the pool", metadata: ["session_id": "\(id)"])
+            return
+        }
+        let pool = self.pool
+        let renewal = Task {
+            do throws(CDPError) {
+                try await pool.renewPage(held)
+                return true
+            } catch {
+                return false
+            }
+        }
+        let entry = Entry(held: held, renewal: renewal, cookies: cookies, localStorage: localStorage, proxy: proxy)
+        let replaced = entries.withLock { $0.updateValue(entry, forKey: id) }
+        if let replaced { give(replaced) }
+    }
+
+    /// Gives back the session's kept context (the session ended, or its call failed).
+    func release(_ id: SessionID) {
+        if let entry = entries.withLock({ $0.removeValue(forKey: id) }) { give(entry) }
+    }
+
+    /// Gives back every kept context (the server stops).
+    func releaseAll() {
+        let all = entries.withLock { entries in
+            defer { entries.removeAll() }
+            return Array(entries.values)
+        }
+        for entry in all { give(entry) }
+    }
+
+    private func give(_ entry: Entry) {
+        entry.renewal.cancel()
+        pool.checkin(entry.held)
+    }
+}

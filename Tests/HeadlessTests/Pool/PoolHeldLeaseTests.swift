@@ -1,0 +1,114 @@
+import Foundation
+@testable import Headless
+import RenderTypes
+import Testing
+
+extension Chromium {
+    /// Held leases (`checkout` … `checkin`): a context that outlives one closure, with the same
+    /// disposal guarantee as `withLease`, given back by the pool itself when it needs the slot.
+    @Suite struct PoolHeldLeaseTests {
+        private let scratch = try! TemporaryDirectory()
+        private var tmp: String { scratch.path }
+
+        /// The browser contexts that exist in the browser of `connection`.
+        private func contexts(_ connection: CDPConnection) async throws -> [String] {
+            try await connection.send(CDP.Target.GetBrowserContexts()).browserContextIds
+        }
+
+        private func setCookie(_ held: HeldLease) async throws {
+            _ = try await held.page.connection.send(
+                method: "Storage.setCookies",
+                params: [
+                    "cookies": [["name": "kept", "value": "1", "domain": "example.test", "path": "/"]],
+                    "browserContextId": .string(held.browserContextId),
+                ])
+        }
+
+        private func cookieCount(_ held: HeldLease) async throws -> Int {
+            let reply = try await held.page.connection.send(
+                method: "Storage.getCookies", params: ["browserContextId": .string(held.browserContextId)])
+            return reply["cookies"]?.arrayValue?.count ?? 0
+        }
+
+        @Test func parkedLeaseKeepsItsContextAndARenewedPageAcrossCalls() async throws {
+            try await TestPools.with(TestPools.config(tmp: tmp)) { pool in
+                let held = try await pool.checkout(deadline: TestPools.farDeadline())
+                try await setCookie(held)
+                let firstPage = held.page.targetId
+                #expect(pool.park(held))
+                #expect(pool.stats().contextsParked == 1)
+                try await pool.renewPage(held)
+                #expect(held.page.targetId != firstPage)
+                #expect(pool.unpark(held))
+                #expect(try await cookieCount(held) == 1)
+                let title = try await held.page.send(CDP.Runtime.Evaluate(expression: "document.URL"))
+                #expect(title.result.value == "about:blank")
+                #expect(pool.checkin(held) == .returned)
+                #expect(pool.checkin(held) == .alreadyReturned)
+                let stats = pool.stats()
+                #expect(stats.contextsHeld == 0)
+                #expect(stats.contextsLeased == 0)
+                let connection = held.page.connection
+                try await TestPools.eventually("the context disposed") {
+                    try await !contexts(connection).contains(held.browserContextId)
+                }
+            }
+        }
+
+        @Test func queuedLeaseTakesAParkedContextBack() async throws {
+            var config = TestPools.config(tmp: tmp)
+            config.contextsPerBrowser = 1
+            config.prewarmContexts = 0
+            try await TestPools.with(config) { pool in
+                let held = try await pool.checkout(deadline: TestPools.farDeadline())
+                #expect(pool.park(held))
+                let served = try await pool.withLease(deadline: .now + .seconds(10)) { _ in true }
+                #expect(served)
+                #expect(!held.isHeld)
+                #expect(!pool.unpark(held))
+                #expect(pool.stats().contextsHeld == 0)
+            }
+        }
+
+        @Test func leaseInUseIsNotTakenBackButGoesBackWhenParkedWhileOthersWait() async throws {
+            var config = TestPools.config(tmp: tmp)
+            config.contextsPerBrowser = 1
+            config.prewarmContexts = 0
+            try await TestPools.with(config) { pool in
+                let held = try await pool.checkout(deadline: TestPools.farDeadline())
+                async let waiting = pool.withLease(deadline: .now + .seconds(10)) { _ in true }
+                try await TestPools.waitUntil(pool, "a queued lease") { $0.queueLength == 1 }
+                #expect(held.isHeld)
+                #expect(!pool.park(held), "parking while a lease waits gives the context back")
+                #expect(try await waiting)
+            }
+        }
+
+        @Test func droppedHeldLeaseIsCheckedIn() async throws {
+            try await TestPools.with(TestPools.config(tmp: tmp)) { pool in
+                var held: HeldLease? = try await pool.checkout(deadline: TestPools.farDeadline())
+                #expect(pool.stats().contextsHeld == 1)
+                _ = held
+                held = nil
+                let stats = pool.stats()
+                #expect(stats.contextsHeld == 0)
+                #expect(stats.contextsLeased == 0)
+            }
+        }
+
+        @Test func shutdownTakesParkedLeasesBackWithoutWaitingForThem() async throws {
+            var config = TestPools.config(tmp: tmp)
+            config.shutdownTimeout = .seconds(60)
+            let started = ContinuousClock.now
+            let held: HeldLease = try await TestPools.with(config) { pool in
+                let held = try await pool.checkout(deadline: TestPools.farDeadline())
+                #expect(pool.park(held))
+                return held
+            }
+            // The graceful shutdown drained and closed the browser although the lease was never checked in.
+            #expect(ContinuousClock.now - started < config.shutdownTimeout)
+            #expect(!held.isHeld)
+            #expect(TestPools.leftoverProcesses(under: tmp).isEmpty)
+        }
+    }
+}
