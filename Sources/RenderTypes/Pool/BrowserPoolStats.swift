@@ -1,6 +1,7 @@
 /// What `pool.stats` answers: a snapshot of the server's browser pool (SPEC "Methods": browsers,
 /// contexts idle / leased / warming, queue length, utilization, restarts, memory per browser).
-/// The wire shape of Headless's `PoolStats`, decodable without linking Headless.
+/// The wire shape of Headless's `PoolStats` plus the render path's profile browsers and warm
+/// sessions, decodable without linking Headless or RpcServer.
 public struct BrowserPoolStats: Sendable, Hashable, Codable {
     /// One browser process of the pool.
     public struct Browser: Sendable, Hashable, Codable {
@@ -51,6 +52,28 @@ public struct BrowserPoolStats: Sendable, Hashable, Codable {
         }
     }
 
+    /// A browser running one session's on-disk profile (outside the pool).
+    public struct ProfileBrowser: Sendable, Hashable, Codable {
+        public var profile: String
+        public var pid: Int32?
+        /// Renders using it now.
+        public var inUse: Int
+        public var idleSeconds: Double
+
+        public init(profile: String, pid: Int32? = nil, inUse: Int = 0, idleSeconds: Double = 0) {
+            self.profile = profile
+            self.pid = pid
+            self.inUse = inUse
+            self.idleSeconds = idleSeconds
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case profile, pid
+            case inUse = "in_use"
+            case idleSeconds = "idle_seconds"
+        }
+    }
+
     public var browsers: [Browser]
     /// Browsers ready to lease.
     public var readyBrowsers: Int
@@ -58,6 +81,10 @@ public struct BrowserPoolStats: Sendable, Hashable, Codable {
     /// Prewarmed contexts waiting for a lease.
     public var contextsIdle: Int
     public var contextsWarming: Int
+    /// Contexts kept for keep_warm sessions between their calls (counted in `contextsLeased`).
+    public var contextsHeld: Int
+    /// Held contexts not in a call right now.
+    public var contextsParked: Int
     public var queueLength: Int
     public var queueHigh: Int
     public var queueNormal: Int
@@ -76,20 +103,29 @@ public struct BrowserPoolStats: Sendable, Hashable, Codable {
     public var hotLeases: Int
     public var overloadedRejections: Int
     public var queueTimeouts: Int
+    /// Why the last browser launch failed; nil once one succeeded.
+    public var lastLaunchError: String?
     public var shuttingDown: Bool
+    /// Browsers of sessions with an on-disk profile.
+    public var profileBrowsers: [ProfileBrowser]
+    /// Sessions keeping a warm context.
+    public var warmSessions: Int
 
     public init(
         browsers: [Browser] = [], readyBrowsers: Int = 0, contextsLeased: Int = 0, contextsIdle: Int = 0,
-        contextsWarming: Int = 0, queueLength: Int = 0, queueHigh: Int = 0, queueNormal: Int = 0, queueLow: Int = 0,
-        capacity: Int = 0, utilization: Double = 0, restarts: Int = 0, recycled: Int = 0, launches: Int = 0,
-        launchFailures: Int = 0, leasesServed: Int = 0, hotLeases: Int = 0, overloadedRejections: Int = 0,
-        queueTimeouts: Int = 0, shuttingDown: Bool = false
+        contextsWarming: Int = 0, contextsHeld: Int = 0, contextsParked: Int = 0, queueLength: Int = 0,
+        queueHigh: Int = 0, queueNormal: Int = 0, queueLow: Int = 0, capacity: Int = 0, utilization: Double = 0,
+        restarts: Int = 0, recycled: Int = 0, launches: Int = 0, launchFailures: Int = 0, leasesServed: Int = 0,
+        hotLeases: Int = 0, overloadedRejections: Int = 0, queueTimeouts: Int = 0, lastLaunchError: String? = nil,
+        shuttingDown: Bool = false, profileBrowsers: [ProfileBrowser] = [], warmSessions: Int = 0
     ) {
         self.browsers = browsers
         self.readyBrowsers = readyBrowsers
         self.contextsLeased = contextsLeased
         self.contextsIdle = contextsIdle
         self.contextsWarming = contextsWarming
+        self.contextsHeld = contextsHeld
+        self.contextsParked = contextsParked
         self.queueLength = queueLength
         self.queueHigh = queueHigh
         self.queueNormal = queueNormal
@@ -104,7 +140,10 @@ public struct BrowserPoolStats: Sendable, Hashable, Codable {
         self.hotLeases = hotLeases
         self.overloadedRejections = overloadedRejections
         self.queueTimeouts = queueTimeouts
+        self.lastLaunchError = lastLaunchError
         self.shuttingDown = shuttingDown
+        self.profileBrowsers = profileBrowsers
+        self.warmSessions = warmSessions
     }
 
     enum CodingKeys: String, CodingKey {
@@ -113,6 +152,8 @@ public struct BrowserPoolStats: Sendable, Hashable, Codable {
         case contextsLeased = "contexts_leased"
         case contextsIdle = "contexts_idle"
         case contextsWarming = "contexts_warming"
+        case contextsHeld = "contexts_held"
+        case contextsParked = "contexts_parked"
         case queueLength = "queue_length"
         case queueHigh = "queue_high"
         case queueNormal = "queue_normal"
@@ -122,7 +163,10 @@ public struct BrowserPoolStats: Sendable, Hashable, Codable {
         case hotLeases = "hot_leases"
         case overloadedRejections = "overloaded_rejections"
         case queueTimeouts = "queue_timeouts"
+        case lastLaunchError = "last_launch_error"
         case shuttingDown = "shutting_down"
+        case profileBrowsers = "profile_browsers"
+        case warmSessions = "warm_sessions"
     }
 
     /// RSS of every browser's process tree, summed.
