@@ -2,7 +2,7 @@
 SWIFT ?= swift
 DATA_DIR ?= ./.tidepool
 
-.PHONY: build serve test bench release clean
+.PHONY: build serve test bench fixtures release clean
 
 build:
 	$(SWIFT) build
@@ -17,6 +17,10 @@ serve:
 test:
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+
+# The fixture site on 127.0.0.1 until Ctrl-C; prints its URL for the examples' --site (docs/client.md).
+fixtures:
+	$(SWIFT) run ServeFixtures
 
 # Release build of every benchmark, then all of them (numbers go to BENCHMARKS.md by hand).
 bench:

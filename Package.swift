@@ -85,6 +85,7 @@ let package = Package(
             dependencies: [
                 "RenderTypes", "SessionContext",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swift6
@@ -152,6 +153,34 @@ let package = Package(
             swiftSettings: swift6
         ),
 
+        // Client benchmark: `swift run -c release ClientBench` (results in BENCHMARKS.md, "## Client").
+        .executableTarget(
+            name: "ClientBench",
+            dependencies: [
+                "RpcClient", "RpcServer", "SessionContext",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Benchmarks/ClientBench",
+            swiftSettings: swift6
+        ),
+        // MARK: Examples — stateful multi-page flows against the fixture site (docs/client.md).
+        .target(
+            name: "ExampleSupport",
+            dependencies: [
+                "RpcClient", "RenderTypes", "FixtureServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Examples/ExampleSupport",
+            swiftSettings: swift6
+        ),
+        example("LoginFlow"),
+        example("PaginatedScrape"),
+        example("ScreenshotGallery"),
+        example("SessionMetrics"),
+        .executableTarget(name: "ServeFixtures", dependencies: ["FixtureServer"], path: "Examples/ServeFixtures", swiftSettings: swift6),
+
         // MARK: Tests
         .testTarget(name: "RenderTypesTests", dependencies: ["RenderTypes"], swiftSettings: swift6),
         .testTarget(name: "SessionContextTests", dependencies: ["SessionContext"], swiftSettings: swift6),
@@ -178,8 +207,25 @@ let package = Package(
         ),
         .testTarget(
             name: "RpcClientTests",
-            dependencies: ["RpcClient", "RpcServer", "FixtureServer"],
+            dependencies: [
+                "RpcClient", "RpcServer", "Headless", "RenderTypes", "SessionContext", "SessionContextSQLite",
+                "FixtureServer", "ExampleSupport", "LoginFlow", "PaginatedScrape", "ScreenshotGallery", "SessionMetrics",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
             swiftSettings: swift6
         ),
     ]
 )
+
+/// An example executable under `Examples/<name>`: the client, the shared example options, the render vocabulary.
+func example(_ name: String) -> Target {
+    .executableTarget(
+        name: name,
+        dependencies: [
+            "ExampleSupport", "RpcClient", "RenderTypes", "SessionContext",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ],
+        path: "Examples/\(name)",
+        swiftSettings: swift6
+    )
+}

@@ -3,14 +3,14 @@
 # Raw output goes to the terminal and to Benchmarks/results/<date>-<host>.txt; the figures and
 # their commentary are copied into BENCHMARKS.md by hand (each section names the command it ran).
 #
-#   Benchmarks/run.sh            # all: store, pool, render (with Playwright if installed), http
+#   Benchmarks/run.sh            # all: store, pool, render (with Playwright if installed), http, client
 #   Benchmarks/run.sh store http # a subset
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scratch="${TIDEPOOL_RELEASE_SCRATCH:-.build}"
 export TIDEPOOL_RELEASE_SCRATCH="$scratch"
 which=("$@")
-[ ${#which[@]} -gt 0 ] || which=(store pool render http)
+[ ${#which[@]} -gt 0 ] || which=(store pool render http client)
 
 mkdir -p Benchmarks/results
 log="Benchmarks/results/$(date -u +%Y-%m-%dT%H%M)-$(hostname).txt"
@@ -27,7 +27,8 @@ for b in "${which[@]}"; do
     pool) products+=(PoolBench) ;;
     render) products+=(RenderBench) ;;
     http) products+=(tidepool) ;;
-    *) echo "unknown benchmark '$b' (store, pool, render, http)" >&2; exit 2 ;;
+    client) products+=(ClientBench) ;;
+    *) echo "unknown benchmark '$b' (store, pool, render, http, client)" >&2; exit 2 ;;
   esac
 done
 for p in "${products[@]}"; do swift build -c release --scratch-path "$scratch" --product "$p" >&2; done
@@ -43,6 +44,7 @@ for b in "${which[@]}"; do
       else echo "(playwright not installed: pip install playwright; running without the comparison)" | tee -a "$log"
            "$bin/RenderBench" --no-playwright 2>&1 | tee -a "$log"; fi ;;
     http) Benchmarks/HTTPBench/run.sh 20s 2 2>&1 | tee -a "$log" ;;
+    client) "$bin/ClientBench" 2>&1 | tee -a "$log" ;;
   esac
 done
 echo "raw results: $log"

@@ -1,0 +1,70 @@
+import Foundation
+import RenderTypes
+import SessionContext
+import Testing
+@testable import Headless
+@testable import RpcServer
+
+/// The shared wire shapes the client decodes agree with what the server encodes, field for field,
+/// until the server adopts them (then these tests become trivially true and can go).
+struct WireShapeTests {
+    @Test func sharedServerHealthEncodesLikeTheServersHealthReport() throws {
+        let server = RpcServer.HealthReport(
+            status: .unhealthy, version: "9.9", uptimeSecs: 42,
+            sessions: .init(backend: "sqlite", ok: false, count: nil, error: "disk full"), pool: .null
+        )
+        let shared = RenderTypes.ServerHealth(
+            status: .unhealthy, version: "9.9", uptimeSecs: 42,
+            sessions: .init(backend: "sqlite", ok: false, error: "disk full")
+        )
+        let serverJSON = try JSONValue(encoding: server)
+        #expect(try JSONValue(encoding: shared) == serverJSON)
+        #expect(try StrictJSONDecoder().decode(RenderTypes.ServerHealth.self, from: serverJSON) == shared)
+    }
+
+    @Test func sharedSessionParamsDecodeStrictlyAsTheServersDo() throws {
+        let params = SessionContext.SessionCreateParams(
+            sessionId: "p", ttlSecs: 60, autoRenew: false, maxRequests: 3, metadata: ["a": 1], profile: "work", keepWarm: true
+        )
+        let json = try JSONValue(encoding: params)
+        let decoded = try RpcServer.SessionCreateParams.decode(params: json)
+        #expect(decoded.sessionId == "p")
+        #expect(decoded.ttlSecs == 60)
+        #expect(decoded.autoRenew == false)
+        #expect(decoded.maxRequests == 3)
+        #expect(decoded.metadata == ["a": 1])
+        #expect(decoded.profile == "work")
+        #expect(decoded.keepWarm == true)
+        #expect(try StrictJSONDecoder().decode(SessionContext.SessionCreateParams.self, from: json) == params)
+    }
+}
+
+/// `BrowserPoolStats` (what the client decodes `pool.stats` into) reads Headless's `PoolStats` exactly.
+struct PoolStatsShapeTests {
+    @Test func browserPoolStatsDecodesWhatPoolStatsAnswersStrictly() throws {
+        let browser = Headless.PoolStats.Browser(
+            id: BrowserID(3), state: "ready", drainReason: nil, pid: 4242, leased: 2, idleContexts: 1, warmingContexts: 1,
+            leasesServed: 17, ageSeconds: 12.5, rssBytes: 300_000_000, pssBytes: 150_000_000, processes: 7
+        )
+        let stats = Headless.PoolStats(
+            browsers: [browser], readyBrowsers: 1, contextsLeased: 2, contextsIdle: 1, contextsWarming: 1, contextsHeld: 1,
+            contextsParked: 1, queueLength: 4, queueHigh: 1, queueNormal: 2, queueLow: 1, capacity: 8, utilization: 0.25,
+            restarts: 1, recycled: 2, launches: 4, launchFailures: 0, leasesServed: 17, hotLeases: 12,
+            overloadedRejections: 3, queueTimeouts: 1, lastLaunchError: "exit 3", shuttingDown: false
+        )
+        // pool.stats adds the render path's profile browsers and warm sessions to the pool's figures.
+        var object = try JSONValue(encoding: stats).objectValue ?? [:]
+        object["profile_browsers"] = [["profile": "work", "pid": 77, "in_use": 1, "idle_seconds": 0]]
+        object["warm_sessions"] = 2
+        let json = JSONValue.object(object)
+        let decoded = try StrictJSONDecoder().decode(BrowserPoolStats.self, from: json)
+        #expect(decoded.browsers.first?.id == 3)
+        #expect(decoded.browsers.first?.pid == 4242)
+        #expect(decoded.queueLength == 4)
+        #expect(decoded.utilization == 0.25)
+        #expect(decoded.totalRSSBytes == 300_000_000)
+        #expect(decoded.profileBrowsers == [BrowserPoolStats.ProfileBrowser(profile: "work", pid: 77, inUse: 1)])
+        #expect(decoded.lastLaunchError == "exit 3")
+        #expect(try JSONValue(encoding: decoded) == json, "nothing is lost or added")
+    }
+}

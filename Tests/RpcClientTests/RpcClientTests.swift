@@ -1,4 +1,0 @@
-import Testing
-@testable import RpcClient
-
-@Test func placeholder() {}
