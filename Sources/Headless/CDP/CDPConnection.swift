@@ -75,7 +75,7 @@ public final class CDPConnection: Sendable {
         self.transport = transport
         self.configuration = configuration
         self.logger = logger
-        self.timerLoop = MultiThreadedEventLoopGroup.singleton.next()
+        self.timerLoop = transport.eventLoop ?? MultiThreadedEventLoopGroup.singleton.next()
         transport.start(ReceiverProxy(connection: self))
     }
 
@@ -264,16 +264,25 @@ public final class CDPConnection: Sendable {
     // MARK: Inbound
 
     fileprivate func received(_ message: Data) {
+        // Routing needs three fields: scan for them instead of parsing the whole message here, on the
+        // transport's thread; the result or params are decoded once, by whoever wants them.
         let header: InboundHeader
-        do {
-            header = try JSONDecoder().decode(InboundHeader.self, from: message)
-        } catch {
-            logger.warning("undecodable CDP message dropped", metadata: ["error": "\(error)", "bytes": "\(message.count)"])
-            return
+        if let scanned = InboundHeader(scanning: message) {
+            header = scanned
+        } else {
+            do {
+                header = try JSONDecoder().decode(DecodedHeader.self, from: message).header
+            } catch {
+                logger.warning("undecodable CDP message dropped", metadata: ["error": "\(error)", "bytes": "\(message.count)"])
+                return
+            }
         }
         if let id = header.id {
-            if let error = header.error {
-                complete(id) { .failure(.protocolError(method: $0, code: error.code, message: error.message)) }
+            if header.hasError {
+                let error = (try? JSONDecoder().decode(ErrorEnvelope.self, from: message))?.error
+                complete(id) {
+                    .failure(.protocolError(method: $0, code: error?.code ?? 0, message: error?.message ?? "undecodable error"))
+                }
             } else {
                 complete(id) { _ in .success(message) }
             }
@@ -326,7 +335,7 @@ public final class CDPConnection: Sendable {
         try? JSONDecoder().decode(TypedEventEnvelope<P>.self, from: message).params
     }
 
-    /// Delivers an event to its session's subscribers (decoding params only if someone listens).
+    /// Delivers an event to its session's subscribers (its params are decoded by whoever reads them).
     private func dispatch(_ message: Data, method: String, sessionId: String?) {
         let targets = state.withLock { state -> [(UInt64, AsyncStream<CDPEvent>.Continuation)] in
             guard let subscribers = state.subscribers[sessionId] else { return [] }
@@ -335,14 +344,7 @@ public final class CDPConnection: Sendable {
             }
         }
         guard !targets.isEmpty else { return }
-        let event: CDPEvent
-        do {
-            let envelope = try JSONDecoder().decode(EventEnvelope.self, from: message)
-            event = CDPEvent(method: envelope.method, params: envelope.params ?? .object([:]), sessionId: sessionId)
-        } catch {
-            logger.warning("undecodable CDP event dropped", metadata: ["method": "\(method)", "error": "\(error)"])
-            return
-        }
+        let event = CDPEvent(method: method, sessionId: sessionId, message: message)
         for (id, continuation) in targets {
             if case .dropped = continuation.yield(event) {
                 let firstDrop = state.withLock { state -> Bool in
