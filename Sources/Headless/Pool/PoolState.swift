@@ -51,22 +51,23 @@ struct PoolState {
     // MARK: Leasing
 
     /// The browser a lease should go to: among ready browsers with a free slot, one holding a warm
-    /// context if the lease can use one, then the least loaded, then the oldest.
+    /// context if the lease can use one, then the least loaded, then the one warming the fewest contexts
+    /// (its browser process is not busy creating them, so the lease's first commands are not queued
+    /// behind that work; sequential leases alternate between browsers), then the oldest.
     func pick(needsFresh: Bool) -> BrowserID? {
-        var best: (id: BrowserID, warm: Bool, leased: Int)?
+        var best: (id: BrowserID, warm: Bool, leased: Int, warming: Int)?
         for (id, record) in browsers where record.phase == .ready && record.leased < config.contextsPerBrowser {
-            let warm = !needsFresh && !record.warm.isEmpty
-            let candidate = (id: id, warm: warm, leased: record.leased)
+            let candidate = (id: id, warm: !needsFresh && !record.warm.isEmpty, leased: record.leased, warming: record.warming)
             guard let current = best else {
                 best = candidate
                 continue
             }
-            if (candidate.warm && !current.warm)
-                || (candidate.warm == current.warm
-                    && (candidate.leased < current.leased || (candidate.leased == current.leased && id < current.id)))
-            {
-                best = candidate
-            }
+            let better =
+                if candidate.warm != current.warm { candidate.warm }
+                else if candidate.leased != current.leased { candidate.leased < current.leased }
+                else if candidate.warming != current.warming { candidate.warming < current.warming }
+                else { id < current.id }
+            if better { best = candidate }
         }
         return best?.id
     }
