@@ -96,7 +96,11 @@ public final class CDPConnection: Sendable {
         let reply = try await roundTrip(method: method, sessionId: sessionId, timeout: timeout) { id in
             try JSONEncoder().encode(OutboundCommand(id: id, method: method, params: params, sessionId: sessionId))
         }
-        return try Self.decodeResult(JSONValue.self, from: reply, method: method)
+        do {
+            return try JSONValueParser.member("result", of: reply) ?? .object([:])
+        } catch {
+            throw CDPError.invalidResponse(method: method, detail: "\(error)")
+        }
     }
 
     /// Sends a typed command and decodes its reply.
@@ -108,7 +112,11 @@ public final class CDPConnection: Sendable {
         let reply = try await roundTrip(method: C.method, sessionId: sessionId, timeout: timeout) { id in
             try JSONEncoder().encode(OutboundCommand(id: id, method: C.method, params: command, sessionId: sessionId))
         }
-        return try Self.decodeResult(C.Response.self, from: reply, method: C.method)
+        do {
+            return try C.decodeResponse(from: reply)
+        } catch {
+            throw CDPError.invalidResponse(method: C.method, detail: "\(error)")
+        }
     }
 
     /// Attaches to a target in flattened mode and returns its session.
@@ -120,14 +128,6 @@ public final class CDPConnection: Sendable {
             }
         }
         return CDPSession(connection: self, sessionId: reply.sessionId, targetId: targetId)
-    }
-
-    private static func decodeResult<R: Decodable>(_ type: R.Type, from reply: Data, method: String) throws(CDPError) -> R {
-        do {
-            return try JSONDecoder().decode(ResultEnvelope<R>.self, from: reply).result
-        } catch {
-            throw CDPError.invalidResponse(method: method, detail: "\(error)")
-        }
     }
 
     /// Registers the command, sends it and waits for its reply, a timeout, a close or cancellation.

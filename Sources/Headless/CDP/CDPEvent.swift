@@ -33,7 +33,7 @@ public struct CDPEvent: Sendable {
         case .params(let params):
             return params
         case .message(let message):
-            return (try? JSONDecoder().decode(EventParamsEnvelope.self, from: message))?.params ?? .object([:])
+            return (try? JSONValueParser.member("params", of: message)) ?? .object([:])
         }
     }
 

@@ -51,10 +51,6 @@ struct ResultEnvelope<Result: Decodable>: Decodable {
     let result: Result
 }
 
-/// An event's params as JSON (decoded only when someone reads `CDPEvent.params`).
-struct EventParamsEnvelope: Decodable {
-    let params: JSONValue?
-}
 
 /// An event with typed params, decoded straight from the message (absent params decode as `{}`).
 struct TypedEventEnvelope<Params: Decodable>: Decodable {
