@@ -174,7 +174,26 @@ let report = try await withThrowingTaskGroup(of: Void.self) { group in
         let rows = try await breakdown(pool: pool, url: url, runs: options.renders, pause: .milliseconds(options.pauseMs))
         pool.requestShutdown()
         try await group.waitForAll()
-        return (["| step (sequential, hot lease) | p50 |", "|---|---|"] + rows).joined(separator: "\n")
+        CPUAccounting.reapOrphans()
+        var table = ["| step (sequential, hot lease) | p50 |", "|---|---|"] + rows
+        if options.raw {
+            // The same first commands and the render's steps from the raw client, in the same run.
+            let raw = try python(
+                here.appendingPathComponent("../reference/raw_cdp_render.py").standardized.path,
+                ["--url", url, "--steps", "--pause-ms", "\(options.pauseMs)", "--concurrency", "",
+                 "--browsers", "\(options.browsers)", "--renders", "\(options.renders)", "--warmup", "\(options.warmup)",
+                 "--flags", String(decoding: try JSONSerialization.data(withJSONObject: browserFlags), as: UTF8.self)],
+                hint: "see Benchmarks/reference/raw_cdp_render.py")
+            table += ["", "| raw CDP client, same run | p50 |", "|---|---|"]
+            for key in ["hot", "sequential"] {
+                let steps = (key == "hot" ? raw["hot"] : (raw["sequential"] as? [String: Any])?["steps"]) as? [String: Double]
+                table += (steps ?? [:]).sorted { $0.key < $1.key }.map { "| \($0.key) | \(f1($0.value)) ms |" }
+            }
+            if let sequential = raw["sequential"] as? [String: Any], let p50 = sequential["p50_ms"] as? Double {
+                table.append("| whole render (raw) | \(f1(p50)) ms |")
+            }
+        }
+        return table.joined(separator: "\n")
     }
 
     var lines: [String] = []
