@@ -5,11 +5,14 @@ import Testing
 @Suite struct PoolPlacementTests {
     private let connection = CDPConnection(transport: FakeTransport())
 
-    private func state(_ browsers: [(leased: Int, warm: Int, warming: Int)]) -> PoolState {
+    private let start = ContinuousClock.now
+
+    private func state(_ browsers: [(leased: Int, warm: Int, warming: Int)], busySecondsAgo: [Int] = []) -> PoolState {
         var state = PoolState(config: BrowserPoolConfig(minPoolSize: 1, maxPoolSize: 4, initialPoolSize: 1))
         for (index, spec) in browsers.enumerated() {
             let id = BrowserID(index + 1)
-            var record = PooledBrowser(id: id, now: .now)
+            var record = PooledBrowser(id: id, now: start)
+            if index < busySecondsAgo.count { record.lastBusy = start - .seconds(busySecondsAgo[index]) }
             record.phase = .ready
             record.leased = spec.leased
             record.warming = spec.warming
@@ -32,6 +35,13 @@ import Testing
     @Test func equallyLoadedBrowsersPreferTheOneWarmingFewerContexts() {
         // The first browser is refilling after the previous lease: the next lease goes to the other one.
         #expect(state([(leased: 0, warm: 3, warming: 1), (leased: 0, warm: 4, warming: 0)]).pick(needsFresh: false) == BrowserID(2))
+    }
+
+    @Test func equallyBusyBrowsersPreferTheOneUsedLeastRecently() {
+        // The first browser just released a lease (its context is being disposed): the next goes elsewhere.
+        let tie = [(leased: 0, warm: 2, warming: 0), (leased: 0, warm: 2, warming: 0)]
+        #expect(state(tie, busySecondsAgo: [0, 5]).pick(needsFresh: false) == BrowserID(2))
+        #expect(state(tie, busySecondsAgo: [5, 0]).pick(needsFresh: false) == BrowserID(1))
     }
 
     @Test func fullTieGoesToTheOldestBrowser() {
