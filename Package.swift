@@ -127,6 +127,7 @@ let package = Package(
             name: "RenderBench",
             dependencies: [
                 "Headless", "RenderTypes", "FixtureServer", .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
             ],
             path: "Benchmarks/RenderBench",
             exclude: ["playwright_bench.py"],

@@ -1,12 +1,17 @@
 // RenderBench: the static fixture page rendered end to end through the BrowserPool (p50/p95), renders/s
-// with 1, 4 and 8 concurrent callers, and the same render with Playwright for Python in the same run.
+// with 1, 4 and 8 concurrent callers, and in the same run the same render from a minimal raw CDP client
+// (Benchmarks/reference/raw_cdp_render.py: the same commands, no framework) and from Playwright for Python;
+// CPU time per render of each (the process and every Chromium process it started).
 //   swift build -c release --product RenderBench && .build/release/RenderBench [--renders N] [--browsers B]
-//     [--stealth none|low|medium|high] [--no-playwright] [--breakdown [--pause-ms P]]
+//     [--stealth none|low|medium|high] [--no-playwright] [--no-raw] [--executor nio|swift]
+//     [--breakdown [--pause-ms P]]
 // Prints a Markdown section for BENCHMARKS.md. Every browser it starts is closed before it exits.
 import FixtureServer
 import Foundation
 import Headless
 import Logging
+import NIOCore
+import NIOPosix
 import RenderTypes
 import Synchronization
 
@@ -17,6 +22,9 @@ struct Options {
     var warmup = 20
     var stealth = StealthConfig.Preset.medium
     var playwright = true
+    var raw = true
+    /// `nio`: Swift concurrency runs on NIO's event loops, as in the `tidepool` server.
+    var executor = "nio"
     var concurrency = [1, 4, 8]
     var breakdown = false
     var pauseMs = 0
@@ -29,6 +37,8 @@ struct Options {
             case "--browsers": browsers = iterator.next().flatMap(Int.init) ?? browsers
             case "--stealth": stealth = iterator.next().flatMap(StealthConfig.Preset.init(rawValue:)) ?? stealth
             case "--no-playwright": playwright = false
+            case "--no-raw": raw = false
+            case "--executor": executor = iterator.next() ?? executor
             case "--breakdown": breakdown = true
             case "--pause-ms": pauseMs = iterator.next().flatMap(Int.init) ?? pauseMs
             default:
@@ -57,9 +67,12 @@ struct Summary {
 func ms(_ d: Duration) -> Double { Double(d.components.seconds) * 1e3 + Double(d.components.attoseconds) / 1e15 }
 func f1(_ v: Double) -> String { String(format: "%.1f", v) }
 
+let options = Options(arguments: CommandLine.arguments)
+// Like Sources/tidepool/main.swift: before any task starts.
+if options.executor == "nio" { NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor() }
+CPUAccounting.becomeSubreaper()
 var logger = Logger(label: "renderbench")
 logger.logLevel = .error
-let options = Options(arguments: CommandLine.arguments)
 
 /// Renders the static page `count` times with `concurrency` callers; returns per-render wall times and the total.
 func run(_ renderer: Renderer, url: String, count: Int, concurrency: Int) async throws
@@ -108,16 +121,11 @@ final class Counter: Sendable {
     func take() -> Int { value.withLock { v in defer { v += 1 }; return v } }
 }
 
-/// Runs the Playwright comparison script and decodes its JSON.
-func playwright(url: String, binary: String) throws -> [String: Any] {
-    let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("playwright_bench.py").path
+/// Runs a comparison script (`python3 <script> <arguments>`) and decodes the JSON it prints.
+func python(_ script: String, _ arguments: [String], hint: String) throws -> [String: Any] {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = [
-        "python3", script, "--url", url, "--binary", binary, "--browsers", "\(options.browsers)",
-        "--renders", "\(options.renders)", "--warmup", "\(options.warmup)",
-        "--concurrency", options.concurrency.map(String.init).joined(separator: ","),
-    ]
+    process.arguments = ["python3", script] + arguments
     let output = Pipe()
     process.standardOutput = output
     try process.run()
@@ -126,9 +134,21 @@ func playwright(url: String, binary: String) throws -> [String: Any] {
     guard process.terminationStatus == 0,
           let json = try JSONSerialization.jsonObject(with: data) as? [String: Any]
     else {
-        throw BenchError.playwright("playwright_bench.py exited \(process.terminationStatus) (is `pip install playwright` done?)")
+        throw BenchError.playwright("\(script) exited \(process.terminationStatus) (\(hint))")
     }
     return json
+}
+
+let here = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+let commonArguments = [
+    "--browsers", "\(options.browsers)", "--renders", "\(options.renders)", "--warmup", "\(options.warmup)",
+    "--concurrency", options.concurrency.map(String.init).joined(separator: ","),
+]
+
+/// The command line of a running browser (from /proc), for the raw client to launch the same way.
+func commandLine(of pid: Int32) -> [String] {
+    guard let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") else { return [] }
+    return data.split(separator: 0).dropFirst().map { String(decoding: $0, as: UTF8.self) }
 }
 
 let server = try await FixtureServer.start()
@@ -141,17 +161,39 @@ let poolConfig = BrowserPoolConfig(
 )
 let pool = BrowserPool(config: poolConfig, logger: logger)
 
+var browserFlags: [String] = []
+let cpuBefore = CPUAccounting.now()
 let report = try await withThrowingTaskGroup(of: Void.self) { group in
     group.addTask { try await pool.run() }
     defer { pool.requestShutdown() }
     while pool.stats().readyBrowsers < options.browsers { try await Task.sleep(for: .milliseconds(20)) }
+    browserFlags = pool.stats().browsers.first?.pid.map(commandLine(of:)) ?? []
     let renderer = Renderer(provider: pool, logger: logger)
     _ = try await run(renderer, url: url, count: options.warmup, concurrency: 1)
     if options.breakdown {
         let rows = try await breakdown(pool: pool, url: url, runs: options.renders, pause: .milliseconds(options.pauseMs))
         pool.requestShutdown()
         try await group.waitForAll()
-        return (["| step (sequential, hot lease) | p50 |", "|---|---|"] + rows).joined(separator: "\n")
+        CPUAccounting.reapOrphans()
+        var table = ["| step (sequential, hot lease) | p50 |", "|---|---|"] + rows
+        if options.raw {
+            // The same first commands and the render's steps from the raw client, in the same run.
+            let raw = try python(
+                here.appendingPathComponent("../reference/raw_cdp_render.py").standardized.path,
+                ["--url", url, "--steps", "--pause-ms", "\(options.pauseMs)", "--concurrency", "",
+                 "--browsers", "\(options.browsers)", "--renders", "\(options.renders)", "--warmup", "\(options.warmup)",
+                 "--flags", String(decoding: try JSONSerialization.data(withJSONObject: browserFlags), as: UTF8.self)],
+                hint: "see Benchmarks/reference/raw_cdp_render.py")
+            table += ["", "| raw CDP client, same run | p50 |", "|---|---|"]
+            for key in ["hot", "sequential"] {
+                let steps = (key == "hot" ? raw["hot"] : (raw["sequential"] as? [String: Any])?["steps"]) as? [String: Double]
+                table += (steps ?? [:]).sorted { $0.key < $1.key }.map { "| \($0.key) | \(f1($0.value)) ms |" }
+            }
+            if let sequential = raw["sequential"] as? [String: Any], let p50 = sequential["p50_ms"] as? Double {
+                table.append("| whole render (raw) | \(f1(p50)) ms |")
+            }
+        }
+        return table.joined(separator: "\n")
     }
 
     var lines: [String] = []
@@ -164,33 +206,69 @@ let report = try await withThrowingTaskGroup(of: Void.self) { group in
     }
     pool.requestShutdown()
     try await group.waitForAll()
+    CPUAccounting.reapOrphans()
+    let totalRenders = Double(options.warmup + options.renders * (1 + options.concurrency.count))
+    let tidepoolCPU = CPUAccounting.now() - cpuBefore
 
     lines.append("Static fixture page (`/static.html`), end to end through `Renderer` + `BrowserPool` "
         + "(\(options.browsers) headless-shell browsers × \(options.contextsPerBrowser) contexts, 4 prewarmed), "
         + "default config (wait `load`, capture html + metadata + timing), stealth `\(options.stealth.rawValue)`; "
         + "\(options.renders) renders per figure after \(options.warmup) warm-up renders.")
     lines.append("")
+    var rawCPU: CPUAccounting.Sample?
+    var rawResult: [String: Any]?
+    if options.raw {
+        let before = CPUAccounting.now()
+        rawResult = try python(
+            here.appendingPathComponent("../reference/raw_cdp_render.py").standardized.path,
+            ["--url", url, "--flags", String(decoding: try JSONSerialization.data(withJSONObject: browserFlags), as: UTF8.self)]
+                + commonArguments, hint: "see Benchmarks/reference/raw_cdp_render.py")
+        rawCPU = CPUAccounting.now() - before
+    }
+    var playwrightCPU: CPUAccounting.Sample?
     var comparison: [String: Any]?
-    if options.playwright { comparison = try playwright(url: url, binary: binary) }
-    let pwSequential = comparison?["sequential"] as? [String: Any]
-    let pwConcurrency = comparison?["concurrency"] as? [String: [String: Any]]
-    func pw(_ key: String, _ c: Int? = nil) -> Double? {
-        (c.map { pwConcurrency?["\($0)"]?[key] } ?? pwSequential?[key]) as? Double
+    if options.playwright {
+        let before = CPUAccounting.now()
+        comparison = try python(
+            here.appendingPathComponent("playwright_bench.py").path, ["--url", url, "--binary", binary] + commonArguments,
+            hint: "is `pip install playwright` done?")
+        playwrightCPU = CPUAccounting.now() - before
     }
-    lines.append("| figure | Tidepool | Playwright (Python) | Tidepool ÷ Playwright |")
-    lines.append("|---|---|---|---|")
-    func row(_ name: String, _ ours: Double, _ theirs: Double?, _ unit: String) {
+    func value(_ json: [String: Any]?, _ key: String, _ c: Int? = nil) -> Double? {
+        let sequential = json?["sequential"] as? [String: Any]
+        let concurrent = json?["concurrency"] as? [String: [String: Any]]
+        return (c.map { concurrent?["\($0)"]?[key] } ?? sequential?[key]) as? Double
+    }
+    lines.append("| figure | Tidepool | raw CDP client | Playwright (Python) | Tidepool ÷ Playwright |")
+    lines.append("|---|---|---|---|---|")
+    func row(_ name: String, _ ours: Double, _ key: String, _ c: Int?, _ unit: String) {
+        let raw = value(rawResult, key, c)
+        let theirs = value(comparison, key, c)
         let ratio = theirs.map { unit == "ms" ? $0 / ours : ours / $0 }
-        lines.append("| \(name) | \(f1(ours)) \(unit) | \(theirs.map { "\(f1($0)) \(unit)" } ?? "–") | "
-            + "\(ratio.map { String(format: "%.2f×", $0) } ?? "–") |")
+        lines.append("| \(name) | \(f1(ours)) \(unit) | \(raw.map { "\(f1($0)) \(unit)" } ?? "–") | "
+            + "\(theirs.map { "\(f1($0)) \(unit)" } ?? "–") | \(ratio.map { String(format: "%.2f×", $0) } ?? "–") |")
     }
-    row("static render p50 (1 caller)", sequentialSummary.p50, pw("p50_ms"), "ms")
-    row("static render p95 (1 caller)", sequentialSummary.p95, pw("p95_ms"), "ms")
+    row("static render p50 (1 caller)", sequentialSummary.p50, "p50_ms", nil, "ms")
+    row("static render p95 (1 caller)", sequentialSummary.p95, "p95_ms", nil, "ms")
     for concurrency in options.concurrency {
         let ours = tidepool[concurrency]!
-        row("renders/s, \(concurrency) caller\(concurrency == 1 ? "" : "s")", ours.rps, pw("rps", concurrency), "/s")
-        row("p50 with \(concurrency) caller\(concurrency == 1 ? "" : "s")", ours.summary.p50, pw("p50_ms", concurrency), "ms")
+        row("renders/s, \(concurrency) caller\(concurrency == 1 ? "" : "s")", ours.rps, "rps", concurrency, "/s")
+        row("p50 with \(concurrency) caller\(concurrency == 1 ? "" : "s")", ours.summary.p50, "p50_ms", concurrency, "ms")
     }
+    lines.append("")
+    // Each tool rendered warm-up + renders × (1 + concurrency levels); its two browser launches are included.
+    func cpu(_ name: String, _ sample: CPUAccounting.Sample?, own: String) -> String? {
+        sample.map { s in
+            "\(name) \(f1((s.own + s.children) * 1000 / totalRenders)) ms (\(own) \(f1(s.own * 1000 / totalRenders)), "
+                + "its children \(f1(s.children * 1000 / totalRenders)))"
+        }
+    }
+    let cpuFigures = [
+        cpu("Tidepool", tidepoolCPU, own: "Swift process incl. the fixture server"),
+        cpu("raw client", rawCPU, own: "fixture server"),
+        cpu("Playwright", playwrightCPU, own: "fixture server"),
+    ].compactMap { $0 }
+    lines.append("CPU time per render (user + system, whole run incl. browser launches): " + cpuFigures.joined(separator: "; ") + ".")
     lines.append("")
     let t = sequential.stages
     lines.append("Mean stage times of the sequential renders (ms): queue \(f1(t.queueMs)), lease \(f1(t.leaseMs)), "
@@ -198,7 +276,11 @@ let report = try await withThrowingTaskGroup(of: Void.self) { group in
     lines.append("")
     lines.append("Ratios: for latencies Playwright ÷ Tidepool (>1 means Tidepool is faster), for renders/s "
         + "Tidepool ÷ Playwright. Playwright launches the same binary (`\(binary)`) with the same number of "
-        + "browsers and opens a new context (viewport 1920×1080) and page per render.")
+        + "browsers and opens a new context (viewport 1920×1080) and page per render. The raw client launches the "
+        + "pool's own command line and sends the executor's commands (prewarmed contexts, background dispose).")
+    lines.append("")
+    let load = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").prefix(3)
+    lines.append("Load average at the end: \(load?.joined(separator: " ") ?? "?"); executor: \(options.executor).")
     return lines.joined(separator: "\n")
 }
 await server.stop()

@@ -5,10 +5,14 @@ Launches the very Chromium binary Tidepool runs (executable_path; Playwright dow
 browser per pool browser Tidepool uses, and renders with a new context per render: new_context → new_page
 → goto(wait_until="load") → content() → context.close(). Prints one JSON object on stdout:
 {"sequential": {"p50_ms":…, "p95_ms":…, "n":…}, "concurrency": {"1": {"rps":…, "p50_ms":…}, …}}.
+The script is its descendants' subreaper and reaps them, so the CPU time of the driver and of every
+Chromium process reaches its parent's accounting.
 """
 import argparse
 import asyncio
+import ctypes
 import json
+import os
 import statistics
 import time
 
@@ -39,7 +43,20 @@ async def timed(browser, url):
     return (time.perf_counter() - start) * 1000
 
 
+def reap_orphans(limit_s=5.0):
+    """Reaps the orphaned Chromium processes handed to this subreaper (bounded wait)."""
+    end = time.monotonic() + limit_s
+    while time.monotonic() < end:
+        try:
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            time.sleep(0.01)
+
+
 async def main():
+    ctypes.CDLL(None).prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
     parser = argparse.ArgumentParser()
     parser.add_argument("--url", required=True)
     parser.add_argument("--binary", required=True)
@@ -89,6 +106,7 @@ async def main():
             }
         for browser in browsers:
             await browser.close()
+    reap_orphans()
     print(json.dumps(result))
 
 

@@ -1,3 +1,5 @@
+public import Foundation
+
 /// A typed CDP command: its params are the struct's encoded fields, its reply decodes into `Response`.
 ///
 /// ```swift
@@ -7,6 +9,15 @@ public protocol CDPCommand: Encodable, Sendable {
     associatedtype Response: Decodable & Sendable
     /// The protocol method, e.g. `"Target.createBrowserContext"`.
     static var method: String { get }
+    /// Decodes the reply's `result` from the whole reply message (`{"id":…,"result":{…}}`). The default
+    /// uses `JSONDecoder`; a command whose result holds arbitrary JSON may parse it faster.
+    static func decodeResponse(from message: Data) throws -> Response
+}
+
+extension CDPCommand {
+    public static func decodeResponse(from message: Data) throws -> Response {
+        try JSONDecoder().decode(ResultEnvelope<Response>.self, from: message).result
+    }
 }
 
 /// The reply of commands that return nothing (`{}`); any fields Chromium adds are ignored.

@@ -75,7 +75,7 @@ public final class CDPConnection: Sendable {
         self.transport = transport
         self.configuration = configuration
         self.logger = logger
-        self.timerLoop = MultiThreadedEventLoopGroup.singleton.next()
+        self.timerLoop = transport.eventLoop ?? MultiThreadedEventLoopGroup.singleton.next()
         transport.start(ReceiverProxy(connection: self))
     }
 
@@ -96,7 +96,11 @@ public final class CDPConnection: Sendable {
         let reply = try await roundTrip(method: method, sessionId: sessionId, timeout: timeout) { id in
             try JSONEncoder().encode(OutboundCommand(id: id, method: method, params: params, sessionId: sessionId))
         }
-        return try Self.decodeResult(JSONValue.self, from: reply, method: method)
+        do {
+            return try JSONValueParser.member("result", of: reply) ?? .object([:])
+        } catch {
+            throw CDPError.invalidResponse(method: method, detail: "\(error)")
+        }
     }
 
     /// Sends a typed command and decodes its reply.
@@ -108,7 +112,11 @@ public final class CDPConnection: Sendable {
         let reply = try await roundTrip(method: C.method, sessionId: sessionId, timeout: timeout) { id in
             try JSONEncoder().encode(OutboundCommand(id: id, method: C.method, params: command, sessionId: sessionId))
         }
-        return try Self.decodeResult(C.Response.self, from: reply, method: C.method)
+        do {
+            return try C.decodeResponse(from: reply)
+        } catch {
+            throw CDPError.invalidResponse(method: C.method, detail: "\(error)")
+        }
     }
 
     /// Attaches to a target in flattened mode and returns its session.
@@ -120,14 +128,6 @@ public final class CDPConnection: Sendable {
             }
         }
         return CDPSession(connection: self, sessionId: reply.sessionId, targetId: targetId)
-    }
-
-    private static func decodeResult<R: Decodable>(_ type: R.Type, from reply: Data, method: String) throws(CDPError) -> R {
-        do {
-            return try JSONDecoder().decode(ResultEnvelope<R>.self, from: reply).result
-        } catch {
-            throw CDPError.invalidResponse(method: method, detail: "\(error)")
-        }
     }
 
     /// Registers the command, sends it and waits for its reply, a timeout, a close or cancellation.
@@ -264,16 +264,25 @@ public final class CDPConnection: Sendable {
     // MARK: Inbound
 
     fileprivate func received(_ message: Data) {
+        // Routing needs three fields: scan for them instead of parsing the whole message here, on the
+        // transport's thread; the result or params are decoded once, by whoever wants them.
         let header: InboundHeader
-        do {
-            header = try JSONDecoder().decode(InboundHeader.self, from: message)
-        } catch {
-            logger.warning("undecodable CDP message dropped", metadata: ["error": "\(error)", "bytes": "\(message.count)"])
-            return
+        if let scanned = InboundHeader(scanning: message) {
+            header = scanned
+        } else {
+            do {
+                header = try JSONDecoder().decode(DecodedHeader.self, from: message).header
+            } catch {
+                logger.warning("undecodable CDP message dropped", metadata: ["error": "\(error)", "bytes": "\(message.count)"])
+                return
+            }
         }
         if let id = header.id {
-            if let error = header.error {
-                complete(id) { .failure(.protocolError(method: $0, code: error.code, message: error.message)) }
+            if header.hasError {
+                let error = (try? JSONDecoder().decode(ErrorEnvelope.self, from: message))?.error
+                complete(id) {
+                    .failure(.protocolError(method: $0, code: error?.code ?? 0, message: error?.message ?? "undecodable error"))
+                }
             } else {
                 complete(id) { _ in .success(message) }
             }
@@ -326,7 +335,7 @@ public final class CDPConnection: Sendable {
         try? JSONDecoder().decode(TypedEventEnvelope<P>.self, from: message).params
     }
 
-    /// Delivers an event to its session's subscribers (decoding params only if someone listens).
+    /// Delivers an event to its session's subscribers (its params are decoded by whoever reads them).
     private func dispatch(_ message: Data, method: String, sessionId: String?) {
         let targets = state.withLock { state -> [(UInt64, AsyncStream<CDPEvent>.Continuation)] in
             guard let subscribers = state.subscribers[sessionId] else { return [] }
@@ -335,14 +344,7 @@ public final class CDPConnection: Sendable {
             }
         }
         guard !targets.isEmpty else { return }
-        let event: CDPEvent
-        do {
-            let envelope = try JSONDecoder().decode(EventEnvelope.self, from: message)
-            event = CDPEvent(method: envelope.method, params: envelope.params ?? .object([:]), sessionId: sessionId)
-        } catch {
-            logger.warning("undecodable CDP event dropped", metadata: ["method": "\(method)", "error": "\(error)"])
-            return
-        }
+        let event = CDPEvent(method: method, sessionId: sessionId, message: message)
         for (id, continuation) in targets {
             if case .dropped = continuation.yield(event) {
                 let firstDrop = state.withLock { state -> Bool in

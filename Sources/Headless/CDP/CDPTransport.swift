@@ -1,4 +1,5 @@
 public import Foundation
+public import NIOCore
 
 /// Moves whole CDP messages (one JSON object each) between us and a browser. Two conformers: the pipe
 /// (`--remote-debugging-pipe`, for browsers we launch) and WebSocket (for a browser someone else runs).
@@ -11,6 +12,13 @@ public protocol CDPTransport: Sendable {
     func send(_ message: Data)
     /// Closes the transport; the receiver gets its close notice (if it has not already).
     func close() async
+    /// The event loop that reads and writes, if the transport has one: the connection schedules its
+    /// command timers there, so arming and cancelling them never crosses threads.
+    var eventLoop: (any EventLoop)? { get }
+}
+
+extension CDPTransport {
+    public var eventLoop: (any EventLoop)? { nil }
 }
 
 /// What a transport reports to (the connection).

@@ -23,12 +23,20 @@ struct OutboundCommand<Params: Encodable>: Encodable {
     }
 }
 
-/// The routing fields of any inbound message; the rest is decoded only by whoever needs it.
-struct InboundHeader: Decodable {
+/// The routing fields of any inbound message, fully decoded: the fallback when `InboundHeader`'s scan
+/// gives up (escaped strings, unexpected shapes).
+struct DecodedHeader: Decodable {
     let id: Int?
     let method: String?
     let sessionId: String?
     let error: ProtocolErrorBody?
+
+    var header: InboundHeader { InboundHeader(id: id, method: method, sessionId: sessionId, hasError: error != nil) }
+}
+
+/// A reply's `error`, decoded only when the header scan saw one.
+struct ErrorEnvelope: Decodable {
+    let error: ProtocolErrorBody
 }
 
 /// CDP's error object.
@@ -43,16 +51,23 @@ struct ResultEnvelope<Result: Decodable>: Decodable {
     let result: Result
 }
 
-/// An event with its params kept as JSON.
-struct EventEnvelope: Decodable {
-    let method: String
-    let params: JSONValue?
-    let sessionId: String?
-}
 
-/// An event with typed params (for the few events the connection itself watches).
+/// An event with typed params, decoded straight from the message (absent params decode as `{}`).
 struct TypedEventEnvelope<Params: Decodable>: Decodable {
     let params: Params
+
+    enum CodingKeys: String, CodingKey {
+        case params
+    }
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        if container.contains(.params) {
+            params = try container.decode(Params.self, forKey: .params)
+        } else {
+            params = try JSONDecoder().decode(Params.self, from: Data("{}".utf8))
+        }
+    }
 }
 
 /// `Target.attachedToTarget`.

@@ -46,6 +46,9 @@ public final class PipeTransport: CDPTransport {
         self.inbox = inbox
     }
 
+    /// The pipe channel's event loop (reads, writes and the connection's timers).
+    public var eventLoop: (any EventLoop)? { channel.eventLoop }
+
     public func start(_ receiver: any CDPTransportReceiver) {
         inbox.start(receiver)
     }

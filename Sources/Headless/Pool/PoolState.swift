@@ -53,22 +53,29 @@ struct PoolState {
     // MARK: Leasing
 
     /// The browser a lease should go to: among ready browsers with a free slot, one holding a warm
-    /// context if the lease can use one, then the least loaded, then the oldest.
+    /// context if the lease can use one, then the least loaded, then the one warming the fewest contexts,
+    /// then the one busy least recently, then the oldest. The last two keep a browser's background work
+    /// (disposing the previous lease's context, creating its replacement: both on the browser's UI
+    /// thread, where every CDP command of its pages passes) off the next lease's path: sequential leases
+    /// alternate between browsers.
     func pick(needsFresh: Bool) -> BrowserID? {
-        var best: (id: BrowserID, warm: Bool, leased: Int)?
+        typealias Candidate = (id: BrowserID, warm: Bool, leased: Int, warming: Int, lastBusy: ContinuousClock.Instant)
+        var best: Candidate?
         for (id, record) in browsers where record.phase == .ready && record.leased < config.contextsPerBrowser {
-            let warm = !needsFresh && !record.warm.isEmpty
-            let candidate = (id: id, warm: warm, leased: record.leased)
+            let candidate: Candidate = (
+                id, !needsFresh && !record.warm.isEmpty, record.leased, record.warming, record.lastBusy
+            )
             guard let current = best else {
                 best = candidate
                 continue
             }
-            if (candidate.warm && !current.warm)
-                || (candidate.warm == current.warm
-                    && (candidate.leased < current.leased || (candidate.leased == current.leased && id < current.id)))
-            {
-                best = candidate
-            }
+            let better =
+                if candidate.warm != current.warm { candidate.warm }
+                else if candidate.leased != current.leased { candidate.leased < current.leased }
+                else if candidate.warming != current.warming { candidate.warming < current.warming }
+                else if candidate.lastBusy != current.lastBusy { candidate.lastBusy < current.lastBusy }
+                else { id < current.id }
+            if better { best = candidate }
         }
         return best?.id
     }

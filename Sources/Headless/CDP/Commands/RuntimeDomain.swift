@@ -1,3 +1,4 @@
+public import Foundation
 public import RenderTypes
 
 extension CDP.Runtime {
@@ -18,6 +19,15 @@ extension CDP.Runtime {
             self.awaitPromise = awaitPromise
             self.userGesture = userGesture
         }
+
+        /// The value of every page read (snapshot, waits, actions) is arbitrary JSON: parsed in one pass.
+        public static func decodeResponse(from message: Data) throws -> Response {
+            let result = try JSONValueParser.member("result", of: message)
+            guard let remote = try RemoteObject(json: result?["result"]) else {
+                throw JSONValueParser.Failure(offset: 0, reason: "Runtime.evaluate reply without a result object")
+            }
+            return Response(result: remote, exceptionDetails: try ExceptionDetails(json: result?["exceptionDetails"]))
+        }
     }
 
     /// `Runtime.RemoteObject` (with `returnByValue`, the value is in `value`).
@@ -28,6 +38,20 @@ extension CDP.Runtime {
         public let unserializableValue: String?
         public let description: String?
         public let objectId: String?
+
+        /// From a parsed reply; nil when absent, an error when it is not a remote object.
+        init?(json: JSONValue?) throws {
+            guard let json, json != .null else { return nil }
+            guard let type = json["type"]?.stringValue else {
+                throw JSONValueParser.Failure(offset: 0, reason: "remote object without a type")
+            }
+            self.type = type
+            subtype = json["subtype"]?.stringValue
+            value = json["value"].flatMap { $0.isNull ? nil : $0 }  // as `decodeIfPresent` reads null
+            unserializableValue = json["unserializableValue"]?.stringValue
+            description = json["description"]?.stringValue
+            objectId = json["objectId"]?.stringValue
+        }
     }
 
     /// `Runtime.ExceptionDetails`: the page's script threw.
@@ -37,5 +61,18 @@ extension CDP.Runtime {
         public let lineNumber: Int
         public let columnNumber: Int
         public let exception: RemoteObject?
+
+        /// From a parsed reply; nil when absent.
+        init?(json: JSONValue?) throws {
+            guard let json, json != .null else { return nil }
+            guard let id = json["exceptionId"]?.intValue, let text = json["text"]?.stringValue else {
+                throw JSONValueParser.Failure(offset: 0, reason: "exception details without id or text")
+            }
+            exceptionId = id
+            self.text = text
+            lineNumber = json["lineNumber"]?.intValue ?? 0
+            columnNumber = json["columnNumber"]?.intValue ?? 0
+            exception = try RemoteObject(json: json["exception"])
+        }
     }
 }
