@@ -24,13 +24,6 @@ public struct RenderParams: Sendable, Hashable {
         self.priority = priority
     }
 
-    /// Whether `name` is a valid profile name.
-    public static func isValidProfileName(_ name: String) -> Bool {
-        (1...64).contains(name.utf8.count)
-            && name.utf8.allSatisfy { b in
-                (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || b == 0x5F || b == 0x2D
-            }
-    }
 }
 
 extension RenderParams: Codable {
@@ -44,10 +37,7 @@ extension RenderParams: Codable {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         url = try c.decode(String.self, forKey: .url, length: 1...RenderLimits.maxURLLength)
         sessionId = try c.decodeIfPresent(String.self, forKey: .sessionId, length: 1...128)
-        profile = try c.decodeIfPresent(String.self, forKey: .profile)
-        if let profile {
-            try c.require(Self.isValidProfileName(profile), .profile, "must match [A-Za-z0-9_-]{1,64}")
-        }
+        profile = try c.decodeProfileNameIfPresent(forKey: .profile)
         // With `profile` too it must name the same profile; the server checks that once it has
         // resolved the path against its profiles root.
         userDataDir = try c.decodeIfPresent(String.self, forKey: .userDataDir, length: 1...4096)

@@ -1,3 +1,4 @@
+public import RenderTypes
 import Synchronization
 
 /// Assembles the health report from the session store and, once it exists, the browser pool.
@@ -25,8 +26,8 @@ public final class HealthReporter: Sendable {
     }
 
     /// Healthy when the store answers and, with a pool, the pool can serve.
-    public func report() async -> HealthReport {
-        var sessions = HealthReport.Sessions(backend: backend, ok: true, count: nil, error: nil)
+    public func report() async -> ServerHealth {
+        var sessions = ServerHealth.Sessions(backend: backend, ok: true, count: nil, error: nil)
         do {
             sessions.count = try await count()
         } catch {
@@ -35,7 +36,7 @@ public final class HealthReporter: Sendable {
         }
         let poolHealth = await pool?.poolHealth()
         let healthy = sessions.ok && (poolHealth?.canServe ?? true)
-        return HealthReport(
+        return ServerHealth(
             status: healthy ? .healthy : .unhealthy,
             version: TidepoolVersion.current,
             uptimeSecs: Int((ContinuousClock.now - started).components.seconds),

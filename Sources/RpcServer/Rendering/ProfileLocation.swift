@@ -1,4 +1,5 @@
 import Foundation
+import RenderTypes
 
 /// Resolves the profile a render names — `profile`, or the seed's `user_data_dir` — to a profile
 /// name under the profiles root. `user_data_dir` is accepted as a profile name or as a path to a

@@ -1,4 +1,5 @@
 import Foundation
+import RenderTypes
 import Logging
 
 /// Removes the on-disk Chromium profile of a session that is deleted or expires (SPEC: removal

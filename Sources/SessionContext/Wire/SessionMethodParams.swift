@@ -46,11 +46,8 @@ public struct SessionCreateParams: Sendable, Hashable, Codable {
         autoRenew = try c.decodeIfPresent(Bool.self, forKey: .autoRenew)
         maxRequests = try c.decodeIfPresent(Int.self, forKey: .maxRequests)
         metadata = try c.decodeIfPresent([String: JSONValue].self, forKey: .metadata)
-        profile = try c.decodeIfPresent(String.self, forKey: .profile)
+        profile = try c.decodeProfileNameIfPresent(forKey: .profile)
         keepWarm = try c.decodeIfPresent(Bool.self, forKey: .keepWarm)
-        if let profile {
-            try c.require(RenderParams.isValidProfileName(profile), .profile, "must match [A-Za-z0-9_-]{1,64}")
-        }
     }
 }
 

@@ -28,7 +28,7 @@ import Testing
         try expectSameAsFoundation(session.cookies)
         try expectSameAsFoundation(SessionMetrics(activeSessions: 3, totalRequests: 9, avgSessionAgeSeconds: 1.25, p99RenderMs: 0.001))
         try expectSameAsFoundation(
-            HealthReport(
+            ServerHealth(
                 status: .healthy, version: "1", uptimeSecs: 5,
                 sessions: .init(backend: "sqlite", ok: true, count: 2, error: nil), pool: .null
             )

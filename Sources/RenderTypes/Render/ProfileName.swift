@@ -21,3 +21,14 @@ public enum ProfileName {
         return allowed ? nil : "may only contain A-Z, a-z, 0-9, '_' and '-'"
     }
 }
+
+extension KeyedDecodingContainer {
+    /// Decodes an optional profile name, refusing one `ProfileName` does not accept.
+    public func decodeProfileNameIfPresent(forKey key: Key) throws -> String? {
+        guard let name = try decodeIfPresent(String.self, forKey: key) else { return nil }
+        if let reason = ProfileName.invalidReason(name) {
+            try require(false, key, reason)
+        }
+        return name
+    }
+}
