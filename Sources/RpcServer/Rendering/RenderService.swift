@@ -132,13 +132,13 @@ public final class RenderService: Sendable {
             // A profile stored with the session is held to the same rule as one given now.
             try profileLocation.checkNotLinkingOut(bound, field: "profile")
         }
-        if existing == nil {
-            let count = try await store.sessionCount()
-            let limit = sessions.configuration.maxSessions
-            if count >= limit { throw RpcMethodError.budgetExceeded(scope: "sessions", limit: limit, used: count) }
-        }
         // Counted before rendering, atomically: the call over max_requests gets -32003, nothing renders.
-        let admitted = try await store.beginRequest(id, createIfMissing: true)
+        // A session this call creates is admitted under the session cap's gate.
+        let admitted = if existing == nil {
+            try await sessions.admittingNewSession { try await store.beginRequest(id, createIfMissing: true) }
+        } else {
+            try await store.beginRequest(id, createIfMissing: true)
+        }
         if let profile, admitted.profile == nil {
             try await store.update(id) { $0.profile = profile }
         }

@@ -17,6 +17,9 @@ public final class SessionService: Sendable {
     let profiles: ProfileDirectories
     let logger: Logger
     private let endObservers = Mutex<[any SessionEndObserver]>([])
+    /// Serialises the `maxSessions` check with the creation it admits (one key), so concurrent
+    /// creations never overshoot the cap. Reads and changes of existing sessions never take it.
+    private let creationGate = KeyedLock<Int>(maxWaiters: 4096)
 
     /// A service over an already-open store.
     public init(store: RpcSessionStore<AnySessionBackend>, configuration: SessionsConfiguration, logger: Logger) {
@@ -52,20 +55,37 @@ public final class SessionService: Sendable {
 
     /// Creates a session from `params`; -32007 when the store already holds `maxSessions`.
     func create(_ params: SessionCreateParams) async throws -> SessionInfo {
-        let count = try await store.sessionCount()
-        guard count < configuration.maxSessions else {
-            throw RpcMethodError.budgetExceeded(scope: "sessions", limit: configuration.maxSessions, used: count)
-        }
         var config = store.configuration.defaultConfig
         if let ttl = params.ttlSecs { config.ttlSeconds = ttl }
         if let autoRenew = params.autoRenew { config.autoRenew = autoRenew }
         if let maxRequests = params.maxRequests { config.maxRequests = maxRequests }
-        let session = try await store.create(
-            id: params.sessionId, config: config, metadata: params.metadata ?? [:], profile: params.profile,
-            keepWarm: params.keepWarm ?? false
-        )
+        let session = try await admittingNewSession {
+            try await store.create(
+                id: params.sessionId, config: config, metadata: params.metadata ?? [:], profile: params.profile,
+                keepWarm: params.keepWarm ?? false
+            )
+        }
         logger.debug("session created", metadata: ["session_id": "\(session.sessionId)"])
         return SessionInfo(session)
+    }
+
+    /// Runs `create` (which adds at most one session) once the store holds fewer than `maxSessions`,
+    /// checking and creating under one gate so that concurrent creators cannot all pass the same
+    /// count; -32007 when the store is full, -32006 when 4096 creators already wait or the gate is
+    /// not had within 10 s.
+    func admittingNewSession<T: Sendable>(_ create: () async throws -> T) async throws -> T {
+        do {
+            return try await creationGate.withLock(0, deadline: .now + .seconds(10)) {
+                let count = try await store.sessionCount()
+                guard count < configuration.maxSessions else {
+                    throw RpcMethodError.budgetExceeded(scope: "sessions", limit: configuration.maxSessions, used: count)
+                }
+                return try await create()
+            }
+        } catch let refusal as KeyedLock<Int>.Refusal {
+            let waiting = if case .tooManyWaiters(let n) = refusal { n } else { creationGate.waiting(for: 0) }
+            throw RpcMethodError.overloaded(retryAfterMs: 1000, queueLength: waiting)
+        }
     }
 
     /// Adds an observer told of every session that ends (deleted or expired), before its profile

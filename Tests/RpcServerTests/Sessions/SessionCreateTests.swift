@@ -144,6 +144,27 @@ import Testing
         }
     }
 
+    /// 40 creations at once against a cap of 7: exactly 7 are admitted, on either backend.
+    @Test(arguments: [SessionsConfiguration.Backend.memory, .sqlite])
+    func concurrentCreationsNeverOvershootTheSessionCap(backend: SessionsConfiguration.Backend) async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let sessions = SessionsConfiguration(
+            backend: backend, dataDirectory: directory.path, maxSessions: 7, healthCountMaxAge: .zero
+        )
+        try await TestServer.run(sessions: sessions) { server in
+            let codes = try await withThrowingTaskGroup(of: Int?.self) { group in
+                for _ in 0..<40 {
+                    group.addTask { try await server.call("session.create")["error"]?["code"]?.intValue }
+                }
+                return try await group.reduce(into: [Int?]()) { $0.append($1) }
+            }
+            #expect(codes.filter { $0 == nil }.count == 7)
+            #expect(codes.filter { $0 == -32007 }.count == 33)
+            #expect(try await server.stored().count == 7)
+        }
+    }
+
     @Test func paramsMayComeByPositionOnlyWhereDocumented() async throws {
         try await TestServer.run { server in
             // session.create documents named params only.
