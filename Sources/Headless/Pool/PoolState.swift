@@ -338,7 +338,7 @@ struct PoolState {
                 var drainReason: String?
                 if case .draining(let reason, _) = record.phase { drainReason = reason }
                 return PoolStats.Browser(
-                    id: record.id, state: record.phase.name, drainReason: drainReason, pid: record.browser?.pid,
+                    id: record.id.rawValue, state: record.phase.name, drainReason: drainReason, pid: record.browser?.pid,
                     leased: record.leased, idleContexts: record.warm.count, warmingContexts: record.warming,
                     leasesServed: record.leasesServed,
                     ageSeconds: Double((now - record.startedAt).wholeMilliseconds) / 1000,

@@ -171,4 +171,6 @@ public struct BrowserPoolStats: Sendable, Hashable, Codable {
 
     /// RSS of every browser's process tree, summed.
     public var totalRSSBytes: Int { browsers.compactMap(\.rssBytes).reduce(0, +) }
+    /// PSS of every browser's process tree, summed.
+    public var totalPSSBytes: Int { browsers.compactMap(\.pssBytes).reduce(0, +) }
 }

@@ -9,7 +9,7 @@ final class PoolGauges: Sendable {
     private let factory: any MetricsFactory
     private let browsers, ready, queue, utilization, restarts, recycled, launchFailures, profileBrowsers: Gauge
     private let contexts: [String: Gauge]
-    private let perBrowser = Mutex<[BrowserID: (rss: Gauge, pss: Gauge)]>([:])
+    private let perBrowser = Mutex<[Int: (rss: Gauge, pss: Gauge)]>([:])
 
     init(factory: any MetricsFactory) {
         self.factory = factory
@@ -45,8 +45,8 @@ final class PoolGauges: Sendable {
         let gone: [(rss: Gauge, pss: Gauge)] = perBrowser.withLock { gauges in
             for browser in stats.browsers {
                 let pair = gauges[browser.id] ?? (
-                    Gauge(label: "tidepool_pool_browser_rss_bytes", dimensions: [("browser", "\(browser.id.rawValue)")], factory: factory),
-                    Gauge(label: "tidepool_pool_browser_pss_bytes", dimensions: [("browser", "\(browser.id.rawValue)")], factory: factory)
+                    Gauge(label: "tidepool_pool_browser_rss_bytes", dimensions: [("browser", "\(browser.id)")], factory: factory),
+                    Gauge(label: "tidepool_pool_browser_pss_bytes", dimensions: [("browser", "\(browser.id)")], factory: factory)
                 )
                 gauges[browser.id] = pair
                 pair.rss.record(browser.rssBytes ?? 0)

@@ -1,5 +1,6 @@
 import Foundation
 import Headless
+import RenderTypes
 import Logging
 
 /// The dedicated Chromium processes of named profiles: Chromium locks a user-data-dir to one process,
@@ -18,20 +19,6 @@ actor ProfileBrowsers {
         var idleTimeout: Duration = .seconds(120)
         /// Renders waiting for a profile browser at most; more are refused as overloaded.
         var maxWaiters: Int = 64
-    }
-
-    /// One profile browser, for `pool.stats`.
-    struct Figure: Sendable, Hashable, Encodable {
-        var profile: String
-        var pid: Int32?
-        var inUse: Int
-        var idleSeconds: Double
-
-        enum CodingKeys: String, CodingKey {
-            case profile, pid
-            case inUse = "in_use"
-            case idleSeconds = "idle_seconds"
-        }
     }
 
     typealias Launch = @Sendable (_ userDataDir: String) async throws(LaunchError) -> LaunchedBrowser
@@ -176,10 +163,10 @@ actor ProfileBrowsers {
     }
 
     /// The running profile browsers.
-    func figures() -> [Figure] {
+    func figures() -> [BrowserPoolStats.ProfileBrowser] {
         let now = ContinuousClock.now
         return entries.sorted { $0.key < $1.key }.map { name, entry in
-            Figure(
+            BrowserPoolStats.ProfileBrowser(
                 profile: name, pid: entry.browser?.pid, inUse: entry.users,
                 idleSeconds: entry.users > 0 ? 0 : Double((now - entry.lastUsed).components.seconds))
         }

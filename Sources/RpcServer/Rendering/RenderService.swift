@@ -259,13 +259,13 @@ public final class RenderService: Sendable {
 
     // MARK: Pool figures
 
-    /// What `pool.stats` answers: the pool's `PoolStats`, plus the profile browsers and the number of
+    /// What `pool.stats` answers: the pool's figures, plus the profile browsers and the number of
     /// sessions keeping a warm context.
-    func poolStats() async -> JSONValue {
-        var object = (try? JSONValue(encoding: pool.stats()))?.objectValue ?? [:]
-        object["profile_browsers"] = (try? JSONValue(encoding: await profiles.figures())) ?? []
-        object["warm_sessions"] = .int(warm.count)
-        return .object(object)
+    func poolStats() async -> BrowserPoolStats {
+        var stats = pool.stats()
+        stats.profileBrowsers = await profiles.figures()
+        stats.warmSessions = warm.count
+        return stats
     }
 
     /// Refreshes the pool gauges (when /metrics is scraped).

@@ -12,7 +12,7 @@ extension Chromium {
         private var tmp: String { scratch.path }
 
         private func pid(of pool: BrowserPool, _ browser: BrowserID) -> Int32? {
-            pool.stats().browsers.first { $0.id == browser }?.pid
+            pool.stats().browsers.first { $0.id == browser.rawValue }?.pid
         }
 
         @Test func recycledBrowserLetsInFlightLeasesFinishThenCloses() async throws {
@@ -31,10 +31,10 @@ extension Chromium {
                 }
                 try await TestPools.waitUntil(pool, "the first lease") { $0.contextsLeased == 1 }
                 let first = try #require(pool.stats().browsers.first?.id)
-                let firstPid = try #require(pid(of: pool, first))
+                let firstPid = try #require(pid(of: pool, BrowserID(first)))
                 for _ in 0..<2 {
                     try await pool.withLease(deadline: TestPools.farDeadline()) { lease in
-                        #expect(lease.browser == first)
+                        #expect(lease.browser.rawValue == first)
                     }
                 }
                 let draining = try await TestPools.waitUntil(pool, "drain") { stats in
@@ -42,10 +42,10 @@ extension Chromium {
                 }
                 #expect(draining.recycled == 1)
                 let next = try await pool.withLease(deadline: TestPools.farDeadline()) { $0.browser }
-                #expect(next != first)
+                #expect(next.rawValue != first)
                 gate.open()
                 let (browser, value) = try await inFlight.value
-                #expect(browser == first)
+                #expect(browser.rawValue == first)
                 #expect(value == "still here")
                 try await TestPools.waitUntil(pool, "the drained browser gone") { stats in
                     !stats.browsers.contains { $0.id == first }
@@ -74,11 +74,11 @@ extension Chromium {
                     }
                     Issue.record("the lease survived kill -9 of its browser")
                 } catch let PoolError.browserCrashed(browser) {
-                    #expect(browser == victim.id)
+                    #expect(browser.rawValue == victim.id)
                 }
                 // The pool replaces the browser (with backoff) and serves again.
                 let value = try await pool.withLease(deadline: TestPools.farDeadline()) { lease in
-                    #expect(lease.browser != victim.id)
+                    #expect(lease.browser.rawValue != victim.id)
                     return try await lease.page.send(CDP.Runtime.Evaluate(expression: "1 + 1")).result.value
                 }
                 #expect(value == 2)
@@ -161,7 +161,7 @@ extension Chromium {
                     stats.readyBrowsers == 1 && !stats.browsers.contains { $0.id == old }
                 }
                 #expect(pool.stats().recycled == 1)
-                try await pool.withLease(deadline: TestPools.farDeadline()) { lease in #expect(lease.browser != old) }
+                try await pool.withLease(deadline: TestPools.farDeadline()) { lease in #expect(lease.browser.rawValue != old) }
             }
         }
 

@@ -5,11 +5,11 @@ import Testing
 @testable import Headless
 @testable import RpcServer
 
-/// `BrowserPoolStats` (what the client decodes `pool.stats` into) reads Headless's `PoolStats` exactly.
+/// `BrowserPoolStats`, what `pool.stats` answers, round-trips strictly through its wire form.
 struct PoolStatsShapeTests {
     @Test func browserPoolStatsDecodesWhatPoolStatsAnswersStrictly() throws {
         let browser = Headless.PoolStats.Browser(
-            id: BrowserID(3), state: "ready", drainReason: nil, pid: 4242, leased: 2, idleContexts: 1, warmingContexts: 1,
+            id: 3, state: "ready", drainReason: nil, pid: 4242, leased: 2, idleContexts: 1, warmingContexts: 1,
             leasesServed: 17, ageSeconds: 12.5, rssBytes: 300_000_000, pssBytes: 150_000_000, processes: 7
         )
         let stats = Headless.PoolStats(
