@@ -306,7 +306,8 @@ public final class BrowserPool: Service, Sendable {
                 disposeOnDetach: true, proxyServer: proxy?.server, proxyBypassList: proxy?.bypass),
             timeout: timeout)
         do throws(CDPError) {
-            let page = try await connection.openPage(in: context.browserContextId, timeout: timeout)
+            let page = try await connection.openPage(
+                in: context.browserContextId, windowSize: config.windowSize, timeout: timeout)
             return WarmContext(contextId: context.browserContextId, page: page)
         } catch {
             perform([.dispose(id, browser, contextId: context.browserContextId)])

@@ -19,6 +19,9 @@ public struct BrowserPoolConfig: Sendable {
     /// Idle contexts (context + page attached + `Page.enable` done) kept ready per browser, on top of
     /// the leased ones, so a lease costs microseconds.
     public var prewarmContexts: Int
+    /// Window size of the pool's pages; the default viewport's, so a default render resizes nothing
+    /// (nil: the browser's own `--window-size`, 800×600 unless given).
+    public var windowSize: WindowSize?
     /// A browser beyond `minPoolSize` with no lease for this long is closed.
     public var idleTimeout: Duration
     /// A browser older than this is drained and replaced.
@@ -55,6 +58,7 @@ public struct BrowserPoolConfig: Sendable {
         initialPoolSize: Int = 3,
         contextsPerBrowser: Int = 8,
         prewarmContexts: Int = 2,
+        windowSize: WindowSize? = .defaultViewport,
         idleTimeout: Duration = .seconds(120),
         maxLifetime: Duration = .seconds(1800),
         maxLeasesPerBrowser: Int = 0,
@@ -77,6 +81,7 @@ public struct BrowserPoolConfig: Sendable {
         self.initialPoolSize = initialPoolSize
         self.contextsPerBrowser = contextsPerBrowser
         self.prewarmContexts = prewarmContexts
+        self.windowSize = windowSize
         self.idleTimeout = idleTimeout
         self.maxLifetime = maxLifetime
         self.maxLeasesPerBrowser = maxLeasesPerBrowser
