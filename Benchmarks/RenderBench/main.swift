@@ -4,7 +4,7 @@
 // CPU time per render of each (the process and every Chromium process it started).
 //   swift build -c release --product RenderBench && .build/release/RenderBench [--renders N] [--browsers B]
 //     [--stealth none|low|medium|high] [--no-playwright] [--no-raw] [--executor nio|swift]
-//     [--breakdown [--pause-ms P]]
+//     [--breakdown [--pause-ms P]] [--window WxH|none] [--concurrency 1,4,8] [--compare-window]
 // Prints a Markdown section for BENCHMARKS.md. Every browser it starts is closed before it exits.
 import FixtureServer
 import Foundation
@@ -28,6 +28,9 @@ struct Options {
     var concurrency = [1, 4, 8]
     var breakdown = false
     var pauseMs = 0
+    var compareWindow = false
+    /// The pool's page window size (`none`: the browser's own 800×600, as before the pool sized its pages).
+    var windowSize: WindowSize? = .defaultViewport
 
     init(arguments: [String]) {
         var iterator = arguments.dropFirst().makeIterator()
@@ -41,6 +44,13 @@ struct Options {
             case "--executor": executor = iterator.next() ?? executor
             case "--breakdown": breakdown = true
             case "--pause-ms": pauseMs = iterator.next().flatMap(Int.init) ?? pauseMs
+            case "--compare-window": compareWindow = true
+            case "--window":
+                let value = iterator.next() ?? ""
+                let sides = value.split(separator: "x").compactMap { Int($0) }
+                windowSize = sides.count == 2 ? WindowSize(width: sides[0], height: sides[1]) : nil
+            case "--concurrency":
+                concurrency = (iterator.next() ?? "").split(separator: ",").compactMap { Int($0) }
             default:
                 FileHandle.standardError.write(Data("unknown argument \(argument)\n".utf8))
                 exit(2)
@@ -153,11 +163,22 @@ func commandLine(of pid: Int32) -> [String] {
 
 let server = try await FixtureServer.start()
 let url = server.url("/static.html")
+if options.compareWindow {
+    let rows = try await compareWindow(
+        url: url, runs: options.renders, browsers: options.browsers, warmup: options.warmup, stealth: options.stealth,
+        logger: logger)
+    CPUAccounting.reapOrphans()
+    await server.stop()
+    let load = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").prefix(3)
+    print((rows + ["", "Load average at the end: \(load?.joined(separator: " ") ?? "?")."]).joined(separator: "\n"))
+    exit(0)
+}
 let binary = try ExecutableLocator.locate(engine: .headlessShell, explicitPath: nil,
                                           environment: ProcessInfo.processInfo.environment)
 let poolConfig = BrowserPoolConfig(
     minPoolSize: options.browsers, maxPoolSize: options.browsers, initialPoolSize: options.browsers,
-    contextsPerBrowser: options.contextsPerBrowser, prewarmContexts: 4, healthCheckInterval: .seconds(3600)
+    contextsPerBrowser: options.contextsPerBrowser, prewarmContexts: 4, windowSize: options.windowSize,
+    healthCheckInterval: .seconds(3600)
 )
 let pool = BrowserPool(config: poolConfig, logger: logger)
 
@@ -280,6 +301,7 @@ let report = try await withThrowingTaskGroup(of: Void.self) { group in
         + "pool's own command line and sends the executor's commands (prewarmed contexts, background dispose).")
     lines.append("")
     let load = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").prefix(3)
+    lines.append("Pool page window: \(options.windowSize.map { "\($0.width)×\($0.height)" } ?? "browser default").")
     lines.append("Load average at the end: \(load?.joined(separator: " ") ?? "?"); executor: \(options.executor).")
     return lines.joined(separator: "\n")
 }
