@@ -4,7 +4,8 @@
 // CPU time per render of each (the process and every Chromium process it started).
 //   swift build -c release --product RenderBench && .build/release/RenderBench [--renders N] [--browsers B]
 //     [--stealth none|low|medium|high] [--no-playwright] [--no-raw] [--executor nio|swift]
-//     [--breakdown [--pause-ms P]] [--window WxH|none] [--concurrency 1,4,8] [--compare-window]
+//     [--breakdown [--pause-ms P]] [--window WxH|none] [--concurrency 1,4,8]
+//     [--compare-window | --compare-flags "FLAGS"] [--rounds R]
 // Prints a Markdown section for BENCHMARKS.md. Every browser it starts is closed before it exits.
 import FixtureServer
 import Foundation
@@ -29,6 +30,8 @@ struct Options {
     var breakdown = false
     var pauseMs = 0
     var compareWindow = false
+    var compareFlags: [String]?
+    var rounds = 3
     /// The pool's page window size (`none`: the browser's own 800×600, as before the pool sized its pages).
     var windowSize: WindowSize? = .defaultViewport
 
@@ -45,6 +48,8 @@ struct Options {
             case "--breakdown": breakdown = true
             case "--pause-ms": pauseMs = iterator.next().flatMap(Int.init) ?? pauseMs
             case "--compare-window": compareWindow = true
+            case "--compare-flags": compareFlags = (iterator.next() ?? "").split(separator: " ").map(String.init)
+            case "--rounds": rounds = iterator.next().flatMap(Int.init) ?? rounds
             case "--window":
                 let value = iterator.next() ?? ""
                 let sides = value.split(separator: "x").compactMap { Int($0) }
@@ -86,7 +91,7 @@ logger.logLevel = .error
 
 /// Renders the static page `count` times with `concurrency` callers; returns per-render wall times and the total.
 func run(_ renderer: Renderer, url: String, count: Int, concurrency: Int) async throws
-    -> (latencies: [Double], seconds: Double, stages: StageTimings)
+    -> (latencies: [Double], seconds: Double, stages: StageTimings, stageP50: StageTimings)
 {
     let next = Counter()
     let started = ContinuousClock.now
@@ -120,7 +125,11 @@ func run(_ renderer: Renderer, url: String, count: Int, concurrency: Int) async 
         mean.actionsMs += t.actionsMs / n
         mean.captureMs += t.captureMs / n
     }
-    return (results.map(\.0), seconds, mean)
+    func p50(_ path: KeyPath<StageTimings, Double>) -> Double { Summary(results.map { $0.1[keyPath: path] }).p50 }
+    let median = StageTimings(
+        queueMs: p50(\.queueMs), leaseMs: p50(\.leaseMs), navigationMs: p50(\.navigationMs), waitMs: p50(\.waitMs),
+        actionsMs: p50(\.actionsMs), captureMs: p50(\.captureMs))
+    return (results.map(\.0), seconds, mean, median)
 }
 
 enum BenchError: Error { case unexpectedContent, playwright(String) }
@@ -163,10 +172,11 @@ func commandLine(of pid: Int32) -> [String] {
 
 let server = try await FixtureServer.start()
 let url = server.url("/static.html")
-if options.compareWindow {
-    let rows = try await compareWindow(
-        url: url, runs: options.renders, browsers: options.browsers, warmup: options.warmup, stealth: options.stealth,
-        logger: logger)
+if options.compareWindow || options.compareFlags != nil {
+    let rows = try await compare(
+        arms(browsers: options.browsers, window: options.compareWindow, extraFlags: options.compareFlags ?? []),
+        url: url, runs: options.renders, warmup: options.warmup, rounds: options.rounds, burst: options.renders,
+        stealth: options.stealth, logger: logger)
     CPUAccounting.reapOrphans()
     await server.stop()
     let load = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").prefix(3)
@@ -294,6 +304,13 @@ let report = try await withThrowingTaskGroup(of: Void.self) { group in
     let t = sequential.stages
     lines.append("Mean stage times of the sequential renders (ms): queue \(f1(t.queueMs)), lease \(f1(t.leaseMs)), "
         + "navigation \(f1(t.navigationMs)), wait \(f1(t.waitMs)), capture \(f1(t.captureMs)).")
+    let m = sequential.stageP50
+    lines.append("Their p50s (ms): queue \(f1(m.queueMs)), lease \(f1(m.leaseMs)), navigation \(f1(m.navigationMs)), "
+        + "wait \(f1(m.waitMs)), capture \(f1(m.captureMs)).")
+    if let steps = (rawResult?["sequential"] as? [String: Any])?["steps"] as? [String: Double] {
+        lines.append("The raw client's step p50s (ms): "
+            + steps.sorted { $0.key < $1.key }.map { "\($0.key) \(f1($0.value))" }.joined(separator: ", ") + ".")
+    }
     lines.append("")
     lines.append("Ratios: for latencies Playwright ÷ Tidepool (>1 means Tidepool is faster), for renders/s "
         + "Tidepool ÷ Playwright. Playwright launches the same binary (`\(binary)`) with the same number of "
