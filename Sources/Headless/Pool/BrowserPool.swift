@@ -157,7 +157,7 @@ public final class BrowserPool: Service, Sendable {
             guard !state.shuttingDown, !state.queue.hasWaiter(atOrAbove: priority),
                 let grant = state.grant(needsFresh: needsFresh, now: now)
             else { return (nil, []) }
-            return (grant, state.topUp())
+            return (grant, state.topUp(onlyWhereExhausted: true))
         }
         if let fast { return fast }
 
@@ -171,7 +171,7 @@ public final class BrowserPool: Service, Sendable {
                     if !state.queue.hasWaiter(atOrAbove: priority),
                         let grant = state.grant(needsFresh: needsFresh, now: now)
                     {
-                        return (grant, state.topUp())
+                        return (grant, state.topUp(onlyWhereExhausted: true))
                     }
                     if state.queue.count >= config.maxQueue {
                         state.counters.overloaded += 1
