@@ -5,7 +5,7 @@
 //   swift build -c release --product RenderBench && .build/release/RenderBench [--renders N] [--browsers B]
 //     [--stealth none|low|medium|high] [--no-playwright] [--no-raw] [--executor nio|swift]
 //     [--breakdown [--pause-ms P]] [--window WxH|none] [--concurrency 1,4,8]
-//     [--compare-window | --compare-flags "FLAGS"] [--rounds R]
+//     [--compare-window | --compare-flags "FLAGS"] [--rounds R] [--gap-ms G]
 // Prints a Markdown section for BENCHMARKS.md. Every browser it starts is closed before it exits.
 import FixtureServer
 import Foundation
@@ -32,6 +32,8 @@ struct Options {
     var compareWindow = false
     var compareFlags: [String]?
     var rounds = 3
+    /// Pause before each render of the extra "caught up" sequential figure (0: no such figure).
+    var gapMs = 200
     /// The pool's page window size (`none`: the browser's own 800×600, as before the pool sized its pages).
     var windowSize: WindowSize? = .defaultViewport
 
@@ -50,6 +52,7 @@ struct Options {
             case "--compare-window": compareWindow = true
             case "--compare-flags": compareFlags = (iterator.next() ?? "").split(separator: " ").map(String.init)
             case "--rounds": rounds = iterator.next().flatMap(Int.init) ?? rounds
+            case "--gap-ms": gapMs = iterator.next().flatMap(Int.init) ?? gapMs
             case "--window":
                 let value = iterator.next() ?? ""
                 let sides = value.split(separator: "x").compactMap { Int($0) }
@@ -90,7 +93,7 @@ var logger = Logger(label: "renderbench")
 logger.logLevel = .error
 
 /// Renders the static page `count` times with `concurrency` callers; returns per-render wall times and the total.
-func run(_ renderer: Renderer, url: String, count: Int, concurrency: Int) async throws
+func run(_ renderer: Renderer, url: String, count: Int, concurrency: Int, gap: Duration = .zero) async throws
     -> (latencies: [Double], seconds: Double, stages: StageTimings, stageP50: StageTimings)
 {
     let next = Counter()
@@ -100,6 +103,7 @@ func run(_ renderer: Renderer, url: String, count: Int, concurrency: Int) async 
             group.addTask {
                 var mine: [(Double, StageTimings)] = []
                 while next.take() < count {
+                    if gap > .zero { try await Task.sleep(for: gap) }
                     let start = ContinuousClock.now
                     let outcome = try await renderer.render(
                         RenderRequest(url: url, stealth: StealthConfig(preset: options.stealth), receivedAt: start)
@@ -229,6 +233,10 @@ let report = try await withThrowingTaskGroup(of: Void.self) { group in
 
     var lines: [String] = []
     let sequential = try await run(renderer, url: url, count: options.renders, concurrency: 1)
+    // One caller that leaves the pool time to finish the previous lease's dispose and refill.
+    let caughtUp = options.gapMs > 0
+        ? Summary(try await run(renderer, url: url, count: options.renders, concurrency: 1, gap: .milliseconds(options.gapMs)).latencies)
+        : nil
     let sequentialSummary = Summary(sequential.latencies)
     var tidepool: [Int: (rps: Double, summary: Summary)] = [:]
     for concurrency in options.concurrency {
@@ -238,6 +246,7 @@ let report = try await withThrowingTaskGroup(of: Void.self) { group in
     pool.requestShutdown()
     try await group.waitForAll()
     CPUAccounting.reapOrphans()
+    let tidepoolRenders = Double(options.warmup + options.renders * (1 + options.concurrency.count + (options.gapMs > 0 ? 1 : 0)))
     let totalRenders = Double(options.warmup + options.renders * (1 + options.concurrency.count))
     let tidepoolCPU = CPUAccounting.now() - cpuBefore
 
@@ -281,23 +290,28 @@ let report = try await withThrowingTaskGroup(of: Void.self) { group in
     }
     row("static render p50 (1 caller)", sequentialSummary.p50, "p50_ms", nil, "ms")
     row("static render p95 (1 caller)", sequentialSummary.p95, "p95_ms", nil, "ms")
+    if let caughtUp {
+        lines.append("| static render p50 (1 caller, \(options.gapMs) ms pause before each) | \(f1(caughtUp.p50)) ms | – | – | – |")
+        lines.append("| static render p95 (1 caller, \(options.gapMs) ms pause before each) | \(f1(caughtUp.p95)) ms | – | – | – |")
+    }
     for concurrency in options.concurrency {
         let ours = tidepool[concurrency]!
         row("renders/s, \(concurrency) caller\(concurrency == 1 ? "" : "s")", ours.rps, "rps", concurrency, "/s")
         row("p50 with \(concurrency) caller\(concurrency == 1 ? "" : "s")", ours.summary.p50, "p50_ms", concurrency, "ms")
     }
     lines.append("")
-    // Each tool rendered warm-up + renders × (1 + concurrency levels); its two browser launches are included.
-    func cpu(_ name: String, _ sample: CPUAccounting.Sample?, own: String) -> String? {
+    // Each tool rendered warm-up + renders × (1 + concurrency levels) (Tidepool: plus the caught-up pass);
+    // its two browser launches are included.
+    func cpu(_ name: String, _ sample: CPUAccounting.Sample?, own: String, renders: Double) -> String? {
         sample.map { s in
-            "\(name) \(f1((s.own + s.children) * 1000 / totalRenders)) ms (\(own) \(f1(s.own * 1000 / totalRenders)), "
-                + "its children \(f1(s.children * 1000 / totalRenders)))"
+            "\(name) \(f1((s.own + s.children) * 1000 / renders)) ms (\(own) \(f1(s.own * 1000 / renders)), "
+                + "its children \(f1(s.children * 1000 / renders)))"
         }
     }
     let cpuFigures = [
-        cpu("Tidepool", tidepoolCPU, own: "Swift process incl. the fixture server"),
-        cpu("raw client", rawCPU, own: "fixture server"),
-        cpu("Playwright", playwrightCPU, own: "fixture server"),
+        cpu("Tidepool", tidepoolCPU, own: "Swift process incl. the fixture server", renders: tidepoolRenders),
+        cpu("raw client", rawCPU, own: "fixture server", renders: totalRenders),
+        cpu("Playwright", playwrightCPU, own: "fixture server", renders: totalRenders),
     ].compactMap { $0 }
     lines.append("CPU time per render (user + system, whole run incl. browser launches): " + cpuFigures.joined(separator: "; ") + ".")
     lines.append("")
