@@ -23,8 +23,9 @@ func arms(browsers: Int, window: Bool, extraFlags: [String]) -> [Arm] {
         return [Arm(name: "A: browser window 800×600", config: config(window: nil, flags: [])),
                 Arm(name: "B: window 1920×1080", config: config(window: .defaultViewport, flags: []))]
     }
-    return [Arm(name: "A: default flags", config: config(window: .defaultViewport, flags: [])),
-            Arm(name: "B: + \(extraFlags.joined(separator: " "))", config: config(window: .defaultViewport, flags: extraFlags))]
+    let window = BrowserPoolConfig().windowSize
+    return [Arm(name: "A: default flags", config: config(window: window, flags: [])),
+            Arm(name: "B: + \(extraFlags.joined(separator: " "))", config: config(window: window, flags: extraFlags))]
 }
 
 /// An A/B in one process: the two arms' pools run side by side and take turns, so load drift on a shared

@@ -34,8 +34,8 @@ struct Options {
     var rounds = 3
     /// Pause before each render of the extra "caught up" sequential figure (0: no such figure).
     var gapMs = 200
-    /// The pool's page window size (`none`: the browser's own 800×600, as before the pool sized its pages).
-    var windowSize: WindowSize? = .defaultViewport
+    /// The pool's page window size (`--window WxH`; `none`: the browser's own 800×600, the pool's default).
+    var windowSize: WindowSize? = BrowserPoolConfig().windowSize
 
     init(arguments: [String]) {
         var iterator = arguments.dropFirst().makeIterator()

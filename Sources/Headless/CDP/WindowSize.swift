@@ -1,4 +1,4 @@
-public import RenderTypes
+import RenderTypes
 
 /// The size of a page target's window in CSS pixels (`Target.createTarget` width/height).
 public struct WindowSize: Sendable, Hashable {
@@ -11,6 +11,6 @@ public struct WindowSize: Sendable, Hashable {
     }
 
     /// The default render viewport's size (1920×1080): a render with the default viewport then changes
-    /// no size, which spares the renderer a relayout and a new frame on the critical path.
+    /// no size (see `BrowserPoolConfig.windowSize` for what that buys).
     public static let defaultViewport = WindowSize(width: Viewport.default.width, height: Viewport.default.height)
 }

@@ -9,7 +9,7 @@ public struct DirectContextProvider: ContextProvider {
     /// Window size of the pages it opens (nil: the browser's `--window-size`).
     public let windowSize: WindowSize?
 
-    public init(connection: CDPConnection, browserUserAgent: String? = nil, windowSize: WindowSize? = .defaultViewport) {
+    public init(connection: CDPConnection, browserUserAgent: String? = nil, windowSize: WindowSize? = nil) {
         self.connection = connection
         self.browserUserAgent = browserUserAgent
         self.windowSize = windowSize
