@@ -4,7 +4,8 @@
 // CPU time per render of each (the process and every Chromium process it started).
 //   swift build -c release --product RenderBench && .build/release/RenderBench [--renders N] [--browsers B]
 //     [--stealth none|low|medium|high] [--no-playwright] [--no-raw] [--executor nio|swift]
-//     [--breakdown [--pause-ms P]]
+//     [--breakdown [--pause-ms P]] [--window WxH|none] [--concurrency 1,4,8]
+//     [--compare-window | --compare-flags "FLAGS"] [--rounds R] [--gap-ms G]
 // Prints a Markdown section for BENCHMARKS.md. Every browser it starts is closed before it exits.
 import FixtureServer
 import Foundation
@@ -28,6 +29,13 @@ struct Options {
     var concurrency = [1, 4, 8]
     var breakdown = false
     var pauseMs = 0
+    var compareWindow = false
+    var compareFlags: [String]?
+    var rounds = 3
+    /// Pause before each render of the extra "caught up" sequential figure (0: no such figure).
+    var gapMs = 200
+    /// The pool's page window size (`--window WxH`; `none`: the browser's own 800×600, the pool's default).
+    var windowSize: WindowSize? = BrowserPoolConfig().windowSize
 
     init(arguments: [String]) {
         var iterator = arguments.dropFirst().makeIterator()
@@ -41,6 +49,16 @@ struct Options {
             case "--executor": executor = iterator.next() ?? executor
             case "--breakdown": breakdown = true
             case "--pause-ms": pauseMs = iterator.next().flatMap(Int.init) ?? pauseMs
+            case "--compare-window": compareWindow = true
+            case "--compare-flags": compareFlags = (iterator.next() ?? "").split(separator: " ").map(String.init)
+            case "--rounds": rounds = iterator.next().flatMap(Int.init) ?? rounds
+            case "--gap-ms": gapMs = iterator.next().flatMap(Int.init) ?? gapMs
+            case "--window":
+                let value = iterator.next() ?? ""
+                let sides = value.split(separator: "x").compactMap { Int($0) }
+                windowSize = sides.count == 2 ? WindowSize(width: sides[0], height: sides[1]) : nil
+            case "--concurrency":
+                concurrency = (iterator.next() ?? "").split(separator: ",").compactMap { Int($0) }
             default:
                 FileHandle.standardError.write(Data("unknown argument \(argument)\n".utf8))
                 exit(2)
@@ -75,8 +93,8 @@ var logger = Logger(label: "renderbench")
 logger.logLevel = .error
 
 /// Renders the static page `count` times with `concurrency` callers; returns per-render wall times and the total.
-func run(_ renderer: Renderer, url: String, count: Int, concurrency: Int) async throws
-    -> (latencies: [Double], seconds: Double, stages: StageTimings)
+func run(_ renderer: Renderer, url: String, count: Int, concurrency: Int, gap: Duration = .zero) async throws
+    -> (latencies: [Double], seconds: Double, stages: StageTimings, stageP50: StageTimings)
 {
     let next = Counter()
     let started = ContinuousClock.now
@@ -85,6 +103,7 @@ func run(_ renderer: Renderer, url: String, count: Int, concurrency: Int) async 
             group.addTask {
                 var mine: [(Double, StageTimings)] = []
                 while next.take() < count {
+                    if gap > .zero { try await Task.sleep(for: gap) }
                     let start = ContinuousClock.now
                     let outcome = try await renderer.render(
                         RenderRequest(url: url, stealth: StealthConfig(preset: options.stealth), receivedAt: start)
@@ -110,7 +129,11 @@ func run(_ renderer: Renderer, url: String, count: Int, concurrency: Int) async 
         mean.actionsMs += t.actionsMs / n
         mean.captureMs += t.captureMs / n
     }
-    return (results.map(\.0), seconds, mean)
+    func p50(_ path: KeyPath<StageTimings, Double>) -> Double { Summary(results.map { $0.1[keyPath: path] }).p50 }
+    let median = StageTimings(
+        queueMs: p50(\.queueMs), leaseMs: p50(\.leaseMs), navigationMs: p50(\.navigationMs), waitMs: p50(\.waitMs),
+        actionsMs: p50(\.actionsMs), captureMs: p50(\.captureMs))
+    return (results.map(\.0), seconds, mean, median)
 }
 
 enum BenchError: Error { case unexpectedContent, playwright(String) }
@@ -153,11 +176,23 @@ func commandLine(of pid: Int32) -> [String] {
 
 let server = try await FixtureServer.start()
 let url = server.url("/static.html")
+if options.compareWindow || options.compareFlags != nil {
+    let rows = try await compare(
+        arms(browsers: options.browsers, window: options.compareWindow, extraFlags: options.compareFlags ?? []),
+        url: url, runs: options.renders, warmup: options.warmup, rounds: options.rounds, burst: options.renders,
+        stealth: options.stealth, logger: logger)
+    CPUAccounting.reapOrphans()
+    await server.stop()
+    let load = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").prefix(3)
+    print((rows + ["", "Load average at the end: \(load?.joined(separator: " ") ?? "?")."]).joined(separator: "\n"))
+    exit(0)
+}
 let binary = try ExecutableLocator.locate(engine: .headlessShell, explicitPath: nil,
                                           environment: ProcessInfo.processInfo.environment)
 let poolConfig = BrowserPoolConfig(
     minPoolSize: options.browsers, maxPoolSize: options.browsers, initialPoolSize: options.browsers,
-    contextsPerBrowser: options.contextsPerBrowser, prewarmContexts: 4, healthCheckInterval: .seconds(3600)
+    contextsPerBrowser: options.contextsPerBrowser, prewarmContexts: 4, windowSize: options.windowSize,
+    healthCheckInterval: .seconds(3600)
 )
 let pool = BrowserPool(config: poolConfig, logger: logger)
 
@@ -198,6 +233,10 @@ let report = try await withThrowingTaskGroup(of: Void.self) { group in
 
     var lines: [String] = []
     let sequential = try await run(renderer, url: url, count: options.renders, concurrency: 1)
+    // One caller that leaves the pool time to finish the previous lease's dispose and refill.
+    let caughtUp = options.gapMs > 0
+        ? Summary(try await run(renderer, url: url, count: options.renders, concurrency: 1, gap: .milliseconds(options.gapMs)).latencies)
+        : nil
     let sequentialSummary = Summary(sequential.latencies)
     var tidepool: [Int: (rps: Double, summary: Summary)] = [:]
     for concurrency in options.concurrency {
@@ -207,6 +246,7 @@ let report = try await withThrowingTaskGroup(of: Void.self) { group in
     pool.requestShutdown()
     try await group.waitForAll()
     CPUAccounting.reapOrphans()
+    let tidepoolRenders = Double(options.warmup + options.renders * (1 + options.concurrency.count + (options.gapMs > 0 ? 1 : 0)))
     let totalRenders = Double(options.warmup + options.renders * (1 + options.concurrency.count))
     let tidepoolCPU = CPUAccounting.now() - cpuBefore
 
@@ -250,29 +290,41 @@ let report = try await withThrowingTaskGroup(of: Void.self) { group in
     }
     row("static render p50 (1 caller)", sequentialSummary.p50, "p50_ms", nil, "ms")
     row("static render p95 (1 caller)", sequentialSummary.p95, "p95_ms", nil, "ms")
+    if let caughtUp {
+        lines.append("| static render p50 (1 caller, \(options.gapMs) ms pause before each) | \(f1(caughtUp.p50)) ms | – | – | – |")
+        lines.append("| static render p95 (1 caller, \(options.gapMs) ms pause before each) | \(f1(caughtUp.p95)) ms | – | – | – |")
+    }
     for concurrency in options.concurrency {
         let ours = tidepool[concurrency]!
         row("renders/s, \(concurrency) caller\(concurrency == 1 ? "" : "s")", ours.rps, "rps", concurrency, "/s")
         row("p50 with \(concurrency) caller\(concurrency == 1 ? "" : "s")", ours.summary.p50, "p50_ms", concurrency, "ms")
     }
     lines.append("")
-    // Each tool rendered warm-up + renders × (1 + concurrency levels); its two browser launches are included.
-    func cpu(_ name: String, _ sample: CPUAccounting.Sample?, own: String) -> String? {
+    // Each tool rendered warm-up + renders × (1 + concurrency levels) (Tidepool: plus the caught-up pass);
+    // its two browser launches are included.
+    func cpu(_ name: String, _ sample: CPUAccounting.Sample?, own: String, renders: Double) -> String? {
         sample.map { s in
-            "\(name) \(f1((s.own + s.children) * 1000 / totalRenders)) ms (\(own) \(f1(s.own * 1000 / totalRenders)), "
-                + "its children \(f1(s.children * 1000 / totalRenders)))"
+            "\(name) \(f1((s.own + s.children) * 1000 / renders)) ms (\(own) \(f1(s.own * 1000 / renders)), "
+                + "its children \(f1(s.children * 1000 / renders)))"
         }
     }
     let cpuFigures = [
-        cpu("Tidepool", tidepoolCPU, own: "Swift process incl. the fixture server"),
-        cpu("raw client", rawCPU, own: "fixture server"),
-        cpu("Playwright", playwrightCPU, own: "fixture server"),
+        cpu("Tidepool", tidepoolCPU, own: "Swift process incl. the fixture server", renders: tidepoolRenders),
+        cpu("raw client", rawCPU, own: "fixture server", renders: totalRenders),
+        cpu("Playwright", playwrightCPU, own: "fixture server", renders: totalRenders),
     ].compactMap { $0 }
     lines.append("CPU time per render (user + system, whole run incl. browser launches): " + cpuFigures.joined(separator: "; ") + ".")
     lines.append("")
     let t = sequential.stages
     lines.append("Mean stage times of the sequential renders (ms): queue \(f1(t.queueMs)), lease \(f1(t.leaseMs)), "
         + "navigation \(f1(t.navigationMs)), wait \(f1(t.waitMs)), capture \(f1(t.captureMs)).")
+    let m = sequential.stageP50
+    lines.append("Their p50s (ms): queue \(f1(m.queueMs)), lease \(f1(m.leaseMs)), navigation \(f1(m.navigationMs)), "
+        + "wait \(f1(m.waitMs)), capture \(f1(m.captureMs)).")
+    if let steps = (rawResult?["sequential"] as? [String: Any])?["steps"] as? [String: Double] {
+        lines.append("The raw client's step p50s (ms): "
+            + steps.sorted { $0.key < $1.key }.map { "\($0.key) \(f1($0.value))" }.joined(separator: ", ") + ".")
+    }
     lines.append("")
     lines.append("Ratios: for latencies Playwright ÷ Tidepool (>1 means Tidepool is faster), for renders/s "
         + "Tidepool ÷ Playwright. Playwright launches the same binary (`\(binary)`) with the same number of "
@@ -280,6 +332,7 @@ let report = try await withThrowingTaskGroup(of: Void.self) { group in
         + "pool's own command line and sends the executor's commands (prewarmed contexts, background dispose).")
     lines.append("")
     let load = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").prefix(3)
+    lines.append("Pool page window: \(options.windowSize.map { "\($0.width)×\($0.height)" } ?? "browser default").")
     lines.append("Load average at the end: \(load?.joined(separator: " ") ?? "?"); executor: \(options.executor).")
     return lines.joined(separator: "\n")
 }

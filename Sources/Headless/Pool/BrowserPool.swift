@@ -157,7 +157,7 @@ public final class BrowserPool: Service, Sendable {
             guard !state.shuttingDown, !state.queue.hasWaiter(atOrAbove: priority),
                 let grant = state.grant(needsFresh: needsFresh, now: now)
             else { return (nil, []) }
-            return (grant, state.topUp())
+            return (grant, state.topUp(onlyWhereExhausted: true))
         }
         if let fast { return fast }
 
@@ -171,7 +171,7 @@ public final class BrowserPool: Service, Sendable {
                     if !state.queue.hasWaiter(atOrAbove: priority),
                         let grant = state.grant(needsFresh: needsFresh, now: now)
                     {
-                        return (grant, state.topUp())
+                        return (grant, state.topUp(onlyWhereExhausted: true))
                     }
                     if state.queue.count >= config.maxQueue {
                         state.counters.overloaded += 1
@@ -306,7 +306,8 @@ public final class BrowserPool: Service, Sendable {
                 disposeOnDetach: true, proxyServer: proxy?.server, proxyBypassList: proxy?.bypass),
             timeout: timeout)
         do throws(CDPError) {
-            let page = try await connection.openPage(in: context.browserContextId, timeout: timeout)
+            let page = try await connection.openPage(
+                in: context.browserContextId, windowSize: config.windowSize, timeout: timeout)
             return WarmContext(contextId: context.browserContextId, page: page)
         } catch {
             perform([.dispose(id, browser, contextId: context.browserContextId)])

@@ -19,6 +19,10 @@ public struct BrowserPoolConfig: Sendable {
     /// Idle contexts (context + page attached + `Page.enable` done) kept ready per browser, on top of
     /// the leased ones, so a lease costs microseconds.
     public var prewarmContexts: Int
+    /// Window size of the pool's pages (`Target.createTarget`); nil: the browser's own `--window-size`,
+    /// 800×600 unless given. `.defaultViewport` spares a default render its resize, but measured no
+    /// faster and ≈ 4 % less throughput (the idle prewarmed page is painted at full size): BENCHMARKS.md.
+    public var windowSize: WindowSize?
     /// A browser beyond `minPoolSize` with no lease for this long is closed.
     public var idleTimeout: Duration
     /// A browser older than this is drained and replaced.
@@ -55,6 +59,7 @@ public struct BrowserPoolConfig: Sendable {
         initialPoolSize: Int = 3,
         contextsPerBrowser: Int = 8,
         prewarmContexts: Int = 2,
+        windowSize: WindowSize? = nil,
         idleTimeout: Duration = .seconds(120),
         maxLifetime: Duration = .seconds(1800),
         maxLeasesPerBrowser: Int = 0,
@@ -77,6 +82,7 @@ public struct BrowserPoolConfig: Sendable {
         self.initialPoolSize = initialPoolSize
         self.contextsPerBrowser = contextsPerBrowser
         self.prewarmContexts = prewarmContexts
+        self.windowSize = windowSize
         self.idleTimeout = idleTimeout
         self.maxLifetime = maxLifetime
         self.maxLeasesPerBrowser = maxLeasesPerBrowser

@@ -124,7 +124,8 @@ extension BrowserPool {
     /// interception, event subscriptions) goes. Throws `CDPError` when the page cannot be opened.
     public func renewPage(_ held: HeldLease, timeout: Duration? = nil) async throws(CDPError) {
         let old = held.page
-        let fresh = try await old.connection.openPage(in: held.browserContextId, timeout: timeout ?? config.contextTimeout)
+        let fresh = try await old.connection.openPage(
+            in: held.browserContextId, windowSize: config.windowSize, timeout: timeout ?? config.contextTimeout)
         held.replacePage(fresh)
         _ = try? await old.connection.send(CDP.Target.CloseTarget(targetId: old.targetId), timeout: config.contextTimeout)
     }

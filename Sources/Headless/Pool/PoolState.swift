@@ -193,11 +193,15 @@ struct PoolState {
         return effects
     }
 
-    /// Starts warming contexts until every ready browser holds `prewarmContexts` of them.
-    mutating func topUp() -> [PoolEffect] {
+    /// Starts warming contexts until every ready browser holds `prewarmContexts` of them. With
+    /// `onlyWhereExhausted` (right after a hot grant), only browsers left with none ready or warming:
+    /// elsewhere the refill waits for the next release, so it does not compete on the CPU with the
+    /// render that just took the context (the slowest part of a hot lease's first commands).
+    mutating func topUp(onlyWhereExhausted: Bool = false) -> [PoolEffect] {
         var effects: [PoolEffect] = []
         for (id, var record) in browsers where record.phase == .ready {
             guard let browser = record.browser else { continue }
+            if onlyWhereExhausted, record.warm.count + record.warming > 0 { continue }
             while record.warm.count + record.warming < config.prewarmContexts {
                 record.warming += 1
                 effects.append(.warm(id, browser))

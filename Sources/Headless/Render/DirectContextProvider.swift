@@ -6,10 +6,13 @@ public import RenderTypes
 public struct DirectContextProvider: ContextProvider {
     public let connection: CDPConnection
     public let browserUserAgent: String?
+    /// Window size of the pages it opens (nil: the browser's `--window-size`).
+    public let windowSize: WindowSize?
 
-    public init(connection: CDPConnection, browserUserAgent: String? = nil) {
+    public init(connection: CDPConnection, browserUserAgent: String? = nil, windowSize: WindowSize? = nil) {
         self.connection = connection
         self.browserUserAgent = browserUserAgent
+        self.windowSize = windowSize
     }
 
     public func withContext<T: Sendable>(
@@ -27,7 +30,7 @@ public struct DirectContextProvider: ContextProvider {
             throw Self.providerError(error)
         }
         do {
-            let session = try await connection.openPage(in: contextId, timeout: timeout)
+            let session = try await connection.openPage(in: contextId, windowSize: windowSize, timeout: timeout)
             let result = try await body(
                 LeasedContext(page: session, browserContextId: contextId, browserUserAgent: browserUserAgent)
             )

@@ -34,6 +34,20 @@ extension Chromium {
             }
         }
 
+        @Test func leasedPagesHaveTheConfiguredWindowSize() async throws {
+            var config = TestPools.config(tmp: tmp)
+            config.windowSize = WindowSize(width: 1280, height: 720)
+            try await TestPools.with(config) { pool in
+                for _ in 0..<2 {
+                    try await pool.withLease(deadline: TestPools.farDeadline()) { lease in
+                        let size = try await lease.page.send(
+                            CDP.Runtime.Evaluate(expression: "[outerWidth, outerHeight, innerWidth, innerHeight]"))
+                        #expect(size.result.value == [1280, 720, 1280, 720])
+                    }
+                }
+            }
+        }
+
         @Test func twoLeasesNeverShareCookies() async throws {
             try await TestPools.with(TestPools.config(tmp: tmp)) { pool in
                 let cookie: JSONValue = [

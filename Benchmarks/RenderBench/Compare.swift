@@ -1,0 +1,97 @@
+import Foundation
+import Headless
+import Logging
+import RenderTypes
+
+/// One side of an A/B: a name and the pool configuration it renders with.
+struct Arm {
+    let name: String
+    let config: BrowserPoolConfig
+}
+
+/// The two arms of `--compare-window` (A: the browser's own 800×600 window, B: `WindowSize.defaultViewport`)
+/// or `--compare-flags "F …"` (A: the pool's default flags, B: plus F), on `browsers` browsers each.
+func arms(browsers: Int, window: Bool, extraFlags: [String]) -> [Arm] {
+    func config(window: WindowSize?, flags: [String]) -> BrowserPoolConfig {
+        BrowserPoolConfig(
+            minPoolSize: browsers, maxPoolSize: browsers, initialPoolSize: browsers, contextsPerBrowser: 8,
+            prewarmContexts: 4, windowSize: window, healthCheckInterval: .seconds(3600),
+            launch: LaunchOptions(extraFlags: flags)
+        )
+    }
+    if window {
+        return [Arm(name: "A: browser window 800×600", config: config(window: nil, flags: [])),
+                Arm(name: "B: window 1920×1080", config: config(window: .defaultViewport, flags: []))]
+    }
+    let window = BrowserPoolConfig().windowSize
+    return [Arm(name: "A: default flags", config: config(window: window, flags: [])),
+            Arm(name: "B: + \(extraFlags.joined(separator: " "))", config: config(window: window, flags: extraFlags))]
+}
+
+/// An A/B in one process: the two arms' pools run side by side and take turns, so load drift on a shared
+/// machine hits both alike. Sequential renders alternate A, B, A, B … (p50 per arm and stage, and the p50
+/// of the paired differences B − A); then `rounds` bursts of `burst` renders with 8 callers alternate per
+/// arm (renders/s per arm over all its bursts).
+func compare(
+    _ arms: [Arm], url: String, runs: Int, warmup: Int, rounds: Int, burst: Int, stealth: StealthConfig.Preset,
+    logger: Logger
+) async throws -> [String] {
+    let pools = arms.map { BrowserPool(config: $0.config, logger: logger) }
+    var totals: [[Double]] = [[], []]
+    var stages: [[StageTimings]] = [[], []]
+    var busy: [Double] = [0, 0]
+    var rendered: [Int] = [0, 0]
+    try await withThrowingTaskGroup(of: Void.self) { group in
+        for pool in pools { group.addTask { try await pool.run() } }
+        defer { for pool in pools { pool.requestShutdown() } }
+        for (pool, arm) in zip(pools, arms) {
+            while pool.stats().readyBrowsers < arm.config.minPoolSize { try await Task.sleep(for: .milliseconds(20)) }
+        }
+        let renderers = pools.map { Renderer(provider: $0, logger: logger) }
+        @Sendable func render(_ arm: Int) async throws -> (Double, StageTimings) {
+            let start = ContinuousClock.now
+            let outcome = try await renderers[arm].render(
+                RenderRequest(url: url, stealth: StealthConfig(preset: stealth), receivedAt: start)
+            )
+            guard outcome.result.html?.contains("Static fixture page") == true else { throw BenchError.unexpectedContent }
+            return (ms(.now - start), outcome.result.timings)
+        }
+        for index in 0..<(2 * (warmup + runs)) {
+            let (total, timings) = try await render(index % 2)
+            guard index >= 2 * warmup else { continue }
+            totals[index % 2].append(total)
+            stages[index % 2].append(timings)
+        }
+        for round in 0..<(2 * rounds) {
+            let arm = round % 2
+            let next = Counter()
+            let started = ContinuousClock.now
+            try await withThrowingTaskGroup(of: Void.self) { callers in
+                for _ in 0..<8 {
+                    callers.addTask { while next.take() < burst { _ = try await render(arm) } }
+                }
+                try await callers.waitForAll()
+            }
+            busy[arm] += ms(.now - started) / 1000
+            rendered[arm] += burst
+        }
+        for pool in pools { pool.requestShutdown() }
+        try await group.waitForAll()
+    }
+    let columns: [(String, (StageTimings) -> Double)] = [
+        ("lease", \.leaseMs), ("navigation", \.navigationMs), ("wait", \.waitMs), ("capture", \.captureMs),
+    ]
+    var rows = ["| arm | sequential p50 | " + columns.map { "\($0.0) p50" }.joined(separator: " | ")
+        + (rounds > 0 ? " | renders/s, 8 callers |" : " |"),
+                "|---|---|" + String(repeating: "---|", count: columns.count + (rounds > 0 ? 1 : 0))]
+    for (index, arm) in arms.enumerated() {
+        let cells = columns.map { f1(Summary(stages[index].map($0.1)).p50) + " ms" }
+        let rate = rounds > 0 ? " | \(f1(Double(rendered[index]) / busy[index])) /s" : ""
+        rows.append("| \(arm.name) | \(f1(Summary(totals[index]).p50)) ms | " + cells.joined(separator: " | ") + rate + " |")
+    }
+    let paired = zip(totals[1], totals[0]).map { $0 - $1 }
+    rows.append("")
+    rows.append("Sequential: \(runs) renders per arm, alternating; paired difference B − A (p50 of \(paired.count) pairs): "
+        + "\(f1(Summary(paired).p50)) ms." + (rounds > 0 ? " Throughput: \(rounds) bursts of \(burst) renders per arm, alternating." : ""))
+    return rows
+}
