@@ -287,6 +287,17 @@ import Testing
     }
 
     @Test(arguments: BackendKind.allCases)
+    func beginRequestBindsAProfileOnlyToASessionWithoutOne(kind: BackendKind) async throws {
+        try await withStore(kind) { store, _ async throws in
+            #expect(try await store.beginRequest("p", createIfMissing: true, bindingProfile: "work").profile == "work")
+            #expect(try await store.beginRequest("p", bindingProfile: "other").profile == "work")
+            let stored = try await store.peek("p")
+            #expect(stored.profile == "work")
+            #expect(stored.requestCount == 2)
+        }
+    }
+
+    @Test(arguments: BackendKind.allCases)
     func completeRequestRecordsUrlAndTimeWithoutCountingAgain(kind: BackendKind) async throws {
         try await withStore(kind) { store, _ async throws in
             _ = try await store.getOrCreate(id: "s")

@@ -37,7 +37,7 @@ extension RpcClient {
     func admit(_ id: SessionID?) async throws(RpcError) -> (any ClientSessionStore)? {
         guard let id, let store = localSessions.withLock({ $0?.store }) else { return nil }
         do {
-            try await store.beginRequest(id, createIfMissing: true)
+            try await store.beginRequest(id, createIfMissing: true, bindingProfile: nil)
         } catch {
             logger.debug("render refused by the client session store", metadata: ["session": "\(id)", "error": "\(error)"])
             throw RpcError(error)

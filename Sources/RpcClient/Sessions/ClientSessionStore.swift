@@ -4,7 +4,9 @@ import SessionContext
 /// hold a store over any `SessionBackend`.
 protocol ClientSessionStore: Sendable {
     @discardableResult
-    func beginRequest(_ id: SessionID, createIfMissing: Bool) async throws(SessionError) -> RpcSessionContext
+    func beginRequest(
+        _ id: SessionID, createIfMissing: Bool, bindingProfile profile: String?
+    ) async throws(SessionError) -> RpcSessionContext
     @discardableResult
     func completeRequest(_ id: SessionID, _ outcome: RequestOutcome) async throws(SessionError) -> RpcSessionContext
     func getOrCreate(id: SessionID, config: SessionConfig?) async throws(SessionError) -> RpcSessionContext

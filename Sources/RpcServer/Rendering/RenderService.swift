@@ -134,13 +134,13 @@ public final class RenderService: Sendable {
         }
         // Counted before rendering, atomically: the call over max_requests gets -32003, nothing renders.
         // A session this call creates is admitted under the session cap's gate.
-        let admitted = if existing == nil {
-            try await sessions.admittingNewSession { try await store.beginRequest(id, createIfMissing: true) }
+        // A profile named now is bound to a session that has none, in the same update.
+        if existing == nil {
+            _ = try await sessions.admittingNewSession {
+                try await store.beginRequest(id, createIfMissing: true, bindingProfile: profile)
+            }
         } else {
-            try await store.beginRequest(id, createIfMissing: true)
-        }
-        if let profile, admitted.profile == nil {
-            try await store.update(id) { $0.profile = profile }
+            try await store.beginRequest(id, createIfMissing: true, bindingProfile: profile)
         }
         let deadline = request.receivedAt + .milliseconds(request.config.effectiveTimeoutMs)
         do {

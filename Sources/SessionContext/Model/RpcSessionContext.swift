@@ -14,12 +14,16 @@ public import RenderTypes
 public struct RpcSessionContext: Sendable {
     /// The fields. Mutated only through `uniqueStorage()`, i.e. only while no other value shares
     /// the box.
+    ///
+    /// `@unchecked Sendable` is sound: (1) every stored field is itself `Sendable` (value types and
+    /// `let sessionId`); (2) a Storage is written only by a mutating member of the one
+    /// RpcSessionContext holding its *only* reference — `uniqueStorage()` checks
+    /// `isKnownUniquelyReferenced` and copies the box otherwise — so a box reachable from two values,
+    /// and hence from two threads, is never written again, only read; (3) the class is internal to
+    /// this module (`@usableFromInline` only so this type's inlinable accessors can reach it), so
+    /// nothing else writes it.
     @usableFromInline
     final class Storage: @unchecked Sendable {
-        // @unchecked is sound: a Storage is written only by a mutating method of the one
-        // RpcSessionContext holding its only reference (`uniqueStorage()` copies it otherwise), so
-        // a box reachable from two values or two threads is never written, only read.
-        //
         // The fields opt out of dynamic exclusivity checks (a TLS bookkeeping call per access, 15% of
         // a store operation): every access comes from RpcSessionContext, whose own accessors are
         // statically checked — two overlapping accesses to one field would be two overlapping

@@ -179,10 +179,12 @@ public final class RpcSessionStore<Backend: SessionBackend>: Sendable {
     /// limit, counts the request and touches it, atomically. With `createIfMissing`, a session that
     /// never existed is created with the default config (SPEC, `render` with a new `session_id`).
     /// Throws `.notFound`, `.expired`, or `.requestLimitReached` (that request is not counted).
+    /// `bindingProfile` is stored as the session's profile, in the same update, when an admitted
+    /// session has none yet.
     @inlinable @discardableResult
-    public func beginRequest(_ id: SessionID, createIfMissing: Bool = false) async throws(SessionError)
-        -> RpcSessionContext
-    {
+    public func beginRequest(
+        _ id: SessionID, createIfMissing: Bool = false, bindingProfile profile: String? = nil
+    ) async throws(SessionError) -> RpcSessionContext {
         let now = clock.now()
         let limits = configuration.limits
         let defaultConfig = configuration.defaultConfig
@@ -197,6 +199,7 @@ public final class RpcSessionStore<Backend: SessionBackend>: Sendable {
                 record = RpcSessionContext(sessionId: id, config: defaultConfig, now: now)
             }
             if let refusal = record!.admit(at: now, countingRequest: true) { return .failure(refusal) }
+            if let profile, record!.profile == nil { record!.profile = profile }
             return .success(record!)
         }.get()
     }
