@@ -55,6 +55,16 @@ public enum ProcessTable {
         memory(of: liveMembers(ofGroup: group).map(\.pid))
     }
 
+    /// RSS and PSS summed over the live members of each of `groups`, from one /proc snapshot.
+    public static func memory(ofGroups groups: [Int32]) -> [Int32: Memory] {
+        let wanted = Set(groups)
+        var members: [Int32: [Int32]] = [:]
+        for entry in snapshot() where wanted.contains(entry.group) && !entry.isZombie {
+            members[entry.group, default: []].append(entry.pid)
+        }
+        return Dictionary(uniqueKeysWithValues: wanted.map { ($0, memory(of: members[$0] ?? [])) })
+    }
+
     /// RSS and PSS summed over the given processes (those that vanished meanwhile count as 0).
     public static func memory(of pids: [Int32]) -> Memory {
         var total = Memory()

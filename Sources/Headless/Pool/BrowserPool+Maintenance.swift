@@ -11,7 +11,7 @@ extension BrowserPool {
             }
         }
         let timeout = config.healthCheckTimeout
-        let results = await withTaskGroup(of: (BrowserID, Bool, ProcessTable.Memory).self) { group in
+        let pings = await withTaskGroup(of: (BrowserID, Bool).self) { group in
             for (id, browser) in targets {
                 group.addTask {
                     let healthy: Bool
@@ -21,12 +21,18 @@ extension BrowserPool {
                     } catch {
                         healthy = false
                     }
-                    return (id, healthy, ProcessTable.memory(ofGroup: browser.pid))
+                    return (id, healthy)
                 }
             }
-            var results: [(BrowserID, Bool, ProcessTable.Memory)] = []
-            for await result in group { results.append(result) }
-            return results
+            var pings: [(BrowserID, Bool)] = []
+            for await ping in group { pings.append(ping) }
+            return pings
+        }
+        // One /proc scan for every browser's process tree (each browser leads its own process group).
+        let memoryByGroup = ProcessTable.memory(ofGroups: targets.map(\.1.pid))
+        let pidByID = Dictionary(uniqueKeysWithValues: targets.map { ($0.0, $0.1.pid) })
+        let results = pings.map { id, healthy in
+            (id, healthy, pidByID[id].flatMap { memoryByGroup[$0] } ?? ProcessTable.Memory())
         }
         let now = clock.now
         let thresholdBytes = config.memoryThresholdMB * 1024 * 1024

@@ -123,15 +123,15 @@ public final class BrowserPool: Service, Sendable {
                 }
                 metrics.hotLeases.increment()
                 return Lease(
-                    page: warm.page, browserContextId: warm.contextId, browser: id, options: options,
-                    wasPrewarmed: true, queueDuration: granted - started, acquireDuration: .now - started)
+                    page: warm.page, browserContextId: warm.contextId, browserUserAgent: warm.browserUserAgent,
+                    browser: id, options: options, wasPrewarmed: true, queueDuration: granted - started, acquireDuration: .now - started)
             case .create(let id, let browser):
                 do throws(CDPError) {
                     let context = try await openContext(on: browser, id: id, proxy: options.proxy)
                     metrics.warmLeases.increment()
                     return Lease(
-                        page: context.page, browserContextId: context.contextId, browser: id, options: options,
-                        wasPrewarmed: false, queueDuration: granted - started, acquireDuration: .now - started)
+                        page: context.page, browserContextId: context.contextId,
+                        browserUserAgent: context.browserUserAgent, browser: id, options: options, wasPrewarmed: false, queueDuration: granted - started, acquireDuration: .now - started)
                 } catch {
                     releaseFailedSlot(id, browser: browser, error: error)
                     if case .cancelled = error { throw CancellationError() }
@@ -308,7 +308,7 @@ public final class BrowserPool: Service, Sendable {
         do throws(CDPError) {
             let page = try await connection.openPage(
                 in: context.browserContextId, windowSize: config.windowSize, timeout: timeout)
-            return WarmContext(contextId: context.browserContextId, page: page)
+            return WarmContext(contextId: context.browserContextId, page: page, browserUserAgent: browser.version.userAgent)
         } catch {
             perform([.dispose(id, browser, contextId: context.browserContextId)])
             throw error

@@ -15,6 +15,8 @@ public final class HeldLease: Sendable {
     /// Which browser holds the context.
     public let browser: BrowserID
     public let browserContextId: String
+    /// The browser's own user agent, as it reported at launch.
+    public let browserUserAgent: String
     public let options: LeaseOptions
     /// Time the checkout waited in the queue.
     public let queueDuration: Duration
@@ -27,6 +29,7 @@ public final class HeldLease: Sendable {
         self.id = id
         self.browser = lease.browser
         self.browserContextId = lease.browserContextId
+        self.browserUserAgent = lease.browserUserAgent
         self.options = lease.options
         self.queueDuration = lease.queueDuration
         self.acquireDuration = lease.acquireDuration

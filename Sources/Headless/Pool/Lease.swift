@@ -18,6 +18,8 @@ public struct Lease: Sendable {
     /// The context's one page.
     public let page: CDPSession
     public let browserContextId: String
+    /// The browser's own user agent, as it reported at launch.
+    public let browserUserAgent: String
     /// Which browser (for logs/stats).
     public let browser: BrowserID
     public let options: LeaseOptions

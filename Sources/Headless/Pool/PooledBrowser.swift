@@ -2,6 +2,8 @@
 struct WarmContext: Sendable {
     let contextId: String
     let page: CDPSession
+    /// The browser's own user agent (`Browser.getVersion` at launch).
+    let browserUserAgent: String
 }
 
 /// The pool's bookkeeping for one browser. Invariants: `leased ≤ contextsPerBrowser`,

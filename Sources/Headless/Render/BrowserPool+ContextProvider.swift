@@ -10,7 +10,7 @@ extension BrowserPool: ContextProvider {
             return try await withLease(priority: priority, deadline: deadline, options: LeaseOptions(proxy: proxy)) { lease in
                 try await body(
                     LeasedContext(
-                        page: lease.page, browserContextId: lease.browserContextId, browserUserAgent: nil,
+                        page: lease.page, browserContextId: lease.browserContextId, browserUserAgent: lease.browserUserAgent,
                         queueDuration: lease.queueDuration, acquireDuration: lease.acquireDuration
                     )
                 )

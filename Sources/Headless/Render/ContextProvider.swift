@@ -6,8 +6,8 @@ public struct LeasedContext: Sendable {
     public let page: CDPSession
     /// The context; nil is the browser's default context (a profile's own browser).
     public let browserContextId: String?
-    /// The browser's own user agent when the provider knows it (saves a round trip).
-    public let browserUserAgent: String?
+    /// The browser's own user agent (`Browser.getVersion` of its launch): stealth builds on it.
+    public let browserUserAgent: String
     /// Time the lease waited in the provider's queue, when it knows.
     public let queueDuration: Duration?
     /// Time from asking until the context was ready (queue and context creation), when it knows.
@@ -17,7 +17,7 @@ public struct LeasedContext: Sendable {
     public let holdsState: Bool
 
     public init(
-        page: CDPSession, browserContextId: String?, browserUserAgent: String?, queueDuration: Duration? = nil,
+        page: CDPSession, browserContextId: String?, browserUserAgent: String, queueDuration: Duration? = nil,
         acquireDuration: Duration? = nil, holdsState: Bool = false
     ) {
         self.page = page
@@ -41,7 +41,7 @@ public enum ContextProviderError: Error, Sendable, Hashable {
     case unavailable(String)
 }
 
-/// Lends fresh isolated contexts: `BrowserPool` in production, `DirectContextProvider` on one browser.
+/// Lends fresh isolated contexts: `BrowserPool`, or the server's providers for profiles and kept contexts.
 /// The context is always disposed when `body` ends, whether it returns, throws or is cancelled.
 public protocol ContextProvider: Sendable {
     /// Runs `body` with a fresh context (with `proxy` applied to it, never to other callers), waiting at

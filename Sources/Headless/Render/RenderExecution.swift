@@ -101,12 +101,7 @@ struct RenderExecution: Sendable {
 
     /// Everything that must be in place before navigation, sent concurrently where independent.
     private func prepare(_ page: Page, lease: LeasedContext, capture: CaptureConfig) async throws(PageError) {
-        let browserUA: String
-        if let known = lease.browserUserAgent {
-            browserUA = known
-        } else {
-            browserUA = try await BrowserUserAgents.userAgent(of: lease.page.connection, timeout: left())
-        }
+        let browserUA = lease.browserUserAgent
         let viewport = config.effectiveViewport
         var profile = StealthProfile.resolve(stealth, seed: seed, browserUserAgent: browserUA, viewport: viewport)
         var headers = config.headers

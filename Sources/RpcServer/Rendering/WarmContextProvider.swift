@@ -37,7 +37,7 @@ final class WarmContextProvider: ContextProvider {
             }
         }
         let context = LeasedContext(
-            page: held.page, browserContextId: held.browserContextId, browserUserAgent: nil,
+            page: held.page, browserContextId: held.browserContextId, browserUserAgent: held.browserUserAgent,
             queueDuration: kept == nil ? held.queueDuration : .zero,
             acquireDuration: kept == nil ? held.acquireDuration : .zero,
             holdsState: kept != nil

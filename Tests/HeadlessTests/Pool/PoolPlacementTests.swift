@@ -17,7 +17,7 @@ import Testing
             record.leased = spec.leased
             record.warming = spec.warming
             record.warm = (0..<spec.warm).map { n in
-                WarmContext(contextId: "C\(index)-\(n)", page: CDPSession(connection: connection, sessionId: "S\(index)-\(n)", targetId: "T"))
+                WarmContext(contextId: "C\(index)-\(n)", page: CDPSession(connection: connection, sessionId: "S\(index)-\(n)", targetId: "T"), browserUserAgent: "UA")
             }
             state.browsers[id] = record
         }
