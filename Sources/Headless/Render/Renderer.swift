@@ -1,6 +1,6 @@
 import Foundation
 public import Logging
-import RenderTypes
+public import RenderTypes
 
 /// The `DynamicConfig` executor: renders a URL in a fresh isolated context from a `ContextProvider`
 /// (the `BrowserPool`), honouring every field of the config and the stealth settings, under one
@@ -38,8 +38,13 @@ public struct Renderer: Sendable {
     /// Renders `request`. Throws `RenderError`: invalid config, URL not allowed, timeout with its stage,
     /// navigation failure with the net error, action failure with its index, crash, overload.
     public func render(_ request: RenderRequest) async throws(RenderError) -> RenderOutcome {
-        let (config, stealth) = try Self.validate(request)
-        try Self.checkURLs(request.url, config)
+        try await render(Self.preflight(request))
+    }
+
+    /// Renders a request `preflight` has checked (a caller that checks before taking a session or a
+    /// lock does not pay for the checks twice).
+    public func render(_ checked: CheckedRenderRequest) async throws(RenderError) -> RenderOutcome {
+        let (request, config, stealth) = (checked.request, checked.config, checked.stealth)
         let deadline = request.receivedAt + .milliseconds(config.effectiveTimeoutMs)
         let seed = request.stealthSeed ?? UUID().uuidString
         var retried = false
@@ -102,9 +107,10 @@ public struct Renderer: Sendable {
     /// Checks everything about `request` a browser is not needed for — config and stealth with the wire
     /// rules, the URL and every `navigate` action's URL with the URL policy — as `render` does before it
     /// leases. Throws `invalidConfig` naming the field, or `urlNotAllowed`.
-    public static func preflight(_ request: RenderRequest) throws(RenderError) {
-        let (config, _) = try validate(request)
+    public static func preflight(_ request: RenderRequest) throws(RenderError) -> CheckedRenderRequest {
+        let (config, stealth) = try validate(request)
         try checkURLs(request.url, config)
+        return CheckedRenderRequest(request: request, config: config, stealth: stealth)
     }
 
     /// The URL policy for the URL and the `navigate` actions' URLs.
@@ -136,5 +142,36 @@ public struct Renderer: Sendable {
             stealth.rotateUserAgent = nil
         }
         return (config, stealth)
+    }
+}
+
+/// A `RenderRequest` whose config and stealth passed `Renderer.preflight`, with the values the executor
+/// runs. Its config and stealth are fixed; what a session adds after the check (seed, state, whether to
+/// read the state back) may still be set.
+public struct CheckedRenderRequest: Sendable {
+    public private(set) var request: RenderRequest
+    /// The checked config and stealth settings (the stealth carries the config's user agent).
+    public let config: DynamicConfig
+    public let stealth: StealthConfig
+
+    public var url: String { request.url }
+    public var receivedAt: ContinuousClock.Instant { request.receivedAt }
+
+    /// Seeds the stealth choices (a session's id keeps them stable across its calls).
+    public var stealthSeed: String? {
+        get { request.stealthSeed }
+        set { request.stealthSeed = newValue }
+    }
+
+    /// Cookies and localStorage to put into the context before navigation.
+    public var state: BrowserState? {
+        get { request.state }
+        set { request.state = newValue }
+    }
+
+    /// Whether to read the context's cookies and localStorage back after the render.
+    public var collectState: Bool {
+        get { request.collectState }
+        set { request.collectState = newValue }
     }
 }

@@ -97,11 +97,10 @@ public final class RenderService: Sendable {
         -> DynamicRenderResult
     {
         // Every param is checked before a session or a browser is touched.
-        var request = RenderRequest(
+        var request = try Renderer.preflight(RenderRequest(
             url: params.url, config: params.config ?? DynamicConfig(), stealth: params.stealth ?? .default,
             priority: params.priority ?? .normal, receivedAt: receivedAt
-        )
-        try Renderer.preflight(request)
+        ))
         let profile = try profileLocation.profile(named: params.profile, userDataDir: params.userDataDir)
         if profile != nil, request.config.proxy != nil {
             throw RpcMethodError.invalidParams(
@@ -120,7 +119,7 @@ public final class RenderService: Sendable {
     }
 
     /// Admission, then the session's lock, then the render with the session's state.
-    private func renderInSession(_ request: RenderRequest, id: SessionID, profile: String?, profileField: String)
+    private func renderInSession(_ request: CheckedRenderRequest, id: SessionID, profile: String?, profileField: String)
         async throws -> DynamicRenderResult
     {
         let store = sessions.store
@@ -161,7 +160,7 @@ public final class RenderService: Sendable {
     }
 
     /// Renders holding the session's lock: its state is read now (the previous call has written back).
-    private func renderLocked(_ base: RenderRequest, id: SessionID) async throws -> DynamicRenderResult {
+    private func renderLocked(_ base: CheckedRenderRequest, id: SessionID) async throws -> DynamicRenderResult {
         let store = sessions.store
         guard let session = try await store.backend.load(id) else { throw RpcMethodError.sessionNotFound(sessionID: id.rawValue) }
         var request = base
