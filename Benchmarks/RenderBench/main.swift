@@ -4,7 +4,7 @@
 // CPU time per render of each (the process and every Chromium process it started).
 //   swift build -c release --product RenderBench && .build/release/RenderBench [--renders N] [--browsers B]
 //     [--stealth none|low|medium|high] [--no-playwright] [--no-raw] [--executor nio|swift]
-//     [--breakdown [--pause-ms P]] [--window WxH|none] [--concurrency 1,4,8]
+//     [--breakdown [--pause-ms P]] [--window WxH|none] [--concurrency 1,4,8] [--prewarm N]
 //     [--compare-window | --compare-flags "FLAGS"] [--rounds R] [--gap-ms G]
 // Prints a Markdown section for BENCHMARKS.md. Every browser it starts is closed before it exits.
 import FixtureServer
@@ -34,6 +34,8 @@ struct Options {
     var rounds = 3
     /// Pause before each render of the extra "caught up" sequential figure (0: no such figure).
     var gapMs = 200
+    /// Prewarmed contexts per browser (`--prewarm N`).
+    var prewarm = 4
     /// The pool's page window size (`--window WxH`; `none`: the browser's own 800×600, the pool's default).
     var windowSize: WindowSize? = BrowserPoolConfig().windowSize
 
@@ -53,6 +55,7 @@ struct Options {
             case "--compare-flags": compareFlags = (iterator.next() ?? "").split(separator: " ").map(String.init)
             case "--rounds": rounds = iterator.next().flatMap(Int.init) ?? rounds
             case "--gap-ms": gapMs = iterator.next().flatMap(Int.init) ?? gapMs
+            case "--prewarm": prewarm = iterator.next().flatMap(Int.init) ?? prewarm
             case "--window":
                 let value = iterator.next() ?? ""
                 let sides = value.split(separator: "x").compactMap { Int($0) }
@@ -191,7 +194,7 @@ let binary = try ExecutableLocator.locate(engine: .headlessShell, explicitPath: 
                                           environment: ProcessInfo.processInfo.environment)
 let poolConfig = BrowserPoolConfig(
     minPoolSize: options.browsers, maxPoolSize: options.browsers, initialPoolSize: options.browsers,
-    contextsPerBrowser: options.contextsPerBrowser, prewarmContexts: 4, windowSize: options.windowSize,
+    contextsPerBrowser: options.contextsPerBrowser, prewarmContexts: options.prewarm, windowSize: options.windowSize,
     healthCheckInterval: .seconds(3600)
 )
 let pool = BrowserPool(config: poolConfig, logger: logger)
@@ -251,7 +254,7 @@ let report = try await withThrowingTaskGroup(of: Void.self) { group in
     let tidepoolCPU = CPUAccounting.now() - cpuBefore
 
     lines.append("Static fixture page (`/static.html`), end to end through `Renderer` + `BrowserPool` "
-        + "(\(options.browsers) headless-shell browsers × \(options.contextsPerBrowser) contexts, 4 prewarmed), "
+        + "(\(options.browsers) headless-shell browsers × \(options.contextsPerBrowser) contexts, \(options.prewarm) prewarmed), "
         + "default config (wait `load`, capture html + metadata + timing), stealth `\(options.stealth.rawValue)`; "
         + "\(options.renders) renders per figure after \(options.warmup) warm-up renders.")
     lines.append("")
@@ -261,7 +264,7 @@ let report = try await withThrowingTaskGroup(of: Void.self) { group in
         let before = CPUAccounting.now()
         rawResult = try python(
             here.appendingPathComponent("../reference/raw_cdp_render.py").standardized.path,
-            ["--url", url, "--flags", String(decoding: try JSONSerialization.data(withJSONObject: browserFlags), as: UTF8.self)]
+            ["--url", url, "--prewarm", "\(options.prewarm)", "--flags", String(decoding: try JSONSerialization.data(withJSONObject: browserFlags), as: UTF8.self)]
                 + commonArguments, hint: "see Benchmarks/reference/raw_cdp_render.py")
         rawCPU = CPUAccounting.now() - before
     }
