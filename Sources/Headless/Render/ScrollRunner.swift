@@ -22,7 +22,7 @@ struct ScrollRunner: Sendable {
     }
 
     let page: Page
-    let deadline: ContinuousClock.Instant
+    let deadline: RenderDeadline
 
     func run(_ config: ScrollConfig) async throws(PageError) -> Outcome {
         var outcome = Outcome(steps: 0, height: 0, stoppedByCondition: false)
@@ -57,30 +57,32 @@ struct ScrollRunner: Sendable {
         }
         outcome.height = try await metrics(PageScripts.scrollMetrics).height
         if let script = config.afterScrollJs {
-            outcome.afterScrollValue = try await page.evaluate(script, timeout: left())
+            outcome.afterScrollValue = try await page.evaluate(script, timeout: deadline.remaining)
         }
         return outcome
     }
 
     private func metrics(_ script: String) async throws(PageError) -> (height: Int, viewport: Int) {
-        let value = try await page.evaluate(script, awaitPromise: false, timeout: left())
+        let value = try await page.evaluate(script, awaitPromise: false, timeout: deadline.remaining)
         return (value["height"]?.intValue ?? 0, value["viewport"]?.intValue ?? 0)
     }
 
     private func stopConditionHolds(_ config: ScrollConfig) async throws(PageError) -> Bool {
         guard let condition = config.stopCondition else { return false }
-        let value = try await page.evaluate(PageScripts.predicateCheck(condition), awaitPromise: false, timeout: left())
+        let check = PageScripts.predicateCheck(condition)
+        let value = try await page.evaluate(check, awaitPromise: false, timeout: deadline.remaining)
         return value["ok"]?.boolValue ?? false
     }
 
+    /// `delay_ms` after a step; a cancelled scroll stops here instead of taking its next step.
     private func pause(_ ms: Int) async throws(PageError) {
         guard ms > 0 else { return }
-        guard .now + .milliseconds(ms) <= deadline else {
-            try? await Task.sleep(until: deadline, clock: .continuous)
-            throw .timeout(operation: "scroll delay", afterMs: ms)
+        do {
+            try await deadline.sleep(for: .milliseconds(ms), orThrow: PageError.timeout(operation: "scroll delay", afterMs: ms))
+        } catch let error as PageError {
+            throw error
+        } catch {
+            throw .cancelled  // the sleep throws only its timeout or CancellationError
         }
-        try? await Task.sleep(for: .milliseconds(ms))
     }
-
-    private func left() -> Duration { max(.milliseconds(1), deadline - .now) }
 }

@@ -21,6 +21,10 @@ extension BrowserSuites {
             }
         }
 
+        @Test func cancelledRenderIsATimeoutOfItsStageNeverACrashOrInternalError() {
+            #expect(RpcErrorMapping.map(.cancelled(stage: .wait, elapsedMs: 1200)) == .renderTimeout(stage: .wait, elapsedMs: 1200))
+        }
+
         @Test func refusedConnectionIsANavigationFailureWithTheNetError() async throws {
             try await RenderServer.with { c in
                 let url = "http://127.0.0.1:\(try Self.closedPort())/nothing-listens"
