@@ -33,6 +33,16 @@ extension Chromium {
             }
         }
 
+        @Test func cancelDuringALoadWaitThatNeverHoldsIsCancelledInStageWait() async throws {
+            try await RenderHarness.with { c in
+                let json = ##"{"timeout_ms": 90000, "wait_for": {"type": "all", "conditions": [{"type": "load"}, \##(Self.ping)]}}"##
+                let error = try await Self.renderCancelledAfterPing(c, "/hang.html", json)
+                guard case .cancelled(let stage, _) = error else { throw error }
+                #expect(stage == .wait)
+                #expect(c.pool.stats().contextsLeased == 0)
+            }
+        }
+
         @Test func cancelDuringAnActionsWaitAfterMsIsCancelledInStageAction() async throws {
             try await RenderHarness.with { c in
                 let json = ##"{"timeout_ms": 90000, "actions": [{"type": "evaluate", "expression": "(fetch('/api/ping'), 1)", "wait_after_ms": 60000}]}"##
