@@ -26,13 +26,14 @@ struct ScrollRunner: Sendable {
 
     func run(_ config: ScrollConfig) async throws(PageError) -> Outcome {
         var outcome = Outcome(steps: 0, height: 0, stoppedByCondition: false)
-        var lastHeight = try await metrics(PageScripts.scrollMetrics).height
         switch config.mode {
         case .steps(let count):
-            var stepPx = config.stepPx
+            // One evaluation per step (it scrolls and returns the metrics, which steps do not need); the
+            // default step, the viewport height, is read once before the first.
+            var stepPx = config.stepPx ?? 1
+            if config.stepPx == nil, count > 0 { stepPx = max(1, try await metrics(PageScripts.scrollMetrics).viewport) }
             for _ in 0..<count {
-                if stepPx == nil { stepPx = max(1, try await metrics(PageScripts.scrollMetrics).viewport) }
-                lastHeight = try await metrics(PageScripts.scrollBy(stepPx ?? 1)).height
+                _ = try await metrics(PageScripts.scrollBy(stepPx))
                 outcome.steps += 1
                 try await pause(config.delayMs)
                 if try await stopConditionHolds(config) {
@@ -41,6 +42,7 @@ struct ScrollRunner: Sendable {
                 }
             }
         case .toBottom(let maxSteps):
+            var lastHeight = try await metrics(PageScripts.scrollMetrics).height
             var unchanged = 0
             while outcome.steps < maxSteps, unchanged < 2 {
                 _ = try await metrics(PageScripts.scrollToBottom)
