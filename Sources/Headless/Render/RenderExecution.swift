@@ -82,13 +82,14 @@ struct RenderExecution: Sendable {
         var result = try await stage { () async throws(PageError) in try await self.capture(page, capture) }
         result.actionsExecuted = actions
 
-        // Browser state for the session.
+        // Browser state for the session: cookies (to count changes) and, when collecting, localStorage.
         var state: BrowserState?
         if collect || request.state != nil {
-            let cookies = try await stage { () async throws(PageError) in try await page.cookies.all(timeout: deadline.remaining) }
+            let (cookies, read) = try await stage { () async throws(PageError) in
+                try await page.readState(withLocalStorage: collect, timeout: deadline.remaining)
+            }
             result.cookiesUpdated = Self.changedCookies(before: request.state?.cookies ?? [], after: cookies)
-            if collect {
-                let read = try await stage { () async throws(PageError) in try await page.localStorage(timeout: deadline.remaining) }
+            if let read {
                 storage.withLock { $0.merge(read) { _, new in new } }
                 state = BrowserState(cookies: cookies, localStorage: storage.withLock { $0 })
             }

@@ -31,22 +31,13 @@ import Testing
     /// evaluated, in order, by name (`metrics`, `bottom`, `by <px>`).
     static func scroll(_ json: String) async throws -> (ScrollRunner.Outcome, [String]) {
         let config = try StrictJSONDecoder().decode(ScrollConfig.self, from: Data(json.utf8))
-        let transport = FakeTransport()
-        let connection = CDPConnection(transport: transport, configuration: .init(defaultTimeout: .seconds(10)))
-        let session = CDPSession(connection: connection, sessionId: "S", targetId: "T")
         let evaluated = Recorder<String>()
         let metrics: JSONValue = ["y": 0, "height": .int(height), "viewport": .int(viewport)]
-        let fakePage = Task {
-            for await message in transport.sent {
-                guard let id = message["id"]?.intValue else { continue }
-                if message["method"] == "Runtime.evaluate" {
-                    evaluated.append(message["params"]?["expression"]?.stringValue ?? "")
-                }
-                transport.reply(to: id, result: ["result": ["type": "object", "value": metrics]], sessionId: "S")
-            }
-        }
-        defer { fakePage.cancel() }
-        let outcome = try await Page.with(session: session, browserContextId: nil, logger: TestBrowsers.logger) { page in
+        let outcome = try await FakePage.with { message in
+            guard let id = message["id"]?.intValue else { return [] }
+            if message["method"] == "Runtime.evaluate" { evaluated.append(message["params"]?["expression"]?.stringValue ?? "") }
+            return [(id, ["result": ["type": "object", "value": metrics]])]
+        } _: { page in
             try await page.scroll(config, deadline: RenderDeadline(.now + .seconds(30)))
         }
         return (outcome, evaluated.all.map(name))
