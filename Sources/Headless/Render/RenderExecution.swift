@@ -131,20 +131,29 @@ struct RenderExecution: Sendable {
         if !extraHeaders.isEmpty { commands.append { try await page.setExtraHeaders(extraHeaders, timeout: timeout) } }
         if !javascript { commands.append { try await page.setJavaScriptEnabled(false, timeout: timeout) } }
         if !cookies.isEmpty { commands.append { try await page.cookies.set(cookies, timeout: timeout) } }
+        let saved = restored?.localStorage ?? [:]
+        // A localStorage restore answers its placeholder documents through Fetch and ends with
+        // Fetch.disable, so interception must be switched on after it; without a restore it goes out
+        // with the rest (in place before navigation either way).
+        if intercepts, saved.isEmpty { commands.append { try await self.intercept(page, timeout: timeout) } }
         try await Page.concurrently(commands)
+        guard !saved.isEmpty else { return }
+        try await page.restoreLocalStorage(saved, timeout: deadline.remaining)
+        if intercepts { try await intercept(page, timeout: deadline.remaining) }
+    }
 
-        if let saved = restored?.localStorage, !saved.isEmpty {
-            try await page.restoreLocalStorage(saved, timeout: deadline.remaining)
-        }
-        let credentials = config.proxy.flatMap { proxy in
-            proxy.username.map { (username: $0, password: proxy.password ?? "") }
-        }
-        if !config.blockResources.isEmpty || !config.blockUrls.isEmpty || credentials != nil {
-            try await page.interceptRequests(
-                blockTypes: config.blockResources, blockURLs: config.blockUrls, proxyCredentials: credentials,
-                timeout: deadline.remaining
-            )
-        }
+    /// Whether the config blocks requests or its proxy needs credentials (both need Fetch interception).
+    private var intercepts: Bool { !config.blockResources.isEmpty || !config.blockUrls.isEmpty || proxyCredentials != nil }
+
+    private var proxyCredentials: (username: String, password: String)? {
+        config.proxy.flatMap { proxy in proxy.username.map { (username: $0, password: proxy.password ?? "") } }
+    }
+
+    /// Refuses the config's blocked requests and answers its proxy's challenges from now on.
+    private func intercept(_ page: Page, timeout: Duration) async throws(PageError) {
+        try await page.interceptRequests(
+            blockTypes: config.blockResources, blockURLs: config.blockUrls, proxyCredentials: proxyCredentials, timeout: timeout
+        )
     }
 
     private func capture(_ page: Page, _ capture: CaptureConfig) async throws(PageError) -> DynamicRenderResult {

@@ -8,14 +8,14 @@ enum FakePage {
     /// A reply to send now: to the command `id`, with `result`.
     typealias Reply = (id: Int, result: JSONValue)
 
-    /// Runs `body` with a `Page` on the fake target while `browser` sees every command sent (in order)
+    /// Runs `body` with a session on the fake target while `browser` sees every command sent (in order)
     /// and returns the replies to send at that moment (it may hold a reply back and send it later).
-    static func with<T: Sendable>(
-        timeout: Duration = .seconds(10), browser: @escaping @Sendable (JSONValue) -> [Reply], _ body: (Page) async throws -> T
+    static func withSession<T: Sendable>(
+        timeout: Duration = .seconds(10), browser: @escaping @Sendable (JSONValue) -> [Reply],
+        _ body: (CDPSession) async throws -> T
     ) async throws -> T {
         let transport = FakeTransport()
         let connection = CDPConnection(transport: transport, configuration: .init(defaultTimeout: timeout))
-        let session = CDPSession(connection: connection, sessionId: "S", targetId: "T")
         let player = Task {
             for await message in transport.sent {
                 for reply in browser(message) {
@@ -24,6 +24,15 @@ enum FakePage {
             }
         }
         defer { player.cancel() }
-        return try await Page.with(session: session, browserContextId: nil, logger: TestBrowsers.logger, body)
+        return try await body(CDPSession(connection: connection, sessionId: "S", targetId: "T"))
+    }
+
+    /// `withSession` with a `Page` on the session.
+    static func with<T: Sendable>(
+        timeout: Duration = .seconds(10), browser: @escaping @Sendable (JSONValue) -> [Reply], _ body: (Page) async throws -> T
+    ) async throws -> T {
+        try await withSession(timeout: timeout, browser: browser) { session in
+            try await Page.with(session: session, browserContextId: nil, logger: TestBrowsers.logger, body)
+        }
     }
 }
