@@ -8,9 +8,10 @@ import Logging
 struct Options {
     var runs = 30
     var engines: [BrowserEngine] = BrowserEngine.allCases
-    /// Context counts at which memory is sampled (the marginal cost per context falls as shared
-    /// pages spread over more processes).
-    var contextCheckpoints = [10, 50]
+    /// Context counts at which memory is sampled. The first context also brings in what every renderer
+    /// shares (code pages of the binary only renderers touch), a one-time cost; the step from one
+    /// checkpoint to the next is the marginal cost of an extra context.
+    var contextCheckpoints = [1, 10, 50]
 
     init(arguments: [String]) {
         var iterator = arguments.dropFirst().makeIterator()
@@ -228,21 +229,27 @@ for engine in options.engines {
     print("| \(engine.rawValue) | \(cold.formatted()) | \(warm.formatted()) | \(hot.formatted("µs")) |")
     let figures = try await memory(engine)
     var row = "| \(engine.rawValue) | \(mb(figures.idle.pssBytes)) / \(mb(figures.idle.rssBytes)) (\(figures.idle.processes) processes)"
+    var previous = (contexts: 0, memory: figures.idle)
     for (contexts, memory) in figures.loaded {
-        let perPSS = Double(memory.pssBytes - figures.idle.pssBytes) / Double(contexts)
-        let perRSS = Double(memory.rssBytes - figures.idle.rssBytes) / Double(contexts)
-        row += " | \(mb(memory.pssBytes)) / \(mb(memory.rssBytes)) | **\(mb(perPSS))** / \(mb(perRSS))"
+        let average = Double(memory.pssBytes - figures.idle.pssBytes) / Double(contexts)
+        let marginal = Double(memory.pssBytes - previous.memory.pssBytes) / Double(contexts - previous.contexts)
+        let marginalRSS = Double(memory.rssBytes - previous.memory.rssBytes) / Double(contexts - previous.contexts)
+        row += " | \(mb(memory.pssBytes)) / \(mb(memory.rssBytes)) | \(mb(average)) | **\(mb(marginal))** / \(mb(marginalRSS))"
+        previous = (contexts, memory)
     }
     memoryRows.append(row + " |")
 }
 print()
-print("Memory of one browser's whole process tree from /proc (PSS / RSS, summed over its process group), idle and with N extra contexts, each a page on a small document. Per extra context = (with N − idle) / N.")
+print("Memory of one browser's whole process tree from /proc (PSS / RSS, summed over its process group), idle and with N extra contexts, each a page on a small document. *Average* = (with N − idle) / N; *marginal* = what each context added since the previous column (PSS / RSS): the first context's figure includes the one-time cost every renderer shares, the later ones are the cost of one more context.")
 print()
 var header = "| engine | idle"
 var rule = "|---|---"
+var last = 0
 for contexts in options.contextCheckpoints {
-    header += " | +\(contexts) contexts | per context at \(contexts)"
-    rule += "|---|---"
+    let span = last + 1 == contexts ? "context \(contexts)" : "contexts \(last + 1)–\(contexts)"
+    header += " | +\(contexts) contexts | average per context | marginal, \(span)"
+    rule += "|---|---|---"
+    last = contexts
 }
 print(header + " |")
 print(rule + "|")
