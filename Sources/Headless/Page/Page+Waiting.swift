@@ -71,8 +71,9 @@ extension Page {
     ) async throws(PageError) {
         var lastError: String?
         while true {
+            if Task.isCancelled { throw .cancelled }
             let left = remaining(until: deadline)
-            if left <= .zero || Task.isCancelled {
+            if left <= .zero {
                 let detail = lastError.map { " (last error: \($0))" } ?? ""
                 throw .timeout(operation: operation + detail, afterMs: elapsedMs(since: start))
             }
@@ -111,6 +112,7 @@ extension Page {
         case .success: return
         case .failure(.timedOut): throw .timeout(operation: operation, afterMs: elapsedMs(since: start))
         case .failure(.closed(let reason)): throw .targetClosed(reason)
+        case .failure(.cancelled): throw .cancelled
         }
     }
 }

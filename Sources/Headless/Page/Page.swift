@@ -143,8 +143,12 @@ public final class Page: Sendable {
                     do {
                         try await command()
                         return nil
+                    } catch let error as PageError {
+                        return error
+                    } catch is CancellationError {
+                        return .cancelled
                     } catch {
-                        return error as? PageError ?? .protocolError(method: "concurrent commands", message: "\(error)")
+                        return .protocolError(method: "concurrent commands", message: "\(error)")
                     }
                 }
             }

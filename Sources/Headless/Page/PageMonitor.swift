@@ -61,6 +61,8 @@ final class PageMonitor: Sendable {
     enum WaitFailure: Error, Sendable, Equatable {
         case timedOut
         case closed(String)
+        /// The waiting task was cancelled.
+        case cancelled
     }
 
     /// What a wait's check says about the current state.
@@ -275,9 +277,9 @@ final class PageMonitor: Sendable {
         return (continuation, outcome)
     }
 
-    /// Waits until `check` says done, the page closes, or `deadline` passes (also on cancellation, as
-    /// timed out). `check` runs under the lock on every change and whenever it asked to be looked at again;
-    /// one timer task per wait, however many events arrive. A time-based check (one that may ask for a
+    /// Waits until `check` says done, the page closes, `deadline` passes or the waiting task is cancelled
+    /// (`cancelled`, at once). `check` runs under the lock on every change and whenever it asked to be
+    /// looked at again; one timer task per wait, however many events arrive. A time-based check (one that may ask for a
     /// wake-up earlier than it asked before, like network idle) passes `recheckEvery`, the timer's longest sleep.
     func wait(
         until deadline: ContinuousClock.Instant, recheckEvery: Duration? = nil, _ check: @escaping Check
@@ -296,7 +298,7 @@ final class PageMonitor: Sendable {
                         s.waiters[id]?.continuation = continuation
                         if Task.isCancelled {
                             s.waiters[id] = nil
-                            return (continuation, .failure(.timedOut))
+                            return (continuation, .failure(.cancelled))
                         }
                         return Self.settle(id, in: &s, now: now)
                     }
@@ -304,7 +306,7 @@ final class PageMonitor: Sendable {
                 }
             } onCancel: {
                 let waiter = state.withLock { $0.waiters.removeValue(forKey: id) }
-                waiter?.continuation?.resume(returning: .failure(.timedOut))
+                waiter?.continuation?.resume(returning: .failure(.cancelled))
             }
             group.cancelAll()
             return result

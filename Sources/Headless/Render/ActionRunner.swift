@@ -3,9 +3,10 @@ import RenderTypes
 /// Runs a render's actions in order. Element actions wait for their element (visible) up to
 /// `actionTimeout`; every action is bounded by the render's deadline. A failing `optional` action is
 /// recorded (and warned about), any other failure ends the render with its index and reason.
+/// Cancellation is never an action's failure: it ends the render as cancelled, optional action or not.
 struct ActionRunner: Sendable {
     let page: Page
-    let deadline: ContinuousClock.Instant
+    let deadline: RenderDeadline
     let actionTimeout: Duration
     let progress: RenderProgress
     /// Called before a `navigate` action leaves the current document (reads its localStorage).
@@ -30,12 +31,14 @@ struct ActionRunner: Sendable {
             }
             do {
                 let result = try await perform(action)
-                if let ms = action.waitAfterMs, ms > 0 { try await pause(ms) }
+                if let ms = action.waitAfterMs, ms > 0 {
+                    try await deadline.sleep(for: .milliseconds(ms), orThrow: Failure.deadline)
+                }
                 outcomes.append(outcome(ok: true, result: result))
             } catch let failure as Failure {
                 switch failure {
                 case .crashed(let detail): throw .browserCrashed(retried: false, detail: detail)
-                case .deadline: throw .timeout(stage: .action, elapsedMs: progress.elapsedMs)
+                case .deadline: throw progress.timeout
                 case .urlNotAllowed(let url, let reason) where !action.optional:
                     throw .urlNotAllowed(url: url, reason: reason)
                 case .urlNotAllowed(let url, let reason):
@@ -47,6 +50,8 @@ struct ActionRunner: Sendable {
                 case .failed(let reason):
                     throw .actionFailed(index: index, reason: reason)
                 }
+            } catch is CancellationError {
+                throw progress.cancellation
             } catch {
                 throw .internalError("action \(index): \(error)")
             }
@@ -55,7 +60,7 @@ struct ActionRunner: Sendable {
     }
 
     private func perform(_ action: PageAction) async throws -> JSONValue? {
-        let elementTimeout = min(actionTimeout, left())
+        let elementTimeout = min(actionTimeout, deadline.remaining)
         switch action.kind {
         case .click(let selector):
             try await attempt(await page.click(selector, timeout: elementTimeout))
@@ -64,17 +69,17 @@ struct ActionRunner: Sendable {
         case .type(let selector, let text, let clearFirst):
             try await attempt(await page.type(selector, text: text, clearFirst: clearFirst, timeout: elementTimeout))
         case .press(let key):
-            try await attempt(await page.press(key, timeout: left()))
+            try await attempt(await page.press(key, timeout: deadline.remaining))
         case .select(let selector, let value):
             try await attempt(await page.select(selector, value: value, timeout: elementTimeout))
         case .evaluate(let expression):
-            return try await attempt(await page.evaluate(expression, timeout: left()))
+            return try await attempt(await page.evaluate(expression, timeout: deadline.remaining))
         case .wait(let condition):
             try await wait(condition, loaderId: nil)
         case .scroll(let config):
             return try await attempt(await page.scroll(config, deadline: deadline)).json
         case .screenshot(let fullPage):
-            let shot = try await attempt(await page.screenshot(fullPage: fullPage, timeout: left()))
+            let shot = try await attempt(await page.screenshot(fullPage: fullPage, timeout: deadline.remaining))
             if let height = shot.fullHeight {
                 progress.warn("screenshot of action cut at \(page.configuration.maxFullPageHeight) of \(height) px")
             }
@@ -82,60 +87,52 @@ struct ActionRunner: Sendable {
         case .navigate(let url, let waitFor):
             if let violation = URLPolicy.check(url) { throw Failure.urlNotAllowed(url: url, reason: violation.reason) }
             await beforeNavigate()
-            let navigation = try await attempt(await page.navigate(to: url, timeout: left()))
+            let navigation = try await attempt(await page.navigate(to: url, timeout: deadline.remaining))
             try await wait(waitFor ?? .load, loaderId: navigation.loaderId)
             var result: [String: JSONValue] = ["url": .string(url)]
             if let status = page.documentStatus(loaderId: navigation.loaderId) { result["status"] = .int(status) }
             return .object(result)
         case .setCookies(let cookies):
-            try await attempt(await page.cookies.set(cookies, timeout: left()))
+            try await attempt(await page.cookies.set(cookies, timeout: deadline.remaining))
             return .int(cookies.count)
         }
         return nil
     }
 
-    /// Runs a page verb, translating its failure.
+    /// Runs a page verb, translating its failure (its cancellation into `CancellationError`).
     private func attempt<T>(_ operation: @autoclosure () async throws(PageError) -> T) async throws -> T {
         do {
             return try await operation()
         } catch {
+            if case .cancelled = error { throw CancellationError() }
             throw classify(error)
         }
     }
 
     private func wait(_ condition: WaitCondition, loaderId: String?) async throws {
         do {
-            progress.met(try await WaitRunner(page: page, loaderId: loaderId, deadline: deadline).run(condition))
+            progress.met(try await WaitRunner(page: page, loaderId: loaderId, deadline: deadline.instant).run(condition))
         } catch {
             switch error {
             case .crashed(let detail): throw Failure.crashed(detail)
             case .invalid(let reason): throw Failure.failed(reason)
             case .timedOut(let summary):
-                throw ContinuousClock.now >= deadline ? Failure.deadline : Failure.failed("\(summary) did not hold in time")
+                throw deadline.hasPassed ? Failure.deadline : Failure.failed("\(summary) did not hold in time")
+            case .cancelled: throw CancellationError()
             }
         }
     }
 
     private func classify(_ error: PageError) -> Failure {
         if error.isCrash { return .crashed("\(error)") }
-        if ContinuousClock.now >= deadline { return .deadline }
+        if deadline.hasPassed { return .deadline }
         return .failed("\(error)")
     }
-
-    private func pause(_ ms: Int) async throws {
-        guard .now + .milliseconds(ms) <= deadline else {
-            try? await Task.sleep(until: deadline, clock: .continuous)
-            throw Failure.deadline
-        }
-        try await Task.sleep(for: .milliseconds(ms))
-    }
-
-    private func left() -> Duration { max(.milliseconds(1), deadline - .now) }
 }
 
 extension Page {
     /// Scrolls as `config` says (see `ScrollRunner`), bounded by `deadline`.
-    func scroll(_ config: ScrollConfig, deadline: ContinuousClock.Instant) async throws(PageError) -> ScrollRunner.Outcome {
+    func scroll(_ config: ScrollConfig, deadline: RenderDeadline) async throws(PageError) -> ScrollRunner.Outcome {
         try await ScrollRunner(page: self, deadline: deadline).run(config)
     }
 }

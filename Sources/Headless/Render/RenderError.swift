@@ -21,6 +21,9 @@ public enum RenderError: Error, Sendable, Hashable {
     case browserCrashed(retried: Bool, detail: String)
     /// No browser context could be had (-32006).
     case overloaded(queueLength: Int, retryAfterMs: Int)
+    /// The calling task was cancelled: in which stage, after how long (-32004 like a timeout: SPEC has no
+    /// code of its own for it, and it is neither a crash to retry nor an internal error).
+    case cancelled(stage: RenderStage, elapsedMs: Int)
     /// Anything else (-32603); the detail is for the log, not for callers.
     case internalError(String)
 }
@@ -36,6 +39,7 @@ extension RenderError: CustomStringConvertible {
         case .browserCrashed(let retried, let detail): "browser crashed\(retried ? " (after one retry)" : ""): \(detail)"
         case .overloaded(let queueLength, let retryAfterMs):
             "overloaded: \(queueLength) renders queued, retry after \(retryAfterMs) ms"
+        case .cancelled(let stage, let elapsedMs): "render cancelled in stage \(stage.rawValue) after \(elapsedMs) ms"
         case .internalError(let detail): "internal error: \(detail)"
         }
     }

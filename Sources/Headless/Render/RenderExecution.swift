@@ -10,7 +10,7 @@ struct RenderExecution: Sendable {
     let config: DynamicConfig
     let stealth: StealthConfig
     let seed: String
-    let deadline: ContinuousClock.Instant
+    let deadline: RenderDeadline
     let configuration: Renderer.Configuration
     let progress: RenderProgress
     let logger: Logger
@@ -38,7 +38,7 @@ struct RenderExecution: Sendable {
         progress.markNavigated()
         let navigation: Page.Navigation
         do {
-            navigation = try await page.navigate(to: request.url, timeout: left())
+            navigation = try await page.navigate(to: request.url, timeout: deadline.remaining)
         } catch {
             if case .navigationFailed(let url, let netError) = error { throw .navigationFailed(url: url, netError: netError) }
             if case .protocolError(_, let message) = error { throw .navigationFailed(url: request.url, netError: message) }
@@ -48,12 +48,14 @@ struct RenderExecution: Sendable {
 
         // Wait.
         do {
-            progress.met(try await WaitRunner(page: page, loaderId: navigation.loaderId, deadline: deadline).run(config.effectiveWait))
+            let waits = WaitRunner(page: page, loaderId: navigation.loaderId, deadline: deadline.instant)
+            progress.met(try await waits.run(config.effectiveWait))
         } catch {
             switch error {
             case .crashed(let detail): throw .browserCrashed(retried: false, detail: detail)
             case .invalid(let reason): throw .invalidConfig(field: "config.wait_for", reason: reason)
             case .timedOut: throw .timeout(stage: .wait, elapsedMs: progress.elapsedMs)
+            case .cancelled: throw progress.cancellation
             }
         }
         progress.enter(.action, closing: \.waitMs)
@@ -80,13 +82,14 @@ struct RenderExecution: Sendable {
         var result = try await stage { () async throws(PageError) in try await self.capture(page, capture) }
         result.actionsExecuted = actions
 
-        // Browser state for the session.
+        // Browser state for the session: cookies (to count changes) and, when collecting, localStorage.
         var state: BrowserState?
         if collect || request.state != nil {
-            let cookies = try await stage { () async throws(PageError) in try await page.cookies.all(timeout: left()) }
+            let (cookies, read) = try await stage { () async throws(PageError) in
+                try await page.readState(withLocalStorage: collect, timeout: deadline.remaining)
+            }
             result.cookiesUpdated = Self.changedCookies(before: request.state?.cookies ?? [], after: cookies)
-            if collect {
-                let read = try await stage { () async throws(PageError) in try await page.localStorage(timeout: left()) }
+            if let read {
                 storage.withLock { $0.merge(read) { _, new in new } }
                 state = BrowserState(cookies: cookies, localStorage: storage.withLock { $0 })
             }
@@ -112,7 +115,7 @@ struct RenderExecution: Sendable {
             headers[key] = nil
             profile.languages = StealthProfile.languages(fromHeader: value)
         }
-        let timeout = left()
+        let timeout = deadline.remaining
         let stealthProfile = profile
         let screen = profile.screen.map { (width: $0.width, height: $0.height) }
         // A context kept warm for its session already holds the session's cookies and localStorage.
@@ -128,37 +131,47 @@ struct RenderExecution: Sendable {
         if !extraHeaders.isEmpty { commands.append { try await page.setExtraHeaders(extraHeaders, timeout: timeout) } }
         if !javascript { commands.append { try await page.setJavaScriptEnabled(false, timeout: timeout) } }
         if !cookies.isEmpty { commands.append { try await page.cookies.set(cookies, timeout: timeout) } }
+        let saved = restored?.localStorage ?? [:]
+        // A localStorage restore answers its placeholder documents through Fetch and ends with
+        // Fetch.disable, so interception must be switched on after it; without a restore it goes out
+        // with the rest (in place before navigation either way).
+        if intercepts, saved.isEmpty { commands.append { try await self.intercept(page, timeout: timeout) } }
         try await Page.concurrently(commands)
+        guard !saved.isEmpty else { return }
+        try await page.restoreLocalStorage(saved, timeout: deadline.remaining)
+        if intercepts { try await intercept(page, timeout: deadline.remaining) }
+    }
 
-        if let saved = restored?.localStorage, !saved.isEmpty {
-            try await page.restoreLocalStorage(saved, timeout: left())
-        }
-        let credentials = config.proxy.flatMap { proxy in
-            proxy.username.map { (username: $0, password: proxy.password ?? "") }
-        }
-        if !config.blockResources.isEmpty || !config.blockUrls.isEmpty || credentials != nil {
-            try await page.interceptRequests(
-                blockTypes: config.blockResources, blockURLs: config.blockUrls, proxyCredentials: credentials, timeout: left()
-            )
-        }
+    /// Whether the config blocks requests or its proxy needs credentials (both need Fetch interception).
+    private var intercepts: Bool { !config.blockResources.isEmpty || !config.blockUrls.isEmpty || proxyCredentials != nil }
+
+    private var proxyCredentials: (username: String, password: String)? {
+        config.proxy.flatMap { proxy in proxy.username.map { (username: $0, password: proxy.password ?? "") } }
+    }
+
+    /// Refuses the config's blocked requests and answers its proxy's challenges from now on.
+    private func intercept(_ page: Page, timeout: Duration) async throws(PageError) {
+        try await page.interceptRequests(
+            blockTypes: config.blockResources, blockURLs: config.blockUrls, proxyCredentials: proxyCredentials, timeout: timeout
+        )
     }
 
     private func capture(_ page: Page, _ capture: CaptureConfig) async throws(PageError) -> DynamicRenderResult {
         let snapshot = try await page.snapshot(
-            html: capture.html, metadata: capture.metadata, timing: capture.timing, timeout: left()
+            html: capture.html, metadata: capture.metadata, timing: capture.timing, timeout: deadline.remaining
         )
         var artifacts = Artifacts(metadata: snapshot.metadata, timing: snapshot.timing)
         if capture.screenshot {
             let shot = try await page.screenshot(
-                format: capture.format, quality: capture.quality, fullPage: capture.fullPage, timeout: left()
+                format: capture.format, quality: capture.quality, fullPage: capture.fullPage, timeout: deadline.remaining
             )
             artifacts.screenshot = shot.base64
             if let height = shot.fullHeight {
                 progress.warn("full-page screenshot cut at \(page.configuration.maxFullPageHeight) of \(height) px")
             }
         }
-        if capture.pdf { artifacts.pdf = try await page.pdf(timeout: left()) }
-        if capture.mhtml { artifacts.mhtml = try await page.mhtml(timeout: left()) }
+        if capture.pdf { artifacts.pdf = try await page.pdf(timeout: deadline.remaining) }
+        if capture.mhtml { artifacts.mhtml = try await page.mhtml(timeout: deadline.remaining) }
         if capture.console {
             let (entries, dropped) = page.consoleMessages()
             artifacts.console = entries
@@ -184,19 +197,19 @@ struct RenderExecution: Sendable {
         }
     }
 
-    /// A page failure outside actions: a crash, the deadline (timed out in the current stage), or internal.
+    /// A page failure outside actions: cancellation, a crash, the deadline (timed out in the current
+    /// stage), or internal.
     private func translate(_ error: PageError) -> RenderError {
+        if case .cancelled = error { return progress.cancellation }
         if error.isCrash { return .browserCrashed(retried: false, detail: "\(error)") }
-        if case .timeout = error { return .timeout(stage: progress.stage, elapsedMs: progress.elapsedMs) }
-        if ContinuousClock.now >= deadline { return .timeout(stage: progress.stage, elapsedMs: progress.elapsedMs) }
+        if case .timeout = error { return progress.timeout }
+        if deadline.hasPassed { return progress.timeout }
         if case .javascriptError(let message) = error, progress.stage == .action {
             return .invalidConfig(field: "config.scroll", reason: message)
         }
         if case .invalidArgument(let message) = error { return .invalidConfig(field: "config", reason: message) }
         return .internalError("\(error)")
     }
-
-    private func left() -> Duration { max(.milliseconds(1), deadline - .now) }
 
     /// Cookies added, changed (value, expiry or flags) or removed between two jars.
     static func changedCookies(before: [Cookie], after: [Cookie]) -> Int {

@@ -75,6 +75,11 @@ final class RenderProgress: Sendable {
     /// Milliseconds since the call arrived.
     var elapsedMs: Int { Int(Self.ms(.now - receivedAt)) }
 
+    /// The render's deadline passed in the running stage.
+    var timeout: RenderError { .timeout(stage: stage, elapsedMs: elapsedMs) }
+    /// The render's task was cancelled in the running stage.
+    var cancellation: RenderError { .cancelled(stage: stage, elapsedMs: elapsedMs) }
+
     static func ms(_ duration: Duration) -> Double {
         let (seconds, attoseconds) = duration.components
         return (Double(seconds) * 1000 + Double(attoseconds) / 1e15).rounded(toPlaces: 2)

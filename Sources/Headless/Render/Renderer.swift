@@ -45,7 +45,7 @@ public struct Renderer: Sendable {
     /// lock does not pay for the checks twice).
     public func render(_ checked: CheckedRenderRequest) async throws(RenderError) -> RenderOutcome {
         let (request, config, stealth) = (checked.request, checked.config, checked.stealth)
-        let deadline = request.receivedAt + .milliseconds(config.effectiveTimeoutMs)
+        let deadline = RenderDeadline(request.receivedAt + .milliseconds(config.effectiveTimeoutMs))
         let seed = request.stealthSeed ?? UUID().uuidString
         var retried = false
         while true {
@@ -66,7 +66,7 @@ public struct Renderer: Sendable {
                 return outcome
             } catch {
                 guard case .browserCrashed(_, let detail) = error, configuration.retryCrashBeforeNavigation,
-                      !retried, !progress.navigated, ContinuousClock.now < deadline
+                      !retried, !progress.navigated, !deadline.hasPassed
                 else { throw error }
                 logger.warning("browser crashed before navigation; retrying once", metadata: ["detail": "\(detail)"])
                 retried = true
@@ -79,7 +79,7 @@ public struct Renderer: Sendable {
     {
         do {
             return try await provider.withContext(
-                priority: execution.request.priority, deadline: execution.deadline, proxy: execution.config.proxy
+                priority: execution.request.priority, deadline: execution.deadline.instant, proxy: execution.config.proxy
             ) { lease in
                 try await execution.run(on: lease)
             }
@@ -95,10 +95,12 @@ public struct Renderer: Sendable {
             case .unavailable(let detail): throw .internalError("no browser available: \(detail)")
             }
         } catch let error as PageError {
+            if case .cancelled = error { throw progress.cancellation }
             if error.isCrash { throw .browserCrashed(retried: retried, detail: "\(error)") }
             throw .internalError("\(error)")
         } catch is CancellationError {
-            throw .timeout(stage: progress.stage, elapsedMs: progress.elapsedMs)
+            // Cancelled while queued for a context (the pool), or anywhere the executor lets it pass.
+            throw progress.cancellation
         } catch {
             throw .internalError("\(error)")
         }

@@ -22,17 +22,18 @@ struct ScrollRunner: Sendable {
     }
 
     let page: Page
-    let deadline: ContinuousClock.Instant
+    let deadline: RenderDeadline
 
     func run(_ config: ScrollConfig) async throws(PageError) -> Outcome {
         var outcome = Outcome(steps: 0, height: 0, stoppedByCondition: false)
-        var lastHeight = try await metrics(PageScripts.scrollMetrics).height
         switch config.mode {
         case .steps(let count):
-            var stepPx = config.stepPx
+            // One evaluation per step (it scrolls and returns the metrics, which steps do not need); the
+            // default step, the viewport height, is read once before the first.
+            var stepPx = config.stepPx ?? 1
+            if config.stepPx == nil, count > 0 { stepPx = max(1, try await metrics(PageScripts.scrollMetrics).viewport) }
             for _ in 0..<count {
-                if stepPx == nil { stepPx = max(1, try await metrics(PageScripts.scrollMetrics).viewport) }
-                lastHeight = try await metrics(PageScripts.scrollBy(stepPx ?? 1)).height
+                _ = try await metrics(PageScripts.scrollBy(stepPx))
                 outcome.steps += 1
                 try await pause(config.delayMs)
                 if try await stopConditionHolds(config) {
@@ -41,6 +42,7 @@ struct ScrollRunner: Sendable {
                 }
             }
         case .toBottom(let maxSteps):
+            var lastHeight = try await metrics(PageScripts.scrollMetrics).height
             var unchanged = 0
             while outcome.steps < maxSteps, unchanged < 2 {
                 _ = try await metrics(PageScripts.scrollToBottom)
@@ -57,30 +59,32 @@ struct ScrollRunner: Sendable {
         }
         outcome.height = try await metrics(PageScripts.scrollMetrics).height
         if let script = config.afterScrollJs {
-            outcome.afterScrollValue = try await page.evaluate(script, timeout: left())
+            outcome.afterScrollValue = try await page.evaluate(script, timeout: deadline.remaining)
         }
         return outcome
     }
 
     private func metrics(_ script: String) async throws(PageError) -> (height: Int, viewport: Int) {
-        let value = try await page.evaluate(script, awaitPromise: false, timeout: left())
+        let value = try await page.evaluate(script, awaitPromise: false, timeout: deadline.remaining)
         return (value["height"]?.intValue ?? 0, value["viewport"]?.intValue ?? 0)
     }
 
     private func stopConditionHolds(_ config: ScrollConfig) async throws(PageError) -> Bool {
         guard let condition = config.stopCondition else { return false }
-        let value = try await page.evaluate(PageScripts.predicateCheck(condition), awaitPromise: false, timeout: left())
+        let check = PageScripts.predicateCheck(condition)
+        let value = try await page.evaluate(check, awaitPromise: false, timeout: deadline.remaining)
         return value["ok"]?.boolValue ?? false
     }
 
+    /// `delay_ms` after a step; a cancelled scroll stops here instead of taking its next step.
     private func pause(_ ms: Int) async throws(PageError) {
         guard ms > 0 else { return }
-        guard .now + .milliseconds(ms) <= deadline else {
-            try? await Task.sleep(until: deadline, clock: .continuous)
-            throw .timeout(operation: "scroll delay", afterMs: ms)
+        do {
+            try await deadline.sleep(for: .milliseconds(ms), orThrow: PageError.timeout(operation: "scroll delay", afterMs: ms))
+        } catch let error as PageError {
+            throw error
+        } catch {
+            throw .cancelled  // the sleep throws only its timeout or CancellationError
         }
-        try? await Task.sleep(for: .milliseconds(ms))
     }
-
-    private func left() -> Duration { max(.milliseconds(1), deadline - .now) }
 }

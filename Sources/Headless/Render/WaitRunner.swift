@@ -14,6 +14,8 @@ final class WaitRunner: Sendable {
         case invalid(String)
         /// The page or browser went away.
         case crashed(String)
+        /// The waiting task was cancelled.
+        case cancelled
     }
 
     let page: Page
@@ -34,7 +36,10 @@ final class WaitRunner: Sendable {
             try await wait(condition, until: deadline)
         } catch let failure as Failure {
             throw failure
+        } catch is CancellationError {
+            throw .cancelled
         } catch {
+            // Not reached: `leaf` maps every page error, sleeps and task groups throw only cancellation.
             throw .crashed("\(error)")
         }
         return met.withLock { $0 }
@@ -54,11 +59,7 @@ final class WaitRunner: Sendable {
         case .javascript(let expression):
             try await leaf(condition) { try await page.waitForFunction(expression, timeout: timeout) }
         case .delay(let ms):
-            guard .now + .milliseconds(ms) <= deadline else {
-                try? await Task.sleep(until: deadline, clock: .continuous)
-                throw Failure.timedOut(condition.summary)
-            }
-            try await Task.sleep(for: .milliseconds(ms))
+            try await RenderDeadline(deadline).sleep(for: .milliseconds(ms), orThrow: Failure.timedOut(condition.summary))
             record(condition)
         case .all(let conditions):
             try await withThrowingTaskGroup(of: Void.self) { group in
@@ -67,8 +68,9 @@ final class WaitRunner: Sendable {
             }
             record(condition)
         case .any(let conditions):
-            // Each child reports nil when it held, else its failure.
-            let failures: [Failure]? = await withTaskGroup(of: Failure?.self) { group in
+            // Each child reports nil when it held, else its failure; a cancelled child (the whole wait
+            // was cancelled: the race is only cancelled once it is won) ends the race with its error.
+            let failures: [Failure]? = try await withThrowingTaskGroup(of: Failure?.self) { group in
                 for child in conditions {
                     group.addTask {
                         do {
@@ -76,13 +78,11 @@ final class WaitRunner: Sendable {
                             return nil
                         } catch let failure as Failure {
                             return failure
-                        } catch {
-                            return .timedOut(child.summary)
                         }
                     }
                 }
                 var collected: [Failure] = []
-                for await failure in group {
+                for try await failure in group {
                     guard let failure else {
                         group.cancelAll()
                         return nil
@@ -105,7 +105,8 @@ final class WaitRunner: Sendable {
             try await body()
         } catch let error as PageError {
             switch error {
-            case .timeout, .cancelled: throw Failure.timedOut(condition.summary)
+            case .timeout: throw Failure.timedOut(condition.summary)
+            case .cancelled: throw CancellationError()
             case .invalidArgument(let reason), .javascriptError(let reason): throw Failure.invalid(reason)
             case .targetClosed(let reason), .browserClosed(let reason): throw Failure.crashed(reason)
             default: throw Failure.invalid("\(error)")

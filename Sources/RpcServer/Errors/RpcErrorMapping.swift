@@ -98,7 +98,9 @@ enum RpcErrorMapping {
             return .invalidParams(field: field, reason: reason)
         case .urlNotAllowed(let url, let reason):
             return .urlNotAllowed(url: url, reason: reason)
-        case .timeout(let stage, let elapsedMs):
+        // SPEC has no code for a cancelled call (its answer rarely reaches anyone: the caller left or the
+        // server stops): it ended before it finished, like a timeout, and is not a crash to retry.
+        case .timeout(let stage, let elapsedMs), .cancelled(let stage, let elapsedMs):
             return .renderTimeout(stage: RpcMethodError.TimeoutStage(rawValue: stage.rawValue) ?? .action, elapsedMs: elapsedMs)
         case .navigationFailed(let url, let netError):
             return .navigationFailed(url: url, netError: netError)

@@ -23,6 +23,7 @@ struct ProfileContextProvider: ContextProvider {
             switch error {
             case .browserClosed(let reason), .targetClosed(_, let reason): throw ContextProviderError.browserCrashed(reason)
             case .timeout(_, let afterMs): throw ContextProviderError.queueTimeout(waitedMs: afterMs)
+            case .cancelled: throw CancellationError()  // the renderer reports it as cancelled, in its stage
             default: throw ContextProviderError.unavailable("\(error)")
             }
         }

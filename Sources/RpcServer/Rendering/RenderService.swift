@@ -142,18 +142,26 @@ public final class RenderService: Sendable {
             try await store.beginRequest(id, createIfMissing: true, bindingProfile: profile)
         }
         let deadline = request.receivedAt + .milliseconds(request.config.effectiveTimeoutMs)
+        var locked = false
         do {
             return try await locks.withLock(id, deadline: deadline) {
-                try await renderLocked(request, id: id)
+                locked = true
+                return try await renderLocked(request, id: id)
             }
         } catch let refusal as KeyedLock<SessionID>.Refusal {
             let error: RenderError
+            let elapsedMs = (ContinuousClock.now - request.receivedAt).wholeMilliseconds
             switch refusal {
             case .timedOut:
-                error = .timeout(stage: .queue, elapsedMs: (ContinuousClock.now - request.receivedAt).wholeMilliseconds)
+                error = .timeout(stage: .queue, elapsedMs: elapsedMs)
             case .tooManyWaiters(let waiting):
                 error = .overloaded(queueLength: waiting, retryAfterMs: 1000)
             }
+            await recordFailure(id, url: request.url, error)
+            throw error
+        } catch is CancellationError where !locked {
+            // Cancelled while waiting for the session's previous call: like the renderer's own cancellation.
+            let error = RenderError.cancelled(stage: .queue, elapsedMs: (ContinuousClock.now - request.receivedAt).wholeMilliseconds)
             await recordFailure(id, url: request.url, error)
             throw error
         }

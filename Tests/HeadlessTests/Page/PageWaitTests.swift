@@ -103,5 +103,37 @@ extension Chromium {
                 }
             }
         }
+
+        /// The page waits that sleep on the page's events, not on a page call.
+        enum EventWait: String, CaseIterable, Sendable { case load, networkIdle }
+
+        @Test(arguments: EventWait.allCases)
+        func cancelledEventWaitThrowsCancelledNotTimeout(_ wait: EventWait) async throws {
+            try await PageHarness.with { c in
+                _ = try await c.page.navigate(to: c.url("/hang.html"))
+                let waiting = Task {
+                    switch wait {
+                    case .load: try await c.page.waitFor(.load, timeout: .seconds(60))
+                    case .networkIdle: try await c.page.waitForNetworkIdle(idle: .milliseconds(200), timeout: .seconds(60))
+                    }
+                }
+                try await TestPools.eventually("the wait suspended") {
+                    c.page.monitor.read { $0.waiters.values.contains { $0.continuation != nil } }
+                }
+                waiting.cancel()
+                await #expect(throws: PageError.cancelled) { try await waiting.value }
+            }
+        }
+
+        @Test func selectorWaitOfACancelledTaskThrowsCancelledNotTimeout() async throws {
+            try await PageHarness.with { c in
+                try await PageHarness.load(c, "/static.html")
+                let waiting = Task {
+                    withUnsafeCurrentTask { $0?.cancel() }
+                    try await c.page.waitForSelector("#never", timeout: .seconds(60))
+                }
+                await #expect(throws: PageError.cancelled) { try await waiting.value }
+            }
+        }
     }
 }

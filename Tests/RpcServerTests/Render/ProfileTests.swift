@@ -74,6 +74,21 @@ extension BrowserSuites {
             }
         }
 
+        @Test func cancelledProfileRenderIsCancelledNotAnInternalError() async throws {
+            try await RenderServer.with { c in
+                _ = try await c.rendered("/static.html", ["profile": "gina"])  // its browser runs from now on
+                let params = RenderParams(url: c.url("/static.html"), profile: "gina")
+                let cancelled = Task {
+                    withUnsafeCurrentTask { $0?.cancel() }
+                    return try await c.renders.render(params, logger: TestServer.logger)
+                }
+                let error = await #expect(throws: RpcErrorObject.self) { try await cancelled.value }
+                #expect(error?.code == -32004, "cancelled: \(String(describing: error))")
+                // The profile's browser is free again and serves the next call.
+                _ = try await c.rendered("/static.html", ["profile": "gina"])
+            }
+        }
+
         @Test func userDataDirInsideTheProfilesRootNamesTheProfile() async throws {
             try await RenderServer.with { c in
                 let root = c.renders.profileLocation.root

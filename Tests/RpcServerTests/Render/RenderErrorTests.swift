@@ -1,6 +1,7 @@
 import Foundation
 import Headless
 import RenderTypes
+import SessionContext
 import Testing
 @testable import RpcServer
 
@@ -18,6 +19,60 @@ extension BrowserSuites {
                 let elapsed = try #require(error["data"]?["elapsed_ms"]?.intValue)
                 #expect(elapsed >= 1000)
                 #expect(elapsed < 30_000)
+            }
+        }
+
+        @Test func cancelledRenderIsATimeoutOfItsStageNeverACrashOrInternalError() {
+            #expect(RpcErrorMapping.map(.cancelled(stage: .wait, elapsedMs: 1200)) == .renderTimeout(stage: .wait, elapsedMs: 1200))
+        }
+
+        @Test func sessionRenderCancelledWhileWaitingForTheSessionIsCancelledInTheQueueAndRecorded() async throws {
+            try await RenderServer.with { c in
+                let session = "cancel-in-queue"
+                let id = try #require(SessionID(session))
+                let slow = RenderParams(
+                    url: c.url("/static.html"), sessionId: session,
+                    config: DynamicConfig(waitFor: .delay(ms: 20_000), timeoutMs: 25_000))
+                let holder = Task { try await c.renders.render(slow, logger: TestServer.logger) }
+                try await eventually("the first call holds the session") { c.pool.stats().contextsLeased == 1 }
+                let waiter = Task {
+                    try await c.renders.render(RenderParams(url: c.url("/static.html"), sessionId: session), logger: TestServer.logger)
+                }
+                try await eventually("the second call waits for the session") { c.renders.locks.waiting(for: id) == 1 }
+                waiter.cancel()
+                let error = await #expect(throws: RpcErrorObject.self) { try await waiter.value }
+                #expect(error?.code == -32004)
+                #expect(error?.data?["stage"] == "queue")
+                #expect(c.renders.locks.waiting(for: id) == 0)
+                let info = try await c.server.result("session.get", ["session_id": .string(session)])
+                #expect(info["request_count"] == 2)
+                #expect(info["last_error"]?.stringValue?.contains("cancelled in stage queue") == true)
+                holder.cancel()
+                let first = await #expect(throws: RpcErrorObject.self) { try await holder.value }
+                #expect(first?.code == -32004)
+                #expect(first?.data?["stage"] == "wait")
+                try await eventually("the first call's context is disposed") { c.pool.stats().contextsLeased == 0 }
+            }
+        }
+
+        @Test func renderCancelledWhileQueuedForAContextIsCancelledInTheQueueAndLeavesTheQueue() async throws {
+            try await RenderServer.with(pool: { $0.contextsPerBrowser = 1 }) { c in
+                let slow = RenderParams(
+                    url: c.url("/static.html"), config: DynamicConfig(waitFor: .delay(ms: 20_000), timeoutMs: 25_000))
+                let holder = Task { try await c.renders.render(slow, logger: TestServer.logger) }
+                try await eventually("the only context is leased") { c.pool.stats().contextsLeased == 1 }
+                let queued = Task {
+                    try await c.renders.render(RenderParams(url: c.url("/static.html")), logger: TestServer.logger)
+                }
+                try await eventually("the second call is queued") { c.pool.stats().queueLength == 1 }
+                queued.cancel()
+                let error = await #expect(throws: RpcErrorObject.self) { try await queued.value }
+                #expect(error?.code == -32004)
+                #expect(error?.data?["stage"] == "queue")
+                #expect(c.pool.stats().queueLength == 0)
+                holder.cancel()
+                _ = try? await holder.value
+                try await eventually("the context is disposed") { c.pool.stats().contextsLeased == 0 }
             }
         }
 
