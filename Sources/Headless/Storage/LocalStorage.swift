@@ -10,22 +10,42 @@ extension Page {
 
     /// Reads localStorage of every origin that has a frame in the page now (restricted to `origins` when
     /// given); an origin whose storage is empty maps to an empty dictionary, so a caller can tell "cleared".
+    /// `DOMStorage.enable` and the frame tree are asked for at once, then every origin's items at once.
     public func localStorage(origins: Set<String>? = nil, timeout: Duration? = nil) async throws(PageError)
         -> LocalStorageContents
     {
-        try await enableDOMStorage(timeout: timeout)
-        let tree = try await send(CDP.Page.GetFrameTree(), timeout: timeout).frameTree
-        let frameOrigins = Set(tree.allFrames.compactMap(\.securityOrigin).filter(Self.isStorageOrigin))
-        var contents: LocalStorageContents = [:]
-        for origin in frameOrigins.sorted() where origins?.contains(origin) ?? true {
-            let reply = try await send(
-                CDP.DOMStorage.GetDOMStorageItems(storageId: .init(securityOrigin: origin)), timeout: timeout
-            )
-            var items: [String: String] = [:]
-            for entry in reply.entries where entry.count == 2 { items[entry[0]] = entry[1] }
-            contents[origin] = items
+        async let enabled = settled { () async throws(PageError) in try await self.enableDOMStorage(timeout: timeout) }
+        let tree = await settled { () async throws(PageError) in
+            try await self.send(CDP.Page.GetFrameTree(), timeout: timeout).frameTree
         }
+        try await enabled.get()
+        let frameOrigins = Set(try tree.get().allFrames.compactMap(\.securityOrigin).filter(Self.isStorageOrigin))
+        let wanted = frameOrigins.filter { origins?.contains($0) ?? true }
+        let reads = await withTaskGroup(of: (String, Result<[String: String], PageError>).self) { group in
+            for origin in wanted {
+                group.addTask {
+                    let items = await settled { () async throws(PageError) in
+                        try await self.localStorageItems(of: origin, timeout: timeout)
+                    }
+                    return (origin, items)
+                }
+            }
+            var all: [(String, Result<[String: String], PageError>)] = []
+            for await read in group { all.append(read) }
+            return all
+        }
+        var contents: LocalStorageContents = [:]
+        // In origin order, so the failure reported is the same whichever answer came first.
+        for (origin, items) in reads.sorted(by: { $0.0 < $1.0 }) { contents[origin] = try items.get() }
         return contents
+    }
+
+    /// One origin's localStorage items.
+    private func localStorageItems(of origin: String, timeout: Duration?) async throws(PageError) -> [String: String] {
+        let reply = try await send(CDP.DOMStorage.GetDOMStorageItems(storageId: .init(securityOrigin: origin)), timeout: timeout)
+        var items: [String: String] = [:]
+        for entry in reply.entries where entry.count == 2 { items[entry[0]] = entry[1] }
+        return items
     }
 
     /// Writes `contents` into the page's (fresh) context before its first real navigation: for each origin

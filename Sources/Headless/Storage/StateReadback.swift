@@ -17,7 +17,7 @@ extension Page {
 }
 
 /// `body`'s value or its failure, for page calls that run side by side and are judged afterwards.
-private func settled<T>(_ body: () async throws(PageError) -> T) async -> Result<T, PageError> {
+func settled<T>(_ body: () async throws(PageError) -> T) async -> Result<T, PageError> {
     do {
         return .success(try await body())
     } catch {

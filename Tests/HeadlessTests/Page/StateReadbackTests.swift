@@ -27,6 +27,51 @@ import Testing
         #expect(methods.all == ["Storage.getCookies"])
     }
 
+    @Test func localStorageOfSeveralOriginsIsReadAtOnceAfterEnableAndFrameTreeAtOnce() async throws {
+        let contents = try await FakePage.with(timeout: .seconds(2), browser: Self.browserAnsweringInPairs()) { page in
+            try await page.localStorage()
+        }
+        #expect(contents == ["http://a.test": ["origin": "http://a.test"], "http://b.test": ["origin": "http://b.test"]])
+    }
+
+    /// A page with frames on http://a.test and http://b.test that answers only in pairs: `DOMStorage.enable`
+    /// once the frame tree was asked for too, and one origin's items once the other's were asked for too.
+    /// A reader that waits for each answer before the next question times out.
+    static func browserAnsweringInPairs() -> @Sendable (JSONValue) -> [FakePage.Reply] {
+        let held = Mutex<[String: FakePage.Reply]>([:])
+        return { message in
+            guard let id = message["id"]?.intValue, let method = message["method"]?.stringValue else { return [] }
+            let result: JSONValue
+            let pair: (mine: String, other: String)?
+            switch method {
+            case "DOMStorage.enable":
+                (result, pair) = ([:], ("enable", "tree"))
+            case "Page.getFrameTree":
+                result = ["frameTree": [
+                    "frame": ["id": "T", "loaderId": "L", "url": "http://a.test/", "securityOrigin": "http://a.test"],
+                    "childFrames": [["frame": [
+                        "id": "F", "parentId": "T", "loaderId": "L2", "url": "http://b.test/", "securityOrigin": "http://b.test",
+                    ]]],
+                ]]
+                pair = ("tree", "enable")
+            case "DOMStorage.getDOMStorageItems":
+                let origin = message["params"]?["storageId"]?["securityOrigin"]?.stringValue ?? ""
+                result = ["entries": [["origin", .string(origin)]]]
+                pair = origin == "http://a.test" ? ("a", "b") : ("b", "a")
+            default:
+                (result, pair) = ([:], nil)
+            }
+            guard let pair else { return [(id, result)] }
+            return held.withLock { held in
+                guard let other = held.removeValue(forKey: pair.other) else {
+                    held[pair.mine] = (id, result)
+                    return []
+                }
+                return [other, (id, result)]
+            }
+        }
+    }
+
     /// Answers every command at once, except `Storage.getCookies`, held until a `DOMStorage` command
     /// was sent (a reader that waits for the cookies before asking for localStorage times out).
     static func browserAnsweringCookiesAfterStorage() -> @Sendable (JSONValue) -> [FakePage.Reply] {
