@@ -205,6 +205,16 @@ enum PageScripts {
         window.scrollTo({ top: s ? s.scrollHeight : 0, left: 0, behavior: "instant" }); return \(scrollMetrics); })()
         """
 
+    /// After a `to_bottom` step: `predicate`'s verdict (as `predicateCheck`) and then the scroll metrics,
+    /// in one evaluation.
+    static func predicateCheckAndMetrics(_ expression: String) -> String {
+        """
+        (() => { let check; try { check = { ok: !!(\(predicate(expression)))() }; } \
+        catch (e) { check = { ok: false, error: String(e) }; } \
+        return Object.assign(\(scrollMetrics), check); })()
+        """
+    }
+
     /// A JSON literal of `text`, safe to splice into JavaScript.
     static func literal(_ text: String) -> String {
         JSONValue.string(text).jsonString()

@@ -48,11 +48,15 @@ struct ScrollRunner: Sendable {
                 _ = try await metrics(PageScripts.scrollToBottom)
                 outcome.steps += 1
                 try await pause(config.delayMs)
-                if try await stopConditionHolds(config) {
+                // The stop condition and the new height in one evaluation.
+                let after = try await page.evaluate(
+                    config.stopCondition.map(PageScripts.predicateCheckAndMetrics) ?? PageScripts.scrollMetrics,
+                    awaitPromise: false, timeout: deadline.remaining)
+                if after["ok"]?.boolValue == true {
                     outcome.stoppedByCondition = true
                     break
                 }
-                let height = try await metrics(PageScripts.scrollMetrics).height
+                let height = after["height"]?.intValue ?? 0
                 unchanged = height > lastHeight ? 0 : unchanged + 1
                 lastHeight = max(lastHeight, height)
             }

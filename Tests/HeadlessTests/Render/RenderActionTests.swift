@@ -24,6 +24,15 @@ extension Chromium {
             }
         }
 
+        @Test func scrollToBottomStopsWhenStopConditionHolds() async throws {
+            try await RenderHarness.with { c in
+                let json = ##"{"scroll": {"to_bottom": true, "max_steps": 30, "delay_ms": 150, "stop_condition": "window.batchesLoaded >= 2"}, "actions": [{"type": "evaluate", "expression": "window.batchesLoaded"}]}"##
+                let result = try await c.render("/scroll.html?total=200&batch=10", json).result
+                let batches = try #require(result.actionsExecuted.first?.result?.intValue)
+                #expect(batches >= 2 && batches < 5)  // without the condition: all 20 batches
+            }
+        }
+
         @Test func afterScrollJsRunsOnceAfterScrolling() async throws {
             try await RenderHarness.with { c in
                 let json = ##"{"scroll": {"steps": 2, "delay_ms": 0, "after_scroll_js": "document.body.dataset.after = String(window.scrollY > 0)"}}"##

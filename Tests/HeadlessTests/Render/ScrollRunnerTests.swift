@@ -27,6 +27,13 @@ import Testing
         #expect(outcome.steps == 2 && outcome.height == Self.height)
     }
 
+    @Test func toBottomWithAStopConditionChecksItAndMeasuresInOneEvaluationPerStep() async throws {
+        let (outcome, evaluated) = try await Self.scroll(
+            #"{"to_bottom": true, "max_steps": 10, "delay_ms": 0, "stop_condition": "window.done === true"}"#)
+        #expect(evaluated == ["metrics", "bottom", "check + metrics", "bottom", "check + metrics", "metrics"])
+        #expect(outcome.steps == 2 && outcome.height == Self.height && !outcome.stoppedByCondition)
+    }
+
     /// Scrolls as the wire JSON `json` says on a fake page; returns the outcome and every expression
     /// evaluated, in order, by name (`metrics`, `bottom`, `by <px>`).
     static func scroll(_ json: String) async throws -> (ScrollRunner.Outcome, [String]) {
@@ -46,6 +53,7 @@ import Testing
     static func name(_ expression: String) -> String {
         if expression == PageScripts.scrollMetrics { return "metrics" }
         if expression == PageScripts.scrollToBottom { return "bottom" }
+        if expression == PageScripts.predicateCheckAndMetrics("window.done === true") { return "check + metrics" }
         if let px = (1...10_000).first(where: { PageScripts.scrollBy($0) == expression }) { return "by \(px)" }
         return expression
     }
