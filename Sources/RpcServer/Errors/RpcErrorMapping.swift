@@ -17,6 +17,12 @@ enum RpcErrorMapping {
             return errorObject(for: .invalidParams(field: error.field, reason: error.reason), method: method, logger: logger)
         case let error as RpcErrorObject:
             return error
+        case is CancellationError:
+            // The caller left or the server stops: no fault to investigate, so not logged as one. SPEC has
+            // no code for it (a cancelled render is -32004 with its stage, mapped from RenderError).
+            let requestID = newRequestID()
+            logger.info("call cancelled", metadata: ["request_id": "\(requestID)", "rpc.method": "\(method)"])
+            return RpcErrorObject(.internalError, data: ["request_id": .string(requestID)])
         default:
             if let mapped = mapLibraryError(error) {
                 return errorObject(for: mapped, method: method, logger: logger)

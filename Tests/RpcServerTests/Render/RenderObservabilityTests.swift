@@ -105,6 +105,20 @@ extension BrowserSuites {
             }
         }
 
+        @Test func cancelledCallIsLoggedAsCancelledNotAsAnInternalError() {
+            let records = LogRecords()
+            var logger = Logger(label: "tidepool.test") { _ in RecordingLogHandler(records: records) }
+            logger.logLevel = .info
+            let object = RpcErrorMapping.errorObject(for: CancellationError(), method: "session.create", logger: logger)
+            #expect(object.code == -32603)
+            #expect(object.data?["request_id"]?.stringValue?.isEmpty == false)
+            let line = records.all.first
+            #expect(records.all.count == 1)
+            #expect(line?.message == "call cancelled" && line?.level == .info)
+            #expect(line?.metadata["rpc.method"] == "session.create")
+            #expect(line?.metadata["request_id"] == object.data?["request_id"]?.stringValue)
+        }
+
         @Test func documentListsRenderAndPoolStatsWithTheirParams() async throws {
             try await RenderServer.with(waitForBrowser: false) { c in
                 let document = c.server.server.engine.openRPCDocument
