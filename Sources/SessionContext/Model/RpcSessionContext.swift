@@ -15,7 +15,7 @@ public struct RpcSessionContext: Sendable {
     /// The fields. Mutated only through `uniqueStorage()`, i.e. only while no other value shares
     /// the box.
     ///
-    /// `@unchecked Sendable` is sound: (1) every stored field is itself `Sendable` (value types and
+    /// Declaring it Sendable unchecked is sound: (1) every stored field is itself `Sendable` (value types and
     /// `let sessionId`); (2) a Storage is written only by a mutating member of the one
     /// RpcSessionContext holding its *only* reference — `uniqueStorage()` checks
     /// `isKnownUniquelyReferenced` and copies the box otherwise — so a box reachable from two values,

@@ -1,3 +1,4 @@
+@testable import Headless
 import Synchronization
 import Testing
 @testable import RpcServer
@@ -7,9 +8,9 @@ import Testing
     @Test func waitersOfOneKeyGetTheLockOneAtATimeInArrivalOrder() async throws {
         let lock = KeyedLock<String>()
         let tally = Tally()
-        let release = AsyncGate()
+        let release = AsyncLatch<Void>()
         let holder = Task {
-            try await lock.withLock("s", deadline: .now + .seconds(30)) { await release.wait() }
+            try await lock.withLock("s", deadline: .now + .seconds(30)) { _ = await release.wait() }
         }
         try await eventually("the first caller holds the lock") { await lock.isHeld("s") }
         var waiters: [Task<Void, any Error>] = []
@@ -23,7 +24,7 @@ import Testing
             })
             try await eventually("waiter \(index) queued") { lock.waiting(for: "s") == index }
         }
-        release.open()
+        release.resolve(())
         try await holder.value
         for waiter in waiters { try await waiter.value }
         #expect(tally.state.withLock { $0.order } == [1, 2, 3, 4, 5])
@@ -33,48 +34,48 @@ import Testing
 
     @Test func differentKeysDoNotWaitForEachOther() async throws {
         let lock = KeyedLock<String>()
-        let release = AsyncGate()
-        let holder = Task { try await lock.withLock("a", deadline: .now + .seconds(30)) { await release.wait() } }
-        defer { release.open() }
+        let release = AsyncLatch<Void>()
+        let holder = Task { try await lock.withLock("a", deadline: .now + .seconds(30)) { _ = await release.wait() } }
+        defer { release.resolve(()) }
         // "a" is held until the end of the test: "b" must not wait for it.
         let ran = try await lock.withLock("b", deadline: .now + .seconds(30)) { true }
         #expect(ran)
-        release.open()
+        release.resolve(())
         try await holder.value
     }
 
     @Test func waiterPastItsDeadlineIsRefusedAsTimedOutAndLeavesTheQueue() async throws {
         let lock = KeyedLock<String>()
-        let release = AsyncGate()
-        let holder = Task { try await lock.withLock("s", deadline: .now + .seconds(30)) { await release.wait() } }
+        let release = AsyncLatch<Void>()
+        let holder = Task { try await lock.withLock("s", deadline: .now + .seconds(30)) { _ = await release.wait() } }
         try await eventually("the lock is held") { await lock.isHeld("s") }
         await #expect(throws: KeyedLock<String>.Refusal.timedOut) {
             try await lock.withLock("s", deadline: .now + .milliseconds(50)) {}
         }
         #expect(lock.waiting(for: "s") == 0)
-        release.open()
+        release.resolve(())
         try await holder.value
     }
 
     @Test func fullQueueRefusesAtOnceWithTheNumberWaiting() async throws {
         let lock = KeyedLock<String>(maxWaiters: 2)
-        let release = AsyncGate()
-        let holder = Task { try await lock.withLock("s", deadline: .now + .seconds(30)) { await release.wait() } }
+        let release = AsyncLatch<Void>()
+        let holder = Task { try await lock.withLock("s", deadline: .now + .seconds(30)) { _ = await release.wait() } }
         try await eventually("the lock is held") { await lock.isHeld("s") }
         let waiters = (0..<2).map { _ in Task { try await lock.withLock("s", deadline: .now + .seconds(30)) {} } }
         try await eventually("two callers wait") { lock.waiting(for: "s") == 2 }
         await #expect(throws: KeyedLock<String>.Refusal.tooManyWaiters(waiting: 2)) {
             try await lock.withLock("s", deadline: .now + .seconds(30)) {}
         }
-        release.open()
+        release.resolve(())
         try await holder.value
         for waiter in waiters { try await waiter.value }
     }
 
     @Test func cancelledWaiterThrowsCancellationErrorAndTheNextWaiterStillGetsTheLock() async throws {
         let lock = KeyedLock<String>()
-        let release = AsyncGate()
-        let holder = Task { try await lock.withLock("s", deadline: .now + .seconds(30)) { await release.wait() } }
+        let release = AsyncLatch<Void>()
+        let holder = Task { try await lock.withLock("s", deadline: .now + .seconds(30)) { _ = await release.wait() } }
         try await eventually("the lock is held") { await lock.isHeld("s") }
         let cancelled = Task { try await lock.withLock("s", deadline: .now + .seconds(30)) { "ran" } }
         try await eventually("the first waiter queued") { lock.waiting(for: "s") == 1 }
@@ -83,7 +84,7 @@ import Testing
         cancelled.cancel()
         await #expect(throws: CancellationError.self) { try await cancelled.value }
         #expect(lock.waiting(for: "s") == 1)
-        release.open()
+        release.resolve(())
         try await holder.value
         #expect(try await next.value == "ran")
         #expect(lock.waiting(for: "s") == 0)
@@ -115,29 +116,4 @@ final class Tally: Sendable {
     }
 
     func leave() { state.withLock { $0.inside -= 1 } }
-}
-
-/// A one-shot gate: `wait()` suspends until `open()` (also when opened before).
-final class AsyncGate: Sendable {
-    private let state = Mutex<(open: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
-
-    func wait() async {
-        await withCheckedContinuation { continuation in
-            let resumeNow = state.withLock { state in
-                if state.open { return true }
-                state.waiters.append(continuation)
-                return false
-            }
-            if resumeNow { continuation.resume() }
-        }
-    }
-
-    func open() {
-        let waiters = state.withLock { state in
-            state.open = true
-            defer { state.waiters = [] }
-            return state.waiters
-        }
-        for waiter in waiters { waiter.resume() }
-    }
 }
