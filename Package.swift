@@ -9,12 +9,16 @@ let swift6: [SwiftSetting] = [
 
 let package = Package(
     name: "tidepool",
+    // The launcher spawns Chromium with posix_spawn, reads /proc and reaps with waitpid: Linux only
+    // (macOS 15 is named so Apple's Foundation and Synchronization have the APIs, not as a supported host).
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "RenderTypes", targets: ["RenderTypes"]),
+        .library(name: "AsyncSupport", targets: ["AsyncSupport"]),
         .library(name: "SessionContext", targets: ["SessionContext"]),
         .library(name: "SessionContextSQLite", targets: ["SessionContextSQLite"]),
         .library(name: "Headless", targets: ["Headless"]),
+        .library(name: "Rendering", targets: ["Rendering"]),
         .library(name: "RpcServer", targets: ["RpcServer"]),
         .library(name: "RpcClient", targets: ["RpcClient"]),
         .executable(name: "tidepool", targets: ["tidepool"]),
@@ -24,6 +28,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
@@ -33,8 +38,10 @@ let package = Package(
         .package(url: "https://github.com/vapor/sqlite-nio.git", from: "1.13.2"),
     ],
     targets: [
-        // The Codable wire vocabulary shared by server and client.
+        // The Codable wire vocabulary shared by server and client, and the one JSON module.
         .target(name: "RenderTypes", swiftSettings: swift6),
+        // The few async primitives the rest share: latch, keyed FIFO lock, time limits.
+        .target(name: "AsyncSupport", swiftSettings: swift6),
         // Session model, RpcSessionStore, SessionBackend and the in-memory backend.
         .target(
             name: "SessionContext",
@@ -45,7 +52,7 @@ let package = Package(
         .target(
             name: "SessionContextSQLite",
             dependencies: [
-                "SessionContext",
+                "SessionContext", "AsyncSupport",
                 .product(name: "SQLiteNIO", package: "sqlite-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -55,7 +62,7 @@ let package = Package(
         .target(
             name: "Headless",
             dependencies: [
-                "RenderTypes",
+                "RenderTypes", "AsyncSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -66,14 +73,30 @@ let package = Package(
             ],
             swiftSettings: swift6
         ),
-        // JSON-RPC engine, handlers, HTTP app, server sessions, metrics.
+        // The session-aware render path: admission, per-session serialisation, state restore and
+        // write-back, warm contexts, profile browsers. Throws domain errors; knows nothing of HTTP.
+        .target(
+            name: "Rendering",
+            dependencies: [
+                "RenderTypes", "AsyncSupport", "SessionContext", "Headless",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swift6
+        ),
+        // HTTP (Hummingbird), the JSON-RPC engine and method tables, metrics export; maps domain
+        // errors to JSON-RPC codes in one place; opens the configured session backend.
         .target(
             name: "RpcServer",
             dependencies: [
-                "RenderTypes", "SessionContext", "SessionContextSQLite", "Headless",
+                "RenderTypes", "AsyncSupport", "SessionContext", "SessionContextSQLite", "Headless", "Rendering",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -114,6 +137,7 @@ let package = Package(
         .target(
             name: "FixtureServer",
             dependencies: [
+                "AsyncSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -137,7 +161,7 @@ let package = Package(
         .executableTarget(
             name: "StatefulBench",
             dependencies: [
-                "RpcServer", "Headless", "RenderTypes", "SessionContext", "FixtureServer",
+                "RpcServer", "Rendering", "Headless", "RenderTypes", "SessionContext", "FixtureServer",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -158,7 +182,7 @@ let package = Package(
         .executableTarget(
             name: "ClientBench",
             dependencies: [
-                "RpcClient", "RpcServer", "SessionContext",
+                "RpcClient", "RpcServer", "Rendering", "SessionContext",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -183,7 +207,19 @@ let package = Package(
         .executableTarget(name: "ServeFixtures", dependencies: ["FixtureServer"], path: "Examples/ServeFixtures", swiftSettings: swift6),
 
         // MARK: Tests
+        // What every test target shares: temporary directories, the test logger, polling, the
+        // in-process server harnesses (with and without browsers) and the HTTP endpoint helpers.
+        .target(
+            name: "TestSupport",
+            dependencies: [
+                "AsyncSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/Support",
+            swiftSettings: swift6
+        ),
         .testTarget(name: "RenderTypesTests", dependencies: ["RenderTypes"], swiftSettings: swift6),
+        .testTarget(name: "AsyncSupportTests", dependencies: ["AsyncSupport", "TestSupport"], swiftSettings: swift6),
         .testTarget(name: "SessionContextTests", dependencies: ["SessionContext"], swiftSettings: swift6),
         .testTarget(
             name: "SessionContextSQLiteTests",
@@ -195,13 +231,13 @@ let package = Package(
         ),
         .testTarget(
             name: "HeadlessTests",
-            dependencies: ["Headless", "RenderTypes", "FixtureServer"],
+            dependencies: ["Headless", "RenderTypes", "AsyncSupport", "FixtureServer"],
             swiftSettings: swift6
         ),
         .testTarget(
             name: "RpcServerTests",
             dependencies: [
-                "RpcServer", "FixtureServer", "Headless",
+                "RpcServer", "Rendering", "AsyncSupport", "FixtureServer", "Headless",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             swiftSettings: swift6
@@ -209,7 +245,7 @@ let package = Package(
         .testTarget(
             name: "RpcClientTests",
             dependencies: [
-                "RpcClient", "RpcServer", "Headless", "RenderTypes", "SessionContext", "SessionContextSQLite",
+                "RpcClient", "RpcServer", "Rendering", "Headless", "RenderTypes", "SessionContext", "SessionContextSQLite",
                 "FixtureServer", "ExampleSupport", "LoginFlow", "PaginatedScrape", "ScreenshotGallery", "SessionMetrics",
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],

@@ -17,6 +17,7 @@ import Foundation
 import Logging
 import NIOCore
 import RpcClient
+import Rendering
 import RpcServer
 import ServiceLifecycle
 import SessionContext

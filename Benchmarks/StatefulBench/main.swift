@@ -11,6 +11,7 @@ import Logging
 import NIOCore
 import NIOPosix
 import RenderTypes
+import Rendering
 import RpcServer
 import SessionContext
 

@@ -3,6 +3,7 @@ public import Hummingbird
 import HummingbirdCore
 public import Logging
 public import NIOCore
+public import Rendering
 import ServiceLifecycle
 public import SessionContext
 
@@ -60,7 +61,8 @@ public struct TidepoolServer: Sendable {
         metrics: ServerMetrics = ServerMetrics(), logger: Logger
     ) {
         let renders = pool.map {
-            RenderService(pool: $0, sessions: sessions, configuration: configuration.render, metrics: metrics, logger: logger)
+            RenderService(
+                pool: $0, sessions: sessions, configuration: configuration.render, metrics: metrics.factory, logger: logger)
         }
         let health = HealthReporter(
             backend: configuration.sessions.backend.rawValue, pool: renders,
@@ -71,7 +73,10 @@ public struct TidepoolServer: Sendable {
         SessionMethods.register(in: &registry, sessions: sessions)
         CookieMethods.register(in: &registry, sessions: sessions)
         HealthMethod.register(in: &registry, health: health)
-        if let renders { RenderMethods.register(in: &registry, renders: renders) }
+        if let renders {
+            RenderMethods.register(
+                in: &registry, calls: RenderCalls(renders: renders, errors: RenderErrorMetrics(factory: metrics.factory)))
+        }
         self.renders = renders
         self.configuration = configuration
         self.sessions = sessions

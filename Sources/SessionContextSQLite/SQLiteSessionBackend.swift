@@ -1,3 +1,4 @@
+import AsyncSupport
 public import Foundation
 public import Logging
 public import SessionContext
@@ -8,7 +9,7 @@ import Synchronization
 ///
 /// - WAL journal; every write is one `BEGIN IMMEDIATE … COMMIT` transaction, so a process killed
 ///   with SIGKILL leaves each session either as it was or as it became, never half-written.
-/// - One connection, and an `AsyncSerialLock` held for each whole transaction, so two
+/// - One connection, and a `SerialLock` held for each whole transaction, so two
 ///   transactions never interleave on it.
 /// - One row per session: the record as JSON plus the columns that listing (`id`), expiry
 ///   (`expires_at`, indexed) and metrics need.
@@ -40,7 +41,7 @@ public final class SQLiteSessionBackend: SessionBackend {
     /// The database file.
     public let path: String
     private let connection: SQLiteConnection
-    private let lock = AsyncSerialLock()
+    private let lock = SerialLock()
     private let isClosed = Atomic<Bool>(false)
     private let logger: Logger
 
@@ -214,7 +215,7 @@ public final class SQLiteSessionBackend: SessionBackend {
     /// Waits for the running transaction, then closes the connection (checkpointing the WAL).
     /// Later calls fail with `.backend`; closing twice does nothing.
     public func close() async throws(SessionError) {
-        try await lock.withLock { () async throws(SessionError) in
+        try await lock.withLockInTurn { () async throws(SessionError) in
             guard !self.isClosed.exchange(true, ordering: .relaxed) else { return }
             do {
                 try await self.connection.close()
@@ -278,7 +279,7 @@ public final class SQLiteSessionBackend: SessionBackend {
 
     /// Runs `body` holding the lock, outside an explicit transaction (single statements).
     private func serially<R>(_ body: () async throws(SessionError) -> R) async throws(SessionError) -> R {
-        try await lock.withLock { () async throws(SessionError) -> R in
+        try await lock.withLockInTurn { () async throws(SessionError) -> R in
             try self.requireOpen()
             return try await body()
         }

@@ -1,3 +1,4 @@
+import AsyncSupport
 import DequeModule
 import Foundation
 public import Logging
@@ -173,7 +174,7 @@ public final class CDPConnection: Sendable {
                     return
                 }
                 transport.send(message)
-                let timer = timerLoop.scheduleTask(in: limit.timeAmount) { [weak self] () -> Void in
+                let timer = timerLoop.scheduleTask(in: TimeAmount(limit)) { [weak self] () -> Void in
                     self?.complete(id) { .failure(.timeout(method: $0, afterMs: limit.wholeMilliseconds)) }
                 }
                 let armed = state.withLock { state in

@@ -1,3 +1,4 @@
+import AsyncSupport
 public import Foundation
 public import Logging
 import NIOCore

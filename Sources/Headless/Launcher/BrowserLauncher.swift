@@ -1,5 +1,7 @@
+import AsyncSupport
 import Foundation
 public import Logging
+
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -1,5 +1,7 @@
+import AsyncSupport
 import Foundation
 import Synchronization
+
 #if canImport(Glibc)
 import Glibc
 #endif

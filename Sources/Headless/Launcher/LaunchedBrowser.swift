@@ -1,6 +1,8 @@
+import AsyncSupport
 import Foundation
 import Logging
 import Synchronization
+
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -1,3 +1,4 @@
+import AsyncSupport
 import Logging
 import ServiceLifecycle
 

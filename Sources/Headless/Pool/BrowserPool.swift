@@ -1,3 +1,4 @@
+import AsyncSupport
 public import Logging
 import Metrics
 import NIOCore
@@ -193,7 +194,7 @@ public final class BrowserPool: Service, Sendable {
                     return
                 }
                 let limit = min(deadline, realNow + config.checkoutTimeout)
-                let timer = timerLoop.scheduleTask(in: (limit - realNow).timeAmount) { [weak self] () -> Void in
+                let timer = timerLoop.scheduleTask(in: TimeAmount(limit - realNow)) { [weak self] () -> Void in
                     self?.expireWaiter(id)
                 }
                 let armed = state.withLock { state in

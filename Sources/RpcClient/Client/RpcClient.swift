@@ -40,9 +40,9 @@ public final class RpcClient: Sendable {
         self.configuration = configuration
         self.logger = configuration.logger
         var httpConfiguration = HTTPClient.Configuration()
-        httpConfiguration.timeout = .init(connect: configuration.connectTimeout.timeAmount, read: nil)
+        httpConfiguration.timeout = .init(connect: TimeAmount(configuration.connectTimeout), read: nil)
         httpConfiguration.connectionPool = .init(
-            idleTimeout: configuration.idleConnectionTimeout.timeAmount,
+            idleTimeout: TimeAmount(configuration.idleConnectionTimeout),
             concurrentHTTP1ConnectionsPerHostSoftLimit: configuration.maxConnections
         )
         httpConfiguration.redirectConfiguration = .disallow

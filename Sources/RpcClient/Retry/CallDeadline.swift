@@ -18,6 +18,6 @@ struct CallDeadline: Sendable {
 
     /// The same deadline for SwiftNIO / AsyncHTTPClient.
     var nioDeadline: NIODeadline {
-        .now() + remaining.timeAmount
+        .now() + TimeAmount(remaining)
     }
 }

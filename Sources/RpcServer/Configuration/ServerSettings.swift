@@ -1,3 +1,5 @@
+import Rendering
+
 /// One setting of `tidepool serve`: its environment name (SPEC's, or `TIDEPOOL_…`), its flag, and
 /// how a text value changes the configuration. Flags and environment variables go through the
 /// same table, so they parse and validate alike; defaults stay in the configuration structs.

@@ -1,6 +1,7 @@
 import Foundation
 import Headless
 import Logging
+import Rendering
 import RenderTypes
 import SessionContext
 
@@ -74,10 +75,11 @@ enum RpcErrorMapping {
         }
     }
 
-    /// Translates the typed errors of the libraries below (sessions, the renderer) into the
-    /// server's own; nil for errors nobody typed.
+    /// Translates the typed errors of the libraries below (the render path, sessions, the renderer)
+    /// into the server's own; nil for errors nobody typed.
     static func mapLibraryError(_ error: any Error) -> RpcMethodError? {
         if let error = error as? RenderError { return map(error) }
+        if let error = error as? RenderingError { return map(error) }
         guard let error = error as? SessionError else { return nil }
         switch error {
         case .notFound(let id):
@@ -118,6 +120,18 @@ enum RpcErrorMapping {
             return .overloaded(retryAfterMs: retryAfterMs, queueLength: queueLength)
         case .internalError(let detail):
             return .internalError(detail: detail)
+        }
+    }
+
+    /// A refusal of the session-aware render path.
+    static func map(_ error: RenderingError) -> RpcMethodError {
+        switch error {
+        case .invalidParams(let field, let reason):
+            return .invalidParams(field: field, reason: reason)
+        case .budgetExceeded(let scope, let limit, let used):
+            return .budgetExceeded(scope: scope, limit: limit, used: used)
+        case .overloaded(let retryAfterMs, let queueLength):
+            return .overloaded(retryAfterMs: retryAfterMs, queueLength: queueLength)
         }
     }
 

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import Rendering
 import RenderTypes
 
 /// The HTTP surface of SPEC: POST /rpc, GET /health, GET /metrics, GET /openrpc.json. Any other

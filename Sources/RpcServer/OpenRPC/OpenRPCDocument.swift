@@ -64,8 +64,3 @@ public enum OpenRPCDocument {
         return .object(object)
     }
 }
-
-/// The version of Tidepool this server reports.
-public enum TidepoolVersion {
-    public static let current = "0.1.0"
-}

@@ -1,3 +1,4 @@
+import AsyncSupport
 import Foundation
 import Hummingbird
 import NIOCore
@@ -6,7 +7,8 @@ import NIOCore
 /// `hangLimit`, so no request outlives a test by much even when a client never disconnects.
 struct FixtureRoutes {
     let accounts: FixtureAccounts
-    let stopping: StopSignal
+    /// Fired when the server stops: a waiting `/slow` or `/hang` answers at once.
+    let stopping: AsyncLatch<Void>
 
     /// The longest delay `/slow` and `/api/data` accept.
     static let maxDelayMs = 30_000
@@ -31,16 +33,16 @@ struct FixtureRoutes {
         }
         router.get("/api/ping") { _, _ in Self.json(#"{"pong":true}"#) }
         router.get("/api/data") { request, _ in
-            await stopping.wait(upTo: .milliseconds(Self.delay(request, default: 700)))
+            _ = await stopping.wait(timeout: .milliseconds(Self.delay(request, default: 700)))
             return Self.json(#"{"items":["alpha","beta","gamma"]}"#)
         }
         router.get("/slow") { request, _ in
             let ms = Self.delay(request, default: 1000)
-            await stopping.wait(upTo: .milliseconds(ms))
+            _ = await stopping.wait(timeout: .milliseconds(ms))
             return Self.html(title: "Slow page", body: "<h1 id=\"slow\">Slow page answered after \(ms) ms</h1>")
         }
         router.get("/hang") { _, _ in
-            await stopping.wait(upTo: Self.hangLimit)
+            _ = await stopping.wait(timeout: Self.hangLimit)
             return Response(status: .gatewayTimeout)
         }
         router.get("/list") { request, _ in listing(request) }

@@ -1,3 +1,4 @@
+import AsyncSupport
 import Foundation
 import Hummingbird
 public import Logging
@@ -15,7 +16,7 @@ public final class FixtureServer: Sendable {
     public let counter: RequestCounter
     /// Accounts and logged-in sessions of the login form.
     public let accounts: FixtureAccounts
-    private let stopping: StopSignal
+    private let stopping: AsyncLatch<Void>
     private let group: ServiceGroup
     private let task: Task<Void, Never>
 
@@ -23,7 +24,7 @@ public final class FixtureServer: Sendable {
     static let gracePeriod: Duration = .seconds(5)
 
     private init(
-        port: Int, counter: RequestCounter, accounts: FixtureAccounts, stopping: StopSignal,
+        port: Int, counter: RequestCounter, accounts: FixtureAccounts, stopping: AsyncLatch<Void>,
         group: ServiceGroup, task: Task<Void, Never>
     ) {
         self.port = port
@@ -52,7 +53,7 @@ public final class FixtureServer: Sendable {
     ) async throws -> FixtureServer {
         let counter = RequestCounter()
         let accounts = FixtureAccounts()
-        let stopping = StopSignal()
+        let stopping = AsyncLatch<Void>()
         let router = Router()
         router.add(middleware: CountingMiddleware(counter: counter))
         router.add(middleware: ProxyAuthMiddleware())
@@ -93,7 +94,7 @@ public final class FixtureServer: Sendable {
     /// Stops the server: open connections close and requests still waiting (`/hang`, `/slow`) end.
     /// Shuts down gracefully; connections still open after `gracePeriod` are cancelled.
     public func stop() async {
-        stopping.fire()
+        stopping.resolve(())
         await group.triggerGracefulShutdown()
         let task = self.task
         await withTaskGroup(of: Void.self) { waiters in

@@ -1,3 +1,4 @@
+import AsyncSupport
 import Foundation
 @testable import Headless
 import Synchronization

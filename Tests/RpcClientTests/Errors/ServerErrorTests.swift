@@ -1,9 +1,10 @@
 import Foundation
+@testable import Rendering
 import RenderTypes
-import SessionContext
-import Testing
 @testable import RpcClient
 @testable import RpcServer
+import SessionContext
+import Testing
 
 /// Each `RpcError` case the session methods can cause, produced by a real server condition and
 /// carrying the server's `data` as typed fields. (The render errors are in RenderErrorTests.)

@@ -1,10 +1,11 @@
 import Foundation
 import Headless
 import Logging
+@testable import Rendering
 import RenderTypes
 import RpcClient
-import SessionContext
 @testable import RpcServer
+import SessionContext
 
 /// A real Tidepool server (the RpcServer library's HTTP app) on 127.0.0.1 and an ephemeral port,
 /// in this process, for one test; with its own metrics registry, so its requests can be counted.

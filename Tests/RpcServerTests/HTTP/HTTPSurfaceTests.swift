@@ -1,7 +1,8 @@
 import Foundation
+@testable import Rendering
 import RenderTypes
-import Testing
 @testable import RpcServer
+import Testing
 
 /// SPEC "HTTP surface", through a real server on an ephemeral port.
 @Suite(.serialized) struct HTTPSurfaceTests {

@@ -1,9 +1,10 @@
 import FixtureServer
 import Foundation
 import Headless
+@testable import Rendering
 import RenderTypes
-import Testing
 @testable import RpcServer
+import Testing
 
 extension BrowserSuites {
     /// Named profiles: a session with a profile renders in that profile's own Chromium process on

@@ -1,9 +1,10 @@
 import Foundation
 import Headless
+@testable import Rendering
 import RenderTypes
+@testable import RpcServer
 import SessionContext
 import Testing
-@testable import RpcServer
 
 extension BrowserSuites {
     /// Render failures come back as SPEC's error codes with their `data`.

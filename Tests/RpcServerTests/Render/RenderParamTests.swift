@@ -1,7 +1,8 @@
 import Foundation
+@testable import Rendering
 import RenderTypes
-import Testing
 @testable import RpcServer
+import Testing
 
 extension BrowserSuites {
     /// Every param of `render` is checked before a session or a browser is touched: -32602 naming the

@@ -2,10 +2,11 @@ import FixtureServer
 import Foundation
 import Headless
 import Logging
+@testable import Rendering
 import RenderTypes
+@testable import RpcServer
 import SessionContext
 import Testing
-@testable import RpcServer
 
 /// Parent of every RpcServer suite that starts real Chromium: serialized as a whole, so these suites
 /// never run browsers in parallel with each other on the 2-core machine.
@@ -127,4 +128,12 @@ func loginActions(user: String) -> JSONValue {
         ["type": "click", "selector": "#submit"],
         ["type": "wait", "condition": ["type": "selector", "selector": "#user"]],
     ]
+}
+
+extension RenderService {
+    /// One `render` call served as the JSON-RPC method serves it: a failure is the wire's error object.
+    func render(_ params: RenderParams, logger: Logger) async throws -> DynamicRenderResult {
+        let calls = RenderCalls(renders: self, errors: RenderErrorMetrics(factory: ServerMetrics().factory))
+        return try await calls.serve(params, logger: logger)
+    }
 }

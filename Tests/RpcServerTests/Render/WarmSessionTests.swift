@@ -1,7 +1,8 @@
 import Foundation
+@testable import Rendering
 import RenderTypes
-import Testing
 @testable import RpcServer
+import Testing
 
 extension BrowserSuites {
     /// keep_warm sessions keep their browser context between calls (skipping the state restore) and

@@ -1,5 +1,6 @@
-import Testing
+@testable import Rendering
 @testable import RpcServer
+import Testing
 
 /// The settings table behind `tidepool serve`: environment names, parsing, validation.
 @Suite struct ServerSettingsTests {

@@ -1,8 +1,9 @@
 import Foundation
+@testable import Rendering
 import RenderTypes
+@testable import RpcServer
 import SessionContext
 import Testing
-@testable import RpcServer
 
 /// Refused changes leave the stored session untouched on both backends the server can run
 /// (SQLite rolls the transaction back; memory never writes).

@@ -1,8 +1,9 @@
 import Foundation
+@testable import Rendering
 import RenderTypes
+@testable import RpcServer
 import SessionContext
 import Testing
-@testable import RpcServer
 
 /// `session.create`: success with defaults and with every param, and every bad input refused
 /// with the documented error and nothing stored.

@@ -1,8 +1,9 @@
 import Foundation
+@testable import Rendering
 import RenderTypes
+@testable import RpcServer
 import SessionContext
 import Testing
-@testable import RpcServer
 
 /// `session.get|list|delete|extend|set_metadata|stats|cleanup` with the injected clock: success,
 /// expiry, auto-renew, and every bad input refused with nothing stored.

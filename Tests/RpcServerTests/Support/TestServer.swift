@@ -4,10 +4,11 @@ import Headless
 import Logging
 import NIOCore
 import NIOHTTP1
+@testable import Rendering
 import RenderTypes
+@testable import RpcServer
 import ServiceLifecycle
 import SessionContext
-@testable import RpcServer
 
 /// A real Tidepool HTTP server on 127.0.0.1 and an ephemeral port, for one test.
 struct TestServer: HTTPEndpoint {

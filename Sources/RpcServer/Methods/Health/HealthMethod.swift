@@ -1,3 +1,5 @@
+import Rendering
+
 /// `health`: what GET /health returns.
 enum HealthMethod {
     static func register(in registry: inout RpcMethodRegistry, health: HealthReporter) {

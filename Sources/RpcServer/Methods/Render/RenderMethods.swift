@@ -1,8 +1,9 @@
+import Rendering
 import RenderTypes
 
 /// `render` (alias `render.dynamic`) and `pool.stats` (SPEC *render*, *Browser pool*).
 enum RenderMethods {
-    static func register(in registry: inout RpcMethodRegistry, renders: RenderService) {
+    static func register(in registry: inout RpcMethodRegistry, calls: RenderCalls) {
         RenderSchemas.register(in: &registry)
         registry.register(
             "render",
@@ -13,11 +14,11 @@ enum RenderMethods {
                 .budgetExceeded, .browserCrashed, .urlNotAllowed, .actionFailed,
             ],
             aliases: ["render.dynamic"]
-        ) { params, context in try await renders.render(params, logger: context.logger) }
+        ) { params, context in try await calls.serve(params, logger: context.logger) }
 
         registry.register(
             "pool.stats", summary: "Browser pool figures: browsers, contexts, queue, utilization, restarts, memory.",
             params: NoParams.self, result: RpcResultSpec("stats", .ref("PoolStats"))
-        ) { (_: NoParams, _) in await renders.poolStats() }
+        ) { (_: NoParams, _) in await calls.renders.poolStats() }
     }
 }

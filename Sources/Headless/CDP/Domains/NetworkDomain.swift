@@ -1,0 +1,107 @@
+extension CDP.Network {
+    /// `Network.enable`: request, response and loading events.
+    public struct Enable: CDPCommand {
+        public static let method = "Network.enable"
+        public typealias Response = CDPEmptyResponse
+        public init() {}
+    }
+
+    /// `Network.setExtraHTTPHeaders`: sent with every request of the target.
+    public struct SetExtraHTTPHeaders: CDPCommand {
+        public static let method = "Network.setExtraHTTPHeaders"
+        public typealias Response = CDPEmptyResponse
+        public var headers: [String: String]
+        public init(headers: [String: String]) { self.headers = headers }
+    }
+
+    /// `Network.Request` (the fields the driver reads).
+    public struct Request: Decodable, Sendable {
+        public let url: String
+        public let method: String
+    }
+
+    /// `Network.Response` (the fields the driver reads).
+    public struct Response: Decodable, Sendable {
+        public let url: String
+        public let status: Int
+        public let encodedDataLength: Double?
+    }
+
+    /// `Network.requestWillBeSent` params.
+    public struct RequestWillBeSent: Decodable, Sendable {
+        public let requestId: String
+        public let loaderId: String?
+        public let request: Request
+        /// Monotonic seconds.
+        public let timestamp: Double
+        public let redirectResponse: Response?
+        public let type: String?
+        public let frameId: String?
+    }
+
+    /// `Network.responseReceived` params.
+    public struct ResponseReceived: Decodable, Sendable {
+        public let requestId: String
+        public let loaderId: String?
+        public let timestamp: Double
+        public let type: String
+        public let response: Response
+        public let frameId: String?
+    }
+
+    /// `Network.loadingFinished` params.
+    public struct LoadingFinished: Decodable, Sendable {
+        public let requestId: String
+        public let timestamp: Double
+        public let encodedDataLength: Double
+    }
+
+    /// `Network.loadingFailed` params.
+    public struct LoadingFailed: Decodable, Sendable {
+        public let requestId: String
+        public let timestamp: Double
+        public let errorText: String
+        public let canceled: Bool?
+        public let blockedReason: String?
+    }
+
+    /// `Network.Cookie` as Chromium reports it (`expires` is -1 for session cookies).
+    public struct Cookie: Codable, Sendable, Hashable {
+        public let name: String
+        public let value: String
+        public let domain: String
+        public let path: String
+        public let expires: Double
+        public let httpOnly: Bool
+        public let secure: Bool
+        public let session: Bool
+        public let sameSite: String?
+    }
+
+    /// `Network.CookieParam`: a cookie to set; without `domain` (host-only cookies) the `url` scopes it.
+    public struct CookieParam: Encodable, Sendable, Hashable {
+        public var name: String
+        public var value: String
+        public var url: String?
+        public var domain: String?
+        public var path: String?
+        public var secure: Bool?
+        public var httpOnly: Bool?
+        public var sameSite: String?
+        public var expires: Double?
+        public init(
+            name: String, value: String, url: String? = nil, domain: String? = nil, path: String? = nil,
+            secure: Bool? = nil, httpOnly: Bool? = nil, sameSite: String? = nil, expires: Double? = nil
+        ) {
+            self.name = name
+            self.value = value
+            self.url = url
+            self.domain = domain
+            self.path = path
+            self.secure = secure
+            self.httpOnly = httpOnly
+            self.sameSite = sameSite
+            self.expires = expires
+        }
+    }
+}

@@ -1,0 +1,29 @@
+extension CDP.Storage {
+    /// `Storage.getCookies` of one browser context (browser-level command).
+    public struct GetCookies: CDPCommand {
+        public static let method = "Storage.getCookies"
+        public struct Response: Decodable, Sendable { public let cookies: [CDP.Network.Cookie] }
+        public var browserContextId: String?
+        public init(browserContextId: String?) { self.browserContextId = browserContextId }
+    }
+
+    /// `Storage.setCookies` into one browser context (browser-level command).
+    public struct SetCookies: CDPCommand {
+        public static let method = "Storage.setCookies"
+        public typealias Response = CDPEmptyResponse
+        public var cookies: [CDP.Network.CookieParam]
+        public var browserContextId: String?
+        public init(cookies: [CDP.Network.CookieParam], browserContextId: String?) {
+            self.cookies = cookies
+            self.browserContextId = browserContextId
+        }
+    }
+
+    /// `Storage.clearCookies` of one browser context (browser-level command).
+    public struct ClearCookies: CDPCommand {
+        public static let method = "Storage.clearCookies"
+        public typealias Response = CDPEmptyResponse
+        public var browserContextId: String?
+        public init(browserContextId: String?) { self.browserContextId = browserContextId }
+    }
+}

@@ -1,0 +1,12 @@
+/// The refusals of the session-aware render path itself, besides what the layers below throw
+/// (`RenderError` from the renderer, `SessionError` from the session store). Each case carries the
+/// figures a caller needs; RpcServer maps every case to its JSON-RPC code in one place.
+public enum RenderingError: Error, Sendable, Hashable {
+    /// A param the render path checks itself (`profile`, `user_data_dir`, `session_id`, a proxy with
+    /// a profile) is refused; `field` names it.
+    case invalidParams(field: String, reason: String)
+    /// A budget of `scope` is used up (`sessions`: the store already holds `limit` sessions).
+    case budgetExceeded(scope: String, limit: Int, used: Int)
+    /// Too many callers wait for the same gate; try again after `retryAfterMs`.
+    case overloaded(retryAfterMs: Int, queueLength: Int)
+}

@@ -1,0 +1,118 @@
+import AsyncSupport
+import Foundation
+public import Logging
+import RenderTypes
+public import SessionContext
+import Synchronization
+
+/// The server-side session manager: the store (any backend; the server opens SQLite by default) under the rules the session and
+/// cookie methods share — the server's default config, the session cap, profile removal.
+///
+/// Every change goes through one atomic store update that validates the result against the
+/// session limits first, so a refused call changes nothing stored.
+public final class SessionService: Sendable {
+    /// The store every method reads and writes.
+    public let store: RpcSessionStore<AnySessionBackend>
+    public let configuration: SessionsConfiguration
+    let profiles: ProfileDirectories
+    let logger: Logger
+    private let endObservers = Mutex<[any SessionEndObserver]>([])
+    /// Serialises the `maxSessions` check with the creation it admits (one key), so concurrent
+    /// creations never overshoot the cap. Reads and changes of existing sessions never take it.
+    private let creationGate = SerialLock(maxWaiters: 4096)
+
+    /// A service over an already-open store.
+    public init(store: RpcSessionStore<AnySessionBackend>, configuration: SessionsConfiguration, logger: Logger) {
+        self.store = store
+        self.configuration = configuration
+        self.profiles = ProfileDirectories(root: configuration.profilesDirectory, logger: logger)
+        self.logger = logger
+    }
+
+    // MARK: session.*
+
+    /// Creates a session from `params`; `RenderingError.budgetExceeded` when the store already holds
+    /// `maxSessions`.
+    public func create(_ params: SessionCreateParams) async throws -> SessionInfo {
+        var config = store.configuration.defaultConfig
+        if let ttl = params.ttlSecs { config.ttlSeconds = ttl }
+        if let autoRenew = params.autoRenew { config.autoRenew = autoRenew }
+        if let maxRequests = params.maxRequests { config.maxRequests = maxRequests }
+        let session = try await admittingNewSession {
+            try await store.create(
+                id: params.sessionId, config: config, metadata: params.metadata ?? [:], profile: params.profile,
+                keepWarm: params.keepWarm ?? false
+            )
+        }
+        logger.debug("session created", metadata: ["session_id": "\(session.sessionId)"])
+        return SessionInfo(session)
+    }
+
+    /// Runs `create` (which adds at most one session) once the store holds fewer than `maxSessions`,
+    /// checking and creating under one gate so that concurrent creators cannot all pass the same
+    /// count; `RenderingError.budgetExceeded` when the store is full, `.overloaded` when 4096
+    /// creators already wait or the gate is not had within 10 s.
+    public func admittingNewSession<T: Sendable>(_ create: () async throws -> T) async throws -> T {
+        do {
+            return try await creationGate.withLock(deadline: .now + .seconds(10)) {
+                let count = try await store.sessionCount()
+                guard count < configuration.maxSessions else {
+                    throw RenderingError.budgetExceeded(scope: "sessions", limit: configuration.maxSessions, used: count)
+                }
+                return try await create()
+            }
+        } catch let refusal as LockRefusal {
+            let waiting = if case .tooManyWaiters(let n) = refusal { n } else { creationGate.waiting }
+            throw RenderingError.overloaded(retryAfterMs: 1000, queueLength: waiting)
+        }
+    }
+
+    /// Adds an observer told of every session that ends (deleted or expired), before its profile
+    /// directory is removed.
+    public func observeSessionEnds(_ observer: any SessionEndObserver) {
+        endObservers.withLock { $0.append(observer) }
+    }
+
+    /// Deletes a session and its profile directory (after its observers released what they held for
+    /// it, e.g. the profile's running browser); whether it existed.
+    public func delete(_ id: SessionID) async throws -> Bool {
+        guard let removed = try await store.remove(id) else { return false }
+        await ended(id, profile: removed.profile)
+        return true
+    }
+
+    /// Removes every expired session now, and their profiles; how many were removed.
+    public func cleanup() async throws -> Int {
+        let removed = try await store.cleanupExpired()
+        for session in removed { await ended(session.id, profile: session.profile) }
+        if !removed.isEmpty { logger.info("expired sessions removed", metadata: ["count": "\(removed.count)"]) }
+        return removed.count
+    }
+
+    /// A session ended: observers first (they close what uses the profile), then its directory goes.
+    private func ended(_ id: SessionID, profile: String?) async {
+        for observer in endObservers.withLock({ $0 }) {
+            await observer.sessionEnded(id, profile: profile)
+        }
+        profiles.remove(profile: profile)
+    }
+
+    /// A page of live sessions.
+    public func list(_ params: SessionListParams) async throws -> SessionInfoPage {
+        SessionInfoPage(try await store.listSessions(limit: params.limit ?? 100, cursor: params.cursor))
+    }
+
+    /// Runs `body` on the live session `id` atomically and returns its result with the session's
+    /// wire form; nothing is stored when `body` or a limit throws.
+    public func change<R: Sendable>(
+        _ id: SessionID, _ body: (inout RpcSessionContext) throws(SessionError) -> R
+    ) async throws(SessionError) -> R {
+        try await store.withSession(id, body)
+    }
+}
+
+/// Told when a session ends (deleted or expired), before its profile directory is removed: the
+/// render path gives back the session's warm context and closes its profile's browser.
+public protocol SessionEndObserver: Sendable {
+    func sessionEnded(_ id: SessionID, profile: String?) async
+}

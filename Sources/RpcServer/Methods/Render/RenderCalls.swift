@@ -1,0 +1,49 @@
+import AsyncSupport
+import Foundation
+import Logging
+import Rendering
+import RenderTypes
+
+/// Serves `render` calls over the render path: each call's error is mapped to its JSON-RPC error
+/// object (in `RpcErrorMapping`), counted by code, and every call is logged in one line — session,
+/// host, stage timings (or the error), outcome.
+struct RenderCalls: Sendable {
+    let renders: RenderService
+    let errors: RenderErrorMetrics
+
+    /// Renders `params`; throws the call's `RpcErrorObject`.
+    func serve(_ params: RenderParams, logger: Logger) async throws -> DynamicRenderResult {
+        let receivedAt = ContinuousClock.now
+        do {
+            let result = try await renders.render(params)
+            log(params, logger: logger, outcome: "ok", figures: Self.figures(of: result))
+            return result
+        } catch {
+            let object = RpcErrorMapping.errorObject(for: error, method: "render", logger: logger)
+            errors.record(code: object.code)
+            let elapsed = ContinuousClock.now - receivedAt
+            log(params, logger: logger, outcome: "error \(object.code)", figures: [
+                "ms": "\(elapsed.wholeMilliseconds)", "error": "\(error)",
+            ])
+            throw object
+        }
+    }
+
+    private func log(_ params: RenderParams, logger: Logger, outcome: String, figures: Logger.Metadata) {
+        var metadata = figures
+        metadata["session_id"] = "\(params.sessionId ?? "-")"
+        let host = URLComponents(string: params.url)?.host ?? ""
+        metadata["host"] = "\(host.isEmpty ? "-" : host)"
+        metadata["outcome"] = "\(outcome)"
+        logger.info("render", metadata: metadata)
+    }
+
+    private static func figures(of result: DynamicRenderResult) -> Logger.Metadata {
+        let t = result.timings
+        return [
+            "ms": "\(result.renderTimeMs)", "status": "\(result.statusCode.map(String.init) ?? "-")",
+            "queue_ms": "\(t.queueMs)", "lease_ms": "\(t.leaseMs)", "navigation_ms": "\(t.navigationMs)",
+            "wait_ms": "\(t.waitMs)", "actions_ms": "\(t.actionsMs)", "capture_ms": "\(t.captureMs)",
+        ]
+    }
+}

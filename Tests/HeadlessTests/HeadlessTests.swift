@@ -1,4 +1,0 @@
-import Testing
-@testable import Headless
-
-@Test func placeholder() {}
