@@ -212,8 +212,11 @@ let package = Package(
         .target(
             name: "TestSupport",
             dependencies: [
-                "AsyncSupport",
+                "FixtureServer", "Headless", "Rendering", "RenderTypes", "RpcClient", "RpcServer", "SessionContext",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             path: "Tests/Support",
             swiftSettings: swift6
@@ -224,20 +227,20 @@ let package = Package(
         .testTarget(
             name: "SessionContextSQLiteTests",
             dependencies: [
-                "SessionContext", "SessionContextSQLite",
+                "SessionContext", "SessionContextSQLite", "TestSupport",
                 .product(name: "SQLiteNIO", package: "sqlite-nio"),
             ],
             swiftSettings: swift6
         ),
         .testTarget(
             name: "HeadlessTests",
-            dependencies: ["Headless", "RenderTypes", "AsyncSupport", "FixtureServer"],
+            dependencies: ["Headless", "RenderTypes", "AsyncSupport", "FixtureServer", "TestSupport"],
             swiftSettings: swift6
         ),
         .testTarget(
             name: "RpcServerTests",
             dependencies: [
-                "RpcServer", "Rendering", "AsyncSupport", "FixtureServer", "Headless",
+                "RpcServer", "Rendering", "AsyncSupport", "FixtureServer", "Headless", "TestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             swiftSettings: swift6
@@ -246,7 +249,7 @@ let package = Package(
             name: "RpcClientTests",
             dependencies: [
                 "RpcClient", "RpcServer", "Rendering", "Headless", "RenderTypes", "SessionContext", "SessionContextSQLite",
-                "FixtureServer", "ExampleSupport", "LoginFlow", "PaginatedScrape", "ScreenshotGallery", "SessionMetrics",
+                "FixtureServer", "TestSupport", "ExampleSupport", "LoginFlow", "PaginatedScrape", "ScreenshotGallery", "SessionMetrics",
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],
             swiftSettings: swift6

@@ -144,12 +144,8 @@ func memory(_ engine: BrowserEngine) async throws -> MemoryFigures {
         var pages: [CDPSession] = []
         for checkpoint in options.contextCheckpoints {
             while pages.count < checkpoint {
-                let connection = browser.connection
-                let context = try await connection.send(CDP.Target.CreateBrowserContext())
-                let target = try await connection.send(
-                    CDP.Target.CreateTarget(url: "about:blank", browserContextId: context.browserContextId))
-                let page = try await connection.attach(toTarget: target.targetId)
-                _ = try await page.send(CDP.Page.Enable())
+                let context = try await browser.connection.send(CDP.Target.CreateBrowserContext())
+                let page = try await browser.connection.openPage(in: context.browserContextId, timeout: .seconds(10))
                 let events = page.events(methods: ["Page.loadEventFired"])
                 _ = try await page.send(CDP.Page.Navigate(url: "data:text/html,<h1>context \(pages.count)</h1><p>hello</p>"))
                 _ = await events.first(method: "Page.loadEventFired")

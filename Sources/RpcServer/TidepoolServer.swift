@@ -92,28 +92,7 @@ public struct TidepoolServer: Sendable {
     /// port, then shuts it down gracefully (every browser closed) and returns `body`'s result.
     /// Throws `TidepoolServerError.didNotStart` when the server never listened.
     public func withRunning<T: Sendable>(_ body: (_ port: Int) async throws -> T) async throws -> T {
-        let (ports, portSink) = AsyncStream<Int>.makeStream()
-        let application = application { channel in
-            portSink.yield(channel.localAddress?.port ?? -1)
-            portSink.finish()
-        }
-        let group = ServiceGroup(services: [application], logger: logger)
-        return try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { try await group.run() }
-            let outcome: Result<T, any Error>
-            if let port = await ports.first(where: { _ in true }), port > 0 {
-                do {
-                    outcome = .success(try await body(port))
-                } catch {
-                    outcome = .failure(error)
-                }
-            } else {
-                outcome = .failure(TidepoolServerError.didNotStart)
-            }
-            await group.triggerGracefulShutdown()
-            try await tasks.waitForAll()
-            return try outcome.get()
-        }
+        try await withRunningService(logger: logger, { application(onServerRunning: $0) }, body)
     }
 
     /// The HTTP application with the session services (and the browser pool with the render

@@ -1,9 +1,10 @@
 import Foundation
 import RenderTypes
-import SQLiteNIO
 import SessionContext
 import SessionContextSQLite
+import SQLiteNIO
 import Testing
+import TestSupport
 
 /// What only the persistent backend promises: durability, WAL, a versioned schema, crash safety.
 @Suite struct SQLiteBackendTests {

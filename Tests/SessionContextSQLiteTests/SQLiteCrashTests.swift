@@ -1,9 +1,10 @@
 import Foundation
 import RenderTypes
-import SQLiteNIO
 import SessionContext
 import SessionContextSQLite
+import SQLiteNIO
 import Testing
+import TestSupport
 
 /// A process killed with SIGKILL in the middle of writing leaves every session whole: each row
 /// decodes and is exactly one version the writer wrote, never a mix of two.

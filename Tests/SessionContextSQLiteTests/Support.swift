@@ -2,6 +2,7 @@ import Foundation
 import SessionContext
 import SessionContextSQLite
 import Testing
+import TestSupport
 
 /// The backends every contract test runs against.
 enum BackendKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
@@ -11,20 +12,9 @@ enum BackendKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
     var testDescription: String { rawValue }
 }
 
-/// A fresh temporary directory, removed by `remove()`.
-struct TemporaryDirectory {
-    let url: URL
-
-    init() throws {
-        url = FileManager.default.temporaryDirectory.appendingPathComponent("tidepool-sessions-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    }
-
+extension TemporaryDirectory {
+    /// The SQLite database file of a backend opened in this directory.
     var databasePath: String { url.appendingPathComponent("sessions.sqlite").path }
-
-    func remove() {
-        try? FileManager.default.removeItem(at: url)
-    }
 }
 
 /// Runs `body` with a fresh backend of `kind`, then closes it and removes its files.

@@ -3,6 +3,7 @@ import Glibc
 @testable import Headless
 import RenderTypes
 import Testing
+import TestSupport
 
 /// Real Chromium: launch, CDP over both transports, crash and kill behaviour, cleanup.
 extension Chromium {
@@ -10,7 +11,7 @@ extension Chromium {
     @Test func launchedShellAttachesNavigatesAndEvaluates() async throws {
         try await TestBrowsers.with { browser in
             #expect(browser.version.product.contains("HeadlessChrome"))
-            let page = try await TestBrowsers.openPage(in: browser)
+            let page = try await TestBrowsers.openPage(in: browser).session
             let loaded = page.events(methods: ["Page.loadEventFired"])
             let navigation = try await page.send(CDP.Page.Navigate(url: "data:text/html,<title>hi</title><p>x</p>"))
             #expect(navigation.errorText == nil)
@@ -26,7 +27,7 @@ extension Chromium {
         try await TestBrowsers.with(LaunchOptions(engine: .chromium)) { browser in
             #expect(browser.arguments.contains("--headless=new"))
             #expect(browser.executablePath == "/usr/lib/chromium/chromium")
-            let page = try await TestBrowsers.openPage(in: browser)
+            let page = try await TestBrowsers.openPage(in: browser).session
             let reply = try await page.send(CDP.Runtime.Evaluate(expression: "navigator.userAgent"))
             #expect(reply.result.value?.stringValue?.contains("Chrome/") == true)
         }
@@ -34,7 +35,7 @@ extension Chromium {
 
     @Test func commandWithoutReplyTimesOutAndTheConnectionStaysUsable() async throws {
         try await TestBrowsers.with { browser in
-            let page = try await TestBrowsers.openPage(in: browser)
+            let page = try await TestBrowsers.openPage(in: browser).session
             await #expect(throws: CDPError.timeout(method: "Runtime.evaluate", afterMs: 200)) {
                 try await page.send(
                     CDP.Runtime.Evaluate(expression: "new Promise(() => {})", awaitPromise: true),
@@ -46,8 +47,8 @@ extension Chromium {
     }
 
     @Test func killNineMidCommandFailsPendingCommandsWithBrowserClosedAndLeavesNoProcess() async throws {
-        let browser = try await BrowserLauncher.launch(logger: TestBrowsers.logger)
-        let page = try await TestBrowsers.openPage(in: browser)
+        let browser = try await BrowserLauncher.launch(logger: testLogger())
+        let page = try await TestBrowsers.openPage(in: browser).session
         let group = browser.process.processGroup
         #expect(ProcessTable.liveMembers(ofGroup: group).count > 1)
         let pending = (0..<3).map { _ in
@@ -74,8 +75,8 @@ extension Chromium {
 
     @Test func rendererCrashFailsThatPageWithTargetClosedWhileTheBrowserLives() async throws {
         try await TestBrowsers.with { browser in
-            let page = try await TestBrowsers.openPage(in: browser)
-            let other = try await TestBrowsers.openPage(in: browser)
+            let page = try await TestBrowsers.openPage(in: browser).session
+            let other = try await TestBrowsers.openPage(in: browser).session
             let pending = Task {
                 try await page.send(
                     CDP.Runtime.Evaluate(expression: "new Promise(() => {})", awaitPromise: true), timeout: .seconds(60))
@@ -100,7 +101,7 @@ extension Chromium {
             #expect(browser.arguments.contains("--remote-debugging-port=0"))
             let port = try #require(DevToolsActivePort.read(userDataDir: browser.userDataDir))
             #expect(port.port > 0)
-            let page = try await TestBrowsers.openPage(in: browser)
+            let page = try await TestBrowsers.openPage(in: browser).session
             // A reply far larger than WSClient's default 16 KiB frame limit.
             let big = try await page.send(CDP.Runtime.Evaluate(expression: "'x'.repeat(3 * 1024 * 1024)"))
             #expect(big.result.value?.stringValue?.count == 3 * 1024 * 1024)
@@ -126,7 +127,7 @@ extension Chromium {
             extraFlags: ["--remote-allow-origins=http://elsewhere.invalid"], transport: .webSocket,
             temporaryDirectory: tmp.path)
         do {
-            let browser = try await BrowserLauncher.launch(options, logger: TestBrowsers.logger)
+            let browser = try await BrowserLauncher.launch(options, logger: testLogger())
             await browser.close()
             Issue.record("connected although Chromium refuses the Origin WSClient sends")
         } catch {
@@ -144,14 +145,14 @@ extension Chromium {
         try await TestBrowsers.with(LaunchOptions(extraFlags: ["--accept-lang=de-DE", "--window-size=1111,777"])) {
             browser in
             #expect(browser.arguments.contains("--accept-lang=de-DE"))
-            let page = try await TestBrowsers.openPage(in: browser)
+            let page = try await TestBrowsers.openPage(in: browser).session
             let seen = try await page.send(CDP.Runtime.Evaluate(expression: "[navigator.language, outerWidth]"))
             #expect(seen.result.value == ["de-DE", 1111])
         }
     }
 
     @Test func temporaryUserDataDirIsRemovedWhenTheBrowserCloses() async throws {
-        let browser = try await BrowserLauncher.launch(logger: TestBrowsers.logger)
+        let browser = try await BrowserLauncher.launch(logger: testLogger())
         #expect(browser.ownsUserDataDir)
         #expect(FileManager.default.fileExists(atPath: browser.userDataDir))
         await browser.close()
@@ -160,7 +161,7 @@ extension Chromium {
     }
 
     @Test func callerProfileDirIsUsedAndKept() async throws {
-        let root = try TestBrowsers.makeTemporaryDirectory()
+        let root = try TemporaryDirectory.make()
         defer { try? FileManager.default.removeItem(atPath: root) }
         let profile = root + "/profiles/alice"
         try await TestBrowsers.with(LaunchOptions(userDataDir: profile)) { browser in
@@ -172,7 +173,7 @@ extension Chromium {
     }
 
     @Test func closeIsIdempotentAndConcurrentClosersAllReturn() async throws {
-        let browser = try await BrowserLauncher.launch(logger: TestBrowsers.logger)
+        let browser = try await BrowserLauncher.launch(logger: testLogger())
         await withTaskGroup(of: Void.self) { group in
             for _ in 0..<3 { group.addTask { await browser.close() } }
         }
@@ -182,7 +183,7 @@ extension Chromium {
     }
 
     @Test func closeCompletesEvenWhenTheClosingTaskIsCancelled() async throws {
-        let browser = try await BrowserLauncher.launch(logger: TestBrowsers.logger)
+        let browser = try await BrowserLauncher.launch(logger: testLogger())
         let closer = Task { await browser.close() }
         closer.cancel()
         await closer.value
@@ -191,9 +192,9 @@ extension Chromium {
     }
 
     @Test func cancelledLaunchLeavesNoProcessAndNoDirectory() async throws {
-        let tmp = try TestBrowsers.makeTemporaryDirectory()
+        let tmp = try TemporaryDirectory.make()
         defer { try? FileManager.default.removeItem(atPath: tmp) }
-        let launch = Task { try await BrowserLauncher.launch(LaunchOptions(temporaryDirectory: tmp), logger: TestBrowsers.logger) }
+        let launch = Task { try await BrowserLauncher.launch(LaunchOptions(temporaryDirectory: tmp), logger: testLogger()) }
         try await Task.sleep(for: .milliseconds(20))
         launch.cancel()
         switch await launch.result {
@@ -220,7 +221,7 @@ extension Chromium {
     @Test func browserThatExitsAtOnceReportsItsStatus() async {
         // /bin/false stands in for a Chromium that dies before answering.
         do {
-            _ = try await BrowserLauncher.launch(LaunchOptions(executablePath: "/bin/false"), logger: TestBrowsers.logger)
+            _ = try await BrowserLauncher.launch(LaunchOptions(executablePath: "/bin/false"), logger: testLogger())
             Issue.record("launch of /bin/false succeeded")
         } catch {
             guard case .exitedDuringStartup(let status, _) = error else {

@@ -2,6 +2,7 @@ import FixtureServer
 import Foundation
 @testable import Headless
 import Logging
+import TestSupport
 
 /// Real Chromium plus the fixture site for page-driver tests: a browser, a fresh isolated context with
 /// one attached page, a driver on it. Everything is closed before `with` returns, also on failure.
@@ -22,27 +23,16 @@ enum PageHarness {
     ) async throws -> T {
         try await FixtureServer.withRunning { server in
             try await TestBrowsers.with { browser in
-                let (session, contextId) = try await openPage(in: browser)
+                let (session, contextId) = try await TestBrowsers.openPage(in: browser)
                 return try await Page.with(
                     session: session, browserContextId: contextId, configuration: configuration,
-                    logger: TestBrowsers.logger
+                    logger: testLogger()
                 ) { page in
                     try await page.enableEvents(network: true, console: true)
                     return try await body(Context(page: page, server: server, browser: browser, browserContextId: contextId))
                 }
             }
         }
-    }
-
-    /// A fresh context and an attached page in it (what a lease is, without the pool).
-    static func openPage(in browser: LaunchedBrowser) async throws -> (CDPSession, String) {
-        let connection = browser.connection
-        let context = try await connection.send(CDP.Target.CreateBrowserContext())
-        let target = try await connection.send(
-            CDP.Target.CreateTarget(url: "about:blank", browserContextId: context.browserContextId))
-        let session = try await connection.attach(toTarget: target.targetId)
-        _ = try await session.send(CDP.Page.Enable())
-        return (session, context.browserContextId)
     }
 
     /// A 127.0.0.1 port nothing listens on (a fixture server's, after it stopped).

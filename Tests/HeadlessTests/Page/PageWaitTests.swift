@@ -3,6 +3,7 @@ import Foundation
 @testable import Headless
 import RenderTypes
 import Testing
+import TestSupport
 
 extension Chromium {
     @Suite("Page: waits", .serialized)
@@ -117,7 +118,7 @@ extension Chromium {
                     case .networkIdle: try await c.page.waitForNetworkIdle(idle: .milliseconds(200), timeout: .seconds(60))
                     }
                 }
-                try await TestPools.eventually("the wait suspended") {
+                try await eventually("the wait suspended") {
                     c.page.monitor.read { $0.waiters.values.contains { $0.continuation != nil } }
                 }
                 waiting.cancel()

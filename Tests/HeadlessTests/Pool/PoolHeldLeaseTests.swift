@@ -2,6 +2,7 @@ import Foundation
 @testable import Headless
 import RenderTypes
 import Testing
+import TestSupport
 
 extension Chromium {
     /// Held leases (`checkout` … `checkin`): a context that outlives one closure, with the same
@@ -49,7 +50,7 @@ extension Chromium {
                 #expect(stats.contextsHeld == 0)
                 #expect(stats.contextsLeased == 0)
                 let connection = held.page.connection
-                try await TestPools.eventually("the context disposed") {
+                try await eventually("the context disposed") {
                     try await !contexts(connection).contains(held.browserContextId)
                 }
             }

@@ -2,6 +2,7 @@ import Foundation
 @testable import Headless
 import RenderTypes
 import Testing
+import TestSupport
 
 extension Chromium {
     /// What a lease is: an isolated, ready page that is disposed afterwards whatever happens.
@@ -93,7 +94,7 @@ extension Chromium {
                 let thrownContext = try #require(recorder.all.first)
                 try await pool.withLease(deadline: TestPools.farDeadline()) { lease in
                     #expect(lease.browserContextId != thrownContext)
-                    try await TestPools.eventually("context \(thrownContext) disposed") {
+                    try await eventually("context \(thrownContext) disposed") {
                         try await !contexts(via: lease).contains(thrownContext)
                     }
                 }
@@ -109,13 +110,13 @@ extension Chromium {
                         try await Task.sleep(for: .seconds(60))
                     }
                 }
-                try await TestPools.eventually("the body running") { !recorder.all.isEmpty }
+                try await eventually("the body running") { !recorder.all.isEmpty }
                 caller.cancel()
                 await #expect(throws: CancellationError.self) { try await caller.value }
                 let cancelledContext = try #require(recorder.all.first)
                 #expect(pool.stats().contextsLeased == 0)
                 try await pool.withLease(deadline: TestPools.farDeadline()) { lease in
-                    try await TestPools.eventually("context \(cancelledContext) disposed") {
+                    try await eventually("context \(cancelledContext) disposed") {
                         try await !contexts(via: lease).contains(cancelledContext)
                     }
                 }

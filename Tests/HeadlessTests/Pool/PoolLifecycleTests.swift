@@ -3,6 +3,7 @@ import Glibc
 @testable import Headless
 import RenderTypes
 import Testing
+import TestSupport
 
 extension Chromium {
     /// Scaling, recycling, health, crashes, memory and shutdown with real browsers.
@@ -200,7 +201,7 @@ extension Chromium {
         @Test func gracefulShutdownFinishesInFlightLeasesRefusesNewOnesAndClosesEveryBrowser() async throws {
             var config = TestPools.config(tmp: tmp)
             config.initialPoolSize = 1
-            let pool = BrowserPool(config: config, logger: TestBrowsers.logger)
+            let pool = BrowserPool(config: config, logger: testLogger())
             let runner = Task { try await pool.run() }
             try await TestPools.waitUntil(pool, "a ready browser") { $0.readyBrowsers == 1 }
             let pids = pool.stats().browsers.compactMap(\.pid)
@@ -230,7 +231,7 @@ extension Chromium {
             config.minPoolSize = 2
             config.maxPoolSize = 2
             config.initialPoolSize = 2
-            let pool = BrowserPool(config: config, logger: TestBrowsers.logger)
+            let pool = BrowserPool(config: config, logger: testLogger())
             let runner = Task { try await pool.run() }
             try await TestPools.waitUntil(pool, "two ready browsers") { $0.readyBrowsers == 2 }
             let pids = pool.stats().browsers.compactMap(\.pid)

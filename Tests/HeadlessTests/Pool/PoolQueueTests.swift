@@ -2,6 +2,7 @@ import Foundation
 @testable import Headless
 import RenderTypes
 import Testing
+import TestSupport
 
 extension Chromium {
     /// The lease queue against a real pool whose only slot is held.

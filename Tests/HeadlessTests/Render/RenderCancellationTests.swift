@@ -3,6 +3,7 @@ import Foundation
 @testable import Headless
 import RenderTypes
 import Testing
+import TestSupport
 
 extension Chromium {
     /// A render whose task is cancelled ends as `cancelled` in the stage it was in — never as a crash
@@ -50,7 +51,7 @@ extension Chromium {
             try await RenderHarness.with { c in
                 let render = Task { try await c.render(path, json) }
                 do {
-                    try await TestPools.eventually("the page's ping") { c.server.counter.count(path: "/api/ping") >= 1 }
+                    try await eventually("the page's ping") { c.server.counter.count(path: "/api/ping") >= 1 }
                 } catch {
                     render.cancel()
                     throw error

@@ -3,6 +3,7 @@ import Foundation
 @testable import Headless
 import Logging
 import RenderTypes
+import TestSupport
 
 /// Real Chromium plus the fixture site for executor tests: a `Renderer` on a context provider, the
 /// fixture server, and helpers to build configs from their wire JSON.
@@ -45,7 +46,7 @@ enum RenderHarness {
         engine: BrowserEngine = .headlessShell,
         _ body: (Context) async throws -> T
     ) async throws -> T {
-        let tmp = try TestBrowsers.makeTemporaryDirectory()
+        let tmp = try TemporaryDirectory.make()
         defer { try? FileManager.default.removeItem(atPath: tmp) }
         var config = TestPools.config(tmp: tmp)
         config.contextsPerBrowser = 4
@@ -56,7 +57,7 @@ enum RenderHarness {
                 try await TestPools.waitUntil(pool, "a ready browser with a warm context") {
                     $0.readyBrowsers >= 1 && $0.contextsIdle >= 1
                 }
-                let renderer = Renderer(provider: pool, configuration: configuration, logger: TestBrowsers.logger)
+                let renderer = Renderer(provider: pool, configuration: configuration, logger: testLogger())
                 return try await body(Context(renderer: renderer, server: server, pool: pool, tmp: tmp))
             }
         }

@@ -3,6 +3,7 @@ import Foundation
 import RenderTypes
 import Synchronization
 import Testing
+import TestSupport
 
 /// The commands a render sends to prepare its context, against a fake page (what they do in Chromium
 /// is covered by the Chromium render tests). The fake answers every command and fails the navigation,
@@ -49,7 +50,7 @@ import Testing
                 return [reply] + (w.reply.map { [$0] } ?? [])
             }
         } _: { session in
-            let renderer = Renderer(provider: FakeProvider(session: session), logger: TestBrowsers.logger)
+            let renderer = Renderer(provider: FakeProvider(session: session), logger: testLogger())
             let config = try StrictJSONDecoder().decode(DynamicConfig.self, from: Data(json.utf8))
             do {
                 _ = try await renderer.render(RenderRequest(url: url, config: config, state: state))

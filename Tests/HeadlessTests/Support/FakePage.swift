@@ -1,6 +1,7 @@
 @testable import Headless
 import Logging
 import RenderTypes
+import TestSupport
 
 /// A page target the test plays (a `FakeTransport` under a real connection and a session), for unit
 /// tests of which commands a driver sends and in what order — never of what Chromium does with them.
@@ -32,7 +33,7 @@ enum FakePage {
         timeout: Duration = .seconds(10), browser: @escaping @Sendable (JSONValue) -> [Reply], _ body: (Page) async throws -> T
     ) async throws -> T {
         try await withSession(timeout: timeout, browser: browser) { session in
-            try await Page.with(session: session, browserContextId: nil, logger: TestBrowsers.logger, body)
+            try await Page.with(session: session, browserContextId: nil, logger: testLogger(), body)
         }
     }
 }

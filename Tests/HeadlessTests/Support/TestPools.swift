@@ -2,15 +2,11 @@ import AsyncSupport
 import Foundation
 @testable import Headless
 import Synchronization
+import TestSupport
 
 /// Runs a real pool for one test: `run()` in a child task, the body, then a graceful shutdown that
 /// must finish before the helper returns (so every browser of the pool is closed).
 enum TestPools {
-    struct Timeout: Error, CustomStringConvertible {
-        let what: String
-        var description: String { "timed out waiting for \(what)" }
-    }
-
     /// A small pool: one browser, two leases at once, one prewarmed context, no background checks;
     /// temporary profiles under `tmp` so leftovers can be found.
     static func config(tmp: String) -> BrowserPoolConfig {
@@ -25,7 +21,7 @@ enum TestPools {
         clock: any PoolClock = SystemPoolClock(),
         _ body: (BrowserPool) async throws -> T
     ) async throws -> T {
-        let pool = BrowserPool(config: config, clock: clock, logger: TestBrowsers.logger)
+        let pool = BrowserPool(config: config, clock: clock, logger: testLogger())
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await pool.run() }
             do {
@@ -51,18 +47,7 @@ enum TestPools {
         while true {
             let stats = pool.stats()
             if condition(stats) { return stats }
-            if ContinuousClock.now > deadline { throw Timeout(what: "\(what); last stats: \(stats)") }
-            try await Task.sleep(for: .milliseconds(10))
-        }
-    }
-
-    /// Polls until `condition` is true.
-    static func eventually(_ what: String, timeout: Duration = .seconds(30), _ condition: () async throws -> Bool)
-        async throws
-    {
-        let deadline = ContinuousClock.now + timeout
-        while try await !condition() {
-            if ContinuousClock.now > deadline { throw Timeout(what: what) }
+            if ContinuousClock.now > deadline { throw TestSupportError("timed out waiting for \(what); last stats: \(stats)") }
             try await Task.sleep(for: .milliseconds(10))
         }
     }

@@ -2,11 +2,12 @@ import RenderTypes
 import RpcClient
 import SessionContext
 import Testing
+import TestSupport
 
 /// `client.batch { … }`: one HTTP request, typed results in the order the calls were added.
 @Suite(.serialized) struct BatchTests {
     @Test func resultsOfDifferentTypesComeBackInOrder() async throws {
-        try await TidepoolTestServer.run { server in
+        try await TestServer.run { server in
             try await server.withClient { client in
                 _ = try await client.createSession(id: "a", metadata: ["n": 1])
                 _ = try await client.createSession(id: "b", metadata: ["n": 2])
@@ -24,7 +25,7 @@ import Testing
     }
 
     @Test func aFailingMemberFailsAlone() async throws {
-        try await TidepoolTestServer.run { server in
+        try await TestServer.run { server in
             try await server.withClient { client in
                 _ = try await client.createSession(id: "here")
                 let (missing, here) = try await client.batch { b in (b.session(id: "gone"), b.session(id: "here")) }
@@ -35,7 +36,7 @@ import Testing
     }
 
     @Test func callsOfOneTypeComeBackAsAnArrayInOrder() async throws {
-        try await TidepoolTestServer.run { server in
+        try await TestServer.run { server in
             try await server.withClient { client in
                 let ids: [SessionID] = ["s3", "s1", "s2"]
                 let created = try await client.batch { b in ids.map { b.createSession(id: $0) } }
@@ -46,7 +47,7 @@ import Testing
     }
 
     @Test func emptyBatchMakesNoNetworkCall() async throws {
-        try await TidepoolTestServer.run { server in
+        try await TestServer.run { server in
             try await server.withClient { client in
                 _ = try await client.health()
                 let before = server.requestCount

@@ -2,6 +2,7 @@ import RenderTypes
 import RpcClient
 import SessionContext
 import Testing
+import TestSupport
 
 /// `cookies.*` round-trip through a real server.
 @Suite(.serialized) struct CookieCallTests {
@@ -9,7 +10,7 @@ import Testing
     static let theme = Cookie(name: "theme", value: "dark", domain: "www.shop.test", path: "/app", expires: 4_102_444_800)
 
     @Test func setCookiesThenCookiesReturnsThemExactly() async throws {
-        try await TidepoolTestServer.run { server in
+        try await TestServer.run { server in
             try await server.withClient { client in
                 _ = try await client.createSession(id: "c")
                 #expect(try await client.setCookies([Self.sid, Self.theme], sessionID: "c") == 2)
@@ -21,7 +22,7 @@ import Testing
     }
 
     @Test func cookiesFiltersByDomainAndName() async throws {
-        try await TidepoolTestServer.run { server in
+        try await TestServer.run { server in
             try await server.withClient { client in
                 _ = try await client.createSession(id: "c")
                 try await client.setCookies([Self.sid, Self.theme], sessionID: "c")
@@ -32,7 +33,7 @@ import Testing
     }
 
     @Test func deleteCookieSaysWhetherOneWasThere() async throws {
-        try await TidepoolTestServer.run { server in
+        try await TestServer.run { server in
             try await server.withClient { client in
                 _ = try await client.createSession(id: "c")
                 try await client.setCookies([Self.sid], sessionID: "c")
@@ -44,7 +45,7 @@ import Testing
     }
 
     @Test func clearCookiesRemovesEveryCookieAndCountsThem() async throws {
-        try await TidepoolTestServer.run { server in
+        try await TestServer.run { server in
             try await server.withClient { client in
                 _ = try await client.createSession(id: "c")
                 try await client.setCookies([Self.sid, Self.theme], sessionID: "c")

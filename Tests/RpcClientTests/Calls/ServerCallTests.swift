@@ -1,12 +1,14 @@
 import RenderTypes
 @testable import RpcClient
+import RpcServer
 import SessionContext
 import Testing
+import TestSupport
 
 /// `health`, `rpc.discover`, the bearer token and the client's own life cycle.
 @Suite(.serialized) struct ServerCallTests {
     @Test func healthReportsTheServersStatusAndSessionStore() async throws {
-        try await TidepoolTestServer.run { server in
+        try await TestServer.run { server in
             try await server.withClient { client in
                 _ = try await client.createSession(id: "one")
                 let health = try await client.health()
@@ -18,7 +20,7 @@ import Testing
     }
 
     @Test func discoverListsEveryMethodTheClientCalls() async throws {
-        try await TidepoolTestServer.run { server in
+        try await TestServer.run { server in
             try await server.withClient { client in
                 let document = try await client.discover()
                 let served = Set(document.methods.map(\.name))
@@ -35,7 +37,7 @@ import Testing
     }
 
     @Test func bearerTokenIsSentWhenConfigured() async throws {
-        try await TidepoolTestServer.run(token: "s3cret") { server in
+        try await TestServer.run(http: HTTPConfiguration(port: 0, bearerToken: "s3cret")) { server in
             try await server.withClient(.testing { $0.token = "s3cret" }) { client in
                 let health = try await client.health()
                 #expect(health.isHealthy)
@@ -44,7 +46,7 @@ import Testing
     }
 
     @Test func missingTokenIsHTTP401() async throws {
-        try await TidepoolTestServer.run(token: "s3cret") { server in
+        try await TestServer.run(http: HTTPConfiguration(port: 0, bearerToken: "s3cret")) { server in
             try await server.withClient { client in
                 let error = await #expect(throws: RpcError.self) { try await client.health() }
                 guard case .httpStatus(401, _)? = error else {
@@ -69,7 +71,7 @@ import Testing
     }
 
     @Test func callsAfterShutdownFailWithClientShutDown() async throws {
-        try await TidepoolTestServer.run { server in
+        try await TestServer.run { server in
             let client = try RpcClient(url: server.baseURL, configuration: .quietTest)
             #expect(try await client.health().isHealthy)
             await client.shutdown()

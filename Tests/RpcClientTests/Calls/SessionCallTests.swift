@@ -3,12 +3,13 @@ import RenderTypes
 import RpcClient
 import SessionContext
 import Testing
+import TestSupport
 
 /// Every `session.*` call of the client round-trips through a real server: what the client sends
 /// is what the server stores, and what the server answers comes back typed.
 @Suite(.serialized) struct SessionCallTests {
     @Test func createSessionSendsEveryFieldAndReturnsTheSession() async throws {
-        try await TidepoolTestServer.run { server in
+        try await TestServer.run { server in
             try await server.withClient { client in
                 let info = try await client.createSession(
                     id: "shop-1", ttlSeconds: 3600, autoRenew: false, maxRequests: 7,
@@ -28,7 +29,7 @@ import Testing
     }
 
     @Test func createSessionWithoutIdGetsAGeneratedOne() async throws {
-        try await TidepoolTestServer.run { server in
+        try await TestServer.run { server in
             try await server.withClient { client in
                 let info = try await client.createSession()
                 #expect(info.sessionId.rawValue.hasPrefix(SessionID.generatedPrefix))
@@ -38,7 +39,7 @@ import Testing
     }
 
     @Test func sessionReturnsWhatCreateStored() async throws {
-        try await TidepoolTestServer.run { server in
+        try await TestServer.run { server in
             try await server.withClient { client in
                 let created = try await client.createSession(id: "s1", metadata: ["k": "v"])
                 let fetched = try await client.session(id: "s1")
@@ -50,7 +51,7 @@ import Testing
     }
 
     @Test func listSessionsPagesThroughEverySessionInIdOrder() async throws {
-        try await TidepoolTestServer.run { server in
+        try await TestServer.run { server in
             try await server.withClient { client in
                 for name in ["c", "a", "e", "b", "d"] { _ = try await client.createSession(id: SessionID(name)!) }
                 var seen: [String] = []
@@ -68,7 +69,7 @@ import Testing
 
     @Test func extendSessionSetsANewTTLFromNow() async throws {
         let clock = ManualWallClock()
-        try await TidepoolTestServer.run(clock: clock) { server in
+        try await TestServer.run(clock: clock) { server in
             try await server.withClient { client in
                 _ = try await client.createSession(id: "s", ttlSeconds: 100)
                 clock.advance(by: 30)
@@ -80,7 +81,7 @@ import Testing
     }
 
     @Test func setMetadataMergesAndNullRemovesAKey() async throws {
-        try await TidepoolTestServer.run { server in
+        try await TestServer.run { server in
             try await server.withClient { client in
                 _ = try await client.createSession(id: "s", metadata: ["user": "ada", "plan": "free"])
                 let info = try await client.setMetadata(id: "s", ["plan": "pro", "user": .null, "seats": 3])
@@ -90,7 +91,7 @@ import Testing
     }
 
     @Test func deleteSessionSaysWhetherTheSessionExisted() async throws {
-        try await TidepoolTestServer.run { server in
+        try await TestServer.run { server in
             try await server.withClient { client in
                 _ = try await client.createSession(id: "s")
                 #expect(try await client.deleteSession(id: "s") == true)
@@ -101,7 +102,7 @@ import Testing
     }
 
     @Test func sessionStatsCountsTheServersSessions() async throws {
-        try await TidepoolTestServer.run { server in
+        try await TestServer.run { server in
             try await server.withClient { client in
                 for name in ["a", "b", "c"] { _ = try await client.createSession(id: SessionID(name)!) }
                 let stats = try await client.sessionStats()
@@ -113,7 +114,7 @@ import Testing
 
     @Test func cleanupSessionsRemovesTheExpiredOnesAndCountsThem() async throws {
         let clock = ManualWallClock()
-        try await TidepoolTestServer.run(clock: clock) { server in
+        try await TestServer.run(clock: clock) { server in
             try await server.withClient { client in
                 _ = try await client.createSession(id: "short", ttlSeconds: 10)
                 _ = try await client.createSession(id: "long", ttlSeconds: 1000)

@@ -5,12 +5,13 @@ import RenderTypes
 @testable import RpcServer
 import SessionContext
 import Testing
+import TestSupport
 
 /// Each `RpcError` case the session methods can cause, produced by a real server condition and
 /// carrying the server's `data` as typed fields. (The render errors are in RenderErrorTests.)
 @Suite(.serialized) struct ServerErrorTests {
     @Test func unknownMethodIsMethodNotFound() async throws {
-        try await TidepoolTestServer.run { server in
+        try await TestServer.run { server in
             try await server.withClient { client in
                 let error = await rpcError { try await client.call(RpcCall<JSONValue>(method: "no.such.method")) }
                 #expect(error == .methodNotFound(method: "no.such.method"))
@@ -20,7 +21,7 @@ import Testing
     }
 
     @Test func outOfRangeParamIsInvalidParamsNamingTheField() async throws {
-        try await TidepoolTestServer.run { server in
+        try await TestServer.run { server in
             try await server.withClient { client in
                 let error = await rpcError { try await client.createSession(ttlSeconds: 0) }
                 guard case .invalidParams(let field, let reason)? = error else {
@@ -34,7 +35,7 @@ import Testing
     }
 
     @Test func unknownSessionIsSessionNotFound() async throws {
-        try await TidepoolTestServer.run { server in
+        try await TestServer.run { server in
             try await server.withClient { client in
                 #expect(await rpcError { try await client.session(id: "ghost") } == .sessionNotFound("ghost"))
                 #expect(await rpcError { try await client.cookies(sessionID: "ghost") } == .sessionNotFound("ghost"))
@@ -44,7 +45,7 @@ import Testing
 
     @Test func expiredSessionIsSessionExpiredWithItsExpiry() async throws {
         let clock = ManualWallClock()
-        try await TidepoolTestServer.run(clock: clock) { server in
+        try await TestServer.run(clock: clock) { server in
             try await server.withClient { client in
                 let created = try await client.createSession(id: "old", ttlSeconds: 10)
                 clock.advance(by: 10)
@@ -56,7 +57,7 @@ import Testing
 
     @Test func sessionStoreFullIsBudgetExceeded() async throws {
         let sessions = SessionsConfiguration(backend: .memory, maxSessions: 1, healthCountMaxAge: .zero)
-        try await TidepoolTestServer.run(sessions: sessions) { server in
+        try await TestServer.run(sessions: sessions) { server in
             try await server.withClient { client in
                 _ = try await client.createSession(id: "first")
                 let error = await rpcError { try await client.createSession(id: "second") }
@@ -66,7 +67,7 @@ import Testing
     }
 
     @Test func batchOverTheServersLimitIsInvalidRequest() async throws {
-        try await TidepoolTestServer.run(engine: RpcEngine.Configuration(maxBatchSize: 2)) { server in
+        try await TestServer.run(engine: RpcEngine.Configuration(maxBatchSize: 2)) { server in
             try await server.withClient { client in
                 let error = await rpcError {
                     try await client.batch { b in (b.health(), b.sessionStats(), b.cleanupSessions()) }
@@ -80,7 +81,7 @@ import Testing
     }
 
     @Test func unparseableRequestIsParseError() async throws {
-        try await TidepoolTestServer.run { server in
+        try await TestServer.run { server in
             try await server.withClient { client in
                 // The client never sends broken JSON; its transport is used directly to make the server say so.
                 let answer = try await client.transport.post(Data("{\"jsonrpc\": ".utf8), deadline: CallDeadline(timeout: .seconds(10)))
@@ -99,7 +100,7 @@ import Testing
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tidepool-client-\(UUID())").path
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let sessions = SessionsConfiguration(backend: .sqlite, dataDirectory: directory, healthCountMaxAge: .zero)
-        try await TidepoolTestServer.run(sessions: sessions) { server in
+        try await TestServer.run(sessions: sessions) { server in
             try await server.withClient { client in
                 // A closed SQLite store fails every call: the server answers -32603, details in its log only.
                 try await server.store.close()

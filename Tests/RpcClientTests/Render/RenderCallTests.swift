@@ -1,10 +1,11 @@
 import FixtureServer
-import Headless
 import Foundation
+import Headless
 import RenderTypes
 import RpcClient
 import SessionContext
 import Testing
+import TestSupport
 
 /// Parent of every RpcClient suite that starts Chromium: serialized as a whole, so they never run
 /// browsers in parallel with each other on the 2-core machine.
@@ -16,12 +17,10 @@ func withRenderingServer(
     _ configuration: RpcClient.Configuration = .quietTest,
     clock: any WallClock = SystemWallClock(),
     pool: (inout BrowserPoolConfig) -> Void = { _ in },
-    _ body: (TidepoolTestServer, RpcClient, FixtureServer) async throws -> Void
+    _ body: (TestServer, RpcClient, FixtureServer) async throws -> Void
 ) async throws {
-    try await TidepoolTestServer.runWithBrowsers(clock: clock, pool: pool) { server in
-        try await server.withClient(configuration) { client in
-            try await FixtureServer.withRunning { site in try await body(server, client, site) }
-        }
+    try await RenderServer.with(pool: pool, render: .init(), clock: clock) { c in
+        try await c.server.withClient(configuration) { client in try await body(c.server, client, c.site) }
     }
 }
 

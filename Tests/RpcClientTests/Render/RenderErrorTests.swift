@@ -1,10 +1,11 @@
 import FixtureServer
-import Headless
 import Foundation
+import Headless
 import RenderTypes
 import RpcClient
 import SessionContext
 import Testing
+import TestSupport
 
 extension ClientBrowserSuites {
     /// The render errors of SPEC's table, each produced by a real server condition with real Chromium.

@@ -2,6 +2,7 @@ import Foundation
 import RenderTypes
 import RpcClient
 import Testing
+import TestSupport
 
 /// Retries against a scripted server: which errors are retried, the backoff honouring
 /// `retry_after_ms`, the attempt bound and the deadline.

@@ -4,6 +4,7 @@ import RpcClient
 import SessionContext
 import SessionContextSQLite
 import Testing
+import TestSupport
 
 /// The client-side session store: local admission before any network call, bookkeeping after.
 /// The server here has no `render` yet for these tests' purpose: a render it cannot serve still
@@ -11,9 +12,9 @@ import Testing
 @Suite(.serialized) struct LocalSessionTests {
     /// Runs `body` with a real server and a client whose local session `id` allows `max` requests.
     func withLimitedSession(
-        _ id: SessionID, max: Int, _ body: (TidepoolTestServer, RpcClient) async throws -> Void
+        _ id: SessionID, max: Int, _ body: (TestServer, RpcClient) async throws -> Void
     ) async throws {
-        try await TidepoolTestServer.run { server in
+        try await TestServer.run { server in
             try await server.withClient { client in
                 client.enableSessions()
                 _ = try await client.getOrCreateSession(id, config: SessionConfig(maxRequests: max))

@@ -4,7 +4,9 @@ import Logging
 import NIOCore
 import RenderTypes
 import RpcClient
+import RpcServer
 import Synchronization
+import TestSupport
 
 /// What the scripted server answers to one POST /rpc.
 struct ScriptedAnswer: Sendable {
@@ -29,7 +31,7 @@ struct ScriptedAnswer: Sendable {
 /// A tiny HTTP server (Hummingbird) on 127.0.0.1 whose POST /rpc answers come from a script,
 /// for what a real Tidepool server cannot be made to do on cue: answer -32006 exactly twice,
 /// answer slowly, answer garbage. It records every request it gets.
-final class ScriptedRpcServer: ServerEndpoint, Sendable {
+final class ScriptedRpcServer: HTTPEndpoint, Sendable {
     /// One request as it arrived.
     struct Received: Sendable {
         let at: ContinuousClock.Instant
@@ -67,7 +69,7 @@ final class ScriptedRpcServer: ServerEndpoint, Sendable {
         _ script: @escaping @Sendable (_ n: Int, _ request: JSONValue) -> ScriptedAnswer,
         _ body: (ScriptedRpcServer) async throws -> Void
     ) async throws {
-        let logger = silentLogger("tidepool.client-test.scripted")
+        let logger = testLogger("tidepool.client-test.scripted", level: .critical)
         let log = RequestLog()
         let router = Router()
         router.post("/rpc") { request, _ -> Response in
@@ -82,7 +84,7 @@ final class ScriptedRpcServer: ServerEndpoint, Sendable {
             )
         }
         let configuration = ApplicationConfiguration(address: .hostname("127.0.0.1", port: 0))
-        try await withListeningService(logger: logger, { onRunning in
+        try await withRunningService(logger: logger, { onRunning in
             Application(router: router, configuration: configuration, onServerRunning: onRunning, logger: logger)
         }) { port in
             try await body(ScriptedRpcServer(baseURL: "http://127.0.0.1:\(port)", log: log))

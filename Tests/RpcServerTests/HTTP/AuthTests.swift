@@ -1,5 +1,6 @@
-import Testing
 @testable import RpcServer
+import Testing
+import TestSupport
 
 /// Bearer token (TIDEPOOL_TOKEN): /rpc and /metrics need it, /health does not.
 @Suite(.serialized) struct AuthTests {

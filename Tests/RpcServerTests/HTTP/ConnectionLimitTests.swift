@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 @testable import RpcServer
+import Testing
+import TestSupport
 
 #if canImport(Glibc)
 import Glibc

@@ -3,6 +3,7 @@ import Foundation
 import RenderTypes
 @testable import RpcServer
 import Testing
+import TestSupport
 
 /// SPEC "HTTP surface", through a real server on an ephemeral port.
 @Suite(.serialized) struct HTTPSurfaceTests {

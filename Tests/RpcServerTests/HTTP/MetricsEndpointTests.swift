@@ -1,7 +1,8 @@
 import Foundation
 import RenderTypes
-import Testing
 @testable import RpcServer
+import Testing
+import TestSupport
 
 /// GET /metrics: Prometheus text with call counts by method and code, latency histograms and
 /// session gauges, per server.

@@ -1,7 +1,8 @@
 import Foundation
 import RenderTypes
-import Testing
 @testable import RpcServer
+import Testing
+import TestSupport
 
 /// GET /openrpc.json and `rpc.discover`: generated from the registry, so they cannot drift.
 @Suite(.serialized) struct OpenRPCTests {

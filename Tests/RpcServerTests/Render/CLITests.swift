@@ -2,8 +2,9 @@ import FixtureServer
 import Foundation
 import Headless
 import RenderTypes
-import Testing
 @testable import RpcServer
+import Testing
+import TestSupport
 
 extension BrowserSuites {
     /// `tidepool render` and `tidepool session …` as a user runs them: the real binary against a

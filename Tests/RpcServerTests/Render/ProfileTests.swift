@@ -5,6 +5,7 @@ import Headless
 import RenderTypes
 @testable import RpcServer
 import Testing
+import TestSupport
 
 extension BrowserSuites {
     /// Named profiles: a session with a profile renders in that profile's own Chromium process on
@@ -48,7 +49,7 @@ extension BrowserSuites {
         }
 
         @Test func profileSessionKeepsIndexedDBAcrossAServerRestart() async throws {
-            let data = try RenderServer.makeTemporaryDirectory()
+            let data = try TemporaryDirectory.make()
             defer { try? FileManager.default.removeItem(atPath: data) }
             let sqlite: (inout SessionsConfiguration) -> Void = { $0.backend = .sqlite; $0.dataDirectory = data }
             try await FixtureServer.withRunning { site in
@@ -81,7 +82,7 @@ extension BrowserSuites {
                 let params = RenderParams(url: c.url("/static.html"), profile: "gina")
                 let cancelled = Task {
                     withUnsafeCurrentTask { $0?.cancel() }
-                    return try await c.renders.render(params, logger: TestServer.logger)
+                    return try await c.renders.render(params, logger: testLogger())
                 }
                 let error = await #expect(throws: RpcErrorObject.self) { try await cancelled.value }
                 #expect(error?.code == -32004, "cancelled: \(String(describing: error))")

@@ -5,6 +5,7 @@ import RenderTypes
 @testable import RpcServer
 import SessionContext
 import Testing
+import TestSupport
 
 extension BrowserSuites {
     /// Render failures come back as SPEC's error codes with their `data`.
@@ -34,10 +35,10 @@ extension BrowserSuites {
                 let slow = RenderParams(
                     url: c.url("/static.html"), sessionId: session,
                     config: DynamicConfig(waitFor: .delay(ms: 20_000), timeoutMs: 25_000))
-                let holder = Task { try await c.renders.render(slow, logger: TestServer.logger) }
+                let holder = Task { try await c.renders.render(slow, logger: testLogger()) }
                 try await eventually("the first call holds the session") { c.pool.stats().contextsLeased == 1 }
                 let waiter = Task {
-                    try await c.renders.render(RenderParams(url: c.url("/static.html"), sessionId: session), logger: TestServer.logger)
+                    try await c.renders.render(RenderParams(url: c.url("/static.html"), sessionId: session), logger: testLogger())
                 }
                 try await eventually("the second call waits for the session") { c.renders.locks.waiting(for: id) == 1 }
                 waiter.cancel()
@@ -59,10 +60,10 @@ extension BrowserSuites {
             try await RenderServer.with(pool: { $0.contextsPerBrowser = 1 }) { c in
                 let slow = RenderParams(
                     url: c.url("/static.html"), config: DynamicConfig(waitFor: .delay(ms: 20_000), timeoutMs: 25_000))
-                let holder = Task { try await c.renders.render(slow, logger: TestServer.logger) }
+                let holder = Task { try await c.renders.render(slow, logger: testLogger()) }
                 try await eventually("the only context is leased") { c.pool.stats().contextsLeased == 1 }
                 let queued = Task {
-                    try await c.renders.render(RenderParams(url: c.url("/static.html")), logger: TestServer.logger)
+                    try await c.renders.render(RenderParams(url: c.url("/static.html")), logger: testLogger())
                 }
                 try await eventually("the second call is queued") { c.pool.stats().queueLength == 1 }
                 queued.cancel()
@@ -99,7 +100,7 @@ extension BrowserSuites {
                     bind(fd, raw, length) == 0 && getsockname(fd, raw, &length) == 0
                 }
             }
-            guard bound else { throw PollTimeout(what: "a free port") }
+            guard bound else { throw TestSupportError("timed out waiting for a free port") }
             return Int(UInt16(bigEndian: address.sin_port))
         }
 

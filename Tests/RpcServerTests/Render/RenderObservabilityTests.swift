@@ -2,9 +2,10 @@ import Foundation
 import Headless
 import Logging
 import RenderTypes
+@testable import RpcServer
 import Synchronization
 import Testing
-@testable import RpcServer
+import TestSupport
 
 extension BrowserSuites {
     /// `pool.stats`, /health with the pool, /metrics' pool gauges and render histograms, one log line

@@ -3,6 +3,7 @@ import Foundation
 import RenderTypes
 @testable import RpcServer
 import Testing
+import TestSupport
 
 extension BrowserSuites {
     /// Every param of `render` is checked before a session or a browser is touched: -32602 naming the

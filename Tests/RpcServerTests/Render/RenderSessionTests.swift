@@ -1,9 +1,10 @@
 import FixtureServer
 import Foundation
 import RenderTypes
+@testable import RpcServer
 import SessionContext
 import Testing
-@testable import RpcServer
+import TestSupport
 
 extension BrowserSuites {
     /// `render` with a `session_id`, end to end over HTTP: state carried across calls, isolation

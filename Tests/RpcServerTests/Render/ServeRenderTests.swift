@@ -2,8 +2,9 @@ import FixtureServer
 import Foundation
 import Headless
 import RenderTypes
-import Testing
 @testable import RpcServer
+import Testing
+import TestSupport
 
 extension BrowserSuites {
     /// The real `tidepool serve` binary with its browser pool: sessions survive kill -9 of the server

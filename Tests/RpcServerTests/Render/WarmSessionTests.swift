@@ -3,6 +3,7 @@ import Foundation
 import RenderTypes
 @testable import RpcServer
 import Testing
+import TestSupport
 
 extension BrowserSuites {
     /// keep_warm sessions keep their browser context between calls (skipping the state restore) and

@@ -2,8 +2,9 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import RenderTypes
-import Testing
 @testable import RpcServer
+import Testing
+import TestSupport
 
 /// The real `tidepool serve` binary: persistence across kill -9, graceful SIGTERM, and the
 /// precedence of flags over environment over defaults.

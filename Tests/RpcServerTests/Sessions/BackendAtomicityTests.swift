@@ -4,6 +4,7 @@ import RenderTypes
 @testable import RpcServer
 import SessionContext
 import Testing
+import TestSupport
 
 /// Refused changes leave the stored session untouched on both backends the server can run
 /// (SQLite rolls the transaction back; memory never writes).

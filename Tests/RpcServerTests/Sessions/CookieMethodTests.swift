@@ -1,8 +1,9 @@
 import Foundation
 import RenderTypes
+@testable import RpcServer
 import SessionContext
 import Testing
-@testable import RpcServer
+import TestSupport
 
 /// `cookies.get|set|delete|clear`: the session's jar over JSON-RPC; every bad input refused with
 /// nothing stored.

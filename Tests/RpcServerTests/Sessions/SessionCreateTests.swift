@@ -4,6 +4,7 @@ import RenderTypes
 @testable import RpcServer
 import SessionContext
 import Testing
+import TestSupport
 
 /// `session.create`: success with defaults and with every param, and every bad input refused
 /// with the documented error and nothing stored.

@@ -4,6 +4,7 @@ import RenderTypes
 @testable import RpcServer
 import SessionContext
 import Testing
+import TestSupport
 
 /// `session.get|list|delete|extend|set_metadata|stats|cleanup` with the injected clock: success,
 /// expiry, auto-renew, and every bad input refused with nothing stored.

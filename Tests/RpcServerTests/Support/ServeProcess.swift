@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// The real `tidepool serve` binary in a child process, for the tests of the command itself:
 /// its stdout and stderr go to files, the port comes from its "listening on" line.

@@ -1,8 +1,9 @@
 import Foundation
 import RenderTypes
+@testable import RpcServer
 import SessionContext
 import Testing
-@testable import RpcServer
+import TestSupport
 
 extension TestServer {
     /// Every stored session, expired ones included, in id order.
