@@ -116,8 +116,7 @@ let package = Package(
         .executableTarget(
             name: "tidepool",
             dependencies: [
-                "RpcServer", "RpcClient", "Headless",
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                "RpcServer", "RpcClient", "Rendering", "Headless", "RenderTypes", "SessionContext",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),

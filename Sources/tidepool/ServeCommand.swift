@@ -9,59 +9,29 @@ import ServiceLifecycle
 /// configuration structs. The browser pool runs in the server's service group. SIGTERM and SIGINT
 /// shut down gracefully: in-flight requests finish, every browser closes, then the session store
 /// is closed.
+///
+/// The settings are the rows of `ServerSettings`, not options declared here: ArgumentParser cannot
+/// declare options from a table, so it collects them unparsed and the table parses them (`validate`
+/// refuses an unknown flag as a usage error); the help lists them from the same table.
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
         abstract: "Run the JSON-RPC server (POST /rpc, GET /health, GET /metrics, GET /openrpc.json).",
-        discussion: """
-            Every option can also come from the environment variable named in its help; a flag wins over \
-            the environment. See docs/operations.md.
-            """
+        usage: "tidepool serve [--<setting> <value>]... [--log-level <level>]",
+        discussion: ServeHelp.settings
     )
 
-    @Option(help: help("TIDEPOOL_HOST")) var host: String?
-    @Option(help: help("TIDEPOOL_PORT")) var port: String?
-    @Option(help: help("TIDEPOOL_TOKEN")) var token: String?
-    @Option(help: help("TIDEPOOL_MAX_BODY_BYTES")) var maxBodyBytes: String?
-    @Option(help: help("TIDEPOOL_MAX_BATCH_SIZE")) var maxBatchSize: String?
-    @Option(help: help("TIDEPOOL_BATCH_CONCURRENCY")) var batchConcurrency: String?
-    @Option(help: help("SESSION_BASE_DIR")) var dataDir: String?
-    @Option(help: help("TIDEPOOL_SESSION_BACKEND")) var sessionBackend: String?
-    @Option(help: help("SESSION_DEFAULT_TTL_SECS")) var sessionTtl: String?
-    @Option(help: help("SESSION_MAX_CONCURRENT")) var maxSessions: String?
-    @Option(help: help("SESSION_CLEANUP_INTERVAL_SECS")) var cleanupInterval: String?
-    @Option(help: help("SESSION_PERSIST_COOKIES")) var persistCookies: String?
-    @Option(help: help("TIDEPOOL_ENGINE")) var engine: String?
-    @Option(help: help("BROWSER_MIN_POOL_SIZE")) var minPoolSize: String?
-    @Option(help: help("BROWSER_MAX_POOL_SIZE")) var maxPoolSize: String?
-    @Option(help: help("BROWSER_INITIAL_POOL_SIZE")) var initialPoolSize: String?
-    @Option(help: help("BROWSER_IDLE_TIMEOUT_SECS")) var browserIdleTimeout: String?
-    @Option(help: help("BROWSER_MAX_LIFETIME_SECS")) var browserMaxLifetime: String?
-    @Option(help: help("BROWSER_MEMORY_THRESHOLD_MB")) var browserMemoryThresholdMb: String?
-    @Option(help: help("CHROME_EXECUTABLE_PATH")) var chromePath: String?
-    @Option(help: help("CHROME_USER_DATA_DIR")) var chromeUserDataDir: String?
-    @Option(help: help("CHROME_NO_SANDBOX")) var chromeNoSandbox: String?
-    @Option(help: help("TIDEPOOL_MAX_PROFILE_BROWSERS")) var maxProfileBrowsers: String?
-    @Option(help: "trace, debug, info, notice, warning, error or critical [env: TIDEPOOL_LOG_LEVEL] (default info).")
-    var logLevel: String?
+    @OptionGroup var logging: LogOptions
 
-    /// The flags given, keyed by the environment name of their setting.
-    var flagValues: [String: String] {
-        let flags: [String: String?] = [
-            "TIDEPOOL_HOST": host, "TIDEPOOL_PORT": port, "TIDEPOOL_TOKEN": token,
-            "TIDEPOOL_MAX_BODY_BYTES": maxBodyBytes, "TIDEPOOL_MAX_BATCH_SIZE": maxBatchSize,
-            "TIDEPOOL_BATCH_CONCURRENCY": batchConcurrency, "SESSION_BASE_DIR": dataDir,
-            "TIDEPOOL_SESSION_BACKEND": sessionBackend, "SESSION_DEFAULT_TTL_SECS": sessionTtl,
-            "SESSION_MAX_CONCURRENT": maxSessions, "SESSION_CLEANUP_INTERVAL_SECS": cleanupInterval,
-            "SESSION_PERSIST_COOKIES": persistCookies, "TIDEPOOL_ENGINE": engine,
-            "BROWSER_MIN_POOL_SIZE": minPoolSize, "BROWSER_MAX_POOL_SIZE": maxPoolSize,
-            "BROWSER_INITIAL_POOL_SIZE": initialPoolSize, "BROWSER_IDLE_TIMEOUT_SECS": browserIdleTimeout,
-            "BROWSER_MAX_LIFETIME_SECS": browserMaxLifetime, "BROWSER_MEMORY_THRESHOLD_MB": browserMemoryThresholdMb,
-            "CHROME_EXECUTABLE_PATH": chromePath, "CHROME_USER_DATA_DIR": chromeUserDataDir,
-            "CHROME_NO_SANDBOX": chromeNoSandbox, "TIDEPOOL_MAX_PROFILE_BROWSERS": maxProfileBrowsers,
-        ]
-        assert(Set(flags.keys) == Set(ServerSettings.all.map(\.environmentName)), "every setting needs its flag")
-        return flags.compactMapValues { $0 }
+    /// The settings given, as typed: `--flag value` or `--flag=value` (see `ServerSettings.values(fromFlags:)`).
+    @Argument(parsing: .allUnrecognized, help: .hidden) var settings: [String] = []
+
+    mutating func validate() throws {
+        do {
+            _ = try ServerSettings.values(fromFlags: settings)
+        } catch {
+            throw ValidationError(error.description)
+        }
     }
 
     func run() async throws {
@@ -71,24 +41,21 @@ struct ServeCommand: AsyncParsableCommand {
     /// Resolves the configuration, opens the store and serves until SIGTERM or SIGINT.
     func serve() async throws {
         let environment = ProcessInfo.processInfo.environment
-        var configuration = TidepoolServer.Configuration()
+        let configuration: TidepoolServer.Configuration
         let level: Logger.Level
         do {
-            try configuration.apply(environment)
-            try configuration.apply(flagValues)
-            level = try Self.logLevel(logLevel ?? environment["TIDEPOOL_LOG_LEVEL"] ?? "info")
+            configuration = try TidepoolServer.Configuration(
+                environment: environment, flags: ServerSettings.values(fromFlags: settings))
+            level = try logging.level(in: environment)
         } catch {
             Self.fail("\(error)", code: 2)
-        }
-        if let maxProfileBrowsers = configuration.browser.maxProfileBrowsers {
-            configuration.render.maxProfileBrowsers = maxProfileBrowsers
         }
         let poolConfig = configuration.browser.applied()
         // No browser, no server: one clear line naming the package to install.
         if let missing = BrowserCheck.missingBrowser(poolConfig, environment: environment) {
             Self.fail(missing, code: 3)
         }
-        LoggingSystem.bootstrap { label in StandardErrorLogHandler(label: label, level: level) }
+        LogOptions.bootstrap(level)
         let logger = Logger(label: "tidepool")
         let pool = BrowserPool(config: poolConfig, logger: Logger(label: "tidepool.pool"))
 
@@ -111,21 +78,6 @@ struct ServeCommand: AsyncParsableCommand {
         )
         try await group.run()
         logger.info("tidepool stopped")
-    }
-
-    static func help(_ environmentName: String) -> ArgumentHelp {
-        let text = ServerSettings.named(environmentName)?.help ?? ""
-        return ArgumentHelp("\(text) [env: \(environmentName)]")
-    }
-
-    static func logLevel(_ text: String) throws -> Logger.Level {
-        guard let level = Logger.Level(rawValue: text.lowercased()) else {
-            throw ConfigurationError(
-                setting: "TIDEPOOL_LOG_LEVEL", value: text,
-                expected: "trace, debug, info, notice, warning, error or critical"
-            )
-        }
-        return level
     }
 
     static func fail(_ message: String, code: Int32) -> Never {

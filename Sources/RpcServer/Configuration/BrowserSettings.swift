@@ -15,8 +15,6 @@ public struct BrowserSettings: Sendable, Hashable {
     /// Root of named profiles (CHROME_USER_DATA_DIR); also sets `SessionsConfiguration.profilesRoot`.
     public var userDataDirectory: String?
     public var noSandbox: Bool?
-    /// Profile browsers running at once (TIDEPOOL_MAX_PROFILE_BROWSERS).
-    public var maxProfileBrowsers: Int?
 
     public init() {}
 

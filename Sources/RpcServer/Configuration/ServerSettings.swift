@@ -1,16 +1,41 @@
+import Headless
 import Rendering
 
 /// One setting of `tidepool serve`: its environment name (SPEC's, or `TIDEPOOL_…`), its flag, and
 /// how a text value changes the configuration. Flags and environment variables go through the
-/// same table, so they parse and validate alike; defaults stay in the configuration structs.
+/// same table, so they parse and validate alike; defaults stay in the configuration structs and
+/// are read off them (`defaultValue`), never written here.
 public struct ServerSetting: Sendable {
     /// The environment variable.
     public let environmentName: String
     /// The command-line flag, without `--`.
     public let flag: String
-    /// One line for `--help` and docs/operations.md.
+    /// One line for `--help` and docs/operations.md, without the default.
     public let help: String
     let apply: @Sendable (inout TidepoolServer.Configuration, String) throws -> Void
+    let read: @Sendable (TidepoolServer.Configuration) -> String?
+
+    init(
+        _ environmentName: String, _ flag: String, _ help: String,
+        read: @escaping @Sendable (TidepoolServer.Configuration) -> String?,
+        apply: @escaping @Sendable (inout TidepoolServer.Configuration, String) throws -> Void
+    ) {
+        self.environmentName = environmentName
+        self.flag = flag
+        self.help = help
+        self.read = read
+        self.apply = apply
+    }
+
+    /// What this setting is in `configuration`, spelled as its flag takes it; nil when it is unset (no token).
+    public func value(in configuration: TidepoolServer.Configuration) -> String? {
+        read(configuration)
+    }
+
+    /// The default: the value in `TidepoolServer.Configuration()`, whose initializers hold every default.
+    public var defaultValue: String? {
+        value(in: TidepoolServer.Configuration())
+    }
 }
 
 /// Every setting of `tidepool serve`, in the order the docs list them.
@@ -22,139 +47,169 @@ public enum ServerSettings {
         all.first { $0.environmentName == environmentName }
     }
 
+    /// The setting with this flag (without `--`).
+    public static func flagged(_ flag: String) -> ServerSetting? {
+        all.first { $0.flag == flag }
+    }
+
     typealias Path<Value> = any WritableKeyPath<TidepoolServer.Configuration, Value> & Sendable
+    /// Reads what a browser setting left unset resolves to: the browser pool's own default.
+    typealias Effective = @Sendable (TidepoolServer.Configuration) -> any CustomStringConvertible
 
     static let http: [ServerSetting] = [
-        text("TIDEPOOL_HOST", "host", "Address to bind (default 127.0.0.1).", \.http.host),
-        integer("TIDEPOOL_PORT", "port", "Port to bind; 0 picks a free one (default 9123).", 0...65_535, \.http.port),
+        text("TIDEPOOL_HOST", "host", "Address to bind.", \.http.host),
+        integer("TIDEPOOL_PORT", "port", "Port to bind; 0 picks a free one.", 0...65_535, \.http.port),
         text(
-            "TIDEPOOL_TOKEN", "token",
-            "Bearer token /rpc and /metrics require (default none). Prefer the environment: flags show in ps.",
+            "TIDEPOOL_TOKEN", "token", "Bearer token /rpc and /metrics require. Prefer the environment: flags show in ps.",
             \.http.bearerToken
         ),
+        integer("TIDEPOOL_MAX_BODY_BYTES", "max-body-bytes", "Largest /rpc body.", 64...(256 << 20), \.http.maxBodyBytes),
+        integer("TIDEPOOL_MAX_BATCH_SIZE", "max-batch-size", "Most calls in one batch.", 1...10_000, \.engine.maxBatchSize),
         integer(
-            "TIDEPOOL_MAX_BODY_BYTES", "max-body-bytes", "Largest /rpc body (default 1048576).", 64...(256 << 20),
-            \.http.maxBodyBytes
-        ),
-        integer(
-            "TIDEPOOL_MAX_BATCH_SIZE", "max-batch-size", "Most calls in one batch (default 100).", 1...10_000,
-            \.engine.maxBatchSize
-        ),
-        integer(
-            "TIDEPOOL_BATCH_CONCURRENCY", "batch-concurrency", "Calls of one batch run at once (default 8).", 1...1000,
+            "TIDEPOOL_BATCH_CONCURRENCY", "batch-concurrency", "Calls of one batch run at once.", 1...1000,
             \.engine.maxConcurrentBatchCalls
         ),
     ]
 
     static let sessions: [ServerSetting] = [
-        text(
-            "SESSION_BASE_DIR", "data-dir", "Directory of sessions.sqlite and profiles/ (default ./.tidepool).",
-            \.sessions.dataDirectory
-        ),
+        text("SESSION_BASE_DIR", "data-dir", "Directory of sessions.sqlite and profiles/.", \.sessions.dataDirectory),
         choice(
-            "TIDEPOOL_SESSION_BACKEND", "session-backend", "sqlite (default, persistent) or memory.",
-            SessionsConfiguration.Backend.allCases.map(\.rawValue)
+            "TIDEPOOL_SESSION_BACKEND", "session-backend", "sqlite (persistent) or memory.",
+            SessionsConfiguration.Backend.allCases.map(\.rawValue), read: { $0.sessions.backend.rawValue }
         ) { $0.sessions.backend = SessionsConfiguration.Backend(rawValue: $1)! },
         integer(
-            "SESSION_DEFAULT_TTL_SECS", "session-ttl",
-            "TTL of sessions created without ttl_secs (default 86400, at most 2592000).",
+            "SESSION_DEFAULT_TTL_SECS", "session-ttl", "TTL of sessions created without ttl_secs.",
             1...SessionsConfiguration().limits.maxTTLSeconds, \.sessions.defaultTTLSeconds
         ),
         integer(
-            "SESSION_MAX_CONCURRENT", "max-sessions", "Most sessions stored at once (default 100000).", 1...100_000_000,
+            "SESSION_MAX_CONCURRENT", "max-sessions", "Most sessions stored at once.", 1...100_000_000,
             \.sessions.maxSessions
         ),
         integer(
-            "SESSION_CLEANUP_INTERVAL_SECS", "cleanup-interval", "Seconds between removals of expired sessions (default 60).",
+            "SESSION_CLEANUP_INTERVAL_SECS", "cleanup-interval", "Seconds between removals of expired sessions.",
             1...86_400, \.sessions.cleanupIntervalSeconds
         ),
         boolean(
-            "SESSION_PERSIST_COOKIES", "persist-cookies", "Whether renders write cookies back to their session (default true).",
+            "SESSION_PERSIST_COOKIES", "persist-cookies", "Whether renders write cookies back to their session.",
             \.sessions.persistCookies
         ),
     ]
 
     static let engine: [ServerSetting] = [
-        choice("TIDEPOOL_ENGINE", "engine", "Browser engine: headless-shell (default) or chromium.", BrowserSettings.engines) {
-            $0.browser.engine = $1
-        }
+        choice(
+            "TIDEPOOL_ENGINE", "engine", "Browser engine: headless-shell or chromium.", BrowserSettings.engines,
+            read: { $0.browserPool.launch.engine.rawValue }
+        ) { $0.browser.engine = $1 }
     ]
 
     static let browser: [ServerSetting] = [
-        integer("BROWSER_MIN_POOL_SIZE", "min-pool-size", "Fewest browsers kept running.", 0...256, \.browser.minPoolSize),
-        integer("BROWSER_MAX_POOL_SIZE", "max-pool-size", "Most browsers running.", 1...256, \.browser.maxPoolSize),
+        integer(
+            "BROWSER_MIN_POOL_SIZE", "min-pool-size", "Fewest browsers kept running.", 0...256, \.browser.minPoolSize
+        ) { $0.browserPool.minPoolSize },
+        integer(
+            "BROWSER_MAX_POOL_SIZE", "max-pool-size", "Most browsers running.", 1...256, \.browser.maxPoolSize
+        ) { $0.browserPool.maxPoolSize },
         integer(
             "BROWSER_INITIAL_POOL_SIZE", "initial-pool-size", "Browsers started at launch.", 0...256,
             \.browser.initialPoolSize
-        ),
+        ) { $0.browserPool.initialPoolSize },
         integer(
             "BROWSER_IDLE_TIMEOUT_SECS", "browser-idle-timeout", "Seconds before an idle browser closes.", 1...86_400,
             \.browser.idleTimeoutSeconds
-        ),
+        ) { $0.browserPool.idleTimeout.components.seconds },
         integer(
             "BROWSER_MAX_LIFETIME_SECS", "browser-max-lifetime", "Seconds before a browser is recycled.", 1...604_800,
             \.browser.maxLifetimeSeconds
-        ),
+        ) { $0.browserPool.maxLifetime.components.seconds },
         integer(
             "BROWSER_MEMORY_THRESHOLD_MB", "browser-memory-threshold-mb", "Memory (MB) above which a browser is recycled.",
             16...1_048_576, \.browser.memoryThresholdMB
-        ),
-        text("CHROME_EXECUTABLE_PATH", "chrome-path", "Chromium binary to run.", \.browser.executablePath),
+        ) { $0.browserPool.memoryThresholdMB },
+        text("CHROME_EXECUTABLE_PATH", "chrome-path", "Chromium binary to run.", \.browser.executablePath) {
+            $0.browserPool.launch.executablePath ?? $0.browserPool.launch.engine.installedBinary
+        },
         ServerSetting(
-            environmentName: "CHROME_USER_DATA_DIR", flag: "chrome-user-data-dir",
-            help: "Root of named browser profiles (default <data-dir>/profiles)."
+            "CHROME_USER_DATA_DIR", "chrome-user-data-dir", "Root of named browser profiles.",
+            read: { $0.sessions.profilesDirectory }
         ) { configuration, value in
             let directory = try text(value, "CHROME_USER_DATA_DIR")
             configuration.browser.userDataDirectory = directory
             configuration.sessions.profilesRoot = directory
         },
-        boolean("CHROME_NO_SANDBOX", "chrome-no-sandbox", "Pass --no-sandbox (needed as root).", \.browser.noSandbox),
+        boolean("CHROME_NO_SANDBOX", "chrome-no-sandbox", "Pass --no-sandbox (needed as root).", \.browser.noSandbox) {
+            switch $0.browserPool.launch.sandbox {
+            case .automatic: "automatic: true as root"
+            case .enabled: "false"
+            case .disabled: "true"
+            }
+        },
         integer(
-            "TIDEPOOL_MAX_PROFILE_BROWSERS", "max-profile-browsers",
-            "Browsers of named profiles running at once (default 4).", 1...256, \.browser.maxProfileBrowsers
+            "TIDEPOOL_MAX_PROFILE_BROWSERS", "max-profile-browsers", "Browsers of named profiles running at once.",
+            1...256, \.render.maxProfileBrowsers
         ),
     ]
 
     // MARK: Kinds of setting
 
     static func text(_ name: String, _ flag: String, _ help: String, _ path: Path<String>) -> ServerSetting {
-        ServerSetting(environmentName: name, flag: flag, help: help) { $0[keyPath: path] = try text($1, name) }
+        ServerSetting(name, flag, help, read: { $0[keyPath: path] }) { $0[keyPath: path] = try text($1, name) }
     }
 
-    static func text(_ name: String, _ flag: String, _ help: String, _ path: Path<String?>) -> ServerSetting {
-        ServerSetting(environmentName: name, flag: flag, help: help) { $0[keyPath: path] = try text($1, name) }
+    /// An optional text; unset reads as `effective` when given, else as no value.
+    static func text(
+        _ name: String, _ flag: String, _ help: String, _ path: Path<String?>, effective: Effective? = nil
+    ) -> ServerSetting {
+        ServerSetting(name, flag, help, read: reading(path, effective)) { $0[keyPath: path] = try text($1, name) }
     }
 
     static func integer(
         _ name: String, _ flag: String, _ help: String, _ range: ClosedRange<Int>, _ path: Path<Int>
     ) -> ServerSetting {
-        ServerSetting(environmentName: name, flag: flag, help: help) { $0[keyPath: path] = try integer($1, name, range) }
+        ServerSetting(name, flag, help, read: { "\($0[keyPath: path])" }) {
+            $0[keyPath: path] = try integer($1, name, range)
+        }
     }
 
+    /// An optional integer; unset reads as `effective`.
     static func integer(
-        _ name: String, _ flag: String, _ help: String, _ range: ClosedRange<Int>, _ path: Path<Int?>
+        _ name: String, _ flag: String, _ help: String, _ range: ClosedRange<Int>, _ path: Path<Int?>,
+        effective: @escaping Effective
     ) -> ServerSetting {
-        ServerSetting(environmentName: name, flag: flag, help: help) { $0[keyPath: path] = try integer($1, name, range) }
+        ServerSetting(name, flag, help, read: reading(path, effective)) { $0[keyPath: path] = try integer($1, name, range) }
     }
 
     static func boolean(_ name: String, _ flag: String, _ help: String, _ path: Path<Bool>) -> ServerSetting {
-        ServerSetting(environmentName: name, flag: flag, help: help) { $0[keyPath: path] = try boolean($1, name) }
+        ServerSetting(name, flag, help, read: { "\($0[keyPath: path])" }) { $0[keyPath: path] = try boolean($1, name) }
     }
 
-    static func boolean(_ name: String, _ flag: String, _ help: String, _ path: Path<Bool?>) -> ServerSetting {
-        ServerSetting(environmentName: name, flag: flag, help: help) { $0[keyPath: path] = try boolean($1, name) }
+    /// An optional boolean; unset reads as `effective`.
+    static func boolean(
+        _ name: String, _ flag: String, _ help: String, _ path: Path<Bool?>, effective: @escaping Effective
+    ) -> ServerSetting {
+        ServerSetting(name, flag, help, read: reading(path, effective)) { $0[keyPath: path] = try boolean($1, name) }
     }
 
     /// A setting that takes one of `options`; `apply` gets a value known to be one of them.
     static func choice(
         _ name: String, _ flag: String, _ help: String, _ options: [String],
+        read: @escaping @Sendable (TidepoolServer.Configuration) -> String,
         _ apply: @escaping @Sendable (inout TidepoolServer.Configuration, String) -> Void
     ) -> ServerSetting {
-        ServerSetting(environmentName: name, flag: flag, help: help) { configuration, value in
+        ServerSetting(name, flag, help, read: read) { configuration, value in
             guard options.contains(value) else {
                 throw ConfigurationError(setting: name, value: value, expected: options.joined(separator: " or "))
             }
             apply(&configuration, value)
+        }
+    }
+
+    /// Reads an optional setting: its own value when set, else what it resolves to (`effective`).
+    static func reading<Value>(
+        _ path: Path<Value?>, _ effective: Effective?
+    ) -> @Sendable (TidepoolServer.Configuration) -> String? {
+        { configuration in
+            if let value = configuration[keyPath: path] { return "\(value)" }
+            return effective.map { "\($0(configuration))" }
         }
     }
 
@@ -184,6 +239,15 @@ public enum ServerSettings {
 }
 
 extension TidepoolServer.Configuration {
+    /// The defaults, then `environment`, then `flags` (both keyed by environment name; see
+    /// `ServerSettings.values(fromFlags:)`): a flag wins over its variable. Throws
+    /// `ConfigurationError` naming the bad setting.
+    public init(environment: [String: String], flags: [String: String] = [:]) throws {
+        self.init()
+        try apply(environment)
+        try apply(flags)
+    }
+
     /// Applies `values` keyed by environment name; names no setting uses are ignored (the whole
     /// process environment may be passed). Throws `ConfigurationError` naming the bad setting.
     public mutating func apply(_ values: [String: String]) throws {
@@ -192,6 +256,10 @@ extension TidepoolServer.Configuration {
             try setting.apply(&self, value)
         }
     }
+
+    /// The browser pool's configuration with the browser settings applied: what an unset browser
+    /// setting resolves to.
+    fileprivate var browserPool: BrowserPoolConfig { browser.applied() }
 }
 
 extension String {

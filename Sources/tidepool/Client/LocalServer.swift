@@ -1,6 +1,7 @@
 import Foundation
 import Headless
 import Logging
+import RpcClient
 import RpcServer
 
 /// A whole Tidepool server in this process for one command (`tidepool render --local`): the same
@@ -8,11 +9,10 @@ import RpcServer
 /// one browser; shut down gracefully (every browser closed) when the command is done.
 enum LocalServer {
     static func with<T: Sendable>(
-        dataDirectory: String?, _ body: (ServerConnection) async throws -> T
+        dataDirectory: String?, _ body: (RpcClient) async throws -> T
     ) async throws -> T {
         let environment = ProcessInfo.processInfo.environment
-        var configuration = TidepoolServer.Configuration()
-        try configuration.apply(environment)
+        var configuration = try TidepoolServer.Configuration(environment: environment)
         configuration.http.host = "127.0.0.1"
         configuration.http.port = 0
         configuration.http.bearerToken = nil
@@ -27,7 +27,7 @@ enum LocalServer {
         let pool = BrowserPool(config: poolConfig, logger: logger)
         let server = try await TidepoolServer.make(configuration: configuration, pool: pool, logger: logger)
         return try await server.withRunning { port in
-            try await body(ServerConnection(url: "http://127.0.0.1:\(port)", token: nil))
+            try await RpcClient.withCLIClient(url: "http://127.0.0.1:\(port)", token: nil, body)
         }
     }
 }

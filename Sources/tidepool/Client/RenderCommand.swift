@@ -1,6 +1,9 @@
 import ArgumentParser
 import Foundation
+import Rendering
 import RenderTypes
+import RpcClient
+import RpcServer
 
 /// `tidepool render URL`: renders through a running server (or in-process with `--local`) and prints
 /// the HTML, or the whole JSON result with `--json`.
@@ -15,37 +18,44 @@ struct RenderCommand: ParsableCommand, AsyncCLICommand {
     @Option(help: "Also write a PNG screenshot of the viewport to this file.") var screenshot: String?
     @Option(help: "Render in this session (created when unknown): its cookies and localStorage carry over.")
     var session: String?
-    @Option(help: "Deadline of the call in milliseconds (default 30000).") var timeoutMs: Int?
+    @Option(help: ArgumentHelp("Deadline of the render in milliseconds (default: \(RenderLimits.defaultTimeoutMs)).", valueName: "ms"))
+    var timeoutMs: Int?
     @Flag(help: "Print the whole JSON result instead of the HTML.") var json = false
     @Flag(help: "Render in-process: start a browser pool and the session store of --data-dir for this call.")
     var local = false
-    @Option(help: "Data directory of --local (default ./.tidepool, or SESSION_BASE_DIR).") var dataDir: String?
+    @Option(
+        help: ArgumentHelp(
+            "Data directory of --local [env: SESSION_BASE_DIR] (default: \(SessionsConfiguration().dataDirectory)).",
+            valueName: "directory"
+        )
+    )
+    var dataDir: String?
     @OptionGroup var server: ServerOptions
 
     /// The `render` params these options describe.
-    var params: JSONValue {
-        var config: [String: JSONValue] = [:]
-        if let waitFor { config["wait_for"] = ["type": "selector", "selector": .string(waitFor)] }
-        if screenshot != nil { config["capture"] = ["screenshot": true] }
-        if let timeoutMs { config["timeout_ms"] = .int(timeoutMs) }
-        var params: [String: JSONValue] = ["url": .string(url)]
-        if let session { params["session_id"] = .string(session) }
-        if !config.isEmpty { params["config"] = .object(config) }
-        return .object(params)
+    var params: RenderParams {
+        let config = DynamicConfig(
+            waitFor: waitFor.map { .selector($0) }, capture: screenshot.map { _ in CaptureConfig(screenshot: true) },
+            timeoutMs: timeoutMs
+        )
+        return RenderParams(url: url, sessionId: session, config: config == DynamicConfig() ? nil : config)
     }
 
     func execute() async throws {
         let params = self.params
-        let result =
-            if local {
-                try await LocalServer.with(dataDirectory: dataDir) { connection in
-                    try await connection.call("render", params)
-                }
-            } else {
-                try await server.connection.call("render", params)
-            }
+        // The typed call: its deadline is the render's own timeout plus the client's grace.
+        let render = { (client: RpcClient) async throws(CLIError) -> DynamicRenderResult in
+            try await client.calling("render") { (client) throws(RpcError) in try await client.render(params) }
+        }
+        let result: DynamicRenderResult
+        if local {
+            try server.startLogging()
+            result = try await LocalServer.with(dataDirectory: dataDir, render)
+        } else {
+            result = try await server.withClient(render)
+        }
         if let screenshot {
-            guard let encoded = result["artifacts"]?["screenshot"]?.stringValue, let image = Data(base64Encoded: encoded)
+            guard let encoded = result.artifacts.screenshot, let image = Data(base64Encoded: encoded)
             else { throw CLIError("the result holds no screenshot") }
             do {
                 try image.write(to: URL(fileURLWithPath: screenshot))
@@ -53,6 +63,8 @@ struct RenderCommand: ParsableCommand, AsyncCLICommand {
                 throw CLIError("cannot write the screenshot to \(screenshot): \(error)")
             }
         }
-        print(json ? result.jsonString() : result["html"]?.stringValue ?? "")
+        // The server encoded this very type, and everything it sends for these params (no dates,
+        // no explicit nulls) decodes and encodes back to the same JSON.
+        print(json ? try JSONValue(encoding: result).jsonString() : result.html ?? "")
     }
 }
