@@ -1,22 +1,22 @@
-import RenderTypes
-
 /// Writes a `JSONValue` as compact JSON bytes, object keys sorted (stable output), slashes not
 /// escaped, non-ASCII as raw UTF-8. Integral doubles print without a fraction, like JSONEncoder.
-enum JSONWriter {
+public enum JSONWriter {
     /// Non-finite numbers have no JSON form.
-    struct NonFiniteNumber: Error, CustomStringConvertible {
-        var value: Double
-        var description: String { "\(value) cannot be written as JSON" }
+    public struct NonFiniteNumber: Error, CustomStringConvertible {
+        public var value: Double
+        public var description: String { "\(value) cannot be written as JSON" }
     }
 
-    static func write(_ value: JSONValue) throws(NonFiniteNumber) -> [UInt8] {
+    /// The JSON text of `value`.
+    public static func write(_ value: JSONValue) throws(NonFiniteNumber) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(256)
         try write(value, into: &out)
         return out
     }
 
-    static func write(_ value: JSONValue, into out: inout [UInt8]) throws(NonFiniteNumber) {
+    /// Appends the JSON text of `value` to `out`.
+    public static func write(_ value: JSONValue, into out: inout [UInt8]) throws(NonFiniteNumber) {
         switch value {
         case .null: out.append(contentsOf: "null".utf8)
         case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)

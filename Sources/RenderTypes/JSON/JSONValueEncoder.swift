@@ -1,12 +1,12 @@
 import Foundation
-import RenderTypes
 
 /// Encodes any `Encodable` into a `JSONValue` tree, which `JSONWriter` then writes: the fast path
 /// for method results (JSONEncoder's generic wrapping cost a noticeable share of each call).
 /// Special types follow JSONEncoder's defaults: `Date` as seconds since 2001, `Data` as base64,
-/// `URL` as its absolute string.
-enum JSONValueEncoder {
-    static func encode(_ value: some Encodable) throws -> JSONValue {
+/// `URL` as its absolute string. Non-finite numbers stay in the tree; `JSONWriter` refuses them.
+public enum JSONValueEncoder {
+    /// The JSON tree of `value`; throws what the value's own `encode(to:)` throws.
+    public static func encode(_ value: some Encodable) throws -> JSONValue {
         if let json = value as? JSONValue { return json }
         let root = Node()
         try encodeValue(value, into: root, codingPath: [])
