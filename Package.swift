@@ -183,7 +183,7 @@ let package = Package(
         .executableTarget(name: "ServeFixtures", dependencies: ["FixtureServer"], path: "Examples/ServeFixtures", swiftSettings: swift6),
 
         // MARK: Tests
-        .testTarget(name: "RenderTypesTests", dependencies: ["RenderTypes"], swiftSettings: swift6),
+        .testTarget(name: "RenderTypesTests", dependencies: ["RenderTypes", "SessionContext"], swiftSettings: swift6),
         .testTarget(name: "SessionContextTests", dependencies: ["SessionContext"], swiftSettings: swift6),
         .testTarget(
             name: "SessionContextSQLiteTests",

@@ -1,7 +1,6 @@
 import Foundation
 import RenderTypes
 import Testing
-@testable import RpcServer
 
 /// The request parser: RFC 8259, strict, and in agreement with `JSONValue(parsing:)` on valid JSON.
 @Suite struct JSONParserTests {
