@@ -220,7 +220,7 @@ let package = Package(
             path: "Tests/Support",
             swiftSettings: swift6
         ),
-        .testTarget(name: "RenderTypesTests", dependencies: ["RenderTypes"], swiftSettings: swift6),
+        .testTarget(name: "RenderTypesTests", dependencies: ["RenderTypes", "SessionContext"], swiftSettings: swift6),
         .testTarget(name: "AsyncSupportTests", dependencies: ["AsyncSupport", "TestSupport"], swiftSettings: swift6),
         .testTarget(name: "SessionContextTests", dependencies: ["SessionContext"], swiftSettings: swift6),
         .testTarget(

@@ -98,7 +98,7 @@ public final class CDPConnection: Sendable {
             try JSONEncoder().encode(OutboundCommand(id: id, method: method, params: params, sessionId: sessionId))
         }
         do {
-            return try JSONValueParser.member("result", of: reply) ?? .object([:])
+            return try JSONParser.parse(reply, strictness: .lenient)["result"] ?? .object([:])
         } catch {
             throw CDPError.invalidResponse(method: method, detail: "\(error)")
         }

@@ -33,7 +33,7 @@ public struct CDPEvent: Sendable {
         case .params(let params):
             return params
         case .message(let message):
-            return (try? JSONValueParser.member("params", of: message)) ?? .object([:])
+            return (try? JSONParser.parse(message, strictness: .lenient)["params"]) ?? .object([:])
         }
     }
 

@@ -1,5 +1,3 @@
-public import Foundation
-
 /// Any JSON value, kept exactly as it arrived: integers stay integers, so a JSON-RPC `id` of `1`
 /// is echoed as `1`, never `1.0`.
 public enum JSONValue: Sendable, Hashable {
@@ -54,29 +52,6 @@ extension JSONValue {
     public var objectValue: [String: JSONValue]? { if case .object(let o) = self { o } else { nil } }
 
     public subscript(key: String) -> JSONValue? { objectValue?[key] }
-
-    /// Parses JSON text. Throws `DecodingError` for anything that is not JSON.
-    public init(parsing data: Data) throws {
-        self = try JSONDecoder().decode(JSONValue.self, from: data)
-    }
-
-    /// Converts any `Encodable` value to its JSON tree.
-    public init(encoding value: some Encodable) throws {
-        let data = try JSONEncoder().encode(value)
-        self = try JSONValue(parsing: data)
-    }
-
-    /// Compact JSON text of this value, keys sorted so output is stable.
-    public func jsonData() throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return try encoder.encode(self)
-    }
-
-    /// Compact JSON text as a `String`.
-    public func jsonString() -> String {
-        (try? jsonData()).flatMap { String(data: $0, encoding: .utf8) } ?? "null"
-    }
 }
 
 extension JSONValue: Codable {

@@ -32,7 +32,8 @@ enum RpcResponseWriter {
     }
 
     private static func compose(member: String, value: [UInt8], id: JSONValue) -> [UInt8] {
-        let idBytes = JSONFragment.encodeID(id)
+        // An id is a string, number or null, so writing it cannot fail.
+        let idBytes = (try? JSONWriter.write(id)) ?? Array("null".utf8)
         var out: [UInt8] = []
         out.reserveCapacity(head.count + member.utf8.count + value.count + idBytes.count + 8)
         out.append(contentsOf: head)

@@ -22,9 +22,9 @@ extension CDP.Runtime {
 
         /// The value of every page read (snapshot, waits, actions) is arbitrary JSON: parsed in one pass.
         public static func decodeResponse(from message: Data) throws -> Response {
-            let result = try JSONValueParser.member("result", of: message)
+            let result = try JSONParser.parse(message, strictness: .lenient)["result"]
             guard let remote = try RemoteObject(json: result?["result"]) else {
-                throw JSONValueParser.Failure(offset: 0, reason: "Runtime.evaluate reply without a result object")
+                throw JSONParser.Failure(offset: 0, reason: "Runtime.evaluate reply without a result object")
             }
             return Response(result: remote, exceptionDetails: try ExceptionDetails(json: result?["exceptionDetails"]))
         }
@@ -43,7 +43,7 @@ extension CDP.Runtime {
         init?(json: JSONValue?) throws {
             guard let json, json != .null else { return nil }
             guard let type = json["type"]?.stringValue else {
-                throw JSONValueParser.Failure(offset: 0, reason: "remote object without a type")
+                throw JSONParser.Failure(offset: 0, reason: "remote object without a type")
             }
             self.type = type
             subtype = json["subtype"]?.stringValue
@@ -66,7 +66,7 @@ extension CDP.Runtime {
         init?(json: JSONValue?) throws {
             guard let json, json != .null else { return nil }
             guard let id = json["exceptionId"]?.intValue, let text = json["text"]?.stringValue else {
-                throw JSONValueParser.Failure(offset: 0, reason: "exception details without id or text")
+                throw JSONParser.Failure(offset: 0, reason: "exception details without id or text")
             }
             exceptionId = id
             self.text = text

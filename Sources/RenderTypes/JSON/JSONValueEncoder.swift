@@ -1,15 +1,20 @@
 import Foundation
-import RenderTypes
 
 /// Encodes any `Encodable` into a `JSONValue` tree, which `JSONWriter` then writes: the fast path
 /// for method results (JSONEncoder's generic wrapping cost a noticeable share of each call).
 /// Special types follow JSONEncoder's defaults: `Date` as seconds since 2001, `Data` as base64,
-/// `URL` as its absolute string.
-enum JSONValueEncoder {
-    static func encode(_ value: some Encodable) throws -> JSONValue {
+/// `URL` as its absolute string. Non-finite numbers stay in the tree; `JSONWriter` refuses them.
+public enum JSONValueEncoder {
+    /// The JSON tree of `value`; throws what the value's own `encode(to:)` throws, and
+    /// `EncodingError.invalidValue` (as JSONEncoder does) when it encodes nothing at all.
+    public static func encode(_ value: some Encodable) throws -> JSONValue {
         if let json = value as? JSONValue { return json }
         let root = Node()
         try encodeValue(value, into: root, codingPath: [])
+        guard !root.isEmpty else {
+            throw EncodingError.invalidValue(value, .init(
+                codingPath: [], debugDescription: "Top-level \(type(of: value)) did not encode any values."))
+        }
         return root.value
     }
 
@@ -23,7 +28,8 @@ enum JSONValueEncoder {
         case let bool as Bool: node.set(.bool(bool))
         case let double as Double: node.set(.double(double))
         case let integer as any BinaryInteger: node.set(Int(exactly: integer).map(JSONValue.int) ?? .double(Double(integer)))
-        case let float as Float: node.set(.double(Double(float)))
+        // The number JSONEncoder's text of the Float reads back as (`0.1`, not 0.10000000149011612).
+        case let float as Float: node.set(.double(Double(float.description) ?? Double(float)))
         case let decimal as Decimal: node.set(.double(Double(decimal.description) ?? .nan))
         case let date as Date: node.set(.double(date.timeIntervalSinceReferenceDate))
         case let data as Data: node.set(.string(data.base64EncodedString()))
@@ -33,13 +39,13 @@ enum JSONValueEncoder {
     }
 }
 
-/// A slot of the tree being built: a finished value, or an object or array being filled in place.
+/// A slot of the tree being built: nothing yet, a finished value, or an object or array being filled in place.
 fileprivate final class Node {
     private enum Kind {
-        case value, object, array
+        case empty, value, object, array
     }
 
-    private var kind = Kind.value
+    private var kind = Kind.empty
     private var scalar = JSONValue.null
     private var members: [String: Node] = [:]
     private var elements: [Node] = []
@@ -76,8 +82,12 @@ fileprivate final class Node {
 
     var count: Int { elements.count }
 
+    /// Whether nothing was encoded here: the value's `encode(to:)` asked for no container.
+    var isEmpty: Bool { kind == .empty }
+
     var value: JSONValue {
         switch kind {
+        case .empty: .object([:])  // what JSONEncoder writes for a nested value that encoded nothing
         case .value: scalar
         case .object: .object(members.mapValues(\.value))
         case .array: .array(elements.map(\.value))

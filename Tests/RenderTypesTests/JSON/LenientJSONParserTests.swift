@@ -1,13 +1,17 @@
 import Foundation
-@testable import Headless
 import RenderTypes
 import Testing
 
-/// The one-pass JSON → `JSONValue` parser must read every document as `JSONDecoder` does, and refuse
-/// what is not JSON.
-@Suite struct JSONValueParserTests {
+/// The lenient parser (how the CDP layer reads Chromium's output) must read every document as
+/// `JSONDecoder` does, and refuse what is not JSON.
+@Suite struct LenientJSONParserTests {
     private func parse(_ text: String) throws -> JSONValue {
-        try JSONValueParser.parse(Data(text.utf8))
+        try JSONParser.parse(Data(text.utf8), strictness: .lenient)
+    }
+
+    /// The top-level member `key` of the object in `data`, as the CDP layer reads a reply's `result`.
+    private func member(_ key: String, of data: Data) throws -> JSONValue? {
+        try JSONParser.parse(data, strictness: .lenient)[key]
     }
 
     private func decoded(_ text: String) throws -> JSONValue {
@@ -40,17 +44,17 @@ import Testing
     }
 
     @Test func memberReadsOneTopLevelKey() throws {
-        #expect(try JSONValueParser.member("result", of: Data(#"{"id":1,"result":{"x":[1]}}"#.utf8)) == ["x": [1]])
-        #expect(try JSONValueParser.member("missing", of: Data(#"{"id":1}"#.utf8)) == nil)
+        #expect(try member("result", of: Data(#"{"id":1,"result":{"x":[1]}}"#.utf8)) == ["x": [1]])
+        #expect(try member("missing", of: Data(#"{"id":1}"#.utf8)) == nil)
     }
 
     @Test(arguments: ["", "{", "[1,]", #"{"a" 1}"#, #"{"a":1,}"#, "tru", "01x", #""unterminated"#, "\"tab\there\"", "1 2", #""\x""#])
     func refusesWhatIsNotJSON(_ text: String) {
-        #expect(throws: JSONValueParser.Failure.self) { try parse(text) }
+        #expect(throws: JSONParser.Failure.self) { try parse(text) }
     }
 
     @Test func deepNestingIsRefusedInsteadOfOverflowingTheStack() {
         let text = String(repeating: "[", count: 10_000) + String(repeating: "]", count: 10_000)
-        #expect(throws: JSONValueParser.Failure.self) { try parse(text) }
+        #expect(throws: JSONParser.Failure.self) { try parse(text) }
     }
 }

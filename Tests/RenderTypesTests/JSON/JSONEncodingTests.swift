@@ -2,7 +2,6 @@ import Foundation
 import RenderTypes
 import SessionContext
 import Testing
-@testable import RpcServer
 
 /// Result encoding (JSONValueEncoder + JSONWriter) writes what JSONEncoder writes, value for value.
 @Suite struct JSONEncodingTests {
