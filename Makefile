@@ -13,9 +13,11 @@ release:
 serve:
 	$(SWIFT) run -c release tidepool serve --data-dir $(DATA_DIR)
 
-# Every test, integration tests against real Chromium included. One debug build, then the run.
+# Every test, integration tests against real Chromium included. One debug build (every import
+# declared: scripts/check-imports, and SwiftPM's own check while compiling), then the run.
 test:
-	$(SWIFT) build --build-tests
+	./scripts/check-imports
+	$(SWIFT) build --build-tests --explicit-target-dependency-import-check error
 	$(SWIFT) test --skip-build
 
 # The fixture site on 127.0.0.1 until Ctrl-C; prints its URL for the examples' --site (docs/client.md).

@@ -9,8 +9,10 @@ let swift6: [SwiftSetting] = [
 
 let package = Package(
     name: "tidepool",
-    // The launcher spawns Chromium with posix_spawn, reads /proc and reaps with waitpid: Linux only
-    // (macOS 15 is named so Apple's Foundation and Synchronization have the APIs, not as a supported host).
+    // Linux only: the launcher hands Chromium its CDP pipes through posix_spawn, reads /proc and reaps
+    // with waitpid (Headless says so with an #error elsewhere). SwiftPM has no Linux entry here; macOS
+    // 15 is named only so that RenderTypes, SessionContext and RpcClient see the Synchronization and
+    // Foundation APIs they use when a client project builds them on a Mac.
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "RenderTypes", targets: ["RenderTypes"]),
@@ -183,6 +185,7 @@ let package = Package(
             dependencies: [
                 "RpcClient", "RpcServer", "Rendering", "SessionContext",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -222,25 +225,39 @@ let package = Package(
         ),
         .testTarget(name: "RenderTypesTests", dependencies: ["RenderTypes", "SessionContext"], swiftSettings: swift6),
         .testTarget(name: "AsyncSupportTests", dependencies: ["AsyncSupport", "TestSupport"], swiftSettings: swift6),
-        .testTarget(name: "SessionContextTests", dependencies: ["SessionContext"], swiftSettings: swift6),
+        .testTarget(name: "SessionContextTests", dependencies: ["SessionContext", "RenderTypes"], swiftSettings: swift6),
         .testTarget(
             name: "SessionContextSQLiteTests",
             dependencies: [
-                "SessionContext", "SessionContextSQLite", "TestSupport",
+                "SessionContext", "SessionContextSQLite", "RenderTypes", "TestSupport",
                 .product(name: "SQLiteNIO", package: "sqlite-nio"),
             ],
             swiftSettings: swift6
         ),
         .testTarget(
             name: "HeadlessTests",
-            dependencies: ["Headless", "RenderTypes", "AsyncSupport", "FixtureServer", "TestSupport"],
+            dependencies: [
+                "Headless", "RenderTypes", "AsyncSupport", "FixtureServer", "TestSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: swift6
+        ),
+        .testTarget(
+            name: "RenderingTests",
+            dependencies: [
+                "Rendering", "Headless", "RenderTypes", "SessionContext", "FixtureServer", "TestSupport",
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
+            ],
             swiftSettings: swift6
         ),
         .testTarget(
             name: "RpcServerTests",
             dependencies: [
-                "RpcServer", "Rendering", "AsyncSupport", "FixtureServer", "Headless", "TestSupport",
+                "RpcServer", "Rendering", "FixtureServer", "Headless", "TestSupport", "RenderTypes",
+                "SessionContext",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: swift6
         ),
@@ -250,6 +267,7 @@ let package = Package(
                 "RpcClient", "RpcServer", "Rendering", "Headless", "RenderTypes", "SessionContext", "SessionContextSQLite",
                 "FixtureServer", "TestSupport", "ExampleSupport", "LoginFlow", "PaginatedScrape", "ScreenshotGallery", "SessionMetrics",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: swift6
         ),

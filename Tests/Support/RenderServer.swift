@@ -22,14 +22,6 @@ package struct RenderServer {
 
     package func url(_ path: String) -> String { site.url(path) }
 
-    /// The pool configuration of these tests.
-    package static func poolConfig(tmp: String) -> BrowserPoolConfig {
-        BrowserPoolConfig(
-            minPoolSize: 1, maxPoolSize: 1, initialPoolSize: 1, contextsPerBrowser: 4, prewarmContexts: 1,
-            healthCheckInterval: .seconds(3600), restartBackoff: .milliseconds(50),
-            launch: LaunchOptions(temporaryDirectory: tmp))
-    }
-
     /// Runs `body` against a server with a pool (`adjustPool` may change its config) and the fixture
     /// site (`site`, or a fresh one); starts once a browser is ready with a warm context (none when
     /// the config prewarms none; no wait at all when `waitForBrowser` is false), and shuts everything
@@ -48,7 +40,7 @@ package struct RenderServer {
     ) async throws {
         let tmp = try TemporaryDirectory(prefix: "tidepool-render-test")
         defer { tmp.remove() }
-        var config = poolConfig(tmp: tmp.path)
+        var config = TestPools.config(tmp: tmp.path, contextsPerBrowser: 4)
         adjustPool(&config)
         var sessions = SessionsConfiguration(backend: .memory, dataDirectory: tmp.path + "/data", healthCountMaxAge: .zero)
         adjustSessions(&sessions)

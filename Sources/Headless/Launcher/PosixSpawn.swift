@@ -3,6 +3,12 @@ import Foundation
 import Glibc
 #endif
 
+// The launcher is Linux's: fds 3/4 handed to Chromium through posix_spawn file actions, the process
+// tree read from /proc, children reaped with waitpid. Say so where a build elsewhere would start.
+#if !os(Linux)
+#error("Headless launches Chromium with Linux APIs (posix_spawn on fds 3/4, /proc, waitpid): build it on Linux")
+#endif
+
 /// The descriptors of one spawned browser as seen from our side.
 struct SpawnedChild {
     let pid: pid_t

@@ -1,6 +1,7 @@
 import Foundation
 @testable import Headless
 import Testing
+import TestSupport
 
 @Suite struct ExecutableLocatorTests {
     @Test func missingBrowserErrorIsOneLineNamingTheAptPackage() {

@@ -1,7 +1,6 @@
 import FixtureServer
 import Foundation
 @testable import Headless
-import Logging
 import TestSupport
 
 /// Real Chromium plus the fixture site for page-driver tests: a browser, a fresh isolated context with

@@ -1,7 +1,6 @@
 import FixtureServer
 import Foundation
 @testable import Headless
-import Logging
 import RenderTypes
 import TestSupport
 
@@ -48,8 +47,7 @@ enum RenderHarness {
     ) async throws -> T {
         let tmp = try TemporaryDirectory.make()
         defer { try? FileManager.default.removeItem(atPath: tmp) }
-        var config = TestPools.config(tmp: tmp)
-        config.contextsPerBrowser = 4
+        var config = TestPools.config(tmp: tmp, contextsPerBrowser: 4)
         config.launch.engine = engine
         return try await FixtureServer.withRunning { server in
             try await TestPools.with(config) { pool in

@@ -3,6 +3,8 @@ import Foundation
 @testable import Headless
 import RenderTypes
 import Testing
+import TestSupport
+
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -1,5 +1,4 @@
 @testable import Headless
-import Logging
 import RenderTypes
 import TestSupport
 

@@ -4,39 +4,8 @@ import Foundation
 import Synchronization
 import TestSupport
 
-/// Runs a real pool for one test: `run()` in a child task, the body, then a graceful shutdown that
-/// must finish before the helper returns (so every browser of the pool is closed).
-enum TestPools {
-    /// A small pool: one browser, two leases at once, one prewarmed context, no background checks;
-    /// temporary profiles under `tmp` so leftovers can be found.
-    static func config(tmp: String) -> BrowserPoolConfig {
-        BrowserPoolConfig(
-            minPoolSize: 1, maxPoolSize: 1, initialPoolSize: 1, contextsPerBrowser: 2, prewarmContexts: 1,
-            healthCheckInterval: .seconds(3600), restartBackoff: .milliseconds(50),
-            launch: LaunchOptions(temporaryDirectory: tmp))
-    }
-
-    static func with<T: Sendable>(
-        _ config: BrowserPoolConfig,
-        clock: any PoolClock = SystemPoolClock(),
-        _ body: (BrowserPool) async throws -> T
-    ) async throws -> T {
-        let pool = BrowserPool(config: config, clock: clock, logger: testLogger())
-        return try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await pool.run() }
-            do {
-                let result = try await body(pool)
-                pool.requestShutdown()
-                try await group.waitForAll()
-                return result
-            } catch {
-                pool.requestShutdown()
-                try? await group.waitForAll()
-                throw error
-            }
-        }
-    }
-
+/// What the pool tests add to the shared `TestPools`: polling the pool's figures, leftovers.
+extension TestPools {
     /// Polls the pool's stats until `condition` holds (bounded; polling, not a timed assertion).
     @discardableResult
     static func waitUntil(
