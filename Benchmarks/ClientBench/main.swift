@@ -16,8 +16,9 @@ import AsyncHTTPClient
 import Foundation
 import Logging
 import NIOCore
-import RpcClient
+import NIOHTTP1
 import Rendering
+import RpcClient
 import RpcServer
 import ServiceLifecycle
 import SessionContext

@@ -4,6 +4,7 @@
 import Foundation
 import Headless
 import Logging
+import RenderTypes
 
 struct Options {
     var runs = 30

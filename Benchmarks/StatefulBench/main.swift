@@ -1,6 +1,7 @@
-// StatefulBench: stateful rendering through the whole JSON-RPC stack (HTTP, engine, sessions, pool) versus
-// the Headless `Renderer` directly, on the same page, the same pool and in the same run; then a session
-// call that restores cookies + localStorage into a fresh context versus a keep_warm session call.
+// StatefulBench: stateful rendering at three depths on the same page, the same pool and in the same run —
+// the Headless `Renderer` directly, the session-aware `RenderService` in process (the Rendering target, no
+// HTTP), and the whole JSON-RPC stack over HTTP — then a session call that restores cookies + localStorage
+// into a fresh context versus a keep_warm session call.
 //   swift build -c release --product StatefulBench && .build/release/StatefulBench [--renders N] [--backend memory|sqlite]
 // Prints a Markdown section for BENCHMARKS.md. Every browser it starts is closed before it exits.
 import AsyncHTTPClient
@@ -9,9 +10,11 @@ import Foundation
 import Headless
 import Logging
 import NIOCore
+import NIOFoundationEssentialsCompat
+import NIOHTTP1
 import NIOPosix
-import RenderTypes
 import Rendering
+import RenderTypes
 import RpcServer
 import SessionContext
 
@@ -88,15 +91,18 @@ struct Client {
     }
 }
 
-/// Runs a whole Tidepool server (with `pool`) on an ephemeral port for `body`.
-func withServer<T: Sendable>(pool: BrowserPool, data: String, _ body: (Client) async throws -> T) async throws -> T {
+/// Runs a whole Tidepool server (with `pool`) on an ephemeral port for `body`, which also gets the server's
+/// render path to call in process.
+func withServer<T: Sendable>(
+    pool: BrowserPool, data: String, _ body: (Client, RenderService) async throws -> T
+) async throws -> T {
     var configuration = TidepoolServer.Configuration()
     configuration.http.port = 0
     configuration.sessions.backend = options.backend
     configuration.sessions.dataDirectory = data
     let server = try await TidepoolServer.make(configuration: configuration, pool: pool, logger: logger)
     return try await server.withRunning { port in
-        try await body(Client(url: "http://127.0.0.1:\(port)"))
+        try await body(Client(url: "http://127.0.0.1:\(port)"), server.renders!)
     }
 }
 
@@ -133,7 +139,9 @@ func decodeResult(_ value: JSONValue) throws -> DynamicRenderResult {
 
 /// Part 1: the same page through the Renderer directly and through the JSON-RPC stack without and with a
 /// session, interleaved so drift of the machine (other engineers' builds) hits every variant alike.
-func measureOverhead(client: Client, renderer: Renderer, url: String) async throws -> [String: [Call]] {
+func measureOverhead(client: Client, renders: RenderService, renderer: Renderer, url: String) async throws
+    -> [String: [Call]]
+{
     var calls: [String: [Call]] = [:]
     for round in 0..<(options.warmup + options.renders) {
         var inRound: [(String, Call)] = []
@@ -144,6 +152,12 @@ func measureOverhead(client: Client, renderer: Renderer, url: String) async thro
         outcome = try await renderer.render(
             RenderRequest(url: url, receivedAt: start, stealthSeed: "bench", state: BrowserState(), collectState: true))
         inRound.append(("directState", Call(wall: ms(.now - start), outcome.result)))
+        start = ContinuousClock.now
+        var served = try await renders.render(RenderParams(url: url))
+        inRound.append(("service", Call(wall: ms(.now - start), served)))
+        start = ContinuousClock.now
+        served = try await renders.render(RenderParams(url: url, sessionId: "overhead-in-process"))
+        inRound.append(("serviceSession", Call(wall: ms(.now - start), served)))
         start = ContinuousClock.now
         var result = try await client.render(["url": .string(url)])
         inRound.append(("rpc", Call(wall: ms(.now - start), try decodeResult(result))))
@@ -212,10 +226,12 @@ func report(_ calls: [String: [Call]], cold: [SessionCall], warm: [SessionCall],
     lines.append("|---|---|---|---|---|---|")
     lines.append(row("`Renderer.render` directly", "direct", pairedWith: nil))
     lines.append(row("`Renderer.render` directly, state read back (`collectState`)", "directState", pairedWith: "direct"))
+    lines.append(row("`RenderService.render` in process (Rendering, no HTTP), no session", "service", pairedWith: "direct"))
+    lines.append(row("`RenderService.render` in process with a session", "serviceSession", pairedWith: "directState"))
     lines.append(row("`render` over HTTP JSON-RPC, no session", "rpc", pairedWith: "direct"))
     lines.append(row("`render` over HTTP JSON-RPC with a session", "rpcSession", pairedWith: "directState"))
     lines.append("")
-    lines.append("Outside-the-browser p50 over the Renderer's: JSON-RPC \(f2(outside("rpc").p50 - outside("direct").p50)) ms; JSON-RPC + session (admission, lock, state load, write-back) \(f2(outside("rpcSession").p50 - outside("directState").p50)) ms.")
+    lines.append("Outside-the-browser p50 over the Renderer's: in process \(f2(outside("service").p50 - outside("direct").p50)) ms, with a session (admission, lock, state load, write-back) \(f2(outside("serviceSession").p50 - outside("directState").p50)) ms; over JSON-RPC \(f2(outside("rpc").p50 - outside("direct").p50)) ms, with a session \(f2(outside("rpcSession").p50 - outside("directState").p50)) ms.")
     lines.append("")
     lines.append("**State restore vs keep_warm** (a session with 5 cookies and 10 localStorage items of 64 B on the page's origin; ms):")
     lines.append("")
@@ -234,10 +250,11 @@ func measure(data: String) async throws -> String {
         config: BrowserPoolConfig(minPoolSize: 1, maxPoolSize: 1, initialPoolSize: 1, contextsPerBrowser: 8, prewarmContexts: 2),
         logger: logger)
     return try await FixtureServer.withRunning { site in
-        try await withServer(pool: pool, data: data) { client in
+        try await withServer(pool: pool, data: data) { client, renders in
             try await waitForPool(pool)
             let url = site.url("/static.html")
-            let calls = try await measureOverhead(client: client, renderer: Renderer(provider: pool, logger: logger), url: url)
+            let calls = try await measureOverhead(
+                client: client, renders: renders, renderer: Renderer(provider: pool, logger: logger), url: url)
             let (cold, warm) = try await measureKeepWarm(client: client, site: site, url: url)
             return report(calls, cold: cold, warm: warm, stats: pool.stats())
         }

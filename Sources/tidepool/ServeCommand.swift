@@ -2,8 +2,11 @@ import ArgumentParser
 import Foundation
 import Headless
 import Logging
+import NIOCore
+import Rendering
 import RpcServer
 import ServiceLifecycle
+import UnixSignals
 
 /// `tidepool serve`: flags, then the environment (SPEC's names), then the defaults of the
 /// configuration structs. The browser pool runs in the server's service group. SIGTERM and SIGINT
@@ -57,11 +60,13 @@ struct ServeCommand: AsyncParsableCommand {
         }
         LogOptions.bootstrap(level)
         let logger = Logger(label: "tidepool")
-        let pool = BrowserPool(config: poolConfig, logger: Logger(label: "tidepool.pool"))
+        // One registry for /metrics: the pool counts into it too.
+        let metrics = ServerMetrics()
+        let pool = BrowserPool(config: poolConfig, metrics: metrics.factory, logger: Logger(label: "tidepool.pool"))
 
         let server: TidepoolServer
         do {
-            server = try await TidepoolServer.make(configuration: configuration, pool: pool, logger: logger)
+            server = try await TidepoolServer.make(configuration: configuration, pool: pool, metrics: metrics, logger: logger)
         } catch {
             Self.fail("cannot open the session store in \(configuration.sessions.dataDirectory): \(error)", code: 1)
         }

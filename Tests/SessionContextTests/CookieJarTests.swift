@@ -1,6 +1,7 @@
+import FoundationEssentials
 import RenderTypes
-import Testing
 @testable import SessionContext
+import Testing
 
 @Suite struct CookieJarTests {
     func jar() -> RpcSessionContext {

@@ -1,5 +1,6 @@
-import Testing
+import FoundationEssentials
 @testable import SessionContext
+import Testing
 
 @Suite struct RenderTimeHistogramTests {
     @Test(arguments: [0.01, 0.5, 1, 3.3, 17, 250, 999.9, 12_345, 600_000])

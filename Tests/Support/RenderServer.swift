@@ -44,7 +44,7 @@ package struct RenderServer {
         adjustPool(&config)
         var sessions = SessionsConfiguration(backend: .memory, dataDirectory: tmp.path + "/data", healthCountMaxAge: .zero)
         adjustSessions(&sessions)
-        let pool = BrowserPool(config: config, logger: logger)
+        let pool = BrowserPool(config: config, metrics: metrics.factory, logger: logger)
         func run(_ site: FixtureServer) async throws {
             try await TestServer.run(
                 sessions: sessions, clock: clock, metrics: metrics, pool: pool, render: render, logger: logger

@@ -3,6 +3,7 @@ public import Foundation
 public import Logging
 import NIOCore
 import NIOPosix
+import NIOWebSocket
 import Synchronization
 import WSClient
 

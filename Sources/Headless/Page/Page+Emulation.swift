@@ -1,4 +1,5 @@
 public import RenderTypes
+import Synchronization
 
 extension Page {
     /// Sets the viewport (CSS pixels, scale, mobile with touch) and optionally the screen size pages see.

@@ -1,4 +1,5 @@
 import RenderTypes
+import Synchronization
 
 extension Page {
     /// Clicks the centre of the element's box with real mouse events (move, press, release), after

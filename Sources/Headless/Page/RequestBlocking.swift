@@ -1,4 +1,7 @@
+import Foundation
+import Logging
 public import RenderTypes
+import Synchronization
 
 /// Which requests a page refuses: by CDP resource type and by URL pattern (`*` matches any run of
 /// characters, the whole URL must match). Enforced through the Fetch domain: matching requests pause

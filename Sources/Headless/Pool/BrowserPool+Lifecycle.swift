@@ -1,6 +1,8 @@
 import AsyncSupport
+import CoreMetrics
 import Logging
 import ServiceLifecycle
+import Synchronization
 
 extension BrowserPool {
     /// Starts the initial browsers and serves until graceful shutdown (then drains: in-flight leases

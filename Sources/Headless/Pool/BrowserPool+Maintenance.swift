@@ -1,3 +1,6 @@
+import Logging
+import Synchronization
+
 extension BrowserPool {
     /// One round of upkeep: ping every ready browser (`Browser.getVersion` with a timeout), measure
     /// its process tree's memory from /proc, then drain what failed, grew past the threshold, lived past

@@ -1,6 +1,6 @@
 import AsyncSupport
+public import CoreMetrics
 public import Logging
-import Metrics
 import NIOCore
 import NIOPosix
 public import RenderTypes
@@ -30,22 +30,28 @@ public final class BrowserPool: Service, Sendable {
     private let nextWaiter = Atomic<UInt64>(1)
     let nextHeldId = Atomic<UInt64>(1)
     private let timerLoop: any EventLoop
-    let metrics = PoolMetrics()
+    let metrics: PoolMetrics
 
-    /// A pool with `config` (normalized: min ≤ initial ≤ max, at least one context per browser).
+    /// A pool with `config` (normalized: min ≤ initial ≤ max, at least one context per browser),
+    /// counting leases, refusals, launches and crashes through `metrics`.
     public convenience init(
         config: BrowserPoolConfig = BrowserPoolConfig(),
         clock: any PoolClock = SystemPoolClock(),
+        metrics: any MetricsFactory = MetricsSystem.factory,
         logger: Logger = Logger(label: "tidepool.pool")
     ) {
-        self.init(config: config, clock: clock, logger: logger) { options, logger throws(LaunchError) in
+        self.init(config: config, clock: clock, metrics: metrics, logger: logger) { options, logger throws(LaunchError) in
             try await BrowserLauncher.launch(options, logger: logger)
         }
     }
 
-    init(config: BrowserPoolConfig, clock: any PoolClock, logger: Logger, launcher: @escaping Launcher) {
+    init(
+        config: BrowserPoolConfig, clock: any PoolClock, metrics: any MetricsFactory = MetricsSystem.factory,
+        logger: Logger, launcher: @escaping Launcher
+    ) {
         self.config = config.normalized
         self.clock = clock
+        self.metrics = PoolMetrics(factory: metrics)
         self.logger = logger
         self.launcher = launcher
         self.state = Mutex(PoolState(config: config.normalized))
@@ -355,11 +361,16 @@ public final class BrowserPool: Service, Sendable {
     }
 }
 
-/// The pool's swift-metrics instruments (no-ops until the executable bootstraps a backend).
+/// The pool's swift-metrics instruments, made through the factory the pool was given (the server's
+/// registry in `tidepool serve`; the global system, a no-op until bootstrapped, by default).
 struct PoolMetrics: Sendable {
-    let hotLeases = Counter(label: "tidepool_pool_leases_total", dimensions: [("kind", "hot")])
-    let warmLeases = Counter(label: "tidepool_pool_leases_total", dimensions: [("kind", "created")])
-    let overloaded = Counter(label: "tidepool_pool_overloaded_total")
-    let crashes = Counter(label: "tidepool_pool_browser_crashes_total")
-    let launches = Counter(label: "tidepool_pool_browser_launches_total")
+    let hotLeases, warmLeases, overloaded, crashes, launches: Counter
+
+    init(factory: any MetricsFactory) {
+        hotLeases = Counter(label: "tidepool_pool_leases_total", dimensions: [("kind", "hot")], factory: factory)
+        warmLeases = Counter(label: "tidepool_pool_leases_total", dimensions: [("kind", "created")], factory: factory)
+        overloaded = Counter(label: "tidepool_pool_overloaded_total", factory: factory)
+        crashes = Counter(label: "tidepool_pool_browser_crashes_total", factory: factory)
+        launches = Counter(label: "tidepool_pool_browser_launches_total", factory: factory)
+    }
 }

@@ -41,7 +41,7 @@ public enum ContextProviderError: Error, Sendable, Hashable {
     case unavailable(String)
 }
 
-/// Lends fresh isolated contexts: `BrowserPool`, or the server's providers for profiles and kept contexts.
+/// Lends fresh isolated contexts: `BrowserPool`, or the render path's providers (Rendering) for profiles and kept contexts.
 /// The context is always disposed when `body` ends, whether it returns, throws or is cancelled.
 public protocol ContextProvider: Sendable {
     /// Runs `body` with a fresh context (with `proxy` applied to it, never to other callers), waiting at

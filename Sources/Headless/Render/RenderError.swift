@@ -4,7 +4,8 @@ public enum RenderStage: String, Sendable, Hashable, CaseIterable {
     case queue, navigation, wait, action, capture
 }
 
-/// Why a render failed, typed so the server maps each case to its JSON-RPC error in one place.
+/// Why a render failed, typed so that the protocol layer (RpcServer's `RpcErrorMapping`) maps each
+/// case to its JSON-RPC error in one place.
 public enum RenderError: Error, Sendable, Hashable {
     /// A config field cannot be honoured (-32602); `field` is its path from the params (`config.wait_for.selector`).
     case invalidConfig(field: String, reason: String)

@@ -1,3 +1,6 @@
+import Foundation
+import FoundationEssentials
+
 /// The Chrome version a browser reports, and the client-hint brand list real Chrome of that version
 /// sends (Chromium's "GREASE" algorithm: a fake brand whose spelling, version and position derive
 /// from the major version).

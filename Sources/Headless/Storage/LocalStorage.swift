@@ -1,5 +1,7 @@
 import Foundation
+import Logging
 import RenderTypes
+import Synchronization
 
 /// localStorage of several origins: origin (`http://127.0.0.1:8080`) → key → value.
 public typealias LocalStorageContents = [String: [String: String]]

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A proxy for one render's own browser context, never shared with other callers (SPEC `proxy`).
 public struct ProxyConfig: Sendable, Hashable {
     /// `scheme://host:port` with scheme http, https, socks4 or socks5.

@@ -1,5 +1,6 @@
 import CoreMetrics
 import Headless
+import RenderTypes
 import Synchronization
 
 /// Gauges of the browser pool, refreshed from `PoolStats` each time /metrics is scraped: browsers,

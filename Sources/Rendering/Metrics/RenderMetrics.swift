@@ -1,4 +1,5 @@
 import CoreMetrics
+import Metrics
 import RenderTypes
 
 /// What every render records: its wall time, the time it queued for a browser context and the time

@@ -1,5 +1,6 @@
 public import Logging
 public import ServiceLifecycle
+import SessionContext
 
 /// Keeps the session store open while the server runs and closes it (checkpointing SQLite's WAL)
 /// on graceful shutdown or cancellation. Listed before the HTTP server in the service group, so it

@@ -5,8 +5,8 @@ import Synchronization
 
 /// The contexts of one call of a keep_warm session: the session's kept context when it can serve the
 /// call (then the render skips restoring state), else a fresh held lease. The lease the call used is
-/// kept afterwards by `finish(keeping:)`; a failed attempt gives its lease back at once, so a retry
-/// after a crash starts on a fresh, restored context.
+/// kept afterwards by `finish(inSync:cookies:localStorage:proxy:)`; a failed attempt gives its lease
+/// back at once, so a retry after a crash starts on a fresh, restored context.
 final class WarmContextProvider: ContextProvider {
     let warm: WarmContexts
     let sessionID: SessionID

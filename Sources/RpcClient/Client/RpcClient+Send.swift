@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import SessionContext
+import Synchronization
 
 extension RpcClient {
     /// Sends one call and returns its typed result, retrying per `configuration.retryPolicy`

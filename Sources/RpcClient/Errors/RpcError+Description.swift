@@ -1,4 +1,5 @@
 import Foundation
+import RenderTypes
 import SessionContext
 
 extension RpcError: CustomStringConvertible {

@@ -1,4 +1,5 @@
 public import SessionContext
+import Synchronization
 
 /// The client-side session store (SPEC "Client library"): with it, every render on a session is
 /// admitted locally first — created when new, refused when expired or over `max_requests`, with

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import Logging
 import NIOCore
+import NIOHTTP1
 
 /// POSTs JSON-RPC bodies to the server's /rpc over one shared, keep-alive `HTTPClient`, and turns
 /// every way the exchange can fail into an `RpcError`.

@@ -1,5 +1,6 @@
 import Headless
 import Rendering
+import SessionContext
 
 /// One setting of `tidepool serve`: its environment name (SPEC's, or `TIDEPOOL_…`), its flag, and
 /// how a text value changes the configuration. Flags and environment variables go through the

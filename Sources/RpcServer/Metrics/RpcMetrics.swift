@@ -1,4 +1,5 @@
 public import CoreMetrics
+import Metrics
 import RenderTypes
 import Synchronization
 

@@ -1,4 +1,5 @@
 public import Foundation
+import RenderTypes
 
 /// Per-session policy: how long it lives, whether access renews it, how many requests it may serve.
 public struct SessionConfig: Sendable, Hashable {

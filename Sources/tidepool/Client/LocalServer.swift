@@ -1,6 +1,7 @@
 import Foundation
 import Headless
 import Logging
+import Rendering
 import RpcClient
 import RpcServer
 
@@ -24,8 +25,9 @@ enum LocalServer {
 
         var logger = Logger(label: "tidepool")
         logger.logLevel = .warning
-        let pool = BrowserPool(config: poolConfig, logger: logger)
-        let server = try await TidepoolServer.make(configuration: configuration, pool: pool, logger: logger)
+        let metrics = ServerMetrics()
+        let pool = BrowserPool(config: poolConfig, metrics: metrics.factory, logger: logger)
+        let server = try await TidepoolServer.make(configuration: configuration, pool: pool, metrics: metrics, logger: logger)
         return try await server.withRunning { port in
             try await RpcClient.withCLIClient(url: "http://127.0.0.1:\(port)", token: nil, body)
         }

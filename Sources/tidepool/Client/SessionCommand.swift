@@ -1,4 +1,5 @@
 import ArgumentParser
+import RenderTypes
 import RpcClient
 import SessionContext
 

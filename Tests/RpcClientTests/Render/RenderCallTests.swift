@@ -1,6 +1,7 @@
 import FixtureServer
 import Foundation
 import Headless
+import Rendering
 import RenderTypes
 import RpcClient
 import SessionContext

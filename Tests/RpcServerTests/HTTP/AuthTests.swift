@@ -1,3 +1,4 @@
+import NIOHTTP1
 @testable import RpcServer
 import Testing
 import TestSupport

@@ -1,7 +1,9 @@
 import Foundation
+import NIOHTTP1
 @testable import Rendering
 import RenderTypes
 @testable import RpcServer
+import SessionContext
 import Testing
 import TestSupport
 

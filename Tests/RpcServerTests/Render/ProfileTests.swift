@@ -4,6 +4,7 @@ import Headless
 @testable import Rendering
 import RenderTypes
 @testable import RpcServer
+import SessionContext
 import Testing
 import TestSupport
 

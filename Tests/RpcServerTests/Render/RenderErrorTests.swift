@@ -1,3 +1,5 @@
+import AsyncSupport
+import FixtureServer
 import Foundation
 import Headless
 @testable import Rendering

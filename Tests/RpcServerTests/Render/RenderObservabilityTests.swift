@@ -1,6 +1,7 @@
 import Foundation
 import Headless
 import Logging
+import NIOHTTP1
 import RenderTypes
 @testable import RpcServer
 import Synchronization
@@ -83,6 +84,18 @@ extension BrowserSuites {
                 #expect(sample(text, "tidepool_render_lease_seconds_count") == 1)
                 #expect(sample(text, #"tidepool_render_errors_total{code="-32010"}"#) == 1)
                 #expect(sample(text, #"tidepool_render_errors_total{code="-32009"}"#) == 1)
+            }
+        }
+
+        @Test func thePoolCountsLeasesAndLaunchesIntoTheServersRegistry() async throws {
+            try await RenderServer.with { c in
+                _ = try await c.rendered("/static.html")
+                _ = try await c.rendered("/static.html")
+                let text = try await c.server.request(.GET, "/metrics").body
+                let hot = sample(text, #"tidepool_pool_leases_total{kind="hot"}"#) ?? 0
+                let created = sample(text, #"tidepool_pool_leases_total{kind="created"}"#) ?? 0
+                #expect(hot + created == 2, "one lease per render")
+                #expect(sample(text, "tidepool_pool_browser_launches_total") == 1)
             }
         }
 

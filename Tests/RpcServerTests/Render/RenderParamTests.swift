@@ -1,4 +1,6 @@
+import FixtureServer
 import Foundation
+import Headless
 @testable import Rendering
 import RenderTypes
 @testable import RpcServer

@@ -1,5 +1,6 @@
 import FixtureServer
 import Foundation
+import Rendering
 import RenderTypes
 @testable import RpcServer
 import SessionContext

@@ -1,7 +1,10 @@
+import FixtureServer
 import Foundation
+import Headless
 @testable import Rendering
 import RenderTypes
 @testable import RpcServer
+import SessionContext
 import Testing
 import TestSupport
 

@@ -1,4 +1,5 @@
 import Foundation
+import RenderTypes
 @testable import RpcServer
 import Testing
 import TestSupport

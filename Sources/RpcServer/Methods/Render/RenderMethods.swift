@@ -10,8 +10,8 @@ enum RenderMethods {
             summary: "Renders a URL in a fresh isolated browser context (or the session's), with waits, actions and captures.",
             params: RenderParams.self, result: RpcResultSpec("result", .ref("DynamicRenderResult")),
             errors: [
-                .invalidParams, .sessionExpired, .requestLimitReached, .renderTimeout, .navigationFailed, .overloaded,
-                .budgetExceeded, .browserCrashed, .urlNotAllowed, .actionFailed,
+                .invalidParams, .sessionNotFound, .sessionExpired, .requestLimitReached, .renderTimeout,
+                .navigationFailed, .overloaded, .budgetExceeded, .browserCrashed, .urlNotAllowed, .actionFailed,
             ],
             aliases: ["render.dynamic"]
         ) { params, context in try await calls.serve(params, logger: context.logger) }
