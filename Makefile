@@ -11,11 +11,13 @@ release:
 	$(SWIFT) build -c release
 
 serve:
+	./scripts/setup serve
 	$(SWIFT) run -c release tidepool serve --data-dir $(DATA_DIR)
 
 # Every test, integration tests against real Chromium included. One debug build (every import
 # declared: scripts/check-imports, and SwiftPM's own check while compiling), then the run.
 test:
+	./scripts/setup test
 	./scripts/check-imports
 	$(SWIFT) build --build-tests --explicit-target-dependency-import-check error
 	$(SWIFT) test --skip-build
