@@ -50,11 +50,11 @@ public enum JSONWriter {
             out.append(UInt8(ascii: "{"))
             // By UTF-8 bytes, as JSONEncoder sorts: String's `<` orders by canonical equivalence, which
             // differs for text not in NFC.
-            for (index, member) in members.sorted(by: { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }).enumerated() {
+            for (index, key) in members.keys.sorted(by: utf8Precedes).enumerated() {
                 if index > 0 { out.append(UInt8(ascii: ",")) }
-                writeString(member.key, into: &out)
+                writeString(key, into: &out)
                 out.append(UInt8(ascii: ":"))
-                try write(member.value, into: &out, depth: depth + 1, maxDepth: maxDepth)
+                try write(members[key]!, into: &out, depth: depth + 1, maxDepth: maxDepth)
             }
             out.append(UInt8(ascii: "}"))
         }
@@ -63,8 +63,20 @@ public enum JSONWriter {
     /// A finite double as JSONEncoder writes it: `2.0` as `2`, `-0.0` as `-0`, `1e+22` as is.
     static func writeNumber(_ number: Double, into out: inout [UInt8]) throws(Failure) {
         guard number.isFinite else { throw .nonFiniteNumber(number) }
+        // Whole numbers below 2^53 print as their integer (what dropping `.0` gives, without
+        // formatting a double); -0 keeps its sign.
+        if number.rounded() == number, abs(number) < 9_007_199_254_740_992, !(number == 0 && number.sign == .minus) {
+            out.append(contentsOf: String(Int(number)).utf8)
+            return
+        }
         let text = number.description
         out.append(contentsOf: text.hasSuffix(".0") ? text.utf8.dropLast(2) : text.utf8[...])
+    }
+
+    /// Whether `a`'s UTF-8 bytes sort before `b`'s, compared as two contiguous buffers.
+    static func utf8Precedes(_ a: String, _ b: String) -> Bool {
+        var a = a, b = b
+        return a.withUTF8 { a in b.withUTF8 { b in a.lexicographicallyPrecedes(b) } }
     }
 
     private static let hex = Array("0123456789abcdef".utf8)
