@@ -74,6 +74,19 @@ import Testing
         #expect(RFC3339.date(from: "nope") == nil)
     }
 
+    @Test func rfc3339TextPrintsBackTheSameAfterParsing() throws {
+        // A parsed `.123` is held as a double a hair below it; formatting must not print `.122`.
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<20_000 {
+            let millis = Double(Int64.random(in: 1_500_000_000_000...2_500_000_000_000, using: &generator))
+            let text = RFC3339.string(from: Date(timeIntervalSince1970: millis / 1000))
+            let parsed = try #require(RFC3339.date(from: text))
+            #expect(RFC3339.string(from: parsed) == text)
+        }
+        #expect(RFC3339.string(from: Date(timeIntervalSince1970: 1_767_225_600.0999)) == "2026-01-01T00:00:00.099Z")
+        #expect(RFC3339.string(from: Date(timeIntervalSince1970: 1_767_225_600)) == "2026-01-01T00:00:00.000Z")
+    }
+
     @Test func sessionMetricsUsesSpecKeys() throws {
         let json = try JSONValue(encoding: SessionMetrics(activeSessions: 1, totalRequests: 2))
         #expect(Set(json.objectValue?.keys.map { $0 } ?? []) == [
