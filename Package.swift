@@ -20,6 +20,7 @@ let package = Package(
         .library(name: "AsyncSupport", targets: ["AsyncSupport"]),
         .library(name: "SessionContext", targets: ["SessionContext"]),
         .library(name: "SessionContextSQLite", targets: ["SessionContextSQLite"]),
+        .library(name: "Egress", targets: ["Egress"]),
         .library(name: "Headless", targets: ["Headless"]),
         .library(name: "Rendering", targets: ["Rendering"]),
         .library(name: "RpcServer", targets: ["RpcServer"]),
@@ -57,6 +58,17 @@ let package = Package(
             dependencies: [
                 "SessionContext", "AsyncSupport",
                 .product(name: "SQLiteNIO", package: "sqlite-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swift6
+        ),
+        // The egress proxy: every browser connection goes out through it, judged by the egress policy.
+        .target(
+            name: "Egress",
+            dependencies: [
+                "AsyncSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swift6
@@ -234,6 +246,15 @@ let package = Package(
         ),
         .testTarget(name: "RenderTypesTests", dependencies: ["RenderTypes", "SessionContext"], swiftSettings: swift6),
         .testTarget(name: "AsyncSupportTests", dependencies: ["AsyncSupport", "TestSupport"], swiftSettings: swift6),
+        .testTarget(
+            name: "EgressTests",
+            dependencies: [
+                "Egress", "AsyncSupport", "FixtureServer", "TestSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: swift6
+        ),
         .testTarget(name: "SessionContextTests", dependencies: ["SessionContext", "RenderTypes"], swiftSettings: swift6),
         .testTarget(
             name: "SessionContextSQLiteTests",
