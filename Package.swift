@@ -29,6 +29,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.3"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
@@ -69,6 +70,7 @@ let package = Package(
                 "AsyncSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swift6
@@ -77,7 +79,7 @@ let package = Package(
         .target(
             name: "Headless",
             dependencies: [
-                "RenderTypes", "AsyncSupport",
+                "RenderTypes", "AsyncSupport", "Egress",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -107,7 +109,7 @@ let package = Package(
         .target(
             name: "RpcServer",
             dependencies: [
-                "RenderTypes", "AsyncSupport", "SessionContext", "SessionContextSQLite", "Headless", "Rendering",
+                "RenderTypes", "AsyncSupport", "SessionContext", "SessionContextSQLite", "Headless", "Rendering", "Egress",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -169,7 +171,7 @@ let package = Package(
         .executableTarget(
             name: "RenderBench",
             dependencies: [
-                "Headless", "RenderTypes", "FixtureServer", .product(name: "Logging", package: "swift-log"),
+                "Headless", "RenderTypes", "FixtureServer", "Egress", .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
             ],
             path: "Benchmarks/RenderBench",
@@ -180,7 +182,7 @@ let package = Package(
         .executableTarget(
             name: "StatefulBench",
             dependencies: [
-                "RpcServer", "Rendering", "Headless", "RenderTypes", "SessionContext", "FixtureServer",
+                "RpcServer", "Rendering", "Headless", "RenderTypes", "SessionContext", "FixtureServer", "Egress",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -235,7 +237,7 @@ let package = Package(
         .target(
             name: "TestSupport",
             dependencies: [
-                "FixtureServer", "Headless", "Rendering", "RenderTypes", "RpcClient", "RpcServer", "SessionContext",
+                "FixtureServer", "Headless", "Rendering", "RenderTypes", "RpcClient", "RpcServer", "SessionContext", "Egress",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -267,7 +269,7 @@ let package = Package(
         .testTarget(
             name: "HeadlessTests",
             dependencies: [
-                "Headless", "RenderTypes", "AsyncSupport", "FixtureServer", "TestSupport",
+                "Headless", "RenderTypes", "AsyncSupport", "FixtureServer", "TestSupport", "Egress",
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: swift6
@@ -283,7 +285,7 @@ let package = Package(
         .testTarget(
             name: "RpcServerTests",
             dependencies: [
-                "RpcServer", "Rendering", "AsyncSupport", "FixtureServer", "Headless", "TestSupport", "RenderTypes",
+                "RpcServer", "Rendering", "AsyncSupport", "FixtureServer", "Headless", "TestSupport", "RenderTypes", "Egress",
                 "SessionContext",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),

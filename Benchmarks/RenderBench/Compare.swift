@@ -1,3 +1,4 @@
+import Egress
 import Foundation
 import Headless
 import Logging
@@ -16,7 +17,7 @@ func arms(browsers: Int, window: Bool, extraFlags: [String]) -> [Arm] {
         BrowserPoolConfig(
             minPoolSize: browsers, maxPoolSize: browsers, initialPoolSize: browsers, contextsPerBrowser: 8,
             prewarmContexts: 4, windowSize: window, healthCheckInterval: .seconds(3600),
-            launch: LaunchOptions(extraFlags: flags)
+            launch: LaunchOptions(extraFlags: flags), egress: EgressPolicy(allowed: [IPNetwork("127.0.0.0/8")!])
         )
     }
     if window {

@@ -7,6 +7,7 @@
 //     [--breakdown [--pause-ms P]] [--window WxH|none] [--concurrency 1,4,8] [--prewarm N]
 //     [--compare-window | --compare-flags "FLAGS"] [--rounds R] [--gap-ms G]
 // Prints a Markdown section for BENCHMARKS.md. Every browser it starts is closed before it exits.
+import Egress
 import FixtureServer
 import Foundation
 import Headless
@@ -195,7 +196,10 @@ let binary = try ExecutableLocator.locate(engine: .headlessShell, explicitPath: 
 let poolConfig = BrowserPoolConfig(
     minPoolSize: options.browsers, maxPoolSize: options.browsers, initialPoolSize: options.browsers,
     contextsPerBrowser: options.contextsPerBrowser, prewarmContexts: options.prewarm, windowSize: options.windowSize,
-    healthCheckInterval: .seconds(3600)
+    healthCheckInterval: .seconds(3600),
+    // The fixture site is on loopback: the egress policy lets exactly that through, as a server would
+    // with --allow-network; the proxy hop is part of every render measured.
+    egress: EgressPolicy(allowed: [IPNetwork("127.0.0.0/8")!])
 )
 let pool = BrowserPool(config: poolConfig, logger: logger)
 

@@ -5,6 +5,7 @@
 //   swift build -c release --product StatefulBench && .build/release/StatefulBench [--renders N] [--backend memory|sqlite]
 // Prints a Markdown section for BENCHMARKS.md. Every browser it starts is closed before it exits.
 import AsyncHTTPClient
+import Egress
 import FixtureServer
 import Foundation
 import Headless
@@ -247,7 +248,9 @@ func report(_ calls: [String: [Call]], cold: [SessionCall], warm: [SessionCall],
 /// Runs both measurements and returns the Markdown report.
 func measure(data: String) async throws -> String {
     let pool = BrowserPool(
-        config: BrowserPoolConfig(minPoolSize: 1, maxPoolSize: 1, initialPoolSize: 1, contextsPerBrowser: 8, prewarmContexts: 2),
+        config: BrowserPoolConfig(
+            minPoolSize: 1, maxPoolSize: 1, initialPoolSize: 1, contextsPerBrowser: 8, prewarmContexts: 2,
+            egress: EgressPolicy(allowed: [IPNetwork("127.0.0.0/8")!])),  // the fixture site is on loopback
         logger: logger)
     return try await FixtureServer.withRunning { site in
         try await withServer(pool: pool, data: data) { client, renders in

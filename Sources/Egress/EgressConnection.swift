@@ -74,7 +74,7 @@ struct EgressConnection {
                 group.addTask {
                     var handshake = UpstreamHandshake(iterator: upInbound.makeAsyncIterator(), outbound: upOutbound)
                     do {
-                        if let via, isTunnel || via.kind != .http {
+                        if let via, isTunnel || !via.speaksHTTP {
                             // A proxy that never answers is cut off: closing ends the handshake's reads.
                             let limit = connector.proxy.configuration.handshakeTimeout
                             let timer = upstream.channel.eventLoop.scheduleTask(in: TimeAmount(limit)) {
@@ -96,7 +96,7 @@ struct EgressConnection {
                     } else {
                         // Through an HTTP proxy the absolute URL stays; straight or through a SOCKS tunnel
                         // the server gets the path.
-                        let throughHTTPProxy = via?.kind == .http
+                        let throughHTTPProxy = via?.speaksHTTP == true
                         try await upOutbound.write(ByteBuffer(bytes: head.originRequest(
                             keepingAbsoluteTarget: throughHTTPProxy,
                             proxyAuthorization: throughHTTPProxy ? via.flatMap(UpstreamHandshake.basicAuthorization) : nil)))

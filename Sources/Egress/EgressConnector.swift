@@ -3,6 +3,7 @@ import Glibc
 #endif
 import NIOCore
 import NIOPosix
+import NIOSSL
 
 /// Opens the upstream side of one proxied connection: resolves the destination (or the caller's
 /// proxy), lets through only addresses the policy allows, and connects to one of those.
@@ -20,7 +21,7 @@ struct EgressConnector: Sendable {
     func open(host: String, port: Int) async throws(Failure) -> (NIOAsyncChannel<ByteBuffer, ByteBuffer>, UpstreamProxy?) {
         if let upstream = route.upstream, !route.bypasses(host) {
             do throws(Failure) {
-                return (try await connect(host: upstream.host, port: upstream.port), upstream)
+                return (try await connect(host: upstream.host, port: upstream.port, tls: upstream.kind == .https), upstream)
             } catch {
                 // The caller's proxy itself is what was refused or unreachable: say so.
                 switch error.kind {
@@ -33,7 +34,9 @@ struct EgressConnector: Sendable {
     }
 
     /// Connects to the first allowed address of `host` that answers.
-    private func connect(host: String, port: Int) async throws(Failure) -> NIOAsyncChannel<ByteBuffer, ByteBuffer> {
+    private func connect(host: String, port: Int, tls: Bool = false) async throws(Failure)
+        -> NIOAsyncChannel<ByteBuffer, ByteBuffer>
+    {
         let addresses: [IPAddress]
         if let literal = IPAddress(host) {
             addresses = [literal]
@@ -52,7 +55,7 @@ struct EgressConnector: Sendable {
         var last = EgressFailure.Kind.connectionRefused
         for address in allowed {
             do {
-                return try await connect(to: address, port: port)
+                return try await connect(to: address, port: port, tlsHostname: tls ? host : nil)
             } catch {
                 last = error.kind
             }
@@ -67,8 +70,18 @@ struct EgressConnector: Sendable {
         return .unreachable(reason: "\(address):\(port): \(error)")
     }
 
-    private func connect(to address: IPAddress, port: Int) async throws(Failure) -> NIOAsyncChannel<ByteBuffer, ByteBuffer> {
+    /// Connects to `address`; with `tlsHostname`, speaks TLS on it (to an `https` proxy), checking its
+    /// certificate against that name.
+    private func connect(to address: IPAddress, port: Int, tlsHostname: String? = nil) async throws(Failure)
+        -> NIOAsyncChannel<ByteBuffer, ByteBuffer>
+    {
         let idle = TimeAmount(proxy.configuration.idleTimeout)
+        let tls: NIOSSLContext?
+        do {
+            tls = try tlsHostname.map { _ in try EgressTLS.context() }
+        } catch {
+            throw Failure(kind: .upstream(reason: "TLS: \(error)"))
+        }
         do {
             let socketAddress = try SocketAddress(ipAddress: address.description, port: port)
             return try await ClientBootstrap(group: proxy.group)
@@ -76,6 +89,10 @@ struct EgressConnector: Sendable {
                 .channelOption(.allowRemoteHalfClosure, value: true)
                 .connect(to: socketAddress) { channel in
                     channel.eventLoop.makeCompletedFuture {
+                        if let tls, let tlsHostname {
+                            let name = IPAddress(tlsHostname) == nil ? tlsHostname : nil
+                            try channel.pipeline.syncOperations.addHandler(NIOSSLClientHandler(context: tls, serverHostname: name))
+                        }
                         try channel.pipeline.syncOperations.addHandlers(IdleStateHandler(allTimeout: idle), IdleCloser())
                         return try NIOAsyncChannel<ByteBuffer, ByteBuffer>(
                             wrappingChannelSynchronously: channel, configuration: .init(isOutboundHalfClosureEnabled: true))
@@ -84,5 +101,17 @@ struct EgressConnector: Sendable {
         } catch {
             throw Failure(kind: Self.kind(of: error, address: address, port: port))
         }
+    }
+}
+
+/// The TLS settings for `https` proxies: the platform's trust roots, certificates verified. Made once
+/// (loading the trust store costs milliseconds).
+enum EgressTLS {
+    private static let shared: Result<NIOSSLContext, any Error> = Result {
+        try NIOSSLContext(configuration: .makeClientConfiguration())
+    }
+
+    static func context() throws -> NIOSSLContext {
+        try shared.get()
     }
 }

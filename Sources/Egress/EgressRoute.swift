@@ -30,7 +30,11 @@ public struct EgressRoute: Sendable, Hashable {
 /// and its credentials are sent without the browser's help).
 public struct UpstreamProxy: Sendable, Hashable {
     public enum Kind: String, Sendable, Hashable {
-        case http, socks4, socks5
+        /// An HTTP proxy: `CONNECT` for tunnels, absolute-form requests for plain HTTP.
+        case http
+        /// The same over TLS to the proxy (its certificate checked against `host`).
+        case https
+        case socks4, socks5
     }
 
     public var kind: Kind
@@ -38,6 +42,9 @@ public struct UpstreamProxy: Sendable, Hashable {
     public var port: Int
     public var username: String?
     public var password: String?
+
+    /// Whether the proxy speaks HTTP (plain or over TLS), which takes absolute-form requests.
+    var speaksHTTP: Bool { kind == .http || kind == .https }
 
     public init(kind: Kind, host: String, port: Int, username: String? = nil, password: String? = nil) {
         self.kind = kind

@@ -17,7 +17,7 @@ struct UpstreamHandshake {
     /// Opens a tunnel to `host:port` through `proxy`.
     mutating func tunnel(through proxy: UpstreamProxy, to host: String, port: Int) async throws {
         switch proxy.kind {
-        case .http: try await httpConnect(proxy, host: host, port: port)
+        case .http, .https: try await httpConnect(proxy, host: host, port: port)
         case .socks5: try await socks5(proxy, host: host, port: port)
         case .socks4: try await socks4a(proxy, host: host, port: port)
         }

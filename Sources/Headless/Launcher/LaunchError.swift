@@ -14,6 +14,8 @@ public enum LaunchError: Error, Sendable, Equatable {
     case connectFailed(String)
     /// The launching task was cancelled; the half-started browser has been cleaned up.
     case cancelled
+    /// The browser's egress gate (its proxy listener) could not be opened.
+    case egressUnavailable(String)
 }
 
 extension LaunchError: CustomStringConvertible {
@@ -33,6 +35,8 @@ extension LaunchError: CustomStringConvertible {
             "cannot connect to Chromium's DevTools WebSocket: \(detail)"
         case .cancelled:
             "browser launch cancelled"
+        case .egressUnavailable(let detail):
+            "cannot open the browser's egress proxy gate: \(detail)"
         }
     }
 

@@ -1,4 +1,5 @@
 import AsyncSupport
+public import Egress
 import Foundation
 import Logging
 import Synchronization
@@ -28,6 +29,7 @@ public final class LaunchedBrowser: Sendable {
     private let logger: Logger
     private let closing = Mutex<Bool>(false)
     private let closed = AsyncLatch<Void>()
+    private let egressGate = Mutex<EgressGate?>(nil)
 
     init(
         process: ChromiumProcess, connection: CDPConnection, version: CDP.Browser.GetVersion.Response,
@@ -55,6 +57,15 @@ public final class LaunchedBrowser: Sendable {
 
     /// Whether the process is still running.
     public var isRunning: Bool { process.exitStatus == nil }
+
+    /// The egress gate every connection of this browser goes through (a dedicated browser launched
+    /// with `--proxy-server` at it); nil for the pool's browsers, whose contexts have a gate each.
+    public var egress: EgressGate? { egressGate.withLock { $0 } }
+
+    /// Makes `gate` this browser's: it closes after the browser has.
+    func attach(egress gate: EgressGate) {
+        egressGate.withLock { $0 = gate }
+    }
 
     /// Ends the browser and cleans up; idempotent, and it completes even if the calling task is
     /// cancelled. Later callers wait for the first one.
@@ -88,6 +99,7 @@ public final class LaunchedBrowser: Sendable {
         }
         let status = await process.waitForExit()
         await connection.close()
+        await egress?.close()
         if ownsUserDataDir { Self.removeDirectory(userDataDir, logger: logger) }
         logger.debug("browser closed", metadata: ["pid": "\(pid)", "status": "\(status.map(\.description) ?? "?")"])
     }

@@ -106,6 +106,7 @@ extension BrowserPool {
             await withTaskGroup(of: Void.self) { group in
                 for browser in browsers { group.addTask { await browser.close() } }
             }
+            await self.egressGates.closeAll()
         }
         withState { state in
             state.browsers = state.browsers.filter { $0.value.phase == .launching }
@@ -212,6 +213,7 @@ extension BrowserPool {
     /// Closes a drained or crashed browser (reaping it and removing its temporary profile).
     func closeBrowser(_ id: BrowserID, _ browser: LaunchedBrowser) async {
         await browser.close()
+        await egressGates.close(browser: id)
         let now = clock.now
         withState { state in
             state.browsers[id]?.closed = true
@@ -264,6 +266,12 @@ extension BrowserPool {
 
     /// Disposes a finished lease's context. A dispose that times out marks the browser unhealthy.
     func disposeContext(_ contextId: String, id: BrowserID, on browser: LaunchedBrowser) async {
+        await disposeInBrowser(contextId, id: id, on: browser)
+        // Its way out closes after it: nothing of the context can connect meanwhile.
+        await egressGates.close(context: contextId)
+    }
+
+    private func disposeInBrowser(_ contextId: String, id: BrowserID, on browser: LaunchedBrowser) async {
         guard browser.connection.closeReason == nil else { return }
         do throws(CDPError) {
             _ = try await browser.connection.send(

@@ -1,4 +1,5 @@
 import AsyncSupport
+public import Egress
 public import CoreMetrics
 public import Logging
 import NIOCore
@@ -31,27 +32,34 @@ public final class BrowserPool: Service, Sendable {
     let nextHeldId = Atomic<UInt64>(1)
     private let timerLoop: any EventLoop
     let metrics: PoolMetrics
+    /// The egress gates of the pool's contexts (none without an egress policy).
+    let egressGates: EgressGates
 
     /// A pool with `config` (normalized: min ≤ initial ≤ max, at least one context per browser),
     /// counting leases, refusals, launches and crashes through `metrics`.
+    /// `resolver` turns names into addresses for the egress proxy (the system's by default).
     public convenience init(
         config: BrowserPoolConfig = BrowserPoolConfig(),
         clock: any PoolClock = SystemPoolClock(),
         metrics: any MetricsFactory = MetricsSystem.factory,
+        resolver: any HostResolver = SystemHostResolver(),
         logger: Logger = Logger(label: "tidepool.pool")
     ) {
-        self.init(config: config, clock: clock, metrics: metrics, logger: logger) { options, logger throws(LaunchError) in
+        self.init(config: config, clock: clock, metrics: metrics, resolver: resolver, logger: logger) {
+            options, logger throws(LaunchError) in
             try await BrowserLauncher.launch(options, logger: logger)
         }
     }
 
     init(
         config: BrowserPoolConfig, clock: any PoolClock, metrics: any MetricsFactory = MetricsSystem.factory,
-        logger: Logger, launcher: @escaping Launcher
+        resolver: any HostResolver = SystemHostResolver(), logger: Logger, launcher: @escaping Launcher
     ) {
         self.config = config.normalized
         self.clock = clock
         self.metrics = PoolMetrics(factory: metrics)
+        self.egressGates = EgressGates(
+            proxy: config.egress.map { EgressProxy(policy: $0, resolver: resolver, logger: logger) })
         self.logger = logger
         self.launcher = launcher
         self.state = Mutex(PoolState(config: config.normalized))
@@ -101,10 +109,28 @@ public final class BrowserPool: Service, Sendable {
     /// Launches a browser outside the pool with the pool's launch options and the given profile
     /// directory (kept on close): the dedicated browser a profile session needs (Chromium locks a
     /// profile to one process). The caller owns it and must `close()` it.
+    /// With an egress policy, the browser is launched with its own egress gate as its proxy (its
+    /// default context cannot be given one per context); the gate closes with the browser.
     public func launchDedicatedBrowser(userDataDir: String) async throws(LaunchError) -> LaunchedBrowser {
         var options = config.launch
         options.userDataDir = userDataDir
-        return try await launcher(options, logger)
+        let gate: EgressGate?
+        do {
+            gate = try await egressGates.open(for: nil)
+        } catch {
+            throw .egressUnavailable("\(error)")
+        }
+        if let gate {
+            options.extraFlags += ["--proxy-server=\(gate.proxyServer)", "--proxy-bypass-list=\(EgressGate.proxyBypassList)"]
+        }
+        do throws(LaunchError) {
+            let browser = try await launcher(options, logger)
+            if let gate { browser.attach(egress: gate) }
+            return browser
+        } catch {
+            await gate?.close()
+            throw error
+        }
     }
 
     // MARK: Acquire and release
@@ -131,14 +157,16 @@ public final class BrowserPool: Service, Sendable {
                 metrics.hotLeases.increment()
                 return Lease(
                     page: warm.page, browserContextId: warm.contextId, browserUserAgent: warm.browserUserAgent,
-                    browser: id, options: options, wasPrewarmed: true, queueDuration: granted - started, acquireDuration: .now - started)
+                    browser: id, options: options, wasPrewarmed: true, queueDuration: granted - started,
+                    acquireDuration: .now - started, egress: warm.egress)
             case .create(let id, let browser):
                 do throws(CDPError) {
                     let context = try await openContext(on: browser, id: id, proxy: options.proxy)
                     metrics.warmLeases.increment()
                     return Lease(
                         page: context.page, browserContextId: context.contextId,
-                        browserUserAgent: context.browserUserAgent, browser: id, options: options, wasPrewarmed: false, queueDuration: granted - started, acquireDuration: .now - started)
+                        browserUserAgent: context.browserUserAgent, browser: id, options: options, wasPrewarmed: false,
+                        queueDuration: granted - started, acquireDuration: .now - started, egress: context.egress)
                 } catch {
                     releaseFailedSlot(id, browser: browser, error: error)
                     if case .cancelled = error { throw CancellationError() }
@@ -301,21 +329,31 @@ public final class BrowserPool: Service, Sendable {
 
     // MARK: Contexts
 
-    /// context → page target → flattened attach → `Page.enable`; on failure the context is disposed
-    /// in the background (the calling task may be cancelled).
+    /// egress gate → context (its proxy the gate) → page target → flattened attach → `Page.enable`;
+    /// on failure the context is disposed in the background (the calling task may be cancelled).
     func openContext(on browser: LaunchedBrowser, id: BrowserID, proxy: ProxyConfig?) async throws(CDPError)
         -> WarmContext
     {
         let connection = browser.connection
         let timeout = config.contextTimeout
-        let context = try await connection.send(
-            CDP.Target.CreateBrowserContext(
-                disposeOnDetach: true, proxyServer: proxy?.server, proxyBypassList: proxy?.bypass),
-            timeout: timeout)
+        let gate = try await egressGates.open(for: proxy)
+        let context: CDP.Target.CreateBrowserContext.Response
+        do throws(CDPError) {
+            context = try await connection.send(
+                CDP.Target.CreateBrowserContext(
+                    disposeOnDetach: true, proxyServer: gate?.proxyServer ?? proxy?.server,
+                    proxyBypassList: gate == nil ? proxy?.bypass : EgressGate.proxyBypassList),
+                timeout: timeout)
+        } catch {
+            if let gate { await gate.close() }
+            throw error
+        }
+        if let gate { egressGates.register(gate, context: context.browserContextId, browser: id) }
         do throws(CDPError) {
             let page = try await connection.openPage(
                 in: context.browserContextId, windowSize: config.windowSize, timeout: timeout)
-            return WarmContext(contextId: context.browserContextId, page: page, browserUserAgent: browser.version.userAgent)
+            return WarmContext(
+                contextId: context.browserContextId, page: page, browserUserAgent: browser.version.userAgent, egress: gate)
         } catch {
             perform([.dispose(id, browser, contextId: context.browserContextId)])
             throw error

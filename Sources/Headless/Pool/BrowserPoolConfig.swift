@@ -1,3 +1,4 @@
+public import Egress
 /// The pool's configuration; the SPEC's defaults (seed values) live in the initializer, nowhere else.
 public struct BrowserPoolConfig: Sendable {
     /// Which memory figure `memoryThresholdMB` is compared with.
@@ -52,6 +53,10 @@ public struct BrowserPoolConfig: Sendable {
     public var shutdownTimeout: Duration
     /// How every pooled browser is launched (engine, executable, extra flags, …).
     public var launch: LaunchOptions
+    /// Which addresses renders may connect to: every context's traffic goes through the pool's egress
+    /// proxy, which refuses the machine's own networks unless allowed. nil: no egress proxy, browsers
+    /// connect by themselves (only for a deployment that confines the browsers otherwise).
+    public var egress: EgressPolicy?
 
     public init(
         minPoolSize: Int = 2,
@@ -75,7 +80,8 @@ public struct BrowserPoolConfig: Sendable {
         maxRestartBackoff: Duration = .seconds(30),
         contextTimeout: Duration = .seconds(10),
         shutdownTimeout: Duration = .seconds(30),
-        launch: LaunchOptions = LaunchOptions()
+        launch: LaunchOptions = LaunchOptions(),
+        egress: EgressPolicy? = EgressPolicy()
     ) {
         self.minPoolSize = minPoolSize
         self.maxPoolSize = maxPoolSize
@@ -99,6 +105,7 @@ public struct BrowserPoolConfig: Sendable {
         self.contextTimeout = contextTimeout
         self.shutdownTimeout = shutdownTimeout
         self.launch = launch
+        self.egress = egress
     }
 
     /// The same values made consistent: at least one browser and one context, min ≤ initial ≤ max.

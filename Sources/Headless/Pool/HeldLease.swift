@@ -1,3 +1,4 @@
+public import Egress
 public import RenderTypes
 import Synchronization
 
@@ -22,6 +23,8 @@ public final class HeldLease: Sendable {
     public let queueDuration: Duration
     /// Time from `checkout` until the context was ready (queue and context creation).
     public let acquireDuration: Duration
+    /// The context's egress gate (nil without an egress policy).
+    public let egress: EgressGate?
     let pool: BrowserPool
     private let currentPage: Mutex<CDPSession>
 
@@ -33,6 +36,7 @@ public final class HeldLease: Sendable {
         self.options = lease.options
         self.queueDuration = lease.queueDuration
         self.acquireDuration = lease.acquireDuration
+        self.egress = lease.egress
         self.pool = pool
         self.currentPage = Mutex(lease.page)
     }

@@ -1,3 +1,4 @@
+public import Egress
 public import RenderTypes
 
 /// What a lease may ask of its context.
@@ -29,6 +30,9 @@ public struct Lease: Sendable {
     public let queueDuration: Duration
     /// Time from the `withLease` call until the body started (queue + context creation).
     public let acquireDuration: Duration
+    /// The context's way out (its egress proxy gate): what it refused or failed to connect. nil when
+    /// the pool runs without an egress policy.
+    public let egress: EgressGate?
 
     /// The browser-level connection (e.g. `Storage.getCookies` with `browserContextId`).
     public var connection: CDPConnection { page.connection }

@@ -1,9 +1,13 @@
+import Egress
+
 /// A prewarmed (or freshly opened) context: context + page target + flattened attach + `Page.enable`.
 struct WarmContext: Sendable {
     let contextId: String
     let page: CDPSession
     /// The browser's own user agent (`Browser.getVersion` at launch).
     let browserUserAgent: String
+    /// The context's egress gate (nil without an egress policy); closed when the context is disposed.
+    var egress: EgressGate? = nil
 }
 
 /// The pool's bookkeeping for one browser. Invariants: `leased ≤ contextsPerBrowser`,

@@ -1,3 +1,4 @@
+import Egress
 import RenderTypes
 
 /// Runs a render's actions in order. Element actions wait for their element (visible) up to
@@ -9,6 +10,8 @@ struct ActionRunner: Sendable {
     let deadline: RenderDeadline
     let actionTimeout: Duration
     let progress: RenderProgress
+    /// The context's egress gate: why a `navigate` action's navigation failed, when it refused it.
+    let egress: EgressGate?
     /// Called before a `navigate` action leaves the current document (reads its localStorage).
     let beforeNavigate: @Sendable () async -> Void
 
@@ -87,7 +90,24 @@ struct ActionRunner: Sendable {
         case .navigate(let url, let waitFor):
             if let violation = URLPolicy.check(url) { throw Failure.urlNotAllowed(url: url, reason: violation.reason) }
             await beforeNavigate()
-            let navigation = try await attempt(await page.navigate(to: url, timeout: deadline.remaining))
+            let mark = egress?.failureCount ?? 0
+            let navigation: Page.Navigation
+            do {
+                navigation = try await page.navigate(to: url, timeout: deadline.remaining)
+            } catch {
+                if case .navigationFailed(let failedURL, _) = error,
+                    let known = EgressReport.navigationError(egress, after: mark, url: url)
+                {
+                    switch known {
+                    case .urlNotAllowed(let refusedURL, let reason): throw Failure.urlNotAllowed(url: refusedURL, reason: reason)
+                    case .navigationFailed(_, let netError):
+                        throw classify(.navigationFailed(url: failedURL, netError: netError))
+                    default: break
+                    }
+                }
+                if case .cancelled = error { throw CancellationError() }
+                throw classify(error)
+            }
             try await wait(waitFor ?? .load, loaderId: navigation.loaderId)
             var result: [String: JSONValue] = ["url": .string(url)]
             if let status = page.documentStatus(loaderId: navigation.loaderId) { result["status"] = .int(status) }

@@ -11,7 +11,7 @@ extension BrowserPool: ContextProvider {
                 try await body(
                     LeasedContext(
                         page: lease.page, browserContextId: lease.browserContextId, browserUserAgent: lease.browserUserAgent,
-                        queueDuration: lease.queueDuration, acquireDuration: lease.acquireDuration
+                        queueDuration: lease.queueDuration, acquireDuration: lease.acquireDuration, egress: lease.egress
                     )
                 )
             }

@@ -1,3 +1,4 @@
+public import Egress
 public import RenderTypes
 
 /// A fresh isolated browser context with its one attached page, lent to a render.
@@ -15,10 +16,12 @@ public struct LeasedContext: Sendable {
     /// The context already holds the request's `state` (a session's context kept warm since its last
     /// call): the render does not restore it again, and still reads it back.
     public let holdsState: Bool
+    /// The context's egress gate, when its traffic goes through the egress proxy: what it refused.
+    public let egress: EgressGate?
 
     public init(
         page: CDPSession, browserContextId: String?, browserUserAgent: String, queueDuration: Duration? = nil,
-        acquireDuration: Duration? = nil, holdsState: Bool = false
+        acquireDuration: Duration? = nil, holdsState: Bool = false, egress: EgressGate? = nil
     ) {
         self.page = page
         self.browserContextId = browserContextId
@@ -26,6 +29,7 @@ public struct LeasedContext: Sendable {
         self.queueDuration = queueDuration
         self.acquireDuration = acquireDuration
         self.holdsState = holdsState
+        self.egress = egress
     }
 }
 

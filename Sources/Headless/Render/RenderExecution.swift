@@ -1,3 +1,4 @@
+import Egress
 import Foundation
 import Logging
 import RenderTypes
@@ -36,11 +37,15 @@ struct RenderExecution: Sendable {
 
         // Navigation.
         progress.markNavigated()
+        let egressMark = lease.egress?.failureCount ?? 0
         let navigation: Page.Navigation
         do {
             navigation = try await page.navigate(to: request.url, timeout: deadline.remaining)
         } catch {
-            if case .navigationFailed(let url, let netError) = error { throw .navigationFailed(url: url, netError: netError) }
+            if case .navigationFailed(let url, let netError) = error {
+                throw EgressReport.navigationError(lease.egress, after: egressMark, url: url)
+                    ?? .navigationFailed(url: url, netError: netError)
+            }
             if case .protocolError(_, let message) = error { throw .navigationFailed(url: request.url, netError: message) }
             throw translate(error)
         }
@@ -70,6 +75,7 @@ struct RenderExecution: Sendable {
         let collect = request.collectState
         let runner = ActionRunner(
             page: page, deadline: deadline, actionTimeout: configuration.actionTimeout, progress: progress,
+            egress: lease.egress,
             beforeNavigate: {
                 guard collect, let read = try? await page.localStorage(timeout: .seconds(2)) else { return }
                 storage.withLock { $0.merge(read) { _, new in new } }
@@ -95,6 +101,7 @@ struct RenderExecution: Sendable {
             }
         }
         progress.close(\.captureMs)
+        for warning in EgressReport.warnings(lease.egress, after: egressMark) { progress.warn(warning) }
         result.timings = progress.timings
         result.waitConditionsMet = progress.waitConditionsMet
         result.warnings = progress.warnings

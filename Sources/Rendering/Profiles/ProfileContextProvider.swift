@@ -29,7 +29,7 @@ struct ProfileContextProvider: ContextProvider {
         }
         let context = LeasedContext(
             page: page, browserContextId: nil, browserUserAgent: browser.version.userAgent,
-            acquireDuration: .now - started
+            acquireDuration: .now - started, egress: browser.egress
         )
         do {
             let result = try await body(context)

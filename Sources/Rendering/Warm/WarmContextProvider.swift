@@ -40,7 +40,7 @@ final class WarmContextProvider: ContextProvider {
             page: held.page, browserContextId: held.browserContextId, browserUserAgent: held.browserUserAgent,
             queueDuration: kept == nil ? held.queueDuration : .zero,
             acquireDuration: kept == nil ? held.acquireDuration : .zero,
-            holdsState: kept != nil
+            holdsState: kept != nil, egress: held.egress
         )
         do {
             let result = try await body(context)

@@ -1,3 +1,4 @@
+public import Egress
 public import Headless
 
 /// Browser settings given on the command line or in the environment (SPEC's BROWSER_* and
@@ -15,6 +16,10 @@ public struct BrowserSettings: Sendable, Hashable {
     /// Root of named profiles (CHROME_USER_DATA_DIR); also sets `SessionsConfiguration.profilesRoot`.
     public var userDataDirectory: String?
     public var noSandbox: Bool?
+    /// Networks the egress policy lets renders reach although it refuses them (TIDEPOOL_ALLOW_NETWORKS).
+    public var allowNetworks: [IPNetwork]?
+    /// Let renders reach loopback and private networks (TIDEPOOL_ALLOW_PRIVATE_NETWORKS).
+    public var allowPrivateNetworks: Bool?
 
     public init() {}
 
@@ -36,6 +41,11 @@ public struct BrowserSettings: Sendable, Hashable {
         if let memoryThresholdMB { config.memoryThresholdMB = memoryThresholdMB }
         if let executablePath { config.launch.executablePath = executablePath }
         if let noSandbox { config.launch.sandbox = noSandbox ? .disabled : .enabled }
+        if allowNetworks != nil || allowPrivateNetworks != nil, var policy = config.egress {
+            if let allowNetworks { policy.allowed = allowNetworks }
+            if let allowPrivateNetworks { policy.allowPrivateNetworks = allowPrivateNetworks }
+            config.egress = policy
+        }
         return config
     }
 }

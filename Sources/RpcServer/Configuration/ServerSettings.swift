@@ -1,3 +1,4 @@
+import Egress
 import Headless
 import Rendering
 import SessionContext
@@ -13,17 +14,20 @@ public struct ServerSetting: Sendable {
     public let flag: String
     /// One line for `--help` and docs/operations.md, without the default.
     public let help: String
+    /// A yes/no setting: its flag alone means yes (`--allow-private-networks`).
+    public let isBoolean: Bool
     let apply: @Sendable (inout TidepoolServer.Configuration, String) throws -> Void
     let read: @Sendable (TidepoolServer.Configuration) -> String?
 
     init(
-        _ environmentName: String, _ flag: String, _ help: String,
+        _ environmentName: String, _ flag: String, _ help: String, isBoolean: Bool = false,
         read: @escaping @Sendable (TidepoolServer.Configuration) -> String?,
         apply: @escaping @Sendable (inout TidepoolServer.Configuration, String) throws -> Void
     ) {
         self.environmentName = environmentName
         self.flag = flag
         self.help = help
+        self.isBoolean = isBoolean
         self.read = read
         self.apply = apply
     }
@@ -148,6 +152,25 @@ public enum ServerSettings {
             "TIDEPOOL_MAX_PROFILE_BROWSERS", "max-profile-browsers", "Browsers of named profiles running at once.",
             1...256, \.render.maxProfileBrowsers
         ),
+        ServerSetting(
+            "TIDEPOOL_ALLOW_NETWORKS", "allow-network",
+            "Networks renders may reach although the egress policy refuses them (comma-separated, e.g. 127.0.0.1/32,10.8.0.0/16).",
+            read: { configuration in
+                let allowed = configuration.browserPool.egress?.allowed ?? []
+                return allowed.isEmpty ? "none" : allowed.map(\.description).joined(separator: ",")
+            }
+        ) { configuration, value in
+            do {
+                configuration.browser.allowNetworks = try EgressPolicy.networks(value)
+            } catch {
+                throw ConfigurationError(setting: "TIDEPOOL_ALLOW_NETWORKS", value: value, expected: "\(error)")
+            }
+        },
+        boolean(
+            "TIDEPOOL_ALLOW_PRIVATE_NETWORKS", "allow-private-networks",
+            "Let renders reach loopback and private networks (a developer's machine; never a shared service).",
+            \.browser.allowPrivateNetworks
+        ) { $0.browserPool.egress?.allowPrivateNetworks ?? true },
     ]
 
     // MARK: Kinds of setting
@@ -180,14 +203,18 @@ public enum ServerSettings {
     }
 
     static func boolean(_ name: String, _ flag: String, _ help: String, _ path: Path<Bool>) -> ServerSetting {
-        ServerSetting(name, flag, help, read: { "\($0[keyPath: path])" }) { $0[keyPath: path] = try boolean($1, name) }
+        ServerSetting(name, flag, help, isBoolean: true, read: { "\($0[keyPath: path])" }) {
+            $0[keyPath: path] = try boolean($1, name)
+        }
     }
 
     /// An optional boolean; unset reads as `effective`.
     static func boolean(
         _ name: String, _ flag: String, _ help: String, _ path: Path<Bool?>, effective: @escaping Effective
     ) -> ServerSetting {
-        ServerSetting(name, flag, help, read: reading(path, effective)) { $0[keyPath: path] = try boolean($1, name) }
+        ServerSetting(name, flag, help, isBoolean: true, read: reading(path, effective)) {
+            $0[keyPath: path] = try boolean($1, name)
+        }
     }
 
     /// A setting that takes one of `options`; `apply` gets a value known to be one of them.
@@ -228,6 +255,11 @@ public enum ServerSettings {
             )
         }
         return number
+    }
+
+    /// Whether `text` spells yes or no (what a yes/no flag may be followed by).
+    static func isBooleanWord(_ text: String) -> Bool {
+        ["1", "true", "yes", "on", "0", "false", "no", "off"].contains(text.lowercased())
     }
 
     static func boolean(_ value: String, _ name: String) throws(ConfigurationError) -> Bool {

@@ -16,6 +16,9 @@ extension ServerSettings {
             guard let setting = flagged(name) else { throw .unknownFlag("--\(name)") }
             if let equals {
                 values[setting.environmentName] = String(body[body.index(after: equals)...])
+            } else if setting.isBoolean, rest.first.map({ ServerSettings.isBooleanWord($0) }) != true {
+                // A yes/no flag alone means yes.
+                values[setting.environmentName] = "true"
             } else if let value = rest.popFirst(), !value.hasPrefix("--") {
                 values[setting.environmentName] = value
             } else {

@@ -57,11 +57,47 @@ struct FixtureRoutes {
         }
         router.get("/redirect") { request, _ in
             let target = request.uri.queryParameters.get("to") ?? "/static.html"
-            guard target.hasPrefix("/"), !target.hasPrefix("//") else {
-                throw HTTPError(.badRequest, message: "to must be a path on this server")
+            // A path here, or another loopback "host" (the egress tests redirect into a refused one).
+            guard (target.hasPrefix("/") && !target.hasPrefix("//")) || target.hasPrefix("http://127.") else {
+                throw HTTPError(.badRequest, message: "to must be a path on this server or an http://127.x URL")
             }
             return Response.redirect(to: target, type: .found)
         }
+        router.get("/egress-probe") { request, _ in
+            guard let other = request.uri.queryParameters.get("origin"), other.hasPrefix("http://127.") else {
+                throw HTTPError(.badRequest, message: "origin must be an http://127.x origin")
+            }
+            return Self.html(title: "Egress probe", body: Self.egressProbe(String(other)))
+        }
+    }
+
+    /// A page of this origin that reaches `other` every way a page can: an image, a stylesheet, a
+    /// script, fetch, XHR, a WebSocket and a worker's fetch; `#probe` lists what each got.
+    private static func egressProbe(_ other: String) -> String {
+        let ws = "ws://" + other.dropFirst("http://".count)
+        return """
+            <img id="img" src="\(other)/assets/img/red.png">
+            <link rel="stylesheet" href="\(other)/assets/css/media.css">
+            <pre id="probe"></pre>
+            <script>
+              const results = {};
+              const done = () => { document.getElementById("probe").textContent = JSON.stringify(results); };
+              const note = (name, value) => { results[name] = value; done(); };
+              fetch("\(other)/api/ping").then(r => note("fetch", r.status), e => note("fetch", "error"));
+              const xhr = new XMLHttpRequest();
+              xhr.onload = () => note("xhr", xhr.status);
+              xhr.onerror = () => note("xhr", "error");
+              xhr.open("GET", "\(other)/api/data?ms=0"); xhr.send();
+              try {
+                const socket = new WebSocket("\(ws)/ws");
+                socket.onopen = () => note("websocket", "open");
+                socket.onerror = () => note("websocket", "error");
+              } catch (e) { note("websocket", "threw"); }
+              const worker = new Worker(URL.createObjectURL(new Blob(
+                ["fetch('\(other)/api/headers').then(r => postMessage(r.status), e => postMessage('error'))"])));
+              worker.onmessage = (event) => note("worker", event.data);
+            </script>
+            """
     }
 
     // MARK: Login

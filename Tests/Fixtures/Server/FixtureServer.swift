@@ -10,8 +10,10 @@ import ServiceLifecycle
 ///
 /// Start one per test with `FixtureServer.withRunning { server in … }` (always stopped), or `start()`/`stop()`.
 public final class FixtureServer: Sendable {
-    /// The port the server listens on (127.0.0.1).
+    /// The port the server listens on.
     public let port: Int
+    /// The loopback address it listens on (127.0.0.1 unless started on another, for a second "host").
+    public let host: String
     /// Requests seen so far, by resource kind and path.
     public let counter: RequestCounter
     /// Accounts and logged-in sessions of the login form.
@@ -24,9 +26,10 @@ public final class FixtureServer: Sendable {
     static let gracePeriod: Duration = .seconds(5)
 
     private init(
-        port: Int, counter: RequestCounter, accounts: FixtureAccounts, stopping: AsyncLatch<Void>,
+        host: String, port: Int, counter: RequestCounter, accounts: FixtureAccounts, stopping: AsyncLatch<Void>,
         group: ServiceGroup, task: Task<Void, Never>
     ) {
+        self.host = host
         self.port = port
         self.counter = counter
         self.accounts = accounts
@@ -35,8 +38,8 @@ public final class FixtureServer: Sendable {
         self.task = task
     }
 
-    /// `http://127.0.0.1:<port>`, without a trailing slash.
-    public var baseURL: String { "http://127.0.0.1:\(port)" }
+    /// `http://<host>:<port>`, without a trailing slash.
+    public var baseURL: String { "http://\(host):\(port)" }
 
     /// The absolute URL of `path` (which starts with `/`) on this server.
     public func url(_ path: String) -> String { baseURL + path }
@@ -46,10 +49,10 @@ public final class FixtureServer: Sendable {
         .deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("Site").path
 
-    /// Starts a server on 127.0.0.1 on an ephemeral port; throws `FixtureServerError.startFailed` when it
-    /// cannot bind within `startTimeout`.
+    /// Starts a server on `host` (a loopback address: 127.0.0.2 and so on are a second "host") on an
+    /// ephemeral port; throws `FixtureServerError.startFailed` when it cannot bind within `startTimeout`.
     public static func start(
-        logger: Logger = FixtureServer.quietLogger, startTimeout: Duration = .seconds(10)
+        host: String = "127.0.0.1", logger: Logger = FixtureServer.quietLogger, startTimeout: Duration = .seconds(10)
     ) async throws -> FixtureServer {
         let counter = RequestCounter()
         let accounts = FixtureAccounts()
@@ -63,7 +66,7 @@ public final class FixtureServer: Sendable {
         let (ports, portContinuation) = AsyncStream<Int>.makeStream()
         let app = Application(
             router: router,
-            configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+            configuration: .init(address: .hostname(host, port: 0)),
             onServerRunning: { channel in
                 portContinuation.yield(channel.localAddress?.port ?? 0)
                 portContinuation.finish()
@@ -83,11 +86,11 @@ public final class FixtureServer: Sendable {
         guard let port, port > 0 else {
             task.cancel()
             await task.value
-            throw FixtureServerError.startFailed("no listening socket on 127.0.0.1 within \(startTimeout)")
+            throw FixtureServerError.startFailed("no listening socket on \(host) within \(startTimeout)")
         }
         logger.debug("fixture server listening", metadata: ["port": "\(port)"])
         return FixtureServer(
-            port: port, counter: counter, accounts: accounts, stopping: stopping, group: group, task: task
+            host: host, port: port, counter: counter, accounts: accounts, stopping: stopping, group: group, task: task
         )
     }
 
@@ -111,9 +114,9 @@ public final class FixtureServer: Sendable {
 
     /// Runs `body` with a freshly started server and stops it afterwards, also when `body` throws.
     public static func withRunning<T: Sendable>(
-        _ body: (FixtureServer) async throws -> T
+        host: String = "127.0.0.1", _ body: (FixtureServer) async throws -> T
     ) async throws -> T {
-        let server = try await start()
+        let server = try await start(host: host)
         do {
             let result = try await body(server)
             await server.stop()

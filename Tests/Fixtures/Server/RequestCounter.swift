@@ -44,6 +44,9 @@ public final class RequestCounter: Sendable {
     /// Requests for exactly `path` (no query string) received so far.
     public func count(path: String) -> Int { state.withLock { $0.byPath[path] ?? 0 } }
 
+    /// Every request received so far.
+    public var total: Int { state.withLock { $0.byPath.values.reduce(0, +) } }
+
     /// Every kind's count (kinds never requested are 0).
     public func countsByKind() -> [FixtureResourceKind: Int] {
         state.withLock { s in Dictionary(uniqueKeysWithValues: FixtureResourceKind.allCases.map { ($0, s.byKind[$0] ?? 0) }) }

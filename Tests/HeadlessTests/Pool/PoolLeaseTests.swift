@@ -1,3 +1,4 @@
+import Egress
 import Foundation
 @testable import Headless
 import RenderTypes
@@ -126,18 +127,24 @@ extension Chromium {
         @Test func leaseWithAProxyGetsAFreshContextThatUsesTheProxy() async throws {
             try await TestPools.with(TestPools.config(tmp: tmp)) { pool in
                 try await TestPools.waitUntil(pool, "a prewarmed context") { $0.contextsIdle >= 1 }
-                // Nothing listens on port 9: every request through this proxy fails as a proxy error.
+                // Nothing listens on port 9: every request through this proxy fails as a proxy error. The
+                // context's egress gate speaks to the caller's proxy and records why it failed.
                 let options = LeaseOptions(proxy: ProxyConfig(server: "http://127.0.0.1:9"))
-                let navigation = try await pool.withLease(deadline: TestPools.farDeadline(), options: options) { lease in
+                let failures = try await pool.withLease(deadline: TestPools.farDeadline(), options: options) { lease in
                     #expect(!lease.wasPrewarmed)
                     #expect(lease.options.proxy?.server == "http://127.0.0.1:9")
-                    return try await lease.page.send(CDP.Page.Navigate(url: "http://tidepool-fixture.invalid/"))
+                    let navigation = try await lease.page.send(CDP.Page.Navigate(url: "http://tidepool-fixture.invalid/"))
+                    #expect(navigation.errorText != nil)
+                    return lease.egress?.failures() ?? []
                 }
-                #expect(navigation.errorText?.contains("PROXY") == true)
+                #expect(failures.map(\.netError) == ["net::ERR_PROXY_CONNECTION_FAILED"], "\(failures)")
+                #expect(failures.first?.description.contains("127.0.0.1:9") == true)
                 let plain = try await pool.withLease(deadline: TestPools.farDeadline()) { lease in
-                    try await lease.page.send(CDP.Page.Navigate(url: "http://tidepool-fixture.invalid/"))
+                    let navigation = try await lease.page.send(CDP.Page.Navigate(url: "http://tidepool-fixture.invalid/"))
+                    #expect(navigation.errorText != nil)
+                    return lease.egress?.failures() ?? []
                 }
-                #expect(plain.errorText?.contains("PROXY") != true)
+                #expect(plain.map(\.netError) == ["net::ERR_NAME_NOT_RESOLVED"], "straight to the destination, not the proxy")
             }
         }
 

@@ -1,3 +1,4 @@
+import Egress
 import FixtureServer
 import Foundation
 @testable import Headless
@@ -43,14 +44,16 @@ enum RenderHarness {
     static func with<T: Sendable>(
         configuration: Renderer.Configuration = Renderer.Configuration(actionTimeout: .seconds(2)),
         engine: BrowserEngine = .headlessShell,
+        egress: EgressPolicy? = TestPools.loopbackEgress,
+        resolver: any HostResolver = SystemHostResolver(),
         _ body: (Context) async throws -> T
     ) async throws -> T {
         let tmp = try TemporaryDirectory.make()
         defer { try? FileManager.default.removeItem(atPath: tmp) }
-        var config = TestPools.config(tmp: tmp, contextsPerBrowser: 4)
+        var config = TestPools.config(tmp: tmp, contextsPerBrowser: 4, egress: egress)
         config.launch.engine = engine
         return try await FixtureServer.withRunning { server in
-            try await TestPools.with(config) { pool in
+            try await TestPools.with(config, resolver: resolver) { pool in
                 // Deadlines in these tests count queue time: start once a browser and a warm context are ready.
                 try await TestPools.waitUntil(pool, "a ready browser with a warm context") {
                     $0.readyBrowsers >= 1 && $0.contextsIdle >= 1

@@ -23,9 +23,7 @@ extension BrowserSuites {
             process.executableURL = URL(fileURLWithPath: ServeProcess.binary)
             process.arguments = arguments
             process.currentDirectoryURL = URL(fileURLWithPath: directory)
-            process.environment = ProcessInfo.processInfo.environment.filter {
-                !$0.key.hasPrefix("TIDEPOOL_") && !$0.key.hasPrefix("SESSION_") && !$0.key.hasPrefix("BROWSER_")
-            }.merging(environment) { _, new in new }
+            process.environment = ServeProcess.childEnvironment(environment)
             let output = directory + "/cli-\(UUID().uuidString)"
             _ = FileManager.default.createFile(atPath: output + ".out", contents: nil)
             _ = FileManager.default.createFile(atPath: output + ".err", contents: nil)

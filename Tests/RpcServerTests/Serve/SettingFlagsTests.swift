@@ -1,3 +1,4 @@
+import Egress
 import Headless
 import Rendering
 @testable import RpcServer
@@ -16,6 +17,7 @@ import Testing
         "BROWSER_INITIAL_POOL_SIZE": "1", "BROWSER_IDLE_TIMEOUT_SECS": "30", "BROWSER_MAX_LIFETIME_SECS": "600",
         "BROWSER_MEMORY_THRESHOLD_MB": "256", "CHROME_EXECUTABLE_PATH": "/opt/chromium/chrome",
         "CHROME_USER_DATA_DIR": "/srv/profiles", "CHROME_NO_SANDBOX": "true", "TIDEPOOL_MAX_PROFILE_BROWSERS": "2",
+        "TIDEPOOL_ALLOW_NETWORKS": "127.0.0.1/32,10.8.0.0/16", "TIDEPOOL_ALLOW_PRIVATE_NETWORKS": "true",
     ]
 
     @Test(arguments: ServerSettings.all.map(\.environmentName))
@@ -39,6 +41,22 @@ import Testing
             environment: environment, flags: ServerSettings.values(fromFlags: ["--port", "9000"]))
         #expect(configuration.http.port == 9000)
         #expect(configuration.sessions.defaultTTLSeconds == 100, "a variable without its flag still applies")
+    }
+
+    @Test func aYesNoFlagAloneMeansYes() throws {
+        #expect(try ServerSettings.values(fromFlags: ["--allow-private-networks"]) == ["TIDEPOOL_ALLOW_PRIVATE_NETWORKS": "true"])
+        #expect(try ServerSettings.values(fromFlags: ["--allow-private-networks", "--port", "1"])
+            == ["TIDEPOOL_ALLOW_PRIVATE_NETWORKS": "true", "TIDEPOOL_PORT": "1"])
+        #expect(try ServerSettings.values(fromFlags: ["--allow-private-networks", "no"]) == ["TIDEPOOL_ALLOW_PRIVATE_NETWORKS": "no"])
+        let configuration = try TidepoolServer.Configuration(
+            environment: [:], flags: ServerSettings.values(fromFlags: ["--allow-private-networks"]))
+        #expect(configuration.browser.applied().egress?.allowPrivateNetworks == true)
+    }
+
+    @Test func aBadNetworkIsRefusedNamingIt() {
+        #expect(throws: ConfigurationError.self) {
+            try TidepoolServer.Configuration(environment: ["TIDEPOOL_ALLOW_NETWORKS": "127.0.0.1/32,not-a-net"])
+        }
     }
 
     @Test func theLastOfARepeatedFlagWins() throws {

@@ -23,6 +23,16 @@ final class ServeProcess: HTTPEndpoint {
         return "tidepool-binary-not-found-build-the-package-first"
     }
 
+    /// This process's environment without any TIDEPOOL_/SESSION_/BROWSER_ variable, with loopback let
+    /// through the egress policy (the fixture site listens there), then `environment` on top.
+    static func childEnvironment(_ environment: [String: String]) -> [String: String] {
+        var inherited = ProcessInfo.processInfo.environment.filter {
+            !$0.key.hasPrefix("TIDEPOOL_") && !$0.key.hasPrefix("SESSION_") && !$0.key.hasPrefix("BROWSER_")
+        }
+        inherited["TIDEPOOL_ALLOW_NETWORKS"] = "127.0.0.0/8"
+        return inherited.merging(environment) { _, new in new }
+    }
+
     /// Starts `tidepool serve` with `arguments` and `environment` added to this process's own
     /// (minus any TIDEPOOL_/SESSION_/BROWSER_ variable the caller does not set; the pool starts
     /// without browsers unless the caller sets BROWSER_MIN_POOL_SIZE / BROWSER_INITIAL_POOL_SIZE).
@@ -33,14 +43,9 @@ final class ServeProcess: HTTPEndpoint {
         _ = FileManager.default.createFile(atPath: errors, contents: nil)
         process.executableURL = URL(fileURLWithPath: Self.binary)
         process.arguments = ["serve"] + arguments
-        var inherited = ProcessInfo.processInfo.environment.filter {
-            !$0.key.hasPrefix("TIDEPOOL_") && !$0.key.hasPrefix("SESSION_") && !$0.key.hasPrefix("BROWSER_")
-        }
         // No browser until a test renders (or asks for browsers): most tests only need sessions.
-        inherited["BROWSER_MIN_POOL_SIZE"] = "0"
-        inherited["BROWSER_INITIAL_POOL_SIZE"] = "0"
-        inherited.merge(environment) { _, new in new }
-        process.environment = inherited
+        process.environment = Self.childEnvironment(
+            ["BROWSER_MIN_POOL_SIZE": "0", "BROWSER_INITIAL_POOL_SIZE": "0"].merging(environment) { _, new in new })
         process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: output))
         process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: errors))
         try process.run()
