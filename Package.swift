@@ -271,6 +271,8 @@ let package = Package(
             dependencies: [
                 "Headless", "RenderTypes", "AsyncSupport", "FixtureServer", "TestSupport", "Egress",
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ],
             swiftSettings: swift6
         ),

@@ -10,15 +10,22 @@ struct Arm {
     let config: BrowserPoolConfig
 }
 
-/// The two arms of `--compare-window` (A: the browser's own 800×600 window, B: `WindowSize.defaultViewport`)
+/// The two arms of `--compare-window` (A: the browser's own 800×600 window, B: `WindowSize.defaultViewport`),
+/// `--compare-egress` (A: through the egress proxy, B: no egress policy, the browser connecting itself)
 /// or `--compare-flags "F …"` (A: the pool's default flags, B: plus F), on `browsers` browsers each.
-func arms(browsers: Int, window: Bool, extraFlags: [String]) -> [Arm] {
-    func config(window: WindowSize?, flags: [String]) -> BrowserPoolConfig {
+func arms(browsers: Int, window: Bool, extraFlags: [String], egress: Bool = false) -> [Arm] {
+    let loopback = EgressPolicy(allowed: [IPNetwork("127.0.0.0/8")!])
+    func config(window: WindowSize?, flags: [String], egress: EgressPolicy? = loopback) -> BrowserPoolConfig {
         BrowserPoolConfig(
             minPoolSize: browsers, maxPoolSize: browsers, initialPoolSize: browsers, contextsPerBrowser: 8,
             prewarmContexts: 4, windowSize: window, healthCheckInterval: .seconds(3600),
-            launch: LaunchOptions(extraFlags: flags), egress: EgressPolicy(allowed: [IPNetwork("127.0.0.0/8")!])
+            launch: LaunchOptions(extraFlags: flags), egress: egress
         )
+    }
+    if egress {
+        let window = BrowserPoolConfig().windowSize
+        return [Arm(name: "A: through the egress proxy", config: config(window: window, flags: [])),
+                Arm(name: "B: no egress policy", config: config(window: window, flags: [], egress: nil))]
     }
     if window {
         return [Arm(name: "A: browser window 800×600", config: config(window: nil, flags: [])),

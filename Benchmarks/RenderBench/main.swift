@@ -32,6 +32,8 @@ struct Options {
     var pauseMs = 0
     var compareWindow = false
     var compareFlags: [String]?
+    /// `--compare-egress`: A through the egress proxy (loopback allowed), B with no egress policy.
+    var compareEgress = false
     var rounds = 3
     /// Pause before each render of the extra "caught up" sequential figure (0: no such figure).
     var gapMs = 200
@@ -53,6 +55,7 @@ struct Options {
             case "--breakdown": breakdown = true
             case "--pause-ms": pauseMs = iterator.next().flatMap(Int.init) ?? pauseMs
             case "--compare-window": compareWindow = true
+            case "--compare-egress": compareEgress = true
             case "--compare-flags": compareFlags = (iterator.next() ?? "").split(separator: " ").map(String.init)
             case "--rounds": rounds = iterator.next().flatMap(Int.init) ?? rounds
             case "--gap-ms": gapMs = iterator.next().flatMap(Int.init) ?? gapMs
@@ -180,9 +183,11 @@ func commandLine(of pid: Int32) -> [String] {
 
 let server = try await FixtureServer.start()
 let url = server.url("/static.html")
-if options.compareWindow || options.compareFlags != nil {
+if options.compareWindow || options.compareFlags != nil || options.compareEgress {
     let rows = try await compare(
-        arms(browsers: options.browsers, window: options.compareWindow, extraFlags: options.compareFlags ?? []),
+        arms(
+            browsers: options.browsers, window: options.compareWindow, extraFlags: options.compareFlags ?? [],
+            egress: options.compareEgress),
         url: url, runs: options.renders, warmup: options.warmup, rounds: options.rounds, burst: options.renders,
         stealth: options.stealth, logger: logger)
     CPUAccounting.reapOrphans()

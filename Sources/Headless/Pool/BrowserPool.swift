@@ -55,14 +55,20 @@ public final class BrowserPool: Service, Sendable {
         config: BrowserPoolConfig, clock: any PoolClock, metrics: any MetricsFactory = MetricsSystem.factory,
         resolver: any HostResolver = SystemHostResolver(), logger: Logger, launcher: @escaping Launcher
     ) {
-        self.config = config.normalized
+        var config = config.normalized
+        if config.egress != nil {
+            // WebRTC's UDP does not go through a proxy: with an egress policy, only proxied (TCP)
+            // WebRTC traffic is allowed, so a page cannot send STUN/TURN packets into a refused network.
+            config.launch.extraFlags.append("--force-webrtc-ip-handling-policy=disable_non_proxied_udp")
+        }
+        self.config = config
         self.clock = clock
         self.metrics = PoolMetrics(factory: metrics)
         self.egressGates = EgressGates(
             proxy: config.egress.map { EgressProxy(policy: $0, resolver: resolver, logger: logger) })
         self.logger = logger
         self.launcher = launcher
-        self.state = Mutex(PoolState(config: config.normalized))
+        self.state = Mutex(PoolState(config: config))
         (jobs, jobSink) = AsyncStream<Job>.makeStream()
         timerLoop = MultiThreadedEventLoopGroup.singleton.next()
     }

@@ -1,5 +1,8 @@
 import Egress
 import FixtureServer
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOPosix
 @testable import Headless
 import RenderTypes
 import Testing
@@ -136,6 +139,25 @@ extension Chromium {
             }
         }
 
+        @Test func webRTCSendsNoUDPIntoARefusedNetwork() async throws {
+            // A STUN server on 127.0.0.2 that counts the datagrams it gets: ICE gathering sends it
+            // binding requests unless only proxied WebRTC traffic is allowed.
+            let stun = try await UDPCounter.start(host: "127.0.0.2")
+            defer { stun.stop() }
+            let json = ##"""
+                {"actions": [{"type": "evaluate", "expression": "new Promise(done => { const pc = new RTCPeerConnection({iceServers: [{urls: 'stun:127.0.0.2:\##(stun.port)'}]}); pc.createDataChannel('x'); pc.createOffer().then(o => pc.setLocalDescription(o)); setTimeout(() => done(pc.iceGatheringState), 1500); })"}]}
+                """##
+            try await RenderHarness.with(egress: nil) { c in
+                _ = try await c.render("/static.html", json)
+                #expect(stun.count > 0, "the control: without an egress policy the page reaches the STUN server")
+            }
+            stun.reset()
+            try await RenderHarness.with(egress: Self.onlyOne) { c in
+                _ = try await c.render("/static.html", json)
+                #expect(stun.count == 0, "no datagram left the browser")
+            }
+        }
+
         @Test func everyGateClosesWithItsContext() async throws {
             try await RenderHarness.with { c in
                 for _ in 0..<5 { _ = try await c.render("/static.html") }
@@ -144,6 +166,42 @@ extension Chromium {
                     c.pool.egressGates.count == c.pool.stats().contextsIdle + c.pool.stats().contextsWarming
                 }
             }
+        }
+    }
+}
+
+/// A UDP socket on a loopback address that counts the datagrams it receives.
+final class UDPCounter: Sendable {
+    let port: Int
+    private let channel: any Channel
+    private let received: NIOLockedValueBox<Int>
+
+    private init(port: Int, channel: any Channel, received: NIOLockedValueBox<Int>) {
+        self.port = port
+        self.channel = channel
+        self.received = received
+    }
+
+    static func start(host: String) async throws -> UDPCounter {
+        let received = NIOLockedValueBox(0)
+        let channel = try await DatagramBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(Counting(received: received)) }
+            }
+            .bind(host: host, port: 0).get()
+        return UDPCounter(port: channel.localAddress?.port ?? 0, channel: channel, received: received)
+    }
+
+    var count: Int { received.withLockedValue { $0 } }
+    func reset() { received.withLockedValue { $0 = 0 } }
+    func stop() { channel.close(promise: nil) }
+
+    private final class Counting: ChannelInboundHandler, Sendable {
+        typealias InboundIn = AddressedEnvelope<ByteBuffer>
+        let received: NIOLockedValueBox<Int>
+        init(received: NIOLockedValueBox<Int>) { self.received = received }
+        func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+            received.withLockedValue { $0 += 1 }
         }
     }
 }
