@@ -52,17 +52,27 @@ public struct TidepoolServer: Sendable {
         clock: any WallClock = SystemWallClock(), logger: Logger
     ) async throws -> TidepoolServer {
         let sessions = try await SessionService.open(configuration: configuration.sessions, clock: clock, logger: logger)
-        return TidepoolServer(configuration: configuration, sessions: sessions, pool: pool, metrics: metrics, logger: logger)
+        // Which scripts have a font: health reports it and renders warn about the missing ones.
+        let fonts = pool == nil ? nil : await FontCoverage.scan()
+        if let fonts, !fonts.missing.isEmpty {
+            logger.warning("no font for some scripts: their text renders as empty boxes; scripts/setup serve installs them",
+                           metadata: ["missing": "\(fonts.missing.joined(separator: ","))"])
+        }
+        return TidepoolServer(
+            configuration: configuration, sessions: sessions, pool: pool, fonts: fonts, metrics: metrics, logger: logger)
     }
 
     /// A server over an open session service (and a pool it will run, if given).
+    /// `fonts` (a `FontCoverage.scan()`) is what health reports; its missing scripts are warned about.
     public init(
-        configuration: Configuration, sessions: SessionService, pool: BrowserPool? = nil,
+        configuration: Configuration, sessions: SessionService, pool: BrowserPool? = nil, fonts: FontCoverage? = nil,
         metrics: ServerMetrics = ServerMetrics(), logger: Logger
     ) {
+        var render = configuration.render
+        if let fonts { render.renderer.missingFontScripts = fonts.missing }
         let renders = pool.map {
             RenderService(
-                pool: $0, sessions: sessions, configuration: configuration.render, metrics: metrics.factory, logger: logger)
+                pool: $0, sessions: sessions, configuration: render, fonts: fonts, metrics: metrics.factory, logger: logger)
         }
         let health = HealthReporter(
             backend: configuration.sessions.backend.rawValue, pool: renders,

@@ -100,6 +100,7 @@ struct RenderExecution: Sendable {
                 state = BrowserState(cookies: cookies, localStorage: storage.withLock { $0 })
             }
         }
+        await warnAboutMissingFonts(page)
         progress.close(\.captureMs)
         for warning in EgressReport.warnings(lease.egress, after: egressMark) { progress.warn(warning) }
         result.timings = progress.timings
@@ -107,6 +108,19 @@ struct RenderExecution: Sendable {
         result.warnings = progress.warnings
         result.renderTimeMs = RenderProgress.ms(.now - request.receivedAt)
         return RenderOutcome(result: result, state: state)
+    }
+
+    /// Warns when the page has text in a script this machine has no font for (best effort, at most
+    /// two seconds; nothing is asked when every script has a font).
+    private func warnAboutMissingFonts(_ page: Page) async {
+        let missing = configuration.missingFontScripts
+        guard !missing.isEmpty else { return }
+        let probe = FontCoverage.usageProbe(for: missing)
+        guard let used = try? await page.evaluate(probe, awaitPromise: false, timeout: min(.seconds(2), deadline.remaining)),
+            case .array(let names) = used, !names.isEmpty
+        else { return }
+        let scripts = names.compactMap(\.stringValue).joined(separator: ", ")
+        progress.warn("the page has \(scripts) text but no font for it is installed: it is drawn as empty boxes (scripts/setup serve installs them)")
     }
 
     /// Everything that must be in place before navigation, sent concurrently where independent.

@@ -14,14 +14,18 @@ public struct Renderer: Sendable {
         public var retryCrashBeforeNavigation: Bool
         /// Page driver settings (buffers, polling, screenshot bounds).
         public var page: Page.Configuration
+        /// Scripts this machine has no font for (`FontCoverage.missing`): a page using one gets a warning
+        /// (its text is drawn as empty boxes). Empty: no check, no cost.
+        public var missingFontScripts: [String]
 
         public init(
             actionTimeout: Duration = .seconds(5), retryCrashBeforeNavigation: Bool = true,
-            page: Page.Configuration = Page.Configuration()
+            page: Page.Configuration = Page.Configuration(), missingFontScripts: [String] = []
         ) {
             self.actionTimeout = actionTimeout
             self.retryCrashBeforeNavigation = retryCrashBeforeNavigation
             self.page = page
+            self.missingFontScripts = missingFontScripts
         }
     }
 

@@ -47,12 +47,15 @@ public final class RenderService: Sendable {
     let metrics: RenderMetrics
     let gauges: PoolGauges
     let logger: Logger
+    /// The machine's fonts by script, when known (health shows them).
+    let fonts: FontCoverage?
 
     /// A render path over `pool` and `sessions`, measuring through `metrics`.
     public init(
         pool: BrowserPool, sessions: SessionService, configuration: Configuration = Configuration(),
-        metrics: any MetricsFactory, logger: Logger
+        fonts: FontCoverage? = nil, metrics: any MetricsFactory, logger: Logger
     ) {
+        self.fonts = fonts
         self.pool = pool
         self.sessions = sessions
         self.configuration = configuration
@@ -285,6 +288,11 @@ extension RenderService: PoolHealthSource {
             "profile_browsers": .int(await profiles.count),
         ]
         if let error = stats.lastLaunchError { summary["last_launch_error"] = .string(error) }
+        if let fonts {
+            summary["fonts"] = [
+                "present": .array(fonts.present.map(JSONValue.string)), "missing": .array(fonts.missing.map(JSONValue.string)),
+            ]
+        }
         if stats.shuttingDown { summary["shutting_down"] = true }
         return PoolHealth(canServe: canServe, summary: .object(summary))
     }

@@ -87,6 +87,16 @@ extension BrowserSuites {
             }
         }
 
+        @Test func healthSaysWhichScriptsHaveAFont() async throws {
+            try await RenderServer.with { c in
+                let health = try await c.server.request(.GET, "/health").json
+                let fonts = try #require(health["pool"]?["fonts"])
+                #expect(fonts["missing"] == [], "scripts/setup serve installs the fonts")
+                #expect(fonts["present"]?.arrayValue?.count == 11)
+                #expect(fonts["present"]?.arrayValue?.contains("japanese") == true)
+            }
+        }
+
         @Test func thePoolCountsLeasesAndLaunchesIntoTheServersRegistry() async throws {
             try await RenderServer.with { c in
                 _ = try await c.rendered("/static.html")
