@@ -20,6 +20,7 @@ let package = Package(
         .library(name: "AsyncSupport", targets: ["AsyncSupport"]),
         .library(name: "SessionContext", targets: ["SessionContext"]),
         .library(name: "SessionContextSQLite", targets: ["SessionContextSQLite"]),
+        .library(name: "SessionContextPostgres", targets: ["SessionContextPostgres"]),
         .library(name: "Headless", targets: ["Headless"]),
         .library(name: "Rendering", targets: ["Rendering"]),
         .library(name: "RpcServer", targets: ["RpcServer"]),
@@ -39,6 +40,8 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/hummingbird-project/swift-websocket.git", from: "1.6.2"),
         .package(url: "https://github.com/vapor/sqlite-nio.git", from: "1.13.2"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
     ],
     targets: [
         // The Codable wire vocabulary shared by server and client, and the one JSON module.
@@ -57,6 +60,18 @@ let package = Package(
             dependencies: [
                 "SessionContext", "AsyncSupport",
                 .product(name: "SQLiteNIO", package: "sqlite-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swift6
+        ),
+        // The shared backend for many nodes: sessions in PostgreSQL through postgres-nio's pool.
+        .target(
+            name: "SessionContextPostgres",
+            dependencies: [
+                "SessionContext", "AsyncSupport",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swift6
@@ -95,7 +110,8 @@ let package = Package(
         .target(
             name: "RpcServer",
             dependencies: [
-                "RenderTypes", "AsyncSupport", "SessionContext", "SessionContextSQLite", "Headless", "Rendering",
+                "RenderTypes", "AsyncSupport", "SessionContext", "SessionContextSQLite", "SessionContextPostgres",
+                "Headless", "Rendering",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -153,6 +169,16 @@ let package = Package(
             path: "Tests/Fixtures/Server",
             swiftSettings: swift6
         ),
+        // A throwaway PostgreSQL server for tests and benchmarks, tied to the process that starts it.
+        .target(
+            name: "PostgresSandbox",
+            dependencies: [
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/Fixtures/Postgres",
+            swiftSettings: swift6
+        ),
         // Rendering benchmarks (release build): static render end to end, renders/s, Playwright comparison.
         .executableTarget(
             name: "RenderBench",
@@ -182,7 +208,7 @@ let package = Package(
         // Session store benchmark: `swift run -c release StoreBench` (results in BENCHMARKS.md).
         .executableTarget(
             name: "StoreBench",
-            dependencies: ["SessionContext", "SessionContextSQLite"],
+            dependencies: ["SessionContext", "SessionContextSQLite", "SessionContextPostgres", "PostgresSandbox"],
             path: "Benchmarks/StoreBench",
             swiftSettings: swift6
         ),
@@ -224,6 +250,7 @@ let package = Package(
             name: "TestSupport",
             dependencies: [
                 "FixtureServer", "Headless", "Rendering", "RenderTypes", "RpcClient", "RpcServer", "SessionContext",
+                "PostgresSandbox", "SessionContextPostgres",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -240,6 +267,23 @@ let package = Package(
             dependencies: [
                 "SessionContext", "SessionContextSQLite", "RenderTypes", "TestSupport",
                 .product(name: "SQLiteNIO", package: "sqlite-nio"),
+            ],
+            swiftSettings: swift6
+        ),
+        .testTarget(
+            name: "SessionContextPostgresTests",
+            dependencies: [
+                "SessionContext", "SessionContextPostgres", "RenderTypes", "TestSupport", "PostgresSandbox",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swift6
+        ),
+        // The SessionBackend contract and the store's semantics, run against every backend alike.
+        .testTarget(
+            name: "SessionBackendTests",
+            dependencies: [
+                "SessionContext", "SessionContextSQLite", "SessionContextPostgres", "RenderTypes", "TestSupport",
             ],
             swiftSettings: swift6
         ),
