@@ -307,7 +307,7 @@ let package = Package(
             name: "RpcServerTests",
             dependencies: [
                 "RpcServer", "Rendering", "AsyncSupport", "FixtureServer", "Headless", "TestSupport", "RenderTypes",
-                "SessionContext",
+                "SessionContext", "PostgresSandbox",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
