@@ -14,6 +14,9 @@ public actor PostgresSandbox {
     public nonisolated let port: Int
     /// The sandbox's directory (data, unix socket, `server.log`).
     public nonisolated let directory: String
+
+    /// The server's log (what `log_statement` writes, among the rest).
+    public nonisolated var logPath: String { directory + "/server.log" }
     private let supervisor: Process
     private let commands: FileHandle
     private let replies: SupervisorReplies
@@ -43,14 +46,17 @@ public actor PostgresSandbox {
 
     /// Initialises and starts a server; throws `PostgresSandboxError` saying why it could not (no
     /// PostgreSQL installed, initdb or the server failing: the message quotes its log).
-    public static func start(durability: Durability = .none, maxConnections: Int = 500) async throws -> PostgresSandbox {
+    /// `settings` are further `postgres -c` settings (`log_statement=all`, …).
+    public static func start(
+        durability: Durability = .none, maxConnections: Int = 500, settings: [String] = []
+    ) async throws -> PostgresSandbox {
         let bin = try binDirectory()
         var lastFailure = ""
         // A port picked at random can be taken by then; another is tried.
         for _ in 0..<5 {
             let sandbox = try launch(
                 bin: bin, port: Int.random(in: 20_000..<60_000),
-                settings: durability.settings + ["max_connections=\(maxConnections)"]
+                settings: durability.settings + ["max_connections=\(maxConnections)"] + settings
             )
             let reply = await sandbox.nextReply()
             if reply == "ready" { return sandbox }
@@ -73,6 +79,14 @@ public actor PostgresSandbox {
     /// Drops a database, ending the connections still open to it.
     public func dropDatabase(_ name: String) async throws {
         try await administer("DROP DATABASE IF EXISTS \(try Self.identifier(name)) WITH (FORCE)")
+    }
+
+    /// Changes a server setting for every connection from now on (`ALTER SYSTEM`, then a reload);
+    /// `name` is `[a-z_]+`, `value` a plain word or number.
+    public func configure(_ name: String, _ value: String) async throws {
+        guard value.utf8.allSatisfy({ $0 != 0x27 }) else { throw PostgresSandboxError(message: "\(value) has a quote") }
+        try await administer("ALTER SYSTEM SET \(try Self.identifier(name)) = '\(value)'")
+        try await administer("SELECT pg_reload_conf()")
     }
 
     /// Stops the server (a fast shutdown: connections are closed), keeping its data and port.
