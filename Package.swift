@@ -68,7 +68,7 @@ let package = Package(
         .target(
             name: "SessionContextPostgres",
             dependencies: [
-                "SessionContext", "AsyncSupport",
+                "SessionContext", "AsyncSupport", "RenderTypes",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -208,7 +208,10 @@ let package = Package(
         // Session store benchmark: `swift run -c release StoreBench` (results in BENCHMARKS.md).
         .executableTarget(
             name: "StoreBench",
-            dependencies: ["SessionContext", "SessionContextSQLite", "SessionContextPostgres", "PostgresSandbox"],
+            dependencies: [
+                "SessionContext", "SessionContextSQLite", "SessionContextPostgres", "PostgresSandbox",
+                .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "Logging", package: "swift-log"),
+            ],
             path: "Benchmarks/StoreBench",
             swiftSettings: swift6
         ),

@@ -91,35 +91,26 @@ public struct PostgresDatabaseURL: Sendable, Hashable, CustomStringConvertible {
 
     /// postgres-nio's client configuration for this URL (pool and timeouts left at their defaults).
     public var clientConfiguration: PostgresClient.Configuration {
-        if let socketPath {
-            return PostgresClient.Configuration(
-                unixSocketPath: socketPath, username: username, password: password, database: database)
+        guard let socketPath else {
+            let tls: PostgresClient.Configuration.TLS =
+                tlsSettings.map { $0.required ? .require($0.settings) : .prefer($0.settings) } ?? .disable
+            return .init(host: host, port: port, username: username, password: password, database: database, tls: tls)
         }
-        let tls: PostgresClient.Configuration.TLS =
-            switch tlsSettings {
-            case nil: .disable
-            case (let settings, required: false)?: .prefer(settings)
-            case (let settings, required: true)?: .require(settings)
-            }
-        return PostgresClient.Configuration(
-            host: host, port: port, username: username, password: password, database: database, tls: tls)
+        return .init(unixSocketPath: socketPath, username: username, password: password, database: database)
     }
 
     /// postgres-nio's configuration of one connection outside the pool (the backend's reachability
     /// checks); throws when the TLS context cannot be made.
     public func connectionConfiguration() throws -> PostgresConnection.Configuration {
-        if let socketPath {
-            return PostgresConnection.Configuration(
-                unixSocketPath: socketPath, username: username, password: password, database: database)
-        }
-        let tls: PostgresConnection.Configuration.TLS =
-            switch tlsSettings {
-            case nil: .disable
-            case (let settings, required: false)?: .prefer(try NIOSSLContext(configuration: settings))
-            case (let settings, required: true)?: .require(try NIOSSLContext(configuration: settings))
+        guard let socketPath else {
+            var tls = PostgresConnection.Configuration.TLS.disable
+            if let (settings, required) = tlsSettings {
+                let context = try NIOSSLContext(configuration: settings)
+                tls = required ? .require(context) : .prefer(context)
             }
-        return PostgresConnection.Configuration(
-            host: host, port: port, username: username, password: password, database: database, tls: tls)
+            return .init(host: host, port: port, username: username, password: password, database: database, tls: tls)
+        }
+        return .init(unixSocketPath: socketPath, username: username, password: password, database: database)
     }
 
     private var socketPath: String? {
@@ -127,7 +118,7 @@ public struct PostgresDatabaseURL: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The TLS settings `tls` asks for and whether TLS is required; nil for none.
-    private var tlsSettings: (TLSConfiguration, required: Bool)? {
+    private var tlsSettings: (settings: TLSConfiguration, required: Bool)? {
         var unverified = TLSConfiguration.makeClientConfiguration()
         unverified.certificateVerification = .none
         switch tls {

@@ -94,14 +94,8 @@ public final class PostgresSessionBackend: SessionBackend {
     // MARK: SessionBackend
 
     public func load(_ id: SessionID) async throws(SessionError) -> RpcSessionContext? {
-        let location = url.location
-        return try await call("read session \(id)") { [client] in
-            let rows = try await client.query(
-                "SELECT \(unescaped: SessionRow.selected) FROM tidepool_sessions WHERE id = \(id.rawValue)"
-            )
-            for try await row in rows { return try SessionRow.decode(row, database: location) }
-            return nil
-        }
+        try await session(
+            "read session \(id)", "SELECT \(unescaped: SessionRow.selected) FROM tidepool_sessions WHERE id = \(id.rawValue)")
     }
 
     public func modify<R: Sendable>(
@@ -210,14 +204,10 @@ public final class PostgresSessionBackend: SessionBackend {
     }
 
     public func delete(_ id: SessionID) async throws(SessionError) -> RpcSessionContext? {
-        let location = url.location
-        return try await call("delete session \(id)") { [client] in
-            let rows = try await client.query(
-                "DELETE FROM tidepool_sessions WHERE id = \(id.rawValue) RETURNING \(unescaped: SessionRow.selected)"
-            )
-            for try await row in rows { return try SessionRow.decode(row, database: location) }
-            return nil
-        }
+        try await session(
+            "delete session \(id)",
+            "DELETE FROM tidepool_sessions WHERE id = \(id.rawValue) RETURNING \(unescaped: SessionRow.selected)"
+        )
     }
 
     public func count() async throws(SessionError) -> Int {
@@ -257,6 +247,12 @@ public final class PostgresSessionBackend: SessionBackend {
             }
             throw failure
         }
+    }
+
+    /// The session `query` (one statement outside a transaction) returns, if any; `what` names it in errors.
+    private func session(_ what: String, _ query: PostgresQuery) async throws(SessionError) -> RpcSessionContext? {
+        let location = url.location
+        return try await call(what) { [client] in try await SessionRow.first(of: client.query(query), database: location) }
     }
 
     /// `modify`'s transaction on `connection`: lock (or, for a new id, claim) the row, run the body,
@@ -321,11 +317,12 @@ public final class PostgresSessionBackend: SessionBackend {
 
     /// The record of `id`, its row locked until the transaction ends; nil when there is none.
     private func lockedRecord(_ id: SessionID, on connection: PostgresConnection) async throws -> RpcSessionContext? {
-        let rows = try await connection.query(
-            "SELECT \(unescaped: SessionRow.selected) FROM tidepool_sessions WHERE id = \(id.rawValue) FOR UPDATE",
-            logger: logger
+        try await SessionRow.first(
+            of: connection.query(
+                "SELECT \(unescaped: SessionRow.selected) FROM tidepool_sessions WHERE id = \(id.rawValue) FOR UPDATE",
+                logger: logger
+            ),
+            database: url.location
         )
-        for try await row in rows { return try SessionRow.decode(row, database: url.location) }
-        return nil
     }
 }

@@ -29,6 +29,12 @@ struct SessionRow {
         }
     }
 
+    /// The session of the first of `rows` (selected with `selected`), nil when there is none.
+    static func first(of rows: PostgresRowSequence, database: String) async throws -> RpcSessionContext? {
+        for try await row in rows { return try decode(row, database: database) }
+        return nil
+    }
+
     /// The session of a row selected with `selected`; `.backend` naming `database` when it is corrupt.
     static func decode(_ row: PostgresRow, database: String) throws(SessionError) -> RpcSessionContext {
         do {
