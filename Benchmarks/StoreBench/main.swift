@@ -14,6 +14,8 @@
 // Persistent backends: SQLite and PostgreSQL in the same run, the same pairs on 1,000 sessions,
 // with each pair's latency (p50, p99), then the statements PostgreSQL ran per call (its log).
 import Foundation
+import Logging
+import PostgresNIO
 import PostgresSandbox
 import SessionContext
 import SessionContextPostgres
@@ -277,6 +279,7 @@ func persistentBackends(_ options: Options) async throws {
         }
     }
     if let sandbox = sandboxes.last, let postgres = stores.last {
+        try await roundTrip(url: sandbox.url(database: "storebench"))
         // Logged only now: logging every statement would slow the runs above.
         try await sandbox.configure("log_statement", "all")
         try await countStatements(postgres, log: sandbox.logPath)
@@ -295,6 +298,25 @@ func populated(_ name: String, _ backend: AnySessionBackend) async throws -> Per
         ids.append(id)
     }
     return PersistentStore(name: name, store: store, ids: ids)
+}
+
+/// The latency of one round trip (`SELECT 1` on one connection of postgres-nio, no pool): what
+/// each statement of a store call costs at least.
+func roundTrip(url: String) async throws {
+    let logger = Logger(label: "storebench")
+    let connection = try await PostgresConnection.connect(
+        configuration: try PostgresDatabaseURL(url).connectionConfiguration(), id: 1, logger: logger)
+    var durations: [Double] = []
+    for _ in 0..<2000 {
+        let start = ContinuousClock.now
+        try await connection.query("SELECT 1", logger: logger)
+        durations.append(seconds(ContinuousClock.now - start))
+    }
+    try await connection.close()
+    print(
+        "\nOne round trip (`SELECT 1`, one connection, 2000 times): p50 "
+            + "\(String(format: "%.3f", percentile(durations, 0.5) * 1000)) ms, p99 \(String(format: "%.3f", percentile(durations, 0.99) * 1000)) ms"
+    )
 }
 
 /// Statements (each one round trip) PostgreSQL logged per call, for each kind of call.
