@@ -21,6 +21,9 @@ final class ConnectionMonitor: Sendable {
     /// Where the database is, as errors name it.
     let location: String
     private let phase = Mutex(Phase.connecting(attempt: 0, lastError: nil))
+    /// When a call last succeeded, in nanoseconds since `origin` (0: never).
+    private let lastSuccess = Atomic<Int>(0)
+    private let origin = ContinuousClock.now
     /// Yields when the upkeep must (re)connect: once at start, then on each loss.
     let reconnect: AsyncStream<Void>
     private let reconnectContinuation: AsyncStream<Void>.Continuation
@@ -49,7 +52,23 @@ final class ConnectionMonitor: Sendable {
         }
     }
 
-    /// The attempt to reach the database failed; false once closed.
+    /// Now, on the clock `succeeded` and `anySuccess` read (nanoseconds since the monitor was made).
+    func instant() -> Int {
+        let elapsed = (ContinuousClock.now - origin).components
+        return Int(elapsed.seconds) * 1_000_000_000 + Int(elapsed.attoseconds / 1_000_000_000) + 1
+    }
+
+    /// A call went through.
+    func succeeded() {
+        lastSuccess.store(instant(), ordering: .relaxed)
+    }
+
+    /// Whether any call went through after `instant`.
+    func anySuccess(since instant: Int) -> Bool {
+        lastSuccess.load(ordering: .relaxed) > instant
+    }
+
+    /// Attempt `attempt` to reach the database failed with `error` (nothing changes once closed or refused).
     func failed(attempt: Int, _ error: String) {
         phase.withLock { phase in
             switch phase {

@@ -238,9 +238,21 @@ public final class PostgresSessionBackend: SessionBackend {
         _ what: @autoclosure () -> String, _ operation: @escaping @Sendable () async throws -> R
     ) async throws(SessionError) -> R {
         try connection.readiness.get()
+        let started = connection.instant()
         do {
-            return try await withOperationDeadline(configuration.operationTimeout, operation)
+            let result = try await withOperationDeadline(configuration.operationTimeout, operation)
+            connection.succeeded()
+            return result
         } catch {
+            // The caller gave up (a client that left): the database is not at fault, so this is no
+            // reason to stop serving the others.
+            if Task.isCancelled { throw .backend("\(what()) on \(url.location) was cancelled") }
+            // Out of time while other calls went through: the pool's connections were all busy (a
+            // burst), not gone. Only a timeout during which nothing succeeded means a lost database.
+            if PostgresFailure.unwrapped(error) is OperationTimeout, connection.anySuccess(since: started) {
+                throw .unavailable(
+                    "\(url.location) is busy: no connection was free within \(configuration.operationTimeout) (\(what()))")
+            }
             let failure = PostgresFailure.sessionError(error, what: what(), location: url.location)
             if case .unavailable(let reason) = failure, connection.lost(reason) {
                 logger.error("session database lost", metadata: ["database": "\(url)", "error": "\(reason)"])

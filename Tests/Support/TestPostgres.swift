@@ -40,14 +40,18 @@ package enum TestPostgres {
         }
     }
 
-    /// The settings tests open backends with: a small pool, short time limits and retry pauses.
+    /// The settings tests open backends with: a small pool, short retry pauses, and a time limit
+    /// long enough for a thousand changes of one session queued on four connections while the
+    /// whole suite (Chromium included) shares two cores.
     package static let configuration = PostgresSessionBackend.Configuration(
-        maximumConnections: 4, operationTimeout: .seconds(5), connectTimeout: .seconds(2),
+        maximumConnections: 4, operationTimeout: .seconds(30), connectTimeout: .seconds(2),
         initialRetryDelay: .milliseconds(50), maximumRetryDelay: .milliseconds(500)
     )
 
-    /// A backend on `url`, ready (reachable and migrated), with `configuration`.
-    package static func backend(url: String) async throws -> PostgresSessionBackend {
+    /// A backend on `url`, ready (reachable and migrated), with `configuration` (by default, the one above).
+    package static func backend(
+        url: String, configuration: PostgresSessionBackend.Configuration = configuration
+    ) async throws -> PostgresSessionBackend {
         try await PostgresSessionBackend.open(
             url: try PostgresDatabaseURL(url), configuration: configuration, timeout: .seconds(20), logger: testLogger())
     }
