@@ -21,6 +21,7 @@ let package = Package(
         .library(name: "SessionContext", targets: ["SessionContext"]),
         .library(name: "SessionContextSQLite", targets: ["SessionContextSQLite"]),
         .library(name: "Egress", targets: ["Egress"]),
+        .library(name: "SessionContextPostgres", targets: ["SessionContextPostgres"]),
         .library(name: "Headless", targets: ["Headless"]),
         .library(name: "Rendering", targets: ["Rendering"]),
         .library(name: "RpcServer", targets: ["RpcServer"]),
@@ -41,6 +42,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/hummingbird-project/swift-websocket.git", from: "1.6.2"),
         .package(url: "https://github.com/vapor/sqlite-nio.git", from: "1.13.2"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
     ],
     targets: [
         // The Codable wire vocabulary shared by server and client, and the one JSON module.
@@ -71,6 +73,18 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swift6
+        ),
+        // The shared backend for many nodes: sessions in PostgreSQL through postgres-nio's pool.
+        .target(
+            name: "SessionContextPostgres",
+            dependencies: [
+                "SessionContext", "AsyncSupport", "RenderTypes",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swift6
@@ -109,7 +123,8 @@ let package = Package(
         .target(
             name: "RpcServer",
             dependencies: [
-                "RenderTypes", "AsyncSupport", "SessionContext", "SessionContextSQLite", "Headless", "Rendering", "Egress",
+                "RenderTypes", "AsyncSupport", "SessionContext", "SessionContextSQLite", "SessionContextPostgres",
+                "Headless", "Rendering", "Egress",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -167,6 +182,16 @@ let package = Package(
             path: "Tests/Fixtures/Server",
             swiftSettings: swift6
         ),
+        // A throwaway PostgreSQL server for tests and benchmarks, tied to the process that starts it.
+        .target(
+            name: "PostgresSandbox",
+            dependencies: [
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/Fixtures/Postgres",
+            swiftSettings: swift6
+        ),
         // Rendering benchmarks (release build): static render end to end, renders/s, Playwright comparison.
         .executableTarget(
             name: "RenderBench",
@@ -196,7 +221,10 @@ let package = Package(
         // Session store benchmark: `swift run -c release StoreBench` (results in BENCHMARKS.md).
         .executableTarget(
             name: "StoreBench",
-            dependencies: ["SessionContext", "SessionContextSQLite"],
+            dependencies: [
+                "SessionContext", "SessionContextSQLite", "SessionContextPostgres", "PostgresSandbox",
+                .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "Logging", package: "swift-log"),
+            ],
             path: "Benchmarks/StoreBench",
             swiftSettings: swift6
         ),
@@ -238,6 +266,7 @@ let package = Package(
             name: "TestSupport",
             dependencies: [
                 "FixtureServer", "Headless", "Rendering", "RenderTypes", "RpcClient", "RpcServer", "SessionContext", "Egress",
+                "PostgresSandbox", "SessionContextPostgres",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -267,6 +296,23 @@ let package = Package(
             swiftSettings: swift6
         ),
         .testTarget(
+            name: "SessionContextPostgresTests",
+            dependencies: [
+                "SessionContext", "SessionContextPostgres", "RenderTypes", "TestSupport", "PostgresSandbox",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swift6
+        ),
+        // The SessionBackend contract and the store's semantics, run against every backend alike.
+        .testTarget(
+            name: "SessionBackendTests",
+            dependencies: [
+                "SessionContext", "SessionContextSQLite", "SessionContextPostgres", "RenderTypes", "TestSupport",
+            ],
+            swiftSettings: swift6
+        ),
+        .testTarget(
             name: "HeadlessTests",
             dependencies: [
                 "Headless", "RenderTypes", "AsyncSupport", "FixtureServer", "TestSupport", "Egress",
@@ -288,7 +334,7 @@ let package = Package(
             name: "RpcServerTests",
             dependencies: [
                 "RpcServer", "Rendering", "AsyncSupport", "FixtureServer", "Headless", "TestSupport", "RenderTypes", "Egress",
-                "SessionContext",
+                "SessionContext", "PostgresSandbox",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),

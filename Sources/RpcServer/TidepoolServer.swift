@@ -4,6 +4,7 @@ import HummingbirdCore
 public import Logging
 public import NIOCore
 public import Rendering
+import RenderTypes
 import ServiceLifecycle
 public import SessionContext
 
@@ -22,17 +23,20 @@ public struct TidepoolServer: Sendable {
         public var browser: BrowserSettings
         /// The render path (profiles, per-session limits, executor).
         public var render: RenderService.Configuration
+        /// This node's id and advertised URL among the nodes sharing a session database.
+        public var node: NodeConfiguration
 
         public init(
             http: HTTPConfiguration = .init(), sessions: SessionsConfiguration = .init(),
             engine: RpcEngine.Configuration = .init(), browser: BrowserSettings = .init(),
-            render: RenderService.Configuration = .init()
+            render: RenderService.Configuration = .init(), node: NodeConfiguration = .init()
         ) {
             self.http = http
             self.sessions = sessions
             self.engine = engine
             self.browser = browser
             self.render = render
+            self.node = node
         }
     }
 
@@ -76,7 +80,7 @@ public struct TidepoolServer: Sendable {
         }
         let health = HealthReporter(
             backend: configuration.sessions.backend.rawValue, pool: renders,
-            countMaxAge: configuration.sessions.healthCountMaxAge
+            countMaxAge: configuration.sessions.healthCountMaxAge, node: configuration.node.health(port: configuration.http.port)
         ) { try await sessions.store.sessionCount() }
         var registry = RpcMethodRegistry()
         WireSchemas.register(in: &registry)
@@ -136,6 +140,8 @@ public struct TidepoolServer: Sendable {
         services.append(
             SessionCleanupService(sessions: sessions, interval: configuration.sessions.cleanupInterval, logger: logger))
         let http = configuration.http
+        let node = configuration.node
+        let health = self.health
         let idle = http.idleTimeout.components
         return Application(
             router: router,
@@ -147,9 +153,22 @@ public struct TidepoolServer: Sendable {
                 availableConnectionsDelegate: MaximumAvailableConnections(http.maxConnections)
             ),
             services: services,
-            onServerRunning: onServerRunning,
+            onServerRunning: { channel in
+                // The node is named by the port it listens on, known only now when 0 was asked.
+                let identity = node.health(port: channel.localAddress?.port ?? http.port)
+                health.identify(identity)
+                logger.info("node", metadata: ["node_id": "\(identity.id)", "advertise_url": "\(identity.advertiseURL)"])
+                await onServerRunning(channel)
+            },
             logger: logger
         )
+    }
+}
+
+extension NodeConfiguration {
+    /// The node as health names it when the server listens on `port`.
+    func health(port: Int) -> ServerHealth.Node {
+        ServerHealth.Node(id: resolvedID(port: port), advertiseURL: resolvedAdvertiseURL(port: port))
     }
 }
 

@@ -67,6 +67,8 @@ struct ServeCommand: AsyncParsableCommand {
         let server: TidepoolServer
         do {
             server = try await TidepoolServer.make(configuration: configuration, pool: pool, metrics: metrics, logger: logger)
+        } catch let error as ConfigurationError {
+            Self.fail("\(error)", code: 2)
         } catch {
             Self.fail("cannot open the session store in \(configuration.sessions.dataDirectory): \(error)", code: 1)
         }

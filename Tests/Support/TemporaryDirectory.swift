@@ -18,6 +18,9 @@ package final class TemporaryDirectory: Sendable {
     /// The directory as a file URL.
     package var url: URL { URL(fileURLWithPath: path, isDirectory: true) }
 
+    /// The SQLite database file of a session backend opened in this directory.
+    package var databasePath: String { url.appendingPathComponent("sessions.sqlite").path }
+
     /// Deletes the directory and everything in it (again: nothing happens).
     package func remove() {
         try? FileManager.default.removeItem(atPath: path)

@@ -1,6 +1,7 @@
 package import Headless
 package import Logging
 package import Rendering
+import RenderTypes
 package import RpcServer
 package import SessionContext
 
@@ -27,7 +28,9 @@ package struct TestServer: HTTPEndpoint {
     }
 
     /// Runs `body` against a fresh server (in-memory sessions unless `sessions` says otherwise; a
-    /// browser pool it runs, when given), then shuts it down gracefully.
+    /// browser pool it runs, when given), then shuts it down gracefully. A postgres backend without
+    /// a URL gets a fresh database on the shared test server, and `body` runs once the store is
+    /// reachable; with a URL, at once (tests of a database that is down).
     package static func run(
         http: HTTPConfiguration = HTTPConfiguration(port: 0),
         sessions: SessionsConfiguration = SessionsConfiguration(backend: .memory, healthCountMaxAge: .zero),
@@ -39,6 +42,20 @@ package struct TestServer: HTTPEndpoint {
         logger: Logger = testLogger(),
         _ body: (TestServer) async throws -> Void
     ) async throws {
+        if sessions.backend == .postgres, sessions.databaseURL == nil {
+            try await TestPostgres.withDatabase { url in
+                var sessions = sessions
+                sessions.databaseURL = url
+                try await run(
+                    http: http, sessions: sessions, engine: engine, clock: clock, metrics: metrics, pool: pool,
+                    render: render, logger: logger
+                ) { server in
+                    try await eventually("the session database is ready") { await server.server.health.report().sessions.ok }
+                    try await body(server)
+                }
+            }
+            return
+        }
         let server = try await TidepoolServer.make(
             configuration: .init(http: http, sessions: sessions, engine: engine, render: render), pool: pool,
             metrics: metrics, clock: clock, logger: logger

@@ -38,26 +38,47 @@ public struct ServerHealth: Sendable, Hashable, Codable {
         }
     }
 
+    /// Which node answered: its id and the URL the other nodes reach it at.
+    public struct Node: Sendable, Hashable, Codable {
+        public var id: String
+        public var advertiseURL: String
+
+        public init(id: String, advertiseURL: String) {
+            self.id = id
+            self.advertiseURL = advertiseURL
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case id
+            case advertiseURL = "advertise_url"
+        }
+    }
+
     public var status: Status
     public var version: String
     public var uptimeSecs: Int
     public var sessions: Sessions
     /// The browser pool's figures; `.null` while no pool is part of the server.
     public var pool: JSONValue
+    /// The node that answered; nil from a server that does not say (older ones).
+    public var node: Node?
 
-    public init(status: Status, version: String, uptimeSecs: Int, sessions: Sessions, pool: JSONValue = .null) {
+    public init(
+        status: Status, version: String, uptimeSecs: Int, sessions: Sessions, pool: JSONValue = .null, node: Node? = nil
+    ) {
         self.status = status
         self.version = version
         self.uptimeSecs = uptimeSecs
         self.sessions = sessions
         self.pool = pool
+        self.node = node
     }
 
     /// Whether the server says it can serve.
     public var isHealthy: Bool { status == .healthy }
 
     enum CodingKeys: String, CodingKey {
-        case status, version, sessions, pool
+        case status, version, sessions, pool, node
         case uptimeSecs = "uptime_secs"
     }
 
@@ -68,6 +89,7 @@ public struct ServerHealth: Sendable, Hashable, Codable {
         uptimeSecs = try c.decode(Int.self, forKey: .uptimeSecs)
         sessions = try c.decode(Sessions.self, forKey: .sessions)
         pool = try c.decodeIfPresent(JSONValue.self, forKey: .pool) ?? .null
+        node = try c.decodeIfPresent(Node.self, forKey: .node)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -77,5 +99,6 @@ public struct ServerHealth: Sendable, Hashable, Codable {
         try c.encode(uptimeSecs, forKey: .uptimeSecs)
         try c.encode(sessions, forKey: .sessions)
         try c.encode(pool, forKey: .pool)  // explicit null, never omitted
+        try c.encodeIfPresent(node, forKey: .node)
     }
 }

@@ -12,17 +12,24 @@ public final class HealthReporter: Sendable {
     let started: ContinuousClock.Instant
     let countMaxAge: Duration
     private let cachedCount = Mutex<(count: Int, at: ContinuousClock.Instant)?>(nil)
+    private let node: Mutex<ServerHealth.Node?>
 
     /// A reporter over a store of kind `backend`, answering its session count with `sessionCount`.
     public init(
-        backend: String, pool: (any PoolHealthSource)?, countMaxAge: Duration = .seconds(1),
+        backend: String, pool: (any PoolHealthSource)?, countMaxAge: Duration = .seconds(1), node: ServerHealth.Node? = nil,
         sessionCount: @escaping @Sendable () async throws -> Int
     ) {
+        self.node = Mutex(node)
         self.backend = backend
         self.sessionCount = sessionCount
         self.pool = pool
         self.countMaxAge = countMaxAge
         self.started = .now
+    }
+
+    /// Names the node in later reports (once the server knows the port it listens on).
+    public func identify(_ node: ServerHealth.Node) {
+        self.node.withLock { $0 = node }
     }
 
     /// Healthy when the store answers and, with a pool, the pool can serve.
@@ -41,7 +48,8 @@ public final class HealthReporter: Sendable {
             version: TidepoolVersion.current,
             uptimeSecs: Int((ContinuousClock.now - started).components.seconds),
             sessions: sessions,
-            pool: poolHealth?.summary ?? .null
+            pool: poolHealth?.summary ?? .null,
+            node: node.withLock { $0 }
         )
     }
 

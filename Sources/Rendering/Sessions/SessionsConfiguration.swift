@@ -4,13 +4,18 @@ public import SessionContext
 public struct SessionsConfiguration: Sendable {
     /// Where session records live.
     public enum Backend: String, Sendable, CaseIterable {
-        /// SQLite under `dataDirectory` (survives restarts and kill -9).
+        /// SQLite under `dataDirectory` (survives restarts and kill -9; one node).
         case sqlite
+        /// PostgreSQL at `databaseURL`, shared by every node that names the same database.
+        case postgres
         /// Process memory only (tests, throwaway servers).
         case memory
     }
 
     public var backend: Backend
+    /// The database of the `postgres` backend, `postgres://user:password@host:port/database`
+    /// (TIDEPOOL_DATABASE_URL). Its password is never logged nor shown.
+    public var databaseURL: String?
     /// Holds `sessions.sqlite` and `profiles/`.
     public var dataDirectory: String
     /// TTL of sessions created without `ttl_secs` (SESSION_DEFAULT_TTL_SECS).
@@ -29,11 +34,13 @@ public struct SessionsConfiguration: Sendable {
     public var profilesRoot: String?
 
     public init(
-        backend: Backend = .sqlite, dataDirectory: String = "./.tidepool", defaultTTLSeconds: Int = 86_400,
+        backend: Backend = .sqlite, databaseURL: String? = nil, dataDirectory: String = "./.tidepool",
+        defaultTTLSeconds: Int = 86_400,
         cleanupInterval: Duration = .seconds(60), maxSessions: Int = 100_000, persistCookies: Bool = true,
         limits: SessionLimits = SessionLimits(), healthCountMaxAge: Duration = .seconds(1)
     ) {
         self.backend = backend
+        self.databaseURL = databaseURL
         self.dataDirectory = dataDirectory
         self.defaultTTLSeconds = defaultTTLSeconds
         self.cleanupInterval = cleanupInterval

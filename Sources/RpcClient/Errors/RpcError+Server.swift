@@ -37,9 +37,10 @@ extension RpcError {
     /// answers for the same condition (`sessionNotFound`, `sessionExpired`, `requestLimitReached`,
     /// `invalidParams`), so callers handle both alike.
     public init(_ error: SessionError) {
-        if case .backend(let description) = error {
+        switch error {
+        case .backend(let description), .unavailable(let description):
             self = .sessionStore(description)
-        } else {
+        default:
             self.init(error.rpcError)
         }
     }

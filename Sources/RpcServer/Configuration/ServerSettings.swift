@@ -1,7 +1,9 @@
 import Egress
+import Foundation
 import Headless
 import Rendering
 import SessionContext
+import SessionContextPostgres
 
 /// One setting of `tidepool serve`: its environment name (SPEC's, or `TIDEPOOL_…`), its flag, and
 /// how a text value changes the configuration. Flags and environment variables go through the
@@ -45,7 +47,7 @@ public struct ServerSetting: Sendable {
 
 /// Every setting of `tidepool serve`, in the order the docs list them.
 public enum ServerSettings {
-    public static let all: [ServerSetting] = http + sessions + engine + browser
+    public static let all: [ServerSetting] = http + sessions + node + engine + browser
 
     /// The setting with this environment name.
     public static func named(_ environmentName: String) -> ServerSetting? {
@@ -79,9 +81,21 @@ public enum ServerSettings {
     static let sessions: [ServerSetting] = [
         text("SESSION_BASE_DIR", "data-dir", "Directory of sessions.sqlite and profiles/.", \.sessions.dataDirectory),
         choice(
-            "TIDEPOOL_SESSION_BACKEND", "session-backend", "sqlite (persistent) or memory.",
+            "TIDEPOOL_SESSION_BACKEND", "session-backend",
+            "sqlite (persistent, one node), postgres (shared by many nodes) or memory.",
             SessionsConfiguration.Backend.allCases.map(\.rawValue), read: { $0.sessions.backend.rawValue }
         ) { $0.sessions.backend = SessionsConfiguration.Backend(rawValue: $1)! },
+        ServerSetting(
+            "TIDEPOOL_DATABASE_URL", "database-url",
+            "PostgreSQL of the postgres backend: postgres://user:password@host:port/database[?sslmode=disable]. "
+                + "Prefer the environment: flags show in ps.",
+            read: { configuration in
+                configuration.sessions.databaseURL.map { (try? PostgresDatabaseURL($0))?.description ?? hidingPassword($0) }
+            }
+        ) { configuration, value in
+            _ = try databaseURL(value)
+            configuration.sessions.databaseURL = value
+        },
         integer(
             "SESSION_DEFAULT_TTL_SECS", "session-ttl", "TTL of sessions created without ttl_secs.",
             1...SessionsConfiguration().limits.maxTTLSeconds, \.sessions.defaultTTLSeconds
@@ -98,6 +112,22 @@ public enum ServerSettings {
             "SESSION_PERSIST_COOKIES", "persist-cookies", "Whether renders write cookies back to their session.",
             \.sessions.persistCookies
         ),
+    ]
+
+    static let node: [ServerSetting] = [
+        text(
+            "TIDEPOOL_NODE_ID", "node-id", "This node's id among the nodes sharing a session database.", \.node.id,
+            effective: { $0.node.resolvedID(port: $0.http.port) }
+        ),
+        ServerSetting(
+            "TIDEPOOL_ADVERTISE_URL", "advertise-url", "URL the other nodes reach this node at.",
+            read: { $0.node.resolvedAdvertiseURL(port: $0.http.port) }
+        ) { configuration, value in
+            guard let url = URL(string: value), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
+                throw ConfigurationError(setting: "TIDEPOOL_ADVERTISE_URL", value: value, expected: "an http:// or https:// URL")
+            }
+            configuration.node.advertiseURL = value
+        },
     ]
 
     static let engine: [ServerSetting] = [
@@ -242,6 +272,31 @@ public enum ServerSettings {
     }
 
     // MARK: Parsing
+
+    /// The postgres backend's database, parsed; `ConfigurationError` naming TIDEPOOL_DATABASE_URL
+    /// when it is missing or malformed (its message shows the URL with the password hidden).
+    static func databaseURL(_ text: String?) throws(ConfigurationError) -> PostgresDatabaseURL {
+        guard let text, !text.isEmpty else {
+            throw ConfigurationError(
+                setting: "TIDEPOOL_DATABASE_URL", value: "",
+                expected: "a postgres:// URL (TIDEPOOL_SESSION_BACKEND=postgres needs one)"
+            )
+        }
+        do {
+            return try PostgresDatabaseURL(text)
+        } catch {
+            throw ConfigurationError(setting: "TIDEPOOL_DATABASE_URL", value: hidingPassword(text), expected: error.reason)
+        }
+    }
+
+    /// `text` with whatever stands between `user:` and `@` replaced by `***`, for a URL too
+    /// malformed to parse.
+    static func hidingPassword(_ text: String) -> String {
+        guard let scheme = text.range(of: "://"), let at = text[scheme.upperBound...].lastIndex(of: "@"),
+            let colon = text[scheme.upperBound..<at].firstIndex(of: ":")
+        else { return text }
+        return String(text[..<text.index(after: colon)]) + "***" + String(text[at...])
+    }
 
     static func text(_ value: String, _ name: String) throws(ConfigurationError) -> String {
         guard !value.isEmpty else { throw ConfigurationError(setting: name, value: value, expected: "a non-empty value") }

@@ -2,27 +2,36 @@ import Foundation
 public import Logging
 public import Rendering
 public import SessionContext
+import SessionContextPostgres
 import SessionContextSQLite
 
 extension SessionService {
     /// Opens the configured backend (creating the data directory) and a store over it, with the
-    /// server's default session config. Throws `SessionError.backend` when the database cannot be opened.
+    /// server's default session config. SQLite and memory are open when this returns; PostgreSQL is
+    /// being connected to in the background (retrying while it is down), so the server can come up
+    /// and say so in /health while calls get -32603 naming the database. Throws
+    /// `SessionError.backend` when the SQLite file cannot be opened, `ConfigurationError` when the
+    /// postgres backend has no usable URL.
     public static func open(
         configuration: SessionsConfiguration, clock: any WallClock = SystemWallClock(), logger: Logger
     ) async throws -> SessionService {
         let backend: any SessionBackend
+        var metadata: Logger.Metadata = ["backend": "\(configuration.backend.rawValue)"]
         switch configuration.backend {
         case .memory:
             backend = InMemorySessionBackend()
         case .sqlite:
             backend = try await SQLiteSessionBackend.open(path: configuration.databasePath, logger: logger)
+            metadata["path"] = "\(configuration.databasePath)"
+        case .postgres:
+            let url = try ServerSettings.databaseURL(configuration.databaseURL)
+            backend = PostgresSessionBackend(url: url, logger: logger)
+            metadata["database"] = "\(url)"
         }
         let storeConfiguration = RpcSessionStore<AnySessionBackend>.Configuration(
             defaultConfig: SessionConfig(ttlSeconds: configuration.defaultTTLSeconds), limits: configuration.limits
         )
         let store = RpcSessionStore(backend: AnySessionBackend(backend), clock: clock, configuration: storeConfiguration)
-        var metadata: Logger.Metadata = ["backend": "\(configuration.backend.rawValue)"]
-        if configuration.backend == .sqlite { metadata["path"] = "\(configuration.databasePath)" }
         logger.info("session store open", metadata: metadata)
         return SessionService(store: store, configuration: configuration, logger: logger)
     }

@@ -7,7 +7,8 @@ import SessionContext
 
 /// THE mapping from typed errors to JSON-RPC error objects: every code of SPEC's table is
 /// produced here and nowhere else. Internal errors get a fresh `request_id` that is also logged
-/// with the details, which never reach the caller.
+/// with the details, which never reach the caller; only an unreachable session database adds a
+/// `reason` naming it, since the caller can act on that (retry later).
 enum RpcErrorMapping {
     /// The wire error for `error`, thrown while serving `method`.
     static func errorObject(for error: any Error, method: String, logger: Logger) -> RpcErrorObject {
@@ -72,6 +73,12 @@ enum RpcErrorMapping {
                 metadata: ["request_id": "\(requestID)", "rpc.method": "\(method)", "error": "\(detail)"]
             )
             return RpcErrorObject(.internalError, data: ["request_id": .string(requestID)])
+        case .unavailable(let reason):
+            let requestID = newRequestID()
+            logger.warning(
+                "unavailable", metadata: ["request_id": "\(requestID)", "rpc.method": "\(method)", "reason": "\(reason)"]
+            )
+            return RpcErrorObject(.internalError, data: ["request_id": .string(requestID), "reason": .string(reason)])
         }
     }
 
@@ -96,6 +103,8 @@ enum RpcErrorMapping {
             return .invalidParams(field: field, reason: reason)
         case .backend(let description):
             return .internalError(detail: "session store: \(description)")
+        case .unavailable(let description):
+            return .unavailable(reason: description)
         }
     }
 

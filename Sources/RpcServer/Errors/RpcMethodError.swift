@@ -29,6 +29,9 @@ public enum RpcMethodError: Error, Sendable, Hashable {
     case actionFailed(actionIndex: Int, reason: String)
     /// -32603: something failed inside the server; `detail` goes to the log only.
     case internalError(detail: String)
+    /// -32603: something the call needs cannot be reached right now (the session database is down);
+    /// `reason` names it for the caller (no credentials) and goes to the log too.
+    case unavailable(reason: String)
 
     /// Where a render ran out of time (`capture`: while the result was read, Tidepool's own).
     public enum TimeoutStage: String, Sendable, Hashable, Codable {

@@ -48,6 +48,7 @@ enum WireSchemas {
                 ["backend": .string, "ok": .boolean, "count": .integer, "error": .string], required: ["backend", "ok"]
             ),
             "pool": JSONSchema.any.described("Browser pool figures; null until a pool is running."),
+            "node": .object(["id": .string, "advertise_url": .string], required: ["id", "advertise_url"]),
         ],
         required: ["status", "version", "uptime_secs", "sessions", "pool"]
     )

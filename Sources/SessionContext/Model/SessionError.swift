@@ -3,7 +3,7 @@ public import RenderTypes
 
 /// Why a session operation failed. Every case carries what a caller needs to react, and maps to one
 /// JSON-RPC error (`rpcError`): -32001 not found, -32002 expired, -32003 limit reached, -32602 bad
-/// input, -32603 backend failure.
+/// input, -32603 backend failure or an unreachable backend.
 public enum SessionError: Error, Sendable, Hashable {
     /// No session has this id (it never existed, was removed, or was cleaned up after expiring).
     case notFound(SessionID)
@@ -19,6 +19,10 @@ public enum SessionError: Error, Sendable, Hashable {
     case invalidValue(field: String, reason: String)
     /// The storage backend failed (I/O, corrupt record, closed store); `description` says which.
     case backend(String)
+    /// The storage backend cannot be reached right now (a database that is down or still being
+    /// connected to); the same call may succeed later. `description` names the database, never its
+    /// credentials, and is safe to show a caller.
+    case unavailable(String)
 
     /// A sentence saying what failed, without the session id.
     public var reason: String {
@@ -30,6 +34,7 @@ public enum SessionError: Error, Sendable, Hashable {
         case .alreadyExists: "a session with this id already exists"
         case .invalidValue(_, let reason): reason
         case .backend(let description): description
+        case .unavailable(let description): description
         }
     }
 
@@ -54,6 +59,10 @@ public enum SessionError: Error, Sendable, Hashable {
         case .backend:
             // Details stay in the server's log; the handler adds `request_id`.
             RpcErrorObject(.internalError)
+        case .unavailable(let description):
+            // Which database is down is what a caller needs to know (retry later, page someone); it
+            // names no credentials.
+            RpcErrorObject(.internalError, data: ["reason": .string(description)])
         }
     }
 }
@@ -75,6 +84,8 @@ extension SessionError: CustomStringConvertible {
             "invalid \(field): \(reason)"
         case .backend(let description):
             "session storage failed: \(description)"
+        case .unavailable(let description):
+            "session storage unavailable: \(description)"
         }
     }
 }

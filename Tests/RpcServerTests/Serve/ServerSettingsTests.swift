@@ -48,7 +48,8 @@ import Testing
         ("TIDEPOOL_PORT", "70000"), ("TIDEPOOL_PORT", "-1"), ("SESSION_DEFAULT_TTL_SECS", "0"),
         ("SESSION_DEFAULT_TTL_SECS", "2592001"), ("SESSION_CLEANUP_INTERVAL_SECS", "soon"),
         ("SESSION_PERSIST_COOKIES", "maybe"), ("TIDEPOOL_SESSION_BACKEND", "redis"), ("TIDEPOOL_ENGINE", "firefox"),
-        ("TIDEPOOL_TOKEN", ""), ("BROWSER_MAX_POOL_SIZE", "0"),
+        ("TIDEPOOL_TOKEN", ""), ("BROWSER_MAX_POOL_SIZE", "0"), ("TIDEPOOL_DATABASE_URL", "mysql://db/sessions"),
+        ("TIDEPOOL_DATABASE_URL", "postgres://u@h/d?pool=9"), ("TIDEPOOL_ADVERTISE_URL", "node-a:9123"),
     ])
     func badValueIsRefusedNamingTheSetting(name: String, value: String) {
         var configuration = TidepoolServer.Configuration()

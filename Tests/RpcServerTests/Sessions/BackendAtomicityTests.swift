@@ -6,10 +6,10 @@ import SessionContext
 import Testing
 import TestSupport
 
-/// Refused changes leave the stored session untouched on both backends the server can run
-/// (SQLite rolls the transaction back; memory never writes).
+/// Refused changes leave the stored session untouched on every backend the server can run
+/// (SQLite and PostgreSQL roll the transaction back; memory never writes).
 @Suite(.serialized) struct BackendAtomicityTests {
-    static let backends: [SessionsConfiguration.Backend] = [.sqlite, .memory]
+    static let backends: [SessionsConfiguration.Backend] = [.sqlite, .memory, .postgres]
 
     func run(_ backend: SessionsConfiguration.Backend, _ body: (TestServer, ManualWallClock) async throws -> Void) async throws {
         let directory = try TemporaryDirectory()

@@ -146,8 +146,8 @@ import TestSupport
         }
     }
 
-    /// 40 creations at once against a cap of 7: exactly 7 are admitted, on either backend.
-    @Test(arguments: [SessionsConfiguration.Backend.memory, .sqlite])
+    /// 40 creations at once against a cap of 7: exactly 7 are admitted, on every backend.
+    @Test(arguments: [SessionsConfiguration.Backend.memory, .sqlite, .postgres])
     func concurrentCreationsNeverOvershootTheSessionCap(backend: SessionsConfiguration.Backend) async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }

@@ -2,6 +2,7 @@ import Foundation
 import RenderTypes
 import SessionContext
 import Testing
+import TestSupport
 
 /// SPEC "Session semantics" through `RpcSessionStore`, over each backend, with a manual clock.
 @Suite struct StoreSemanticsTests {

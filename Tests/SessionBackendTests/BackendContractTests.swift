@@ -2,6 +2,7 @@ import Foundation
 import RenderTypes
 import SessionContext
 import Testing
+import TestSupport
 
 /// What every `SessionBackend` must do, run against each conformer.
 @Suite struct BackendContractTests {

@@ -1,0 +1,64 @@
+import PostgresNIO
+import SessionContext
+
+/// What a failed database call means for the backend: the database answered with an error about
+/// the statement (a bug or bad data: `.backend`), or it could not be reached (down, restarting,
+/// connection lost, no connection in time: `.unavailable`, and the backend reconnects).
+enum PostgresFailure {
+    /// The error `error` becomes when `what` failed on the database at `location`.
+    static func sessionError(_ error: any Error, what: String, location: String) -> SessionError {
+        let error = unwrapped(error)
+        if let error = error as? SessionError { return error }
+        let detail = describe(error)
+        if isConnectionFailure(error) {
+            return .unavailable("\(location) is unreachable (\(what): \(detail))")
+        }
+        return .backend("\(location) could not \(what): \(detail)")
+    }
+
+    /// Whether `error` says the database could not be reached, rather than refusing a statement.
+    /// Server errors of class 08 (connection exception) and 57P (the server shutting down or
+    /// starting) count as unreachable; every other server error is the statement's.
+    static func isConnectionFailure(_ error: any Error) -> Bool {
+        let error = unwrapped(error)
+        if error is OperationTimeout { return true }
+        if error is SessionError || error is SchemaRefusal || error is DecodingError { return false }
+        guard let error = error as? PSQLError else { return true }
+        guard error.code == .server else {
+            // Decoding failures are the data's, not the connection's.
+            return error.code != .messageDecodingFailure && error.code != .tooManyParameters
+        }
+        let state = error.serverInfo?[.sqlState] ?? ""
+        return state.hasPrefix("08") || state.hasPrefix("57P")
+    }
+
+    /// A one-line account of `error`: the server's message and SQLSTATE when it answered, else the
+    /// client's code and its underlying cause. PSQLError's own description hides both on purpose
+    /// (it may carry the query); this names neither the query's binds nor credentials.
+    static func describe(_ error: any Error) -> String {
+        let error = unwrapped(error)
+        guard let error = error as? PSQLError else { return "\(error)" }
+        if error.code == .server, let message = error.serverInfo?[.message] {
+            return "\(message) (SQLSTATE \(error.serverInfo?[.sqlState] ?? "?"))"
+        }
+        if let underlying = error.underlying { return "\(error.code): \(underlying)" }
+        return "\(error.code)"
+    }
+}
+
+extension PostgresFailure {
+    /// The error inside a transaction's wrapper: what the body, BEGIN or COMMIT threw.
+    static func unwrapped(_ error: any Error) -> any Error {
+        guard let transaction = error as? PostgresTransactionError,
+            let inner = transaction.closureError ?? transaction.beginError ?? transaction.commitError
+        else { return error }
+        return unwrapped(inner)
+    }
+}
+
+/// A database call that did not finish within the backend's operation timeout.
+struct OperationTimeout: Error, CustomStringConvertible {
+    let limit: Duration
+
+    var description: String { "no answer within \(limit)" }
+}

@@ -1,0 +1,340 @@
+import AsyncSupport
+public import Foundation
+public import Logging
+import PostgresNIO
+public import SessionContext
+import Synchronization
+
+/// Sessions in PostgreSQL, shared by every node that opens the same database, through postgres-nio's
+/// `PostgresClient` (a connection pool).
+///
+/// - Every change is one transaction: `modify` is BEGIN; SELECT … FOR UPDATE (the row lock makes
+///   two nodes' changes of one session wait for each other, so none is lost); the body; one
+///   INSERT, UPDATE or DELETE; COMMIT. A session that does not exist yet has no row to lock, so
+///   creation also takes a transaction-scoped advisory lock on the id: the body runs exactly once.
+/// - `deleteExpired` is one statement that deletes with `FOR UPDATE SKIP LOCKED` and adds what it
+///   deleted to the shared `expired_cleaned` counter, so nodes sweeping at once remove and count
+///   each session once.
+/// - The schema is migrated at start under an advisory lock (see `PostgresSchema`).
+/// - The database may be down: the backend starts at once and connects in the background, retrying
+///   with backoff (one log line per attempt); until it is reachable, and again after a connection
+///   failure until a retry succeeds, calls fail at once with `.unavailable` naming the database.
+///   Every call is bounded by `operationTimeout`.
+///
+/// Call `close()` before releasing it: it stops the pool and the reconnection task.
+public final class PostgresSessionBackend: SessionBackend {
+    /// Where the database is (its `description` has no password).
+    public let url: PostgresDatabaseURL
+    /// The pool, limits and retry pace.
+    public let configuration: Configuration
+    let client: PostgresClient
+    let logger: Logger
+    let connection: ConnectionMonitor
+    /// Runs the pool and the reconnection loop until `close()`.
+    private let upkeep = Mutex<Task<Void, Never>?>(nil)
+
+    /// The schema version this build writes.
+    public static var schemaVersion: Int { PostgresSchema.latestVersion }
+
+    /// A backend for the database at `url` that starts connecting (and migrating) in the background
+    /// and returns at once; calls fail with `.unavailable` until the database is reachable
+    /// (`waitUntilReady` waits for that).
+    public init(
+        url: PostgresDatabaseURL, configuration: Configuration = Configuration(),
+        logger: Logger = Logger(label: "tidepool.sessions.postgres")
+    ) {
+        self.url = url
+        self.configuration = configuration
+        self.logger = logger
+        self.connection = ConnectionMonitor(location: url.location)
+        var clientConfiguration = url.clientConfiguration
+        clientConfiguration.options.maximumConnections = configuration.maximumConnections
+        clientConfiguration.options.connectTimeout = configuration.connectTimeout
+        // Bounds on the server's side too, a little inside the call's own so that a slow statement
+        // or a long lock wait is reported as the database's error, not as a lost connection; and a
+        // transaction left open by a frozen node ends and releases its locks.
+        let timeout = "\(configuration.operationTimeout.wholeMilliseconds * 4 / 5)"
+        clientConfiguration.options.additionalStartupParameters = [
+            ("application_name", configuration.applicationName),
+            ("statement_timeout", timeout),
+            ("lock_timeout", timeout),
+            ("idle_in_transaction_session_timeout", "\(2 * configuration.operationTimeout.wholeMilliseconds)"),
+        ]
+        client = PostgresClient(configuration: clientConfiguration, backgroundLogger: logger)
+        upkeep.withLock { $0 = Task { [self] in await self.maintain() } }
+    }
+
+    /// Opens the database at `url` and waits until it is reachable and migrated. Throws
+    /// `.unavailable` naming the database when that takes longer than `timeout` (the last failure
+    /// said), `.backend` when its schema is newer than this build's; the backend is closed then.
+    public static func open(
+        url: PostgresDatabaseURL, configuration: Configuration = Configuration(), timeout: Duration = .seconds(30),
+        logger: Logger = Logger(label: "tidepool.sessions.postgres")
+    ) async throws(SessionError) -> PostgresSessionBackend {
+        let backend = PostgresSessionBackend(url: url, configuration: configuration, logger: logger)
+        do {
+            try await backend.waitUntilReady(timeout: timeout)
+        } catch {
+            try? await backend.close()
+            throw error
+        }
+        return backend
+    }
+
+    /// Returns once the database is reachable and migrated; throws what kept it from being so when
+    /// `timeout` passes first (`.unavailable`, or `.backend` for a schema from a newer build), or
+    /// `.backend` when the backend is closed.
+    public func waitUntilReady(timeout: Duration) async throws(SessionError) {
+        try await connection.waitUntilReady(timeout: timeout)
+    }
+
+    /// Whether calls go to the database now (reachable and migrated), or the error they fail with.
+    public var readiness: Result<Void, SessionError> { connection.readiness }
+
+    // MARK: SessionBackend
+
+    public func load(_ id: SessionID) async throws(SessionError) -> RpcSessionContext? {
+        try await session(
+            "read session \(id)", "SELECT \(unescaped: SessionRow.selected) FROM tidepool_sessions WHERE id = \(id.rawValue)")
+    }
+
+    public func modify<R: Sendable>(
+        _ id: SessionID, _ body: (inout RpcSessionContext?) -> R
+    ) async throws(SessionError) -> R {
+        try await withoutActuallyEscaping(body) { (body) async throws(SessionError) -> R in
+            let box = BodyBox(body)
+            return try await call("update session \(id)") { [self] in
+                try await client.withTransaction(logger: logger) { connection in
+                    try await self.modify(id, box, on: connection)
+                }
+            }
+        }
+    }
+
+    public func list(after cursor: SessionID?, limit: Int, liveAt: Date?) async throws(SessionError)
+        -> [RpcSessionContext]
+    {
+        guard limit > 0 else { return [] }
+        let location = url.location
+        return try await call("list sessions") { [client] in
+            let after = cursor?.rawValue ?? ""
+            let rows: PostgresRowSequence
+            if let liveAt {
+                rows = try await client.query(
+                    """
+                    SELECT \(unescaped: SessionRow.selected) FROM tidepool_sessions
+                    WHERE id > \(after) AND expires_at > \(liveAt.timeIntervalSince1970) ORDER BY id LIMIT \(limit)
+                    """
+                )
+            } else {
+                rows = try await client.query(
+                    """
+                    SELECT \(unescaped: SessionRow.selected) FROM tidepool_sessions
+                    WHERE id > \(after) ORDER BY id LIMIT \(limit)
+                    """
+                )
+            }
+            var records: [RpcSessionContext] = []
+            for try await row in rows { records.append(try SessionRow.decode(row, database: location)) }
+            return records
+        }
+    }
+
+    public func deleteExpired(now: Date, limit: Int) async throws(SessionError) -> [RemovedSession] {
+        guard limit > 0 else { return [] }
+        let location = url.location
+        return try await call("delete expired sessions") { [client] in
+            // One statement, so one transaction: the rows it deletes and the count it adds commit
+            // together. SKIP LOCKED leaves rows another sweeper (or a change) holds to that one.
+            let rows = try await client.query(
+                """
+                WITH removed AS (
+                    DELETE FROM tidepool_sessions WHERE id IN (
+                        SELECT id FROM tidepool_sessions WHERE expires_at <= \(now.timeIntervalSince1970)
+                        ORDER BY expires_at LIMIT \(limit) FOR UPDATE SKIP LOCKED
+                    )
+                    RETURNING id, profile
+                ), counted AS (
+                    INSERT INTO tidepool_counters (name, value)
+                    SELECT 'expired_cleaned', count(*) FROM removed HAVING count(*) > 0
+                    ON CONFLICT (name) DO UPDATE SET value = tidepool_counters.value + excluded.value
+                )
+                SELECT id, profile FROM removed
+                """
+            )
+            var removed: [RemovedSession] = []
+            for try await (text, profile) in rows.decode((String, String?).self) {
+                guard let id = SessionID(text) else { throw SessionError.backend("\(location) holds an invalid session id") }
+                removed.append(RemovedSession(id: id, profile: profile))
+            }
+            return removed
+        }
+    }
+
+    public func summary(now: Date) async throws(SessionError) -> SessionSummary {
+        try await call("summarize sessions") { [client] in
+            let instant = now.timeIntervalSince1970
+            let rows = try await client.query(
+                """
+                SELECT count(*),
+                    count(*) FILTER (WHERE expires_at > \(instant)),
+                    coalesce(sum(request_count), 0)::bigint,
+                    coalesce(sum(render_count), 0)::bigint,
+                    coalesce(sum(render_time_ms), 0)::double precision,
+                    coalesce(sum(error_count), 0)::bigint,
+                    coalesce(sum(greatest(0, \(instant) - created_at)) FILTER (WHERE expires_at > \(instant)), 0)::double precision,
+                    coalesce((SELECT value FROM tidepool_counters WHERE name = 'expired_cleaned'), 0)
+                FROM tidepool_sessions
+                """
+            )
+            var summary = SessionSummary()
+            for try await row in rows {
+                let figures = try row.decode((Int, Int, Int, Int, Double, Int, Double, Int).self)
+                summary.storedSessions = figures.0
+                summary.activeSessions = figures.1
+                summary.totalRequests = figures.2
+                summary.renderedRequests = figures.3
+                summary.totalRenderTimeMs = figures.4
+                summary.errors = figures.5
+                summary.totalActiveAgeSeconds = figures.6
+                summary.expiredCleaned = figures.7
+            }
+            return summary
+        }
+    }
+
+    public func delete(_ id: SessionID) async throws(SessionError) -> RpcSessionContext? {
+        try await session(
+            "delete session \(id)",
+            "DELETE FROM tidepool_sessions WHERE id = \(id.rawValue) RETURNING \(unescaped: SessionRow.selected)"
+        )
+    }
+
+    public func count() async throws(SessionError) -> Int {
+        try await call("count sessions") { [client] in
+            for try await count in try await client.query("SELECT count(*) FROM tidepool_sessions").decode(Int.self) {
+                return count
+            }
+            return 0
+        }
+    }
+
+    /// Stops reconnecting and closes the pool (calls in flight finish or fail first). Later calls
+    /// fail with `.backend`; closing twice does nothing.
+    public func close() async throws(SessionError) {
+        guard connection.close() else { return }
+        let task = upkeep.withLock { $0 }
+        task?.cancel()
+        await task?.value
+        logger.debug("session database closed", metadata: ["database": "\(url)"])
+    }
+
+    // MARK: Internals
+
+    /// Runs `operation` once the database is ready, within the operation timeout, and turns what
+    /// it throws into a `SessionError` naming the database; a connection failure also starts
+    /// reconnecting.
+    func call<R: Sendable>(
+        _ what: @autoclosure () -> String, _ operation: @escaping @Sendable () async throws -> R
+    ) async throws(SessionError) -> R {
+        try connection.readiness.get()
+        let started = connection.instant()
+        do {
+            let result = try await withOperationDeadline(configuration.operationTimeout, operation)
+            connection.succeeded()
+            return result
+        } catch {
+            // The caller gave up (a client that left): the database is not at fault, so this is no
+            // reason to stop serving the others.
+            if Task.isCancelled { throw .backend("\(what()) on \(url.location) was cancelled") }
+            // Out of time while other calls went through: the pool's connections were all busy (a
+            // burst), not gone. Only a timeout during which nothing succeeded means a lost database.
+            if PostgresFailure.unwrapped(error) is OperationTimeout, connection.anySuccess(since: started) {
+                throw .unavailable(
+                    "\(url.location) is busy: no connection was free within \(configuration.operationTimeout) (\(what()))")
+            }
+            let failure = PostgresFailure.sessionError(error, what: what(), location: url.location)
+            if case .unavailable(let reason) = failure, connection.lost(reason) {
+                logger.error("session database lost", metadata: ["database": "\(url)", "error": "\(reason)"])
+            }
+            throw failure
+        }
+    }
+
+    /// The session `query` (one statement outside a transaction) returns, if any; `what` names it in errors.
+    private func session(_ what: String, _ query: PostgresQuery) async throws(SessionError) -> RpcSessionContext? {
+        let location = url.location
+        return try await call(what) { [client] in try await SessionRow.first(of: client.query(query), database: location) }
+    }
+
+    /// `modify`'s transaction on `connection`: lock (or, for a new id, claim) the row, run the body,
+    /// write what it left.
+    private func modify<R: Sendable>(
+        _ id: SessionID, _ box: BodyBox<RpcSessionContext?, R>, on connection: PostgresConnection
+    ) async throws -> R {
+        var existing = try await lockedRecord(id, on: connection)
+        if existing == nil {
+            // No row to lock: serialise creators of this id on an advisory lock (its own key space,
+            // two int4 keys, apart from the migration's), then look again — one may have committed.
+            try await connection.query(
+                "SELECT pg_advisory_xact_lock(\(PostgresSchema.sessionLockClass), hashtext(\(id.rawValue)))",
+                logger: logger
+            )
+            existing = try await lockedRecord(id, on: connection)
+        }
+        var record = existing
+        let result = box.body(&record)
+        guard record != existing else { return result }
+        guard let record else {
+            try await connection.query("DELETE FROM tidepool_sessions WHERE id = \(id.rawValue)", logger: logger)
+            return result
+        }
+        guard record.sessionId == id else {
+            throw SessionError.invalidValue(field: "session_id", reason: "a change may not replace the session id")
+        }
+        let row = try SessionRow(record)
+        if let existing {
+            // A column of browser state is rewritten only when it changed: counting a request
+            // leaves megabytes of localStorage where they are.
+            let cookiesChanged = existing.cookies != record.cookies
+            let storageChanged = existing.localStorage != record.localStorage
+            try await connection.query(
+                """
+                UPDATE tidepool_sessions SET expires_at = \(record.expiresAt.timeIntervalSince1970),
+                    created_at = \(record.createdAt.timeIntervalSince1970), request_count = \(record.requestCount),
+                    render_count = \(record.renderCount), render_time_ms = \(record.totalRenderTimeMs),
+                    error_count = \(record.errorCount), profile = \(record.profile), record = \(row.record),
+                    cookies = CASE WHEN \(cookiesChanged) THEN \(cookiesChanged ? row.cookies : nil) ELSE cookies END,
+                    local_storage = CASE WHEN \(storageChanged) THEN \(storageChanged ? row.localStorage : nil)
+                        ELSE local_storage END
+                WHERE id = \(id.rawValue)
+                """,
+                logger: logger
+            )
+        } else {
+            try await connection.query(
+                """
+                INSERT INTO tidepool_sessions (id, expires_at, created_at, request_count, render_count,
+                    render_time_ms, error_count, profile, record, cookies, local_storage)
+                VALUES (\(id.rawValue), \(record.expiresAt.timeIntervalSince1970),
+                    \(record.createdAt.timeIntervalSince1970), \(record.requestCount), \(record.renderCount),
+                    \(record.totalRenderTimeMs), \(record.errorCount), \(record.profile), \(row.record),
+                    \(row.cookies), \(row.localStorage))
+                """,
+                logger: logger
+            )
+        }
+        return result
+    }
+
+    /// The record of `id`, its row locked until the transaction ends; nil when there is none.
+    private func lockedRecord(_ id: SessionID, on connection: PostgresConnection) async throws -> RpcSessionContext? {
+        try await SessionRow.first(
+            of: connection.query(
+                "SELECT \(unescaped: SessionRow.selected) FROM tidepool_sessions WHERE id = \(id.rawValue) FOR UPDATE",
+                logger: logger
+            ),
+            database: url.location
+        )
+    }
+}
