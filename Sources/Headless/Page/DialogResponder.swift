@@ -36,20 +36,28 @@ final class DialogResponder: Sendable {
     /// recorded before its answer goes out, so whatever it blocked finds it recorded when it resumes.
     func run(_ events: CDPEventStream, session: CDPSession, timeout: Duration, logger: Logger) async {
         for await event in events {
-            guard let dialog = try? event.decodeParams(as: CDP.Page.JavascriptDialogOpening.self) else { continue }
-            let kind = DialogEntry.Kind(rawValue: dialog.type) ?? .alert
-            let (accept, promptText) = Self.answer(kind, defaultPrompt: dialog.defaultPrompt, policy: policy)
-            record(
-                DialogEntry(
-                    type: kind, message: dialog.message, url: String(dialog.url.prefix(RenderLimits.maxURLLength)),
-                    handled: accept ? .accepted : .dismissed, promptText: promptText
-                )
-            )
+            let answer: CDP.Page.HandleJavaScriptDialog
             do {
-                _ = try await session.send(CDP.Page.HandleJavaScriptDialog(accept: accept, promptText: promptText), timeout: timeout)
+                let dialog = try event.decodeParams(as: CDP.Page.JavascriptDialogOpening.self)
+                let kind = DialogEntry.Kind(rawValue: dialog.type) ?? .alert
+                let (accept, promptText) = Self.answer(kind, defaultPrompt: dialog.defaultPrompt, policy: policy)
+                record(
+                    DialogEntry(
+                        type: kind, message: dialog.message, url: String(dialog.url.prefix(RenderLimits.maxURLLength)),
+                        handled: accept ? .accepted : .dismissed, promptText: promptText
+                    )
+                )
+                answer = .init(accept: accept, promptText: promptText)
+            } catch {
+                // Unreadable, but still a dialog that stops the page: close it rather than leave it open.
+                logger.warning("dialog event not understood; dismissing it", metadata: ["error": "\(error)"])
+                answer = .init(accept: false)
+            }
+            do {
+                _ = try await session.send(answer, timeout: timeout)
             } catch {
                 // The page went away or navigated meanwhile (the dialog closed with it).
-                logger.debug("dialog answer not delivered", metadata: ["type": "\(dialog.type)", "error": "\(error)"])
+                logger.debug("dialog answer not delivered", metadata: ["error": "\(error)"])
             }
         }
     }

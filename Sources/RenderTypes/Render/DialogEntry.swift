@@ -18,11 +18,13 @@ public struct DialogEntry: Sendable, Hashable, Codable {
         case dismissed
     }
 
+    /// alert, confirm, prompt or beforeunload.
     public var type: Kind
     /// The dialog's text, cut at `DialogEntry.maxMessageLength` characters (with "…").
     public var message: String
     /// The URL of the frame that opened it.
     public var url: String
+    /// How it was answered.
     public var handled: Answer
     /// The text a prompt received when it was accepted; absent otherwise.
     public var promptText: String?
