@@ -43,13 +43,15 @@ struct RenderDownloads: Sendable {
         var left = capture?.maxBytes ?? 0
         return downloads.map { download in
             var entry = DownloadEntry(
-                url: download.url, suggestedFilename: download.suggestedFilename, state: .inProgress,
+                url: download.url, suggestedFilename: download.suggestedFilename, state: .denied,
                 bytes: download.totalBytes > 0 ? download.totalBytes : nil
             )
+            // Refused downloads are denied whatever their last event said (Chromium cancels them at once).
+            guard directory != nil else { return entry }
             switch download.state {
             case .inProgress: entry.state = .inProgress
             case .tooLarge: entry.state = .tooLarge
-            case .canceled: entry.state = directory == nil ? .denied : .canceled
+            case .canceled: entry.state = .canceled
             case .completed:
                 switch read(download.guid, atMost: left) {
                 case .bytes(let data):
