@@ -43,10 +43,7 @@ extension Chromium {
         }
 
         @Test func aThirtyMegabyteDocumentIsRendered() async throws {
-            // Straight to the fixture site, not through the egress gate: through it, a body of 10 MB and
-            // more stalls now and then until the deadline (measured: 30 MB, 4 renders of 5; 10 MB, 1 of 3;
-            // without the gate, none) — the gate's own problem, not the renderer's.
-            try await RenderHarness.with(egress: nil) { c in
+            try await RenderHarness.with { c in
                 let result = try await c.render("/huge?mb=30", #"{"timeout_ms": 60000}"#).result
                 let html = try #require(result.html)
                 #expect(html.utf8.count > 30_000_000)
