@@ -16,6 +16,12 @@ public final class EgressGate: Sendable {
     public let route: EgressRoute
     private let state: GateState
     private let serving: Task<Void, Never>
+    /// The listening socket.
+    private let listener: any Channel
+    /// Every connection it accepted that is still open.
+    private let accepted: AcceptedChannels
+    /// Resolved once the accept loop has handed every accepted connection to a task.
+    private let acceptingEnded = AsyncLatch<Void>()
 
     /// What a browser context's `proxyServer` is set to.
     public var proxyServer: String { "http://127.0.0.1:\(port)" }
@@ -29,6 +35,8 @@ public final class EgressGate: Sendable {
 
         let failures = Mutex(FailureLog())
         let active = Atomic<Int>(0)
+        /// The gate is closing: what is still accepted is ended at once.
+        let closing = Atomic<Bool>(false)
         let limit: Int
 
         init(limit: Int) {
@@ -46,21 +54,27 @@ public final class EgressGate: Sendable {
         }
     }
 
-    init(server: NIOAsyncChannel<NIOAsyncChannel<ByteBuffer, ByteBuffer>, Never>, route: EgressRoute, proxy: EgressProxy) {
+    init(server: NIOAsyncChannel<any Channel, Never>, accepted: AcceptedChannels, route: EgressRoute, proxy: EgressProxy) {
+        self.accepted = accepted
         self.port = server.channel.localAddress?.port ?? 0
         self.route = route
         let state = GateState(limit: proxy.configuration.maxRecordedFailures)
         self.state = state
         let connector = EgressConnector(proxy: proxy, route: route, record: { state.record($0) })
         let maxConnections = proxy.configuration.maxConnectionsPerGate
+        self.listener = server.channel
+        let acceptingEnded = self.acceptingEnded
         self.serving = Task {
             await withDiscardingTaskGroup { group in
                 do {
                     try await server.executeThenClose { connections in
-                        for try await connection in connections {
-                            guard state.active.add(1, ordering: .relaxed).newValue <= maxConnections else {
+                        for try await channel in connections {
+                            let over = state.active.add(1, ordering: .relaxed).newValue > maxConnections
+                            guard !over, !state.closing.load(ordering: .relaxed),
+                                let connection = try? await Self.wrap(channel)
+                            else {
                                 state.active.subtract(1, ordering: .relaxed)
-                                connection.channel.close(promise: nil)
+                                channel.close(promise: nil)
                                 continue
                             }
                             group.addTask {
@@ -72,8 +86,21 @@ public final class EgressGate: Sendable {
                 } catch {
                     proxy.logger.debug("egress gate stopped accepting", metadata: ["error": "\(error)"])
                 }
+                // Every accepted connection has a task now; close() cancels the ones still relaying.
+                acceptingEnded.resolve(())
             }
         }
+    }
+
+    /// `channel` wrapped for async use, then reading (it was accepted with reads off, so nothing it
+    /// sent is lost before the wrapper's handler is in place).
+    private static func wrap(_ channel: any Channel) async throws -> NIOAsyncChannel<ByteBuffer, ByteBuffer> {
+        try await channel.eventLoop.submit {
+            let wrapped = try NIOAsyncChannel<ByteBuffer, ByteBuffer>(
+                wrappingChannelSynchronously: channel, configuration: .init(isOutboundHalfClosureEnabled: true))
+            try channel.syncOptions?.setOption(.autoRead, value: true)
+            return wrapped
+        }.get()
     }
 
     /// Failures recorded after the one numbered `sequence` (0: all kept), oldest first.
@@ -86,7 +113,13 @@ public final class EgressGate: Sendable {
 
     /// Stops listening and closes every connection it relays; returns when all are closed.
     public func close() async {
+        // Stop accepting first and let the loop take every connection already accepted (cancelling it
+        // while some wait in its queue would drop them unfinished); then end the relays.
+        state.closing.store(true, ordering: .relaxed)
+        listener.close(promise: nil)
+        _ = await acceptingEnded.wait(timeout: .seconds(10))
         serving.cancel()
         await serving.value
+        accepted.closeAll()
     }
 }

@@ -1,6 +1,7 @@
 public import Logging
 import NIOCore
 import NIOPosix
+import Synchronization
 
 /// The forward proxy every browser context of the pool talks through, so that the egress policy
 /// judges the address each connection really goes to: the proxy resolves names itself, checks every
@@ -60,18 +61,23 @@ public final class EgressProxy: Sendable {
     /// `EgressGate.close()` when its browser context is disposed.
     public func openGate(route: EgressRoute = .direct) async throws -> EgressGate {
         let idle = TimeAmount(configuration.idleTimeout)
+        // Accepted connections are handed out as plain channels, not reading yet: the gate wraps each
+        // for async use only when it takes it. A wrapper made here would be dropped unfinished for a
+        // connection accepted while the gate closes, which NIO treats as a fatal error.
+        let accepted = AcceptedChannels()
         let server = try await ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.allowRemoteHalfClosure, value: true)
+            .childChannelOption(.autoRead, value: false)
             .bind(host: "127.0.0.1", port: 0) { channel in
-                channel.eventLoop.makeCompletedFuture {
+                accepted.insert(channel)
+                return channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandlers(IdleStateHandler(allTimeout: idle), IdleCloser())
-                    return try NIOAsyncChannel<ByteBuffer, ByteBuffer>(
-                        wrappingChannelSynchronously: channel, configuration: .init(isOutboundHalfClosureEnabled: true))
+                    return channel
                 }
             }
-        return EgressGate(server: server, route: route, proxy: self)
+        return EgressGate(server: server, accepted: accepted, route: route, proxy: self)
     }
 }
 
@@ -85,5 +91,21 @@ final class IdleCloser: ChannelInboundHandler, Sendable {
         } else {
             context.fireUserInboundEventTriggered(event)
         }
+    }
+}
+
+/// Every connection a gate accepted and has not seen closed: closing the gate closes them all, also
+/// one accepted as it closed and never handed to the gate's loop.
+final class AcceptedChannels: Sendable {
+    private let open = Mutex<[ObjectIdentifier: any Channel]>([:])
+
+    func insert(_ channel: any Channel) {
+        let key = ObjectIdentifier(channel)
+        open.withLock { $0[key] = channel }
+        channel.closeFuture.whenComplete { [weak self] _ in self?.open.withLock { _ = $0.removeValue(forKey: key) } }
+    }
+
+    func closeAll() {
+        for channel in open.withLock({ Array($0.values) }) { channel.close(promise: nil) }
     }
 }
