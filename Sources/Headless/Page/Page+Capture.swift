@@ -18,12 +18,15 @@ extension Page {
     }
 
     /// Reads the title and URL, and with the flags the serialized DOM, metadata (Open Graph, Twitter,
-    /// JSON-LD …) and navigation timing, in one evaluation.
-    public func snapshot(html: Bool = true, metadata: Bool = false, timing: Bool = false, timeout: Duration? = nil)
-        async throws(PageError) -> Snapshot
-    {
+    /// JSON-LD …) and navigation timing, in one evaluation. With `parsed`, a document still being
+    /// parsed is read once it is (`DOMContentLoaded`): one that replaced the document a render waited
+    /// for (a refresh, a redirect by script) is never captured half-built.
+    public func snapshot(
+        html: Bool = true, metadata: Bool = false, timing: Bool = false, parsed: Bool = false, timeout: Duration? = nil
+    ) async throws(PageError) -> Snapshot {
+        let script = PageScripts.snapshot(html: html, metadata: metadata, timing: timing)
         let value = try await evaluate(
-            PageScripts.snapshot(html: html, metadata: metadata, timing: timing), awaitPromise: false, timeout: timeout
+            parsed ? PageScripts.afterParsing(script, awaitPromise: false) : script, awaitPromise: parsed, timeout: timeout
         )
         return Snapshot(
             html: value["html"]?.stringValue,

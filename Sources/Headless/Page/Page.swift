@@ -214,17 +214,47 @@ public final class Page: Sendable {
     /// Evaluates `expression` in the page's main world (promises awaited) and returns its JSON value
     /// (`undefined` is null; NaN, Infinity and BigInt come back as strings). Throws `javascriptError`
     /// when it throws.
+    ///
+    /// A page that navigates meanwhile (a refresh, a redirect by script) destroys the document the
+    /// evaluation ran in; it is evaluated again in the new one once that one is parsed, up to
+    /// `Self.navigatedRetries` times.
     public func evaluate(_ expression: String, awaitPromise: Bool = true, timeout: Duration? = nil)
         async throws(PageError) -> JSONValue
     {
-        let reply = try await send(
-            CDP.Runtime.Evaluate(expression: expression, returnByValue: true, awaitPromise: awaitPromise, userGesture: true),
-            timeout: timeout
-        )
+        var command = CDP.Runtime.Evaluate(
+            expression: expression, returnByValue: true, awaitPromise: awaitPromise, userGesture: true)
+        let deadline = timeout.map { ContinuousClock.now + $0 }
+        var attempt = 0
+        var reply: CDP.Runtime.Evaluate.Response
+        while true {
+            do {
+                reply = try await send(command, timeout: deadline.map { max(.milliseconds(1), $0 - .now) })
+                break
+            } catch {
+                attempt += 1
+                guard case .protocolError(_, let message) = error, Self.isDocumentGone(message),
+                    attempt <= Self.navigatedRetries, deadline.map({ ContinuousClock.now < $0 }) ?? true
+                else { throw error }
+                // The next document needs a moment to get its execution context, and its content.
+                try? await Task.sleep(for: .milliseconds(20))
+                command = CDP.Runtime.Evaluate(
+                    expression: PageScripts.afterParsing(expression, awaitPromise: awaitPromise), returnByValue: true,
+                    awaitPromise: true, userGesture: true)
+            }
+        }
         if let exception = reply.exceptionDetails { throw .javascriptError(Self.message(of: exception)) }
         if let value = reply.result.value { return value }
         if let special = reply.result.unserializableValue { return .string(special) }
         return .null
+    }
+
+    /// How often `evaluate` starts again when the page navigated under it.
+    static let navigatedRetries = 3
+
+    /// Whether Chromium's error says the evaluation's document went away (the page navigated).
+    static func isDocumentGone(_ message: String) -> Bool {
+        message.contains("Inspected target navigated or closed") || message.contains("Execution context was destroyed")
+            || message.contains("Cannot find context with specified id")
     }
 
     /// Calls a JavaScript function source with JSON arguments: `call("(a, b) => a + b", [1, 2])`.

@@ -219,4 +219,12 @@ enum PageScripts {
     static func literal(_ text: String) -> String {
         JSONValue.string(text).jsonString()
     }
+
+    /// `expression` evaluated once the document is parsed (`DOMContentLoaded`), as a promise of its
+    /// value (awaited too when `awaitPromise`).
+    static func afterParsing(_ expression: String, awaitPromise: Bool) -> String {
+        let value = awaitPromise ? "await (\(expression))" : "(\(expression))"
+        return "(async () => { if (document.readyState === 'loading') await new Promise(done => "
+            + "addEventListener('DOMContentLoaded', done, { once: true })); return \(value); })()"
+    }
 }

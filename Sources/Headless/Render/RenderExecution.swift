@@ -76,8 +76,8 @@ struct RenderExecution: Sendable {
         progress.enter(.wait, closing: \.navigationMs)
 
         // Wait.
+        let waits = WaitRunner(page: page, loaderId: navigation.loaderId, deadline: deadline.instant)
         do {
-            let waits = WaitRunner(page: page, loaderId: navigation.loaderId, deadline: deadline.instant)
             progress.met(try await waits.run(config.effectiveWait))
         } catch {
             switch error {
@@ -109,7 +109,9 @@ struct RenderExecution: Sendable {
         progress.enter(.capture, closing: \.actionsMs)
 
         // Capture.
-        var result = try await stage { () async throws(PageError) in try await self.capture(page, capture) }
+        // A page that replaced the document the wait saw parsed is captured once the new one is parsed.
+        let parsed = waits.sawParsedDocument.load(ordering: .relaxed)
+        var result = try await stage { () async throws(PageError) in try await self.capture(page, capture, parsed: parsed) }
         await report(page, downloads: downloads, into: &result)
         result.actionsExecuted = actions
 
@@ -209,9 +211,9 @@ struct RenderExecution: Sendable {
         )
     }
 
-    private func capture(_ page: Page, _ capture: CaptureConfig) async throws(PageError) -> DynamicRenderResult {
+    private func capture(_ page: Page, _ capture: CaptureConfig, parsed: Bool) async throws(PageError) -> DynamicRenderResult {
         let snapshot = try await page.snapshot(
-            html: capture.html, metadata: capture.metadata, timing: capture.timing, timeout: deadline.remaining
+            html: capture.html, metadata: capture.metadata, timing: capture.timing, parsed: parsed, timeout: deadline.remaining
         )
         var artifacts = Artifacts(metadata: snapshot.metadata, timing: snapshot.timing)
         if capture.screenshot {

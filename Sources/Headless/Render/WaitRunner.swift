@@ -23,6 +23,8 @@ final class WaitRunner: Sendable {
     let loaderId: String?
     let deadline: ContinuousClock.Instant
     let met = Mutex<[String]>([])
+    /// Whether a condition that needs the document parsed (`load`, `dom_content_loaded`) held.
+    let sawParsedDocument = Atomic<Bool>(false)
 
     init(page: Page, loaderId: String?, deadline: ContinuousClock.Instant) {
         self.page = page
@@ -49,9 +51,12 @@ final class WaitRunner: Sendable {
         let deadline = condition.timeoutMs.map { min(outer, .now + .milliseconds($0)) } ?? outer
         let timeout = max(.zero, deadline - .now)
         switch condition.kind {
-        case .load: try await leaf(condition) { try await page.waitFor(.load, loaderId: loaderId, timeout: timeout) }
+        case .load:
+            try await leaf(condition) { try await page.waitFor(.load, loaderId: loaderId, timeout: timeout) }
+            sawParsedDocument.store(true, ordering: .relaxed)
         case .domContentLoaded:
             try await leaf(condition) { try await page.waitFor(.domContentLoaded, loaderId: loaderId, timeout: timeout) }
+            sawParsedDocument.store(true, ordering: .relaxed)
         case .networkIdle(let idleMs):
             try await leaf(condition) { try await page.waitForNetworkIdle(idle: .milliseconds(idleMs), timeout: timeout) }
         case .selector(let selector, let visible):

@@ -28,6 +28,20 @@ extension Chromium {
             }
         }
 
+        @Test func aParsedSnapshotWaitsForTheDocumentToBeParsed() async throws {
+            try await PageHarness.with { c in
+                _ = try await c.page.navigate(to: c.url("/parsing.html"))
+                try await c.page.waitForSelector("#before", visible: false, timeout: .seconds(10))
+                // The parser waits 3 s for the script: a plain snapshot reads half the document …
+                let early = try #require(try await c.page.snapshot().html)
+                #expect(early.contains("Before the slow script"))
+                #expect(!early.contains("After the slow script"))
+                // … a parsed one all of it.
+                let parsed = try #require(try await c.page.snapshot(parsed: true, timeout: .seconds(10)).html)
+                #expect(parsed.contains("After the slow script"))
+            }
+        }
+
         @Test func screenshotsArePNGOrJPEGAndFullPageIsTaller() async throws {
             try await PageHarness.with { c in
                 try await c.page.setViewport(Viewport(width: 800, height: 600))
