@@ -34,13 +34,6 @@ enum PageHarness {
         }
     }
 
-    /// A 127.0.0.1 port nothing listens on (a fixture server's, after it stopped).
-    static func closedPort() async throws -> Int {
-        let server = try await FixtureServer.start()
-        await server.stop()
-        return server.port
-    }
-
     /// Loads `path` of the fixture site and waits for its load event.
     static func load(_ context: Context, _ path: String) async throws {
         let navigation = try await context.page.navigate(to: context.url(path))

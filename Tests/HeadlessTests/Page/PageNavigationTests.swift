@@ -3,6 +3,7 @@ import Foundation
 @testable import Headless
 import RenderTypes
 import Testing
+import TestSupport
 
 extension Chromium {
     @Suite("Page: navigation and content", .serialized)
@@ -27,10 +28,12 @@ extension Chromium {
         }
 
         @Test func refusedConnectionIsNavigationFailureWithNetError() async throws {
-            let url = "http://127.0.0.1:\(try await PageHarness.closedPort())/"
-            try await PageHarness.with { c in
-                await #expect(throws: PageError.navigationFailed(url: url, netError: "net::ERR_CONNECTION_REFUSED")) {
-                    _ = try await c.page.navigate(to: url)
+            try await withRefusingPort { port in
+                let url = "http://127.0.0.1:\(port)/"
+                try await PageHarness.with { c in
+                    await #expect(throws: PageError.navigationFailed(url: url, netError: "net::ERR_CONNECTION_REFUSED")) {
+                        _ = try await c.page.navigate(to: url)
+                    }
                 }
             }
         }

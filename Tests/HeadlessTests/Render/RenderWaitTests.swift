@@ -3,6 +3,7 @@ import Foundation
 @testable import Headless
 import RenderTypes
 import Testing
+import TestSupport
 
 extension Chromium {
     @Suite("Render: navigation and waits", .serialized)
@@ -108,11 +109,12 @@ extension Chromium {
         }
 
         @Test func refusedConnectionIsNavigationFailure() async throws {
-            let port = try await PageHarness.closedPort()
-            try await RenderHarness.with { c in
-                let url = "http://127.0.0.1:\(port)/"
-                let error = try await RenderHarness.renderError { try await c.renderer.render(RenderRequest(url: url)) }
-                #expect(error == .navigationFailed(url: url, netError: "net::ERR_CONNECTION_REFUSED"))
+            try await withRefusingPort { port in
+                try await RenderHarness.with { c in
+                    let url = "http://127.0.0.1:\(port)/"
+                    let error = try await RenderHarness.renderError { try await c.renderer.render(RenderRequest(url: url)) }
+                    #expect(error == .navigationFailed(url: url, netError: "net::ERR_CONNECTION_REFUSED"))
+                }
             }
         }
 

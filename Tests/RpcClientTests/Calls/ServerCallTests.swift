@@ -81,15 +81,15 @@ import TestSupport
     }
 
     @Test func unreachableServerIsConnectionFailed() async throws {
-        // A port nobody listens on: bind one, note it, close it.
-        let port = try await ScriptedRpcServer.unusedPort()
-        try await RpcClient.withClient(url: "http://127.0.0.1:\(port)", configuration: .testing { $0.retryPolicy = .none }) { client in
-            let error = await #expect(throws: RpcError.self) { try await client.health() }
-            guard case .connectionFailed(let url, _)? = error else {
-                Issue.record("expected connectionFailed, got \(String(describing: error))")
-                return
+        try await withRefusingPort { port in
+            try await RpcClient.withClient(url: "http://127.0.0.1:\(port)", configuration: .testing { $0.retryPolicy = .none }) { client in
+                let error = await #expect(throws: RpcError.self) { try await client.health() }
+                guard case .connectionFailed(let url, _)? = error else {
+                    Issue.record("expected connectionFailed, got \(String(describing: error))")
+                    return
+                }
+                #expect(url == "http://127.0.0.1:\(port)/rpc")
             }
-            #expect(url == "http://127.0.0.1:\(port)/rpc")
         }
     }
 }

@@ -91,14 +91,3 @@ final class ScriptedRpcServer: HTTPEndpoint, Sendable {
         }
     }
 }
-
-extension ScriptedRpcServer {
-    /// A port on 127.0.0.1 that nothing listens on any more (a server bound it, then stopped).
-    static func unusedPort() async throws -> Int {
-        var port = 0
-        try await run({ _, _ in .result(.null) }) { server in
-            port = Int(server.baseURL.split(separator: ":").last!)!
-        }
-        return port
-    }
-}

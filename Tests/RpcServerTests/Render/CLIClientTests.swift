@@ -58,18 +58,17 @@ import TestSupport
     @Test func anUnreachableServerIsRetriedThenReported() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        // A port a server just gave up: connections to it are refused, a transient failure.
-        let gone = try await Self.server(in: directory)
-        try await gone.stop(with: SIGTERM)
-        let run = try await Self.tidepool(
-            ["session", "list", "--server", gone.baseURL, "--log-level", "debug"], in: directory)
-        #expect(run.status == 1)
-        let lines = run.stderr.split(separator: "\n")
-        // The client's default policy makes 3 attempts: 2 retries, each logged at debug.
-        #expect(lines.filter { $0.contains("retrying Tidepool call") }.count == 2, "\(run.stderr)")
-        #expect(
-            lines.last?.hasPrefix("tidepool: cannot reach the Tidepool server at \(gone.baseURL)") == true, "\(run.stderr)")
-        #expect(lines.last?.hasSuffix("(start one with `tidepool serve`, or use --local)") == true)
+        // Connections to it are refused: a transient failure.
+        try await withRefusingPort { port in
+            let url = "http://127.0.0.1:\(port)"
+            let run = try await Self.tidepool(["session", "list", "--server", url, "--log-level", "debug"], in: directory)
+            #expect(run.status == 1)
+            let lines = run.stderr.split(separator: "\n")
+            // The client's default policy makes 3 attempts: 2 retries, each logged at debug.
+            #expect(lines.filter { $0.contains("retrying Tidepool call") }.count == 2, "\(run.stderr)")
+            #expect(lines.last?.hasPrefix("tidepool: cannot reach the Tidepool server at \(url)") == true, "\(run.stderr)")
+            #expect(lines.last?.hasSuffix("(start one with `tidepool serve`, or use --local)") == true)
+        }
     }
 
     @Test func sessionCommandsPrintTheJSONTheServerSent() async throws {

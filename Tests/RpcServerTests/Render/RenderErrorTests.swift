@@ -80,30 +80,15 @@ extension BrowserSuites {
         }
 
         @Test func refusedConnectionIsANavigationFailureWithTheNetError() async throws {
-            try await RenderServer.with { c in
-                let url = "http://127.0.0.1:\(try Self.closedPort())/nothing-listens"
-                let error = try await c.renderError(url)
-                #expect(error["code"] == -32005)
-                #expect(error["data"]?["url"] == .string(url))
-                #expect(error["data"]?["net_error"] == "net::ERR_CONNECTION_REFUSED")
-            }
-        }
-
-        /// A loopback port nothing listens on (bound, then closed again).
-        static func closedPort() throws -> Int {
-            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-            defer { close(fd) }
-            var address = sockaddr_in()
-            address.sin_family = sa_family_t(AF_INET)
-            address.sin_addr.s_addr = inet_addr("127.0.0.1")
-            var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-            let bound = withUnsafeMutablePointer(to: &address) { pointer in
-                pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { raw in
-                    bind(fd, raw, length) == 0 && getsockname(fd, raw, &length) == 0
+            try await withRefusingPort { port in
+                try await RenderServer.with { c in
+                    let url = "http://127.0.0.1:\(port)/nothing-listens"
+                    let error = try await c.renderError(url)
+                    #expect(error["code"] == -32005)
+                    #expect(error["data"]?["url"] == .string(url))
+                    #expect(error["data"]?["net_error"] == "net::ERR_CONNECTION_REFUSED")
                 }
             }
-            guard bound else { throw TestSupportError("timed out waiting for a free port") }
-            return Int(UInt16(bigEndian: address.sin_port))
         }
 
         @Test func failingActionIsReportedWithItsIndex() async throws {
