@@ -243,6 +243,14 @@ let package = Package(
             path: "Benchmarks/ClientBench",
             swiftSettings: swift6
         ),
+        // Soak (release build): a long mixed workload through a real `tidepool serve`, memory and leftovers watched.
+        .executableTarget(
+            name: "Soak",
+            dependencies: ["RpcClient", "RenderTypes", "SessionContext", "FixtureServer"],
+            path: "Benchmarks/Soak",
+            exclude: ["plot.py"],
+            swiftSettings: swift6
+        ),
         // MARK: Examples — stateful multi-page flows against the fixture site (docs/client.md).
         .target(
             name: "ExampleSupport",

@@ -1,0 +1,105 @@
+import Foundation
+import RenderTypes
+
+/// The soak's findings: success per kind, memory over time against its minute-5 value, what was left.
+struct Report {
+    let tally: Tally
+    let samples: [Sample]
+    let poolStats: BrowserPoolStats?
+    let leftovers: [String]
+    let options: Options
+
+    /// Memory may end at most this much above its value at minute 5 (after warm-up).
+    static let growthLimit = 1.2
+
+    /// Samples taken under load (the very last one is the idle one).
+    var loaded: ArraySlice<Sample> { samples.count >= 2 ? samples.dropLast() : samples[...] }
+    /// A minute of samples from minute 5 (or from halfway through a shorter run).
+    var warmWindow: [Sample] {
+        let start = min(300, (loaded.last?.seconds ?? 0) / 2)
+        return loaded.filter { $0.seconds >= start && $0.seconds < start + 60 }
+    }
+    /// The last minute under load.
+    var endWindow: [Sample] {
+        let last = loaded.last?.seconds ?? 0
+        return loaded.filter { $0.seconds > last - 60 }
+    }
+    var warm: Sample? { warmWindow.first }
+    var end: Sample? { loaded.last }
+    var idle: Sample? { samples.last }
+
+    var unexpectedErrors: Int { tally.all.values.reduce(0) { $0 + $1.unexpected } }
+
+    /// The median of `figure` over the last minute against its median over the warm minute: a
+    /// single sample taken while a page allocates until its renderer dies would say nothing.
+    func growth(_ figure: (Sample) -> Int) -> Double {
+        func median(_ window: [Sample]) -> Double? {
+            let sorted = window.map(figure).sorted()
+            return sorted.isEmpty ? nil : Double(sorted[sorted.count / 2])
+        }
+        guard let warm = median(warmWindow), let end = median(endWindow), warm > 0 else { return 0 }
+        return end / warm
+    }
+
+    var idleRenderersMatchThePool: Bool {
+        guard let idle, let poolStats else { return false }
+        // Each idle (prewarmed) or kept context holds one renderer.
+        return idle.renderers <= poolStats.contextsIdle + poolStats.contextsHeld + poolStats.contextsWarming
+    }
+
+    var passed: Bool {
+        unexpectedErrors == 0 && growth(\.serverPSSKB) <= Self.growthLimit && growth(\.browsersPSSKB) <= Self.growthLimit
+            && leftovers.isEmpty && idleRenderersMatchThePool && (idle?.temporaryProfiles ?? 0) == (poolStats?.browsers.count ?? 0)
+    }
+
+    var summary: String {
+        var lines = ["## Soak", "", "\(options.callers) callers, \(options.minutes) min, samples every \(options.sampleSeconds) s.", ""]
+        lines.append("| kind | calls | as expected | unexpected | p50 ms | p95 ms |")
+        lines.append("|---|---:|---:|---:|---:|---:|")
+        for kind in Workload.Kind.allCases {
+            let row = tally.all[kind] ?? Tally.Row()
+            let sorted = row.milliseconds.sorted()
+            func p(_ q: Double) -> String { sorted.isEmpty ? "-" : String(format: "%.0f", sorted[min(sorted.count - 1, Int(Double(sorted.count) * q))]) }
+            lines.append("| \(kind.rawValue) | \(row.ok + row.unexpected) | \(row.ok) | \(row.unexpected) | \(p(0.5)) | \(p(0.95)) |")
+        }
+        for (kind, row) in tally.all where !row.reasons.isEmpty { lines.append("- \(kind.rawValue): \(row.reasons.joined(separator: "; "))") }
+        lines.append("")
+        func mb(_ kb: Int) -> String { String(format: "%.0f MB", Double(kb) / 1024) }
+        if let warm, let end, let idle {
+            lines.append("| | at \(Int(warm.seconds)) s (warm) | at \(Int(end.seconds)) s (end of load) | idle after | end / warm (medians of a minute) |")
+            lines.append("|---|---:|---:|---:|---:|")
+            lines.append("| server PSS | \(mb(warm.serverPSSKB)) | \(mb(end.serverPSSKB)) | \(mb(idle.serverPSSKB)) | \(String(format: "%.2f", growth(\.serverPSSKB))) |")
+            lines.append("| server RSS | \(mb(warm.serverRSSKB)) | \(mb(end.serverRSSKB)) | \(mb(idle.serverRSSKB)) | \(String(format: "%.2f", growth(\.serverRSSKB))) |")
+            lines.append("| browsers PSS | \(mb(warm.browsersPSSKB)) | \(mb(end.browsersPSSKB)) | \(mb(idle.browsersPSSKB)) | \(String(format: "%.2f", growth(\.browsersPSSKB))) |")
+            lines.append("| server descriptors | \(warm.descriptors) | \(end.descriptors) | \(idle.descriptors) | |")
+            lines.append("| renderers | \(warm.renderers) | \(end.renderers) | \(idle.renderers) | |")
+        }
+        if let idle, let poolStats {
+            lines.append("")
+            lines.append("Idle: \(idle.renderers) renderer processes for \(poolStats.contextsIdle) idle + \(poolStats.contextsHeld) held contexts on \(poolStats.browsers.count) browsers; \(idle.temporaryProfiles) temporary profiles; restarts \(poolStats.restarts), recycled \(poolStats.recycled).")
+        }
+        let cpu = (samples.last?.serverCPUTicks ?? 0, samples.last?.browsersCPUTicks ?? 0)
+        let calls = tally.all.values.reduce(0) { $0 + $1.ok + $1.unexpected }
+        let hz = Double(sysconf(Int32(_SC_CLK_TCK)))
+        lines.append("CPU: server \(String(format: "%.1f", Double(cpu.0) / hz)) s, browsers \(String(format: "%.1f", Double(cpu.1) / hz)) s for \(calls) calls.")
+        lines.append(leftovers.isEmpty ? "Nothing left behind after SIGTERM." : "Left behind: \(leftovers.joined(separator: "; "))")
+        lines.append("")
+        lines.append("**\(passed ? "Passed" : "Failed")**: \(unexpectedErrors) unexpected errors, memory end/warm ≤ \(Self.growthLimit): server \(String(format: "%.2f", growth(\.serverPSSKB))), browsers \(String(format: "%.2f", growth(\.browsersPSSKB))).")
+        return lines.joined(separator: "\n")
+    }
+
+    func write(to directory: String) throws {
+        var csv = "seconds,server_rss_kb,server_pss_kb,browsers_pss_kb,server_cpu_ticks,browsers_cpu_ticks,renderers,browsers,descriptors,temporary_profiles\n"
+        for s in samples {
+            csv += "\(s.seconds),\(s.serverRSSKB),\(s.serverPSSKB),\(s.browsersPSSKB),\(s.serverCPUTicks),\(s.browsersCPUTicks),\(s.renderers),\(s.browsers),\(s.descriptors),\(s.temporaryProfiles)\n"
+        }
+        try csv.write(toFile: directory + "/samples.csv", atomically: true, encoding: .utf8)
+        try summary.write(toFile: directory + "/summary.md", atomically: true, encoding: .utf8)
+        // The plot, when matplotlib is there (pip install matplotlib).
+        let plot = Process()
+        plot.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        plot.arguments = ["python3", "Benchmarks/Soak/plot.py", directory + "/samples.csv", directory + "/memory.png"]
+        try? plot.run()
+        plot.waitUntilExit()
+    }
+}

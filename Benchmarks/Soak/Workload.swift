@@ -1,0 +1,116 @@
+import FixtureServer
+import Foundation
+import RenderTypes
+import RpcClient
+import SessionContext
+
+/// The page kinds of the soak, how often each comes, and what counts as success for it.
+enum Workload {
+    enum Kind: String, CaseIterable, Sendable {
+        case staticPage = "static", slow, scroll, login, screenshot, pdf
+        case dialogs, popups, download, huge, refresh, endlessLoop = "endless loop", outOfMemory = "out of memory"
+    }
+
+    /// How a call ended: as it should (a result, or for a hostile page the error it must give), or not.
+    enum Outcome: Sendable {
+        case ok
+        case unexpected(String)
+    }
+
+    /// One of every 100 calls, by kind (a fixed rotation, shifted per caller so callers mix).
+    static let rotation: [Kind] = {
+        let weights: [(Kind, Int)] = [
+            (.staticPage, 30), (.slow, 10), (.scroll, 10), (.login, 10), (.screenshot, 10), (.pdf, 5), (.dialogs, 6),
+            (.popups, 5), (.download, 4), (.huge, 2), (.refresh, 5), (.endlessLoop, 2), (.outOfMemory, 1),
+        ]
+        var rotation = weights.flatMap { Array(repeating: $0.0, count: $0.1) }
+        var generator = SplitMix(seed: 42)
+        rotation.shuffle(using: &generator)
+        return rotation
+    }()
+
+    static func pick(round: Int, caller: Int) -> Kind {
+        rotation[(round + caller * 13) % rotation.count]
+    }
+
+    static func run(_ kind: Kind, caller: Int, round: Int, client: RpcClient, site: FixtureServer) async -> Outcome {
+        do {
+            switch kind {
+            case .staticPage:
+                return check(try await render(client, site.url("/static.html")).statusCode == 200, "status")
+            case .slow:
+                return check(try await render(client, site.url("/slow?ms=800")).statusCode == 200, "status")
+            case .scroll:
+                let result = try await render(client, site.url("/scroll.html"), #"{"scroll": {"to_bottom": true, "max_steps": 10}}"#)
+                return check(result.statusCode == 200, "status")
+            case .login:
+                let session = "soak-\(caller)-\(round % 50)"
+                let actions = ##"{"actions": [{"type": "type", "selector": "#username", "text": "ada"}, {"type": "type", "selector": "#password", "text": "\##(FixtureAccounts.password)"}, {"type": "click", "selector": "#submit"}, {"type": "wait", "condition": {"type": "selector", "selector": "#user"}}]}"##
+                _ = try await render(client, site.url("/login.html"), actions, session: session)
+                let dashboard = try await render(client, site.url("/dashboard"), session: session)
+                return check(dashboard.html?.contains("ada") == true, "not logged in on the second call")
+            case .screenshot:
+                let result = try await render(client, site.url("/media.html"), #"{"capture": {"screenshot": true, "full_page": true}}"#)
+                return check(result.artifacts.screenshot != nil, "no screenshot")
+            case .pdf:
+                return check(try await render(client, site.url("/static.html"), #"{"capture": {"pdf": true}}"#).artifacts.pdf != nil, "no pdf")
+            case .dialogs:
+                let result = try await render(client, site.url("/hostile/dialogs.html?open=confirm"))
+                return check(!result.dialogs.isEmpty, "no dialog reported")
+            case .popups:
+                let result = try await render(client, site.url("/hostile/popups.html"), #"{"wait_for": {"type": "delay", "ms": 500}}"#)
+                return check(!result.popups.isEmpty, "no popup reported")
+            case .download:
+                let result = try await render(client, site.url("/hostile/download.html?auto"), #"{"wait_for": {"type": "delay", "ms": 500}}"#)
+                return check(!result.downloads.isEmpty, "no download reported")
+            case .huge:
+                let result = try await render(client, site.url("/huge?mb=10"), #"{"timeout_ms": 60000}"#)
+                return check((result.html?.utf8.count ?? 0) > 10_000_000, "document cut")
+            case .refresh:
+                return check(try await render(client, site.url("/hostile/refresh.html")).statusCode == 200, "status")
+            case .endlessLoop:
+                _ = try await render(client, site.url("/hostile/spin.html"), #"{"timeout_ms": 3000}"#)
+                return .unexpected("an endless loop rendered")
+            case .outOfMemory:
+                _ = try await render(client, site.url("/hostile/oom.html"), #"{"timeout_ms": 30000}"#)
+                return .unexpected("a page allocating without end rendered")
+            }
+        } catch {
+            switch (kind, error) {
+            case (.endlessLoop, .renderTimeout): return .ok
+            // Out of memory ends as a renderer crash, or at the deadline while the heap fills.
+            case (.outOfMemory, .browserCrashed), (.outOfMemory, .renderTimeout): return .ok
+            default: return .unexpected("\(error)")
+            }
+        }
+    }
+
+    private static func render(
+        _ client: RpcClient, _ url: String, _ config: String = "{}", session: String? = nil
+    ) async throws(RpcError) -> DynamicRenderResult {
+        let decoded: DynamicConfig
+        do {
+            decoded = try StrictJSONDecoder().decode(DynamicConfig.self, from: Data(config.utf8))
+        } catch {
+            fatalError("soak config \(config) does not decode: \(error)")  // a mistake in this file
+        }
+        return try await client.render(RenderParams(url: url, sessionId: session, config: decoded))
+    }
+
+    private static func check(_ condition: Bool, _ failure: String) -> Outcome {
+        condition ? .ok : .unexpected(failure)
+    }
+}
+
+/// A small seeded generator, so the rotation is the same on every run.
+struct SplitMix: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}

@@ -1,0 +1,81 @@
+// Soak: a mixed workload through a real `tidepool serve` for a long time, watching what must not grow.
+//   swift build -c release --product Soak --product tidepool && .build/release/Soak [--minutes 30] [--callers 8]
+// 8 callers render, through RpcClient over HTTP, a mix of page kinds (static, slow, scrolling, login
+// sessions, screenshots, PDFs, and every hostile page: dialogs, popups, a download, a huge document, a
+// refresh loop, an endless loop, a renderer out of memory); every 10 s it samples the server's RSS and
+// PSS, its browsers' PSS (the whole process tree), CPU, renderer processes, open descriptors and
+// Chromium's temporary profiles. It writes samples.csv, summary.md and memory.png (matplotlib) into
+// Benchmarks/results/soak-<date>/ and exits 1 when an unexpected error happened, memory grew past 1.2×
+// its minute-5 value, or anything was left behind.
+import FixtureServer
+import Foundation
+import RenderTypes
+import RpcClient
+
+struct Options {
+    var minutes = 30.0
+    var callers = 8
+    var sampleSeconds = 10.0
+
+    init(_ arguments: [String]) {
+        var iterator = arguments.dropFirst().makeIterator()
+        while let argument = iterator.next() {
+            switch argument {
+            case "--minutes": minutes = iterator.next().flatMap(Double.init) ?? minutes
+            case "--callers": callers = iterator.next().flatMap(Int.init) ?? callers
+            case "--sample-secs": sampleSeconds = iterator.next().flatMap(Double.init) ?? sampleSeconds
+            default:
+                FileHandle.standardError.write(Data("unknown argument \(argument)\n".utf8))
+                exit(2)
+            }
+        }
+    }
+}
+
+let options = Options(CommandLine.arguments)
+let stamp = ISO8601DateFormatter().string(from: Date()).replacingOccurrences(of: ":", with: "")
+let output = "Benchmarks/results/soak-\(stamp)"
+try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
+let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("tidepool").path
+let site = try await FixtureServer.start()
+let server = try SoakServer(binary: binary, logs: output)
+let client = try RpcClient(url: server.url, configuration: .init(retryPolicy: .none, timeout: .seconds(90)))
+let tally = Tally()
+let sampler = Sampler(serverPid: server.pid, temporaryDirectory: server.temporaryDirectory)
+let deadline = ContinuousClock.now + .seconds(options.minutes * 60)
+print("soak: \(options.callers) callers for \(options.minutes) min against \(server.url); results in \(output)")
+
+try await withThrowingTaskGroup(of: Void.self) { group in
+    group.addTask {
+        while ContinuousClock.now < deadline {
+            sampler.sample()
+            try await Task.sleep(for: .seconds(options.sampleSeconds))
+        }
+    }
+    for caller in 0..<options.callers {
+        group.addTask {
+            var round = 0
+            while ContinuousClock.now < deadline {
+                let kind = Workload.pick(round: round, caller: caller)
+                round += 1
+                let started = ContinuousClock.now
+                let outcome = await Workload.run(kind, caller: caller, round: round, client: client, site: site)
+                tally.record(kind, outcome, ms: Double((ContinuousClock.now - started).components.attoseconds) / 1e15
+                    + Double((ContinuousClock.now - started).components.seconds) * 1000)
+            }
+        }
+    }
+    try await group.waitForAll()
+}
+
+// Idle: what is left once the work stopped.
+try await Task.sleep(for: .seconds(15))
+sampler.sample()
+let poolStats = try? await client.poolStats()
+await client.shutdown()
+let leftovers = await server.stop()
+await site.stop()
+let report = Report(tally: tally, samples: sampler.samples, poolStats: poolStats, leftovers: leftovers, options: options)
+try report.write(to: output)
+print(report.summary)
+exit(report.passed ? 0 : 1)
