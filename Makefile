@@ -2,7 +2,7 @@
 SWIFT ?= swift
 DATA_DIR ?= ./.tidepool
 
-.PHONY: build serve test bench fuzz fixtures release clean
+.PHONY: build serve test bench fuzz soak fixtures release clean
 
 build:
 	$(SWIFT) build
@@ -30,6 +30,14 @@ fixtures:
 # libFuzzer over the hand-written parsers, FUZZ_SECONDS each (default 60); see Fuzz/run.sh.
 fuzz:
 	./Fuzz/run.sh
+
+# A 30-minute mixed workload through a release `tidepool serve` (SOAK_MINUTES); results in
+# Benchmarks/results/soak-<time>/ (docs/operations.md, "Reliability checks").
+soak:
+	./scripts/setup serve
+	$(SWIFT) build -c release --product tidepool
+	$(SWIFT) build -c release --product Soak
+	.build/release/Soak --minutes $${SOAK_MINUTES:-30}
 
 # Release build of every benchmark, then all of them (numbers go to BENCHMARKS.md by hand).
 bench:

@@ -47,8 +47,15 @@ struct Report {
         return idle.renderers <= poolStats.contextsIdle + poolStats.contextsHeld + poolStats.contextsWarming
     }
 
+    /// Idle, the server holds no more descriptors than it did under load at warm-up (a descriptor
+    /// leaked per call would add thousands).
+    var descriptorsSettled: Bool {
+        guard let idle, let most = warmWindow.map(\.descriptors).max() else { return false }
+        return idle.descriptors <= most
+    }
+
     var passed: Bool {
-        unexpectedErrors == 0 && growth(\.serverPSSKB) <= Self.growthLimit && growth(\.browsersPSSKB) <= Self.growthLimit
+        unexpectedErrors == 0 && descriptorsSettled && growth(\.serverPSSKB) <= Self.growthLimit && growth(\.browsersPSSKB) <= Self.growthLimit
             && leftovers.isEmpty && idleRenderersMatchThePool && (idle?.temporaryProfiles ?? 0) == (poolStats?.browsers.count ?? 0)
     }
 
@@ -84,7 +91,7 @@ struct Report {
         lines.append("CPU: server \(String(format: "%.1f", Double(cpu.0) / hz)) s, browsers \(String(format: "%.1f", Double(cpu.1) / hz)) s for \(calls) calls.")
         lines.append(leftovers.isEmpty ? "Nothing left behind after SIGTERM." : "Left behind: \(leftovers.joined(separator: "; "))")
         lines.append("")
-        lines.append("**\(passed ? "Passed" : "Failed")**: \(unexpectedErrors) unexpected errors, memory end/warm ≤ \(Self.growthLimit): server \(String(format: "%.2f", growth(\.serverPSSKB))), browsers \(String(format: "%.2f", growth(\.browsersPSSKB))).")
+        lines.append("**\(passed ? "Passed" : "Failed")**: \(unexpectedErrors) unexpected errors, memory end/warm ≤ \(Self.growthLimit): server \(String(format: "%.2f", growth(\.serverPSSKB))), browsers \(String(format: "%.2f", growth(\.browsersPSSKB))); descriptors idle ≤ warm: \(descriptorsSettled); idle renderers within the pool's set: \(idleRenderersMatchThePool).")
         return lines.joined(separator: "\n")
     }
 

@@ -52,6 +52,9 @@ final class SoakServer: Sendable {
         if process.isRunning { left.append("tidepool serve still running after 60 s") }
         try? await Task.sleep(for: .seconds(2))
         for child in before where ProcTree.isAlive(child) { left.append("process \(child) (\(ProcTree.command(child))) outlived the server") }
+        for entry in (try? FileManager.default.contentsOfDirectory(atPath: temporaryDirectory)) ?? [] {
+            left.append("\(temporaryDirectory)/\(entry) outlived the server")
+        }
         try? FileManager.default.removeItem(atPath: dataDirectory)
         return left
     }
