@@ -60,6 +60,15 @@ struct ServeCommand: AsyncParsableCommand {
         }
         LogOptions.bootstrap(level)
         let logger = Logger(label: "tidepool")
+        // What the pool was sized to, and whether the operator chose any of it.
+        let given = [
+            ("min-pool-size", configuration.browser.minPoolSize), ("max-pool-size", configuration.browser.maxPoolSize),
+            ("initial-pool-size", configuration.browser.initialPoolSize),
+            ("contexts-per-browser", configuration.browser.contextsPerBrowser),
+        ].filter { $0.1 != nil }.map(\.0)
+        logger.info(
+            "\(poolConfig.sizingSummary(for: .current()))",
+            metadata: ["pool.sizes": .string(given.isEmpty ? "derived from the machine" : "given: " + given.joined(separator: ", "))])
         // One registry for /metrics: the pool counts into it too.
         let metrics = ServerMetrics()
         let pool = BrowserPool(config: poolConfig, metrics: metrics.factory, logger: Logger(label: "tidepool.pool"))

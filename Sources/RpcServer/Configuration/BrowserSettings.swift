@@ -9,6 +9,7 @@ public struct BrowserSettings: Sendable, Hashable {
     public var minPoolSize: Int?
     public var maxPoolSize: Int?
     public var initialPoolSize: Int?
+    public var contextsPerBrowser: Int?
     public var idleTimeoutSeconds: Int?
     public var maxLifetimeSeconds: Int?
     public var memoryThresholdMB: Int?
@@ -29,13 +30,15 @@ public struct BrowserSettings: Sendable, Hashable {
     /// Engines the browser pool knows.
     public static let engines = ["headless-shell", "chromium"]
 
-    /// `base` with every setting given here applied (the pool normalizes min ≤ initial ≤ max).
-    public func applied(to base: BrowserPoolConfig = BrowserPoolConfig()) -> BrowserPoolConfig {
+    /// `base` (by default the pool sized for this machine) with every setting given here applied
+    /// (the pool normalizes min ≤ initial ≤ max).
+    public func applied(to base: BrowserPoolConfig = .sized(for: .current())) -> BrowserPoolConfig {
         var config = base
         if let engine, let parsed = BrowserEngine(rawValue: engine) { config.launch.engine = parsed }
         if let minPoolSize { config.minPoolSize = minPoolSize }
         if let maxPoolSize { config.maxPoolSize = maxPoolSize }
         if let initialPoolSize { config.initialPoolSize = initialPoolSize }
+        if let contextsPerBrowser { config.contextsPerBrowser = contextsPerBrowser }
         if let idleTimeoutSeconds { config.idleTimeout = .seconds(idleTimeoutSeconds) }
         if let maxLifetimeSeconds { config.maxLifetime = .seconds(maxLifetimeSeconds) }
         if let memoryThresholdMB { config.memoryThresholdMB = memoryThresholdMB }

@@ -149,6 +149,10 @@ public enum ServerSettings {
             \.browser.initialPoolSize
         ) { $0.browserPool.initialPoolSize },
         integer(
+            "BROWSER_CONTEXTS_PER_BROWSER", "contexts-per-browser", "Renders one browser serves at once.", 1...256,
+            \.browser.contextsPerBrowser
+        ) { $0.browserPool.contextsPerBrowser },
+        integer(
             "BROWSER_IDLE_TIMEOUT_SECS", "browser-idle-timeout", "Seconds before an idle browser closes.", 1...86_400,
             \.browser.idleTimeoutSeconds
         ) { $0.browserPool.idleTimeout.components.seconds },

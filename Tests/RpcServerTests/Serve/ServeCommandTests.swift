@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import Headless
 import NIOCore
 import NIOHTTP1
 import RenderTypes
@@ -121,6 +122,32 @@ import TestSupport
             try await server.stop(with: SIGTERM)
         }
         #expect(ttls == [86_400, 100, 200])
+    }
+
+    @Test func thePoolIsSizedToTheMachineAndSaysSoUnlessTold() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let base = ["--port", "0", "--session-backend", "memory"]
+        let sized = BrowserPoolConfig.sized(for: .current())
+        let derived = try ServeProcess(arguments: base, logs: directory.path, sizedToTheMachine: true)
+        try await derived.waitUntilListening()
+        try await derived.stop(with: SIGTERM)
+        #expect(derived.stderr.contains(sized.sizingSummary(for: .current())), "\(derived.stderr)")
+        #expect(derived.stderr.contains("pool.sizes=derived from the machine"))
+
+        let told = try ServeProcess(
+            arguments: base + ["--contexts-per-browser", "3"], logs: directory.path, sizedToTheMachine: true)
+        try await told.waitUntilListening()
+        // The pool serves what was told: 3 leases at once per ready browser.
+        var stats: JSONValue = .null
+        try await eventually("a ready browser") {
+            stats = try await told.result("pool.stats")
+            return (stats["ready_browsers"]?.intValue ?? 0) >= 1
+        }
+        try await told.stop(with: SIGTERM)
+        #expect(stats["capacity"]?.intValue == 3 * (stats["ready_browsers"]?.intValue ?? 0), "\(stats)")
+        #expect(told.stderr.contains("\(sized.minPoolSize)…\(sized.maxPoolSize), 3 contexts each"), "\(told.stderr)")
+        #expect(told.stderr.contains("pool.sizes=given: contexts-per-browser"))
     }
 
     @Test func badEnvironmentValueExitsNamingTheVariable() async throws {

@@ -7,6 +7,8 @@ import Testing
 /// `tidepool serve`'s flags are the rows of the settings table: each flag and its environment
 /// variable set the same thing, a flag wins, and what the table does not know is refused.
 @Suite struct SettingFlagsTests {
+    static let sized = BrowserPoolConfig.sized(for: .current())
+
     /// A valid value for every setting, other than its default.
     static let samples = [
         "TIDEPOOL_HOST": "0.0.0.0", "TIDEPOOL_PORT": "8080", "TIDEPOOL_TOKEN": "s3cret",
@@ -15,8 +17,11 @@ import Testing
         "TIDEPOOL_DATABASE_URL": "postgres://tidepool@db.internal:5432/sessions", "TIDEPOOL_NODE_ID": "node-a",
         "TIDEPOOL_ADVERTISE_URL": "http://node-a.internal:9123",
         "SESSION_MAX_CONCURRENT": "10", "SESSION_CLEANUP_INTERVAL_SECS": "5", "SESSION_PERSIST_COOKIES": "false",
-        "TIDEPOOL_ENGINE": "chromium", "BROWSER_MIN_POOL_SIZE": "1", "BROWSER_MAX_POOL_SIZE": "4",
-        "BROWSER_INITIAL_POOL_SIZE": "1", "BROWSER_IDLE_TIMEOUT_SECS": "30", "BROWSER_MAX_LIFETIME_SECS": "600",
+        "TIDEPOOL_ENGINE": "chromium",
+        // The pool's sizes default to what this machine is given: one more than that is never the default.
+        "BROWSER_MIN_POOL_SIZE": "\(sized.minPoolSize + 1)", "BROWSER_MAX_POOL_SIZE": "\(sized.maxPoolSize + 1)",
+        "BROWSER_INITIAL_POOL_SIZE": "\(sized.initialPoolSize + 1)", "BROWSER_CONTEXTS_PER_BROWSER": "\(sized.contextsPerBrowser + 1)",
+        "BROWSER_IDLE_TIMEOUT_SECS": "30", "BROWSER_MAX_LIFETIME_SECS": "600",
         "BROWSER_MEMORY_THRESHOLD_MB": "256", "CHROME_EXECUTABLE_PATH": "/opt/chromium/chrome",
         "CHROME_USER_DATA_DIR": "/srv/profiles", "CHROME_NO_SANDBOX": "true", "TIDEPOOL_MAX_PROFILE_BROWSERS": "2",
         "TIDEPOOL_ALLOW_NETWORKS": "127.0.0.1/32,10.8.0.0/16", "TIDEPOOL_ALLOW_PRIVATE_NETWORKS": "true",
@@ -84,12 +89,13 @@ import Testing
     }
 
     @Test func defaultsAreReadOffTheConfigurationStructs() {
-        let pool = BrowserPoolConfig()
+        let pool = BrowserPoolConfig.sized(for: .current())
         #expect(ServerSettings.named("TIDEPOOL_PORT")?.defaultValue == "\(HTTPConfiguration().port)")
         #expect(ServerSettings.named("SESSION_BASE_DIR")?.defaultValue == SessionsConfiguration().dataDirectory)
         #expect(ServerSettings.named("TIDEPOOL_TOKEN")?.defaultValue == nil, "no token unless one is given")
         // A browser setting left unset is the pool's own default.
         #expect(ServerSettings.named("BROWSER_MAX_POOL_SIZE")?.defaultValue == "\(pool.maxPoolSize)")
+        #expect(ServerSettings.named("BROWSER_CONTEXTS_PER_BROWSER")?.defaultValue == "\(pool.contextsPerBrowser)")
         #expect(ServerSettings.named("BROWSER_IDLE_TIMEOUT_SECS")?.defaultValue == "\(pool.idleTimeout.components.seconds)")
         #expect(ServerSettings.named("TIDEPOOL_ENGINE")?.defaultValue == pool.launch.engine.rawValue)
         #expect(

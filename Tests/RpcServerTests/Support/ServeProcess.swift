@@ -35,8 +35,9 @@ final class ServeProcess: HTTPEndpoint {
 
     /// Starts `tidepool serve` with `arguments` and `environment` added to this process's own
     /// (minus any TIDEPOOL_/SESSION_/BROWSER_ variable the caller does not set; the pool starts
-    /// without browsers unless the caller sets BROWSER_MIN_POOL_SIZE / BROWSER_INITIAL_POOL_SIZE).
-    init(arguments: [String], environment: [String: String] = [:], logs: String) throws {
+    /// without browsers unless the caller sets BROWSER_MIN_POOL_SIZE / BROWSER_INITIAL_POOL_SIZE, or
+    /// passes `sizedToTheMachine` to keep the sizes `tidepool serve` derives by itself).
+    init(arguments: [String], environment: [String: String] = [:], logs: String, sizedToTheMachine: Bool = false) throws {
         output = logs + "/stdout-\(UUID().uuidString).txt"
         errors = logs + "/stderr-\(UUID().uuidString).txt"
         _ = FileManager.default.createFile(atPath: output, contents: nil)
@@ -44,8 +45,8 @@ final class ServeProcess: HTTPEndpoint {
         process.executableURL = URL(fileURLWithPath: Self.binary)
         process.arguments = ["serve"] + arguments
         // No browser until a test renders (or asks for browsers): most tests only need sessions.
-        process.environment = Self.childEnvironment(
-            ["BROWSER_MIN_POOL_SIZE": "0", "BROWSER_INITIAL_POOL_SIZE": "0"].merging(environment) { _, new in new })
+        let noBrowsers = sizedToTheMachine ? [:] : ["BROWSER_MIN_POOL_SIZE": "0", "BROWSER_INITIAL_POOL_SIZE": "0"]
+        process.environment = Self.childEnvironment(noBrowsers.merging(environment) { _, new in new })
         process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: output))
         process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: errors))
         try process.run()
