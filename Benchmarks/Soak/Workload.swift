@@ -55,8 +55,23 @@ enum Workload {
             case .pdf:
                 return check(try await render(client, site.url("/static.html"), #"{"capture": {"pdf": true}}"#).artifacts.pdf != nil, "no pdf")
             case .dialogs:
-                let result = try await render(client, site.url("/hostile/dialogs.html?open=confirm"))
-                return check(!result.dialogs.isEmpty, "no dialog reported")
+                // Each kind in turn, on load; every fourth one opened by a click; every fifth a
+                // beforeunload that a navigate action must get past.
+                if round % 5 == 4 {
+                    let leave = ##"{"actions": [{"type": "click", "selector": "#touch"}, {"type": "navigate", "url": "\##(site.url("/static.html"))"}]}"##
+                    let result = try await render(client, site.url("/hostile/beforeunload.html"), leave)
+                    return check(
+                        result.finalUrl == site.url("/static.html") && result.dialogs.map(\.type) == [.beforeunload],
+                        "beforeunload: ended on \(result.finalUrl) with \(result.dialogs)")
+                }
+                let kind = ["alert", "confirm", "prompt"][round % 3]
+                if round % 4 == 3 {
+                    let click = ##"{"actions": [{"type": "click", "selector": "#\##(kind)"}]}"##
+                    let result = try await render(client, site.url("/hostile/dialogs.html"), click)
+                    return check(result.dialogs.map(\.type.rawValue) == [kind], "dialogs \(result.dialogs) after a click on \(kind)")
+                }
+                let result = try await render(client, site.url("/hostile/dialogs.html?open=\(kind)"))
+                return check(result.dialogs.first?.type.rawValue == kind, "dialogs \(result.dialogs) for \(kind) on load")
             case .popups:
                 let result = try await render(client, site.url("/hostile/popups.html"), #"{"wait_for": {"type": "delay", "ms": 500}}"#)
                 return check(!result.popups.isEmpty, "no popup reported")
