@@ -52,19 +52,20 @@ public struct SystemHostResolver: HostResolver {
         return addresses.isEmpty ? .failure(EgressResolutionError(host: host, reason: "no address")) : .success(addresses)
     }
 
+    /// The address of a `sockaddr_in` or `sockaddr_in6`. Its bytes are read at their POSIX offsets
+    /// (after the family and port, and for IPv6 the flow label) rather than through `sin_addr` and
+    /// `sin6_addr`: a release build attributes those members to NIO's CNIOLinux shim, and member
+    /// import visibility then refuses them.
     private static func address(_ pointer: UnsafeMutablePointer<sockaddr>) -> IPAddress? {
         switch Int32(pointer.pointee.sa_family) {
         case AF_INET:
-            return pointer.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { v4 in
-                .v4(UInt32(bigEndian: v4.pointee.sin_addr.s_addr))
-            }
+            let raw = UnsafeRawBufferPointer(start: pointer, count: MemoryLayout<sockaddr_in>.size)
+            return .v4(raw[4..<8].reduce(UInt32(0)) { $0 << 8 | UInt32($1) })
         case AF_INET6:
-            return pointer.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { v6 in
-                let bytes = withUnsafeBytes(of: v6.pointee.sin6_addr) { Array($0) }
-                let high = bytes[0..<8].reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
-                let low = bytes[8..<16].reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
-                return .v6(high, low)
-            }
+            let raw = UnsafeRawBufferPointer(start: pointer, count: MemoryLayout<sockaddr_in6>.size)
+            let high = raw[8..<16].reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+            let low = raw[16..<24].reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+            return .v6(high, low)
         default:
             return nil
         }

@@ -1,4 +1,5 @@
 package import FixtureServer
+import Egress
 import Foundation
 package import Headless
 package import Logging
@@ -44,7 +45,8 @@ package struct RenderServer {
         adjustPool(&config)
         var sessions = SessionsConfiguration(backend: .memory, dataDirectory: tmp.path + "/data", healthCountMaxAge: .zero)
         adjustSessions(&sessions)
-        let pool = BrowserPool(config: config, metrics: metrics.factory, logger: logger)
+        let pool = BrowserPool(
+            config: config, metrics: metrics.factory, resolver: StaticHostResolver.loopbackOnly(), logger: logger)
         func run(_ site: FixtureServer) async throws {
             try await TestServer.run(
                 sessions: sessions, clock: clock, metrics: metrics, pool: pool, render: render, logger: logger

@@ -24,7 +24,7 @@ package enum TestPools {
     package static func with<T: Sendable>(
         _ config: BrowserPoolConfig,
         clock: any PoolClock = SystemPoolClock(),
-        resolver: any HostResolver = SystemHostResolver(),
+        resolver: any HostResolver = StaticHostResolver.loopbackOnly(),
         _ body: (BrowserPool) async throws -> T
     ) async throws -> T {
         let pool = BrowserPool(config: config, clock: clock, resolver: resolver, logger: testLogger())

@@ -1,3 +1,4 @@
+import Egress
 import Foundation
 import Glibc
 @testable import Headless
@@ -201,7 +202,7 @@ extension Chromium {
         @Test func gracefulShutdownFinishesInFlightLeasesRefusesNewOnesAndClosesEveryBrowser() async throws {
             var config = TestPools.config(tmp: tmp)
             config.initialPoolSize = 1
-            let pool = BrowserPool(config: config, logger: testLogger())
+            let pool = BrowserPool(config: config, resolver: StaticHostResolver.loopbackOnly(), logger: testLogger())
             let runner = Task { try await pool.run() }
             try await TestPools.waitUntil(pool, "a ready browser") { $0.readyBrowsers == 1 }
             let pids = pool.stats().browsers.compactMap(\.pid)
@@ -231,7 +232,7 @@ extension Chromium {
             config.minPoolSize = 2
             config.maxPoolSize = 2
             config.initialPoolSize = 2
-            let pool = BrowserPool(config: config, logger: testLogger())
+            let pool = BrowserPool(config: config, resolver: StaticHostResolver.loopbackOnly(), logger: testLogger())
             let runner = Task { try await pool.run() }
             try await TestPools.waitUntil(pool, "two ready browsers") { $0.readyBrowsers == 2 }
             let pids = pool.stats().browsers.compactMap(\.pid)

@@ -46,7 +46,7 @@ enum RenderHarness {
         configuration: Renderer.Configuration = Renderer.Configuration(actionTimeout: .seconds(2)),
         engine: BrowserEngine = .headlessShell,
         egress: EgressPolicy? = TestPools.loopbackEgress,
-        resolver: any HostResolver = SystemHostResolver(),
+        resolver: any HostResolver = StaticHostResolver.loopbackOnly(),
         pool adjustPool: (inout BrowserPoolConfig) -> Void = { _ in },
         _ body: (Context) async throws -> T
     ) async throws -> T {
