@@ -71,7 +71,12 @@ extension Page {
                 _ = try await self.call(script, [items], timeout: timeout)
             }
         }
-        try await send(CDP.Fetch.Disable(), timeout: timeout)
+        // The placeholders leave no history entries behind: the page's history is then what a fresh
+        // page's is (the entry it is on, and the next document).
+        try await Self.concurrently([
+            { try await self.send(CDP.Fetch.Disable(), timeout: timeout) },
+            { try await self.send(CDP.Page.ResetNavigationHistory(), timeout: timeout) },
+        ])
         mutable.withLock { $0.restoreURLs = [] }
     }
 

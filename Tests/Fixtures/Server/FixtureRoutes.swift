@@ -68,6 +68,18 @@ struct FixtureRoutes {
             }
             return Response.redirect(to: target, type: .found)
         }
+        // The isolation battery (Site/isolation/): an HttpOnly cookie only the server can set, and a
+        // response the HTTP cache keeps for an hour.
+        router.get("/isolation/set-cookie") { _, _ in
+            var response = Self.json(#"{"set":true}"#)
+            response.setCookie(.init(name: "iso_http", value: "1", maxAge: 3600, path: "/", httpOnly: true, sameSite: .lax))
+            return response
+        }
+        router.get("/isolation/cached") { _, _ in
+            var response = Self.json(#"{"cached":true}"#)
+            response.headers[.cacheControl] = "public, max-age=3600"
+            return response
+        }
         router.get("/egress-probe") { request, _ in
             guard let other = request.uri.queryParameters.get("origin"), other.hasPrefix("http://127.") else {
                 throw HTTPError(.badRequest, message: "origin must be an http://127.x origin")

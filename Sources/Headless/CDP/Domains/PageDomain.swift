@@ -22,6 +22,13 @@ extension CDP.Page {
         }
     }
 
+    /// `Page.resetNavigationHistory`: the page's history keeps only its current entry.
+    public struct ResetNavigationHistory: CDPCommand {
+        public static let method = "Page.resetNavigationHistory"
+        public typealias Response = CDPEmptyResponse
+        public init() {}
+    }
+
     /// `Page.crash`: crashes the renderer (for tests of crash handling); it never replies.
     public struct Crash: CDPCommand {
         public static let method = "Page.crash"

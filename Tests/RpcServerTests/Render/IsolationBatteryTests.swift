@@ -1,0 +1,99 @@
+import Foundation
+import RenderTypes
+import Testing
+import TestSupport
+
+extension BrowserSuites {
+    /// The isolation battery (fixture `isolation/`): one page leaves every kind of state a page can
+    /// leave (cookies from script and HttpOnly ones from the server, localStorage, sessionStorage,
+    /// IndexedDB, Cache Storage, a service worker, the HTTP cache, `window.name`, history), another
+    /// looks for each. Control: in the same page every probe finds its state. Then what each way of
+    /// rendering the next call carries over: nothing for a fresh context; exactly cookies and
+    /// localStorage for a session restored into one; the whole context for a keep_warm session.
+    @Suite struct IsolationBatteryTests {
+        /// Every kind the battery writes and probes.
+        static let kinds = [
+            "cookie_script", "cookie_http_only", "local_storage", "session_storage", "indexed_db", "cache_storage",
+            "service_worker", "http_cache", "window_name", "history",
+        ]
+
+        static let writeConfig: JSONValue = ["wait_for": ["type": "selector", "selector": "#written"]]
+        static let probeConfig: JSONValue = ["wait_for": ["type": "selector", "selector": "#probe"]]
+
+        /// The JSON object in `<pre id="…">` of a render's HTML.
+        static func report(_ id: String, in result: JSONValue) throws -> [String: JSONValue] {
+            let html = try #require(result["html"]?.stringValue)
+            let start = try #require(html.range(of: "<pre id=\"\(id)\">"))
+            let end = try #require(html.range(of: "</pre>", range: start.upperBound..<html.endIndex))
+            let text = String(html[start.upperBound..<end.lowerBound])
+            return try #require(try JSONValue(parsing: Data(text.utf8)).objectValue, "\(text)")
+        }
+
+        /// Renders the writing page (with `params`) and checks that it wrote every kind.
+        static func write(_ c: RenderServer, _ params: [String: JSONValue] = [:]) async throws {
+            let result = try await c.rendered(
+                "/isolation/write.html", params.merging(["config": writeConfig]) { _, new in new })
+            let written = try report("written", in: result)
+            #expect(written == Dictionary(uniqueKeysWithValues: kinds.map { ($0, JSONValue.bool(true)) }), "\(written)")
+        }
+
+        /// The kinds the probing page finds, rendered with `params`.
+        static func found(_ c: RenderServer, _ params: [String: JSONValue] = [:]) async throws -> Set<String> {
+            let result = try await c.rendered(
+                "/isolation/probe.html", params.merging(["config": probeConfig]) { _, new in new })
+            let probe = try report("probe", in: result)
+            #expect(Set(probe.keys) == Set(kinds), "every probe reported: \(probe)")
+            return Set(probe.filter { $0.value == .bool(true) }.keys)
+        }
+
+        @Test func everyProbeFindsItsStateInThePageThatWroteIt() async throws {
+            try await RenderServer.with { c in
+                let config: JSONValue = [
+                    "wait_for": ["type": "selector", "selector": "#written"],
+                    "actions": [
+                        ["type": "navigate", "url": .string(c.url("/isolation/probe.html"))],
+                        ["type": "wait", "condition": ["type": "selector", "selector": "#probe"]],
+                    ],
+                ]
+                let result = try await c.rendered("/isolation/write.html", ["config": config])
+                let probe = try Self.report("probe", in: result)
+                #expect(probe == Dictionary(uniqueKeysWithValues: Self.kinds.map { ($0, JSONValue.bool(true)) }), "\(probe)")
+            }
+        }
+
+        @Test func aFreshContextFindsNothingOfThePreviousRender() async throws {
+            try await RenderServer.with { c in
+                try await Self.write(c)
+                let leaked = try await Self.found(c)
+                #expect(leaked == [], "\(leaked)")
+            }
+        }
+
+        @Test func aSessionCarriesExactlyItsCookiesAndLocalStorageIntoAFreshContext() async throws {
+            try await RenderServer.with { c in
+                try await Self.write(c, ["session_id": "battery"])
+                let restored = try await Self.found(c, ["session_id": "battery"])
+                #expect(restored == ["cookie_script", "cookie_http_only", "local_storage"], "\(restored)")
+                let leaked = try await Self.found(c)
+                #expect(leaked == [], "a render without the session finds nothing: \(leaked)")
+            }
+        }
+
+        @Test func aKeepWarmSessionKeepsItsWholeContextButGetsANewPage() async throws {
+            try await RenderServer.with { c in
+                _ = try await c.server.result("session.create", ["session_id": "warm-battery", "keep_warm": true])
+                try await Self.write(c, ["session_id": "warm-battery"])
+                // The context's state carries over by design; the page's own (sessionStorage,
+                // window.name, history) does not while each call opens a new page.
+                let kept = try await Self.found(c, ["session_id": "warm-battery"])
+                #expect(
+                    kept == [
+                        "cookie_script", "cookie_http_only", "local_storage", "indexed_db", "cache_storage", "service_worker",
+                        "http_cache",
+                    ], "\(kept)")
+                let leaked = try await Self.found(c)
+                #expect(leaked == [], "\(leaked)")
+            }
+        }
+    }
+}
