@@ -14,26 +14,61 @@ public struct MachineCapacity: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// This machine: the CPUs the process may run on and the physical memory, each lowered to the
-    /// cgroup's `cpu.max` quota and `memory.max` limit when they are lower.
-    public static func current(cgroupRoot: String = "/sys/fs/cgroup") -> MachineCapacity {
+    /// cgroup's limits when they are lower: cgroup v2's `cpu.max` and `memory.max`, or v1's
+    /// `cpu.cfs_quota_us`/`cpu.cfs_period_us` and `memory.limit_in_bytes` of the process's own group
+    /// (`/proc/self/cgroup`; a container that shows its group as the root is read there).
+    public static func current(cgroupRoot: String = "/sys/fs/cgroup", selfCgroup: String = "/proc/self/cgroup")
+        -> MachineCapacity
+    {
         var cores = ProcessInfo.processInfo.activeProcessorCount
         var memoryMB = Int(ProcessInfo.processInfo.physicalMemory >> 20)
-        if let quota = cpuQuota(read(cgroupRoot + "/cpu.max")) { cores = min(cores, quota) }
-        if let limit = memoryLimitMB(read(cgroupRoot + "/memory.max")) { memoryMB = min(memoryMB, limit) }
+        let groups = groupPaths(read(selfCgroup))
+        func first(_ controller: String, _ file: String) -> String? {
+            let base = controller.isEmpty ? cgroupRoot : cgroupRoot + "/" + controller
+            let own = groups[controller].map { base + $0 + "/" + file }
+            return [own, base + "/" + file].compactMap { $0 }.lazy.compactMap(read).first
+        }
+        let quota = cpuQuota(first("", "cpu.max"))
+            ?? cpuQuota(v1Quota: first("cpu", "cpu.cfs_quota_us"), period: first("cpu", "cpu.cfs_period_us"))
+        if let quota { cores = min(cores, quota) }
+        let limit = memoryLimitMB(first("", "memory.max")) ?? memoryLimitMB(first("memory", "memory.limit_in_bytes"))
+        if let limit { memoryMB = min(memoryMB, limit) }
         return MachineCapacity(cores: cores, memoryMB: memoryMB)
+    }
+
+    /// The process's group per controller from `/proc/self/cgroup` ("4:memory:/path"; cgroup v2's
+    /// "0::/path" under the empty name).
+    static func groupPaths(_ text: String?) -> [String: String] {
+        var paths: [String: String] = [:]
+        for line in (text ?? "").split(separator: "\n") {
+            let fields = line.split(separator: ":", maxSplits: 2, omittingEmptySubsequences: false)
+            guard fields.count == 3 else { continue }
+            let path = fields[2] == "/" ? "" : String(fields[2])
+            for controller in fields[1].split(separator: ",", omittingEmptySubsequences: false) {
+                paths[String(controller)] = path
+            }
+        }
+        return paths
+    }
+
+    /// Whole CPUs of cgroup v1's quota and period (a quota of -1: none).
+    static func cpuQuota(v1Quota: String?, period: String?) -> Int? {
+        guard let quota = v1Quota, let period else { return nil }
+        return cpuQuota("\(quota) \(period)")
     }
 
     /// Whole CPUs of a cgroup v2 `cpu.max` ("<quota> <period>", or "max …" for none), at least 1.
     static func cpuQuota(_ text: String?) -> Int? {
-        guard let fields = text?.split(separator: " "), fields.count == 2, let quota = Double(fields[0]),
+        guard let fields = text?.split(separator: " "), fields.count == 2, let quota = Double(fields[0]), quota > 0,
             let period = Double(fields[1]), period > 0
         else { return nil }
         return max(1, Int((quota / period).rounded(.up)))
     }
 
-    /// MiB of a cgroup v2 `memory.max` (bytes, or "max" for none).
+    /// MiB of a cgroup v2 `memory.max` (bytes, or "max" for none) or v1 `memory.limit_in_bytes`
+    /// (bytes; "no limit" is a number near 2^63).
     static func memoryLimitMB(_ text: String?) -> Int? {
-        guard let text, let bytes = Int(text) else { return nil }
+        guard let text, let bytes = Int(text), bytes > 0, bytes < 1 << 62 else { return nil }
         return bytes >> 20
     }
 

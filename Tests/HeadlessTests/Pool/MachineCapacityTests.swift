@@ -51,12 +51,38 @@ import TestSupport
         #expect(sized.prewarmContexts == plain.prewarmContexts)
     }
 
+    static func write(_ text: String, _ path: String) throws {
+        try FileManager.default.createDirectory(
+            atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+    }
+
+    @Test func cgroupV1LimitsOfTheProcesssOwnGroupCount() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let cgroups = directory.path + "/proc-self-cgroup"
+        try Self.write("4:memory:/pods/a\n2:cpu,cpuacct:/pods/a\n0::/\n", cgroups)
+        try Self.write("100000\n", directory.path + "/cpu/pods/a/cpu.cfs_quota_us")
+        try Self.write("100000\n", directory.path + "/cpu/pods/a/cpu.cfs_period_us")
+        try Self.write("\(768 << 20)\n", directory.path + "/memory/pods/a/memory.limit_in_bytes")
+        // The root's own files say "no limit": the process's group is what counts.
+        try Self.write("-1\n", directory.path + "/cpu/cpu.cfs_quota_us")
+        try Self.write("9223372036854771712\n", directory.path + "/memory/memory.limit_in_bytes")
+        let limited = MachineCapacity.current(cgroupRoot: directory.path, selfCgroup: cgroups)
+        #expect(limited.cores == 1)
+        #expect(limited.memoryMB == 768)
+        // A container that shows its group as "/" is read at the controller's root.
+        try Self.write("4:memory:/\n2:cpu,cpuacct:/\n", cgroups)
+        try Self.write("\(256 << 20)\n", directory.path + "/memory/memory.limit_in_bytes")
+        #expect(MachineCapacity.current(cgroupRoot: directory.path, selfCgroup: cgroups).memoryMB == 256)
+    }
+
     @Test func cgroupLimitsLowerWhatTheMachineHas() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         try "150000 100000\n".write(toFile: directory.path + "/cpu.max", atomically: true, encoding: .utf8)
         try "\(512 << 20)\n".write(toFile: directory.path + "/memory.max", atomically: true, encoding: .utf8)
-        let limited = MachineCapacity.current(cgroupRoot: directory.path)
+        let limited = MachineCapacity.current(cgroupRoot: directory.path, selfCgroup: directory.path + "/none")
         #expect(limited.cores == min(2, ProcessInfo.processInfo.activeProcessorCount), "1.5 CPUs of quota round up to 2")
         #expect(limited.memoryMB == 512)
     }
@@ -66,10 +92,10 @@ import TestSupport
         defer { directory.remove() }
         try "max 100000\n".write(toFile: directory.path + "/cpu.max", atomically: true, encoding: .utf8)
         try "max\n".write(toFile: directory.path + "/memory.max", atomically: true, encoding: .utf8)
-        let machine = MachineCapacity.current(cgroupRoot: directory.path)
+        let machine = MachineCapacity.current(cgroupRoot: directory.path, selfCgroup: directory.path + "/none")
         #expect(machine.cores == ProcessInfo.processInfo.activeProcessorCount)
         #expect(machine.memoryMB == Int(ProcessInfo.processInfo.physicalMemory >> 20))
-        #expect(MachineCapacity.current(cgroupRoot: directory.path + "/missing") == machine)
+        #expect(MachineCapacity.current(cgroupRoot: directory.path + "/missing", selfCgroup: directory.path + "/none") == machine)
     }
 
     @Test func cgroupFilesAreParsedStrictly() {
@@ -81,5 +107,9 @@ import TestSupport
         #expect(MachineCapacity.memoryLimitMB("1073741824") == 1024)
         #expect(MachineCapacity.memoryLimitMB("max") == nil)
         #expect(MachineCapacity.memoryLimitMB(nil) == nil)
+        #expect(MachineCapacity.memoryLimitMB("9223372036854771712") == nil, "cgroup v1's 'no limit'")
+        #expect(MachineCapacity.cpuQuota(v1Quota: "-1", period: "100000") == nil)
+        #expect(MachineCapacity.cpuQuota(v1Quota: "250000", period: "100000") == 3)
+        #expect(MachineCapacity.groupPaths("4:memory:/a/b\n2:cpu,cpuacct:/\n0::/c") == ["memory": "/a/b", "cpu": "", "cpuacct": "", "": "/c"])
     }
 }
