@@ -20,12 +20,14 @@ final class Sampler: Sendable {
     let serverPid: Int32
     /// The server's temporary directory, where its browsers' throwaway profiles go.
     let temporaryDirectory: String
+    let cpuGroup: CPUGroup?
     private let started = ContinuousClock.now
     private let recorded = Mutex<[Sample]>([])
 
-    init(serverPid: Int32, temporaryDirectory: String) {
+    init(serverPid: Int32, temporaryDirectory: String, cpuGroup: CPUGroup?) {
         self.serverPid = serverPid
         self.temporaryDirectory = temporaryDirectory
+        self.cpuGroup = cpuGroup
     }
 
     var samples: [Sample] { recorded.withLock { $0 } }
@@ -40,10 +42,7 @@ final class Sampler: Sendable {
             serverPSSKB: ProcTree.kilobytes(serverPid, file: "smaps_rollup", field: "Pss:"),
             browsersPSSKB: tree.reduce(0) { $0 + ProcTree.kilobytes($1, file: "smaps_rollup", field: "Pss:") },
             serverCPUTicks: ProcTree.cpuTicks(serverPid),
-            // Live browsers and renderers, plus every one that has exited: the server's and the
-            // browsers' reaped children.
-            browsersCPUTicks: ProcTree.cpuTicks(serverPid, reaped: true) - ProcTree.cpuTicks(serverPid)
-                + tree.reduce(0) { $0 + ProcTree.cpuTicks($1, reaped: true) },
+            browsersCPUTicks: browsersCPUTicks(tree),
             renderers: commands.filter { $0.1.contains("--type=renderer") }.count,
             browsers: commands.filter { $0.1.contains("--remote-debugging-pipe") }.count,
             descriptors: ProcTree.openDescriptors(serverPid),
@@ -51,5 +50,16 @@ final class Sampler: Sendable {
                 .filter { $0.hasPrefix("tidepool-chromium-") }.count
         )
         recorded.withLock { $0.append(sample) }
+    }
+
+    /// The browsers' CPU so far: the server's cgroup less the server's own when there is one, else
+    /// the live tree plus the children its processes reaped (an undercount once browsers recycle).
+    private func browsersCPUTicks(_ tree: [Int32]) -> Int {
+        if let cpuGroup {
+            let hz = Int(sysconf(Int32(_SC_CLK_TCK)))
+            return cpuGroup.usageMicroseconds * hz / 1_000_000 - ProcTree.cpuTicks(serverPid)
+        }
+        return ProcTree.cpuTicks(serverPid, reaped: true) - ProcTree.cpuTicks(serverPid)
+            + tree.reduce(0) { $0 + ProcTree.cpuTicks($1, reaped: true) }
     }
 }

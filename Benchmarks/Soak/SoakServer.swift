@@ -7,6 +7,8 @@ final class SoakServer: Sendable {
     let url: String
     let pid: Int32
     let dataDirectory: String
+    /// The server's cgroup, counting the CPU of every process it starts (nil: /proc figures only).
+    let cpuGroup: CPUGroup?
     /// The server's TMPDIR.
     var temporaryDirectory: String { dataDirectory + "/tmp" }
     private let process: Process
@@ -28,6 +30,8 @@ final class SoakServer: Sendable {
         process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: err))
         try process.run()
         pid = process.processIdentifier
+        // Before its first browser starts (it launches them once listening).
+        cpuGroup = CPUGroup(for: pid, name: "tidepool-soak-\(pid)")
         var found: String?
         for _ in 0..<600 where found == nil {
             let text = (try? String(contentsOfFile: out, encoding: .utf8)) ?? ""
@@ -52,6 +56,7 @@ final class SoakServer: Sendable {
         if process.isRunning { left.append("tidepool serve still running after 60 s") }
         try? await Task.sleep(for: .seconds(2))
         for child in before where ProcTree.isAlive(child) { left.append("process \(child) (\(ProcTree.command(child))) outlived the server") }
+        if let cpuGroup, !cpuGroup.remove() { left.append("processes left in the server's cgroup") }
         for entry in (try? FileManager.default.contentsOfDirectory(atPath: temporaryDirectory)) ?? [] {
             left.append("\(temporaryDirectory)/\(entry) outlived the server")
         }

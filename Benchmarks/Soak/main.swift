@@ -41,7 +41,7 @@ let site = try await FixtureServer.start()
 let server = try SoakServer(binary: binary, logs: output)
 let client = try RpcClient(url: server.url, configuration: .init(retryPolicy: .none, timeout: .seconds(90)))
 let tally = Tally()
-let sampler = Sampler(serverPid: server.pid, temporaryDirectory: server.temporaryDirectory)
+let sampler = Sampler(serverPid: server.pid, temporaryDirectory: server.temporaryDirectory, cpuGroup: server.cpuGroup)
 let deadline = ContinuousClock.now + .seconds(options.minutes * 60)
 print("soak: \(options.callers) callers for \(options.minutes) min against \(server.url); results in \(output)")
 
