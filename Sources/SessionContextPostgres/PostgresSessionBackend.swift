@@ -30,6 +30,8 @@ public final class PostgresSessionBackend: SessionBackend {
     let client: PostgresClient
     let logger: Logger
     let connection: ConnectionMonitor
+    /// This node's creators take turns at the creation gate (see `withCreationGate`).
+    let creationTurns = SerialLock(maxWaiters: 4096)
     /// Runs the pool and the reconnection loop until `close()`.
     private let upkeep = Mutex<Task<Void, Never>?>(nil)
 
@@ -101,14 +103,7 @@ public final class PostgresSessionBackend: SessionBackend {
     public func modify<R: Sendable>(
         _ id: SessionID, _ body: (inout RpcSessionContext?) -> R
     ) async throws(SessionError) -> R {
-        try await withoutActuallyEscaping(body) { (body) async throws(SessionError) -> R in
-            let box = BodyBox(body)
-            return try await call("update session \(id)") { [self] in
-                try await client.withTransaction(logger: logger) { connection in
-                    try await self.modify(id, box, on: connection)
-                }
-            }
-        }
+        try await change(id, fence: nil, body)
     }
 
     public func list(after cursor: SessionID?, limit: Int, liveAt: Date?) async throws(SessionError)
@@ -244,21 +239,27 @@ public final class PostgresSessionBackend: SessionBackend {
             connection.succeeded()
             return result
         } catch {
-            // The caller gave up (a client that left): the database is not at fault, so this is no
-            // reason to stop serving the others.
-            if Task.isCancelled { throw .backend("\(what()) on \(url.location) was cancelled") }
-            // Out of time while other calls went through: the pool's connections were all busy (a
-            // burst), not gone. Only a timeout during which nothing succeeded means a lost database.
-            if PostgresFailure.unwrapped(error) is OperationTimeout, connection.anySuccess(since: started) {
-                throw .unavailable(
-                    "\(url.location) is busy: no connection was free within \(configuration.operationTimeout) (\(what()))")
-            }
-            let failure = PostgresFailure.sessionError(error, what: what(), location: url.location)
-            if case .unavailable(let reason) = failure, connection.lost(reason) {
-                logger.error("session database lost", metadata: ["database": "\(url)", "error": "\(reason)"])
-            }
-            throw failure
+            throw failure(error, what: what(), since: started)
         }
+    }
+
+    /// The `SessionError` a failed call that started at `started` (on the monitor's clock) gets;
+    /// a connection failure also starts reconnecting.
+    func failure(_ error: any Error, what: @autoclosure () -> String, since started: Int) -> SessionError {
+        // The caller gave up (a client that left): the database is not at fault, so this is no
+        // reason to stop serving the others.
+        if Task.isCancelled { return .backend("\(what()) on \(url.location) was cancelled") }
+        // Out of time while other calls went through: the pool's connections were all busy (a
+        // burst), not gone. Only a timeout during which nothing succeeded means a lost database.
+        if PostgresFailure.unwrapped(error) is OperationTimeout, connection.anySuccess(since: started) {
+            return .unavailable(
+                "\(url.location) is busy: no connection was free within \(configuration.operationTimeout) (\(what()))")
+        }
+        let failure = PostgresFailure.sessionError(error, what: what(), location: url.location)
+        if PostgresFailure.isConnectionFailure(error), case .unavailable(let reason) = failure, connection.lost(reason) {
+            logger.error("session database lost", metadata: ["database": "\(url)", "error": "\(reason)"])
+        }
+        return failure
     }
 
     /// The session `query` (one statement outside a transaction) returns, if any; `what` names it in errors.
@@ -267,27 +268,61 @@ public final class PostgresSessionBackend: SessionBackend {
         return try await call(what) { [client] in try await SessionRow.first(of: client.query(query), database: location) }
     }
 
-    /// `modify`'s transaction on `connection`: lock (or, for a new id, claim) the row, run the body,
-    /// write what it left.
-    private func modify<R: Sendable>(
-        _ id: SessionID, _ box: BodyBox<RpcSessionContext?, R>, on connection: PostgresConnection
+    /// `modify` (with `fence`: `modify(_:fencedBy:_:)`): one transaction that locks the row, runs
+    /// the body and writes what it left.
+    func change<R: Sendable>(
+        _ id: SessionID, fence: SessionFence?, _ body: (inout RpcSessionContext?) -> R
+    ) async throws(SessionError) -> R {
+        try await withoutActuallyEscaping(body) { (body) async throws(SessionError) -> R in
+            let box = BodyBox(body)
+            return try await call(fence == nil ? "update session \(id)" : "write back session \(id)") { [self] in
+                try await client.withTransaction(logger: logger) { connection in
+                    try await self.change(id, box, fence: fence, on: connection)
+                }
+            }
+        }
+    }
+
+    /// The transaction of `change` on `connection`: lock (or, for a new id, claim) the row, check
+    /// the fence, run the body, write what it left (ending the lease with it when the fence says so).
+    private func change<R: Sendable>(
+        _ id: SessionID, _ box: BodyBox<RpcSessionContext?, R>, fence: SessionFence?, on connection: PostgresConnection
     ) async throws -> R {
-        var existing = try await lockedRecord(id, on: connection)
-        if existing == nil {
+        var locked = try await lockedRow(id, on: connection)
+        if locked == nil {
             // No row to lock: serialise creators of this id on an advisory lock (its own key space,
             // two int4 keys, apart from the migration's), then look again — one may have committed.
             try await connection.query(
                 "SELECT pg_advisory_xact_lock(\(PostgresSchema.sessionLockClass), hashtext(\(id.rawValue)))",
                 logger: logger
             )
-            existing = try await lockedRecord(id, on: connection)
+            locked = try await lockedRow(id, on: connection)
         }
+        if let fence, let locked, !locked.isHeld(by: fence.lease) { throw SessionError.leaseLost(id) }
+        let existing = locked?.session
         var record = existing
         let result = box.body(&record)
-        guard record != existing else { return result }
+        try await write(id, from: existing, to: record, releasingLease: locked != nil && fence?.releasing == true, on: connection)
+        return result
+    }
+
+    /// Stores `record` where `existing` was (nothing when equal, DELETE for nil, INSERT for a new
+    /// one), ending the row's lease in the same statement when `releasingLease`.
+    private func write(
+        _ id: SessionID, from existing: RpcSessionContext?, to record: RpcSessionContext?, releasingLease: Bool,
+        on connection: PostgresConnection
+    ) async throws {
+        guard record != existing else {
+            if releasingLease {
+                try await connection.query(
+                    "UPDATE tidepool_sessions SET lease_holder = NULL, lease_expires_at = 0 WHERE id = \(id.rawValue)",
+                    logger: logger)
+            }
+            return
+        }
         guard let record else {
             try await connection.query("DELETE FROM tidepool_sessions WHERE id = \(id.rawValue)", logger: logger)
-            return result
+            return
         }
         guard record.sessionId == id else {
             throw SessionError.invalidValue(field: "session_id", reason: "a change may not replace the session id")
@@ -306,7 +341,9 @@ public final class PostgresSessionBackend: SessionBackend {
                     error_count = \(record.errorCount), profile = \(record.profile), record = \(row.record),
                     cookies = CASE WHEN \(cookiesChanged) THEN \(cookiesChanged ? row.cookies : nil) ELSE cookies END,
                     local_storage = CASE WHEN \(storageChanged) THEN \(storageChanged ? row.localStorage : nil)
-                        ELSE local_storage END
+                        ELSE local_storage END,
+                    lease_holder = CASE WHEN \(releasingLease) THEN NULL ELSE lease_holder END,
+                    lease_expires_at = CASE WHEN \(releasingLease) THEN 0 ELSE lease_expires_at END
                 WHERE id = \(id.rawValue)
                 """,
                 logger: logger
@@ -324,17 +361,18 @@ public final class PostgresSessionBackend: SessionBackend {
                 logger: logger
             )
         }
-        return result
     }
 
-    /// The record of `id`, its row locked until the transaction ends; nil when there is none.
-    private func lockedRecord(_ id: SessionID, on connection: PostgresConnection) async throws -> RpcSessionContext? {
-        try await SessionRow.first(
-            of: connection.query(
-                "SELECT \(unescaped: SessionRow.selected) FROM tidepool_sessions WHERE id = \(id.rawValue) FOR UPDATE",
-                logger: logger
-            ),
-            database: url.location
+    /// The row of `id` with its lease, locked until the transaction ends; nil when there is none.
+    private func lockedRow(_ id: SessionID, on connection: PostgresConnection) async throws -> LockedSessionRow? {
+        let rows = try await connection.query(
+            """
+            SELECT \(unescaped: SessionRow.selected), lease_token, lease_holder FROM tidepool_sessions
+            WHERE id = \(id.rawValue) FOR UPDATE
+            """,
+            logger: logger
         )
+        for try await row in rows { return try LockedSessionRow(row, database: url.location) }
+        return nil
     }
 }

@@ -105,6 +105,8 @@ enum RpcErrorMapping {
             return .internalError(detail: "session store: \(description)")
         case .unavailable(let description):
             return .unavailable(reason: description)
+        case .leaseLost:
+            return .unavailable(reason: error.description)
         }
     }
 
