@@ -259,6 +259,13 @@ let package = Package(
         example("SessionMetrics"),
         .executableTarget(name: "ServeFixtures", dependencies: ["FixtureServer"], path: "Examples/ServeFixtures", swiftSettings: swift6),
 
+        // MARK: Fuzzing — libFuzzer targets for the hand-written parsers (`make fuzz`, docs in Fuzz/README.md).
+        .target(name: "FuzzSupport", path: "Fuzz/FuzzSupport", swiftSettings: swift6),
+        fuzz("FuzzJSON", ["RenderTypes"]),
+        fuzz("FuzzCDPFrames", ["Headless", .product(name: "NIOCore", package: "swift-nio")]),
+        fuzz("FuzzParams", ["RenderTypes", "SessionContext"]),
+        fuzz("FuzzEgressHead", ["Egress"]),
+
         // MARK: Tests
         // What every test target shares: temporary directories, the test logger, polling, the
         // in-process server harnesses (with and without browsers) and the HTTP endpoint helpers.
@@ -367,5 +374,12 @@ func example(_ name: String) -> Target {
         ],
         path: "Examples/\(name)",
         swiftSettings: swift6
+    )
+}
+
+/// A libFuzzer target under `Fuzz/<name>`: its fuzz function and, in a plain build, a corpus runner.
+func fuzz(_ name: String, _ dependencies: [Target.Dependency]) -> Target {
+    .executableTarget(
+        name: name, dependencies: ["FuzzSupport"] + dependencies, path: "Fuzz/\(name)", swiftSettings: swift6
     )
 }

@@ -66,7 +66,6 @@ struct EgressConnection {
             if isTunnel { try await outbound.write(Self.answer(error.kind.isRefusal ? 403 : 502, "\(error.kind)")) }
             return
         }
-        let client = self.client
         let connector = self.connector
         try await upstream.executeThenClose { upInbound, upOutbound in
             let ready = AsyncLatch<Bool>()
@@ -88,7 +87,7 @@ struct EgressConnection {
                         connector.record(EgressFailure(host: host, port: port, url: url, kind: .upstream(reason: reason), sequence: 0))
                         if isTunnel { try? await outbound.write(Self.answer(502, "the proxy failed: \(error)")) }
                         ready.resolve(false)
-                        client.channel.close(promise: nil)
+                        outbound.finish()
                         return
                     }
                     if isTunnel {
@@ -104,8 +103,9 @@ struct EgressConnection {
                     ready.resolve(true)
                     if handshake.leftover.readableBytes > 0 { try await outbound.write(handshake.leftover) }
                     while let chunk = try await handshake.iterator.next() { try await outbound.write(chunk) }
-                    // The destination is done: so is the exchange.
-                    client.channel.close(promise: nil)
+                    // The destination is done: so is the exchange. Closing our side *after* what is still
+                    // queued for the browser has gone (a full close would drop it: a large body lost its tail).
+                    outbound.finish()
                 }
                 guard await ready.wait() == true else {
                     try await group.waitForAll()

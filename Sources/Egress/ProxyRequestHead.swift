@@ -1,23 +1,24 @@
 /// The head of one request a browser sends its proxy: `CONNECT host:port` for a tunnel (HTTPS,
 /// WebSocket), or an absolute-form request (`GET http://host/path HTTP/1.1`) for plain HTTP.
-struct ProxyRequestHead: Sendable, Hashable {
-    enum Target: Sendable, Hashable {
+/// Package-visible for the fuzz target (Fuzz/FuzzEgressHead).
+package struct ProxyRequestHead: Sendable, Hashable {
+    package enum Target: Sendable, Hashable {
         case tunnel(host: String, port: Int)
         /// `originForm` is the path and query the server itself expects.
         case http(host: String, port: Int, url: String, originForm: String)
     }
 
-    var method: String
-    var target: Target
-    var version: String
+    package var method: String
+    package var target: Target
+    package var version: String
     /// Header lines as sent, without their line ends.
-    var headerLines: [Substring]
+    package var headerLines: [Substring]
 
     /// Longest head accepted (Chromium's are a few KiB).
     static let maxBytes = 64 * 1024
 
     /// Parses the head in `bytes` (up to and including the blank line), or says why it cannot.
-    static func parse(_ bytes: [UInt8]) -> Result<ProxyRequestHead, ProxyHeadError> {
+    package static func parse(_ bytes: [UInt8]) -> Result<ProxyRequestHead, ProxyHeadError> {
         guard let text = String(validating: bytes, as: UTF8.self) else { return .failure(.notText) }
         var lines = text.split(separator: "\r\n", omittingEmptySubsequences: false)
         while lines.last?.isEmpty == true { lines.removeLast() }
@@ -85,7 +86,7 @@ struct ProxyRequestHead: Sendable, Hashable {
     /// The head to send the destination for a plain HTTP request: origin-form target, the proxy's
     /// own headers dropped, and `Connection: close` (one request per upstream connection, so the end
     /// of the response is the end of the connection and no framing needs reading).
-    func originRequest(keepingAbsoluteTarget: Bool, proxyAuthorization: String?) -> [UInt8] {
+    package func originRequest(keepingAbsoluteTarget: Bool, proxyAuthorization: String?) -> [UInt8] {
         guard case .http(_, _, let url, let origin) = target else { return [] }
         var text = "\(method) \(keepingAbsoluteTarget ? url : origin) \(version)\r\n"
         for line in headerLines {
@@ -100,13 +101,13 @@ struct ProxyRequestHead: Sendable, Hashable {
 }
 
 /// Why a browser's request head was not proxied.
-enum ProxyHeadError: Error, Sendable, Hashable, CustomStringConvertible {
+package enum ProxyHeadError: Error, Sendable, Hashable, CustomStringConvertible {
     case notText
     case malformed(String)
     case unsupported(String)
     case tooLarge
 
-    var description: String {
+    package var description: String {
         switch self {
         case .notText: "the request head is not UTF-8"
         case .malformed(let what): "malformed \(what)"

@@ -159,6 +159,27 @@ import TestSupport
         }
     }
 
+    @Test func aLargeBodyArrivesWholeEveryTime() async throws {
+        // 30 MB answered at once and the connection closed: the tail must not be lost when the gate
+        // ends the exchange (a full close would drop what the socket has not taken yet).
+        let body = 30 << 20
+        let server = try await BigBodyServer.start(bytes: body)
+        defer { server.stop() }
+        try await Self.withGate { gate in
+            for _ in 0..<3 {
+                let answer = try await RawExchange.bytes(
+                    "GET http://127.0.0.1:\(server.port)/ HTTP/1.1\r\nHost: x\r\n\r\n", to: gate.port, timeout: .seconds(60))
+                let head = answer.firstRange(of: Array("\r\n\r\n".utf8)).map { answer.distance(from: answer.startIndex, to: $0.upperBound) } ?? 0
+                #expect(answer.count - head == body, "got \(answer.count - head) of \(body) bytes")
+                let tunnel = try await RawExchange.bytes(
+                    "CONNECT 127.0.0.1:\(server.port) HTTP/1.1\r\nHost: x\r\n\r\nGET / HTTP/1.1\r\nHost: x\r\n\r\n",
+                    to: gate.port, timeout: .seconds(60))
+                let established = "HTTP/1.1 200 Connection Established\r\n\r\n".utf8.count
+                #expect(tunnel.count - established - head == body, "tunnel: got \(tunnel.count - established - head) of \(body)")
+            }
+        }
+    }
+
     @Test func aHeadThatIsNotAProxyRequestIsAnswered400() async throws {
         try await Self.withGate { gate in
             let answer = try await RawExchange.send("GET /relative HTTP/1.1\r\nHost: x\r\n\r\n", to: gate.port)
@@ -208,6 +229,68 @@ enum RawExchange {
             var received = ""
             for try await chunk in inbound { received += String(buffer: chunk) }
             return received
+        }
+    }
+}
+
+extension RawExchange {
+    /// The same, as bytes (a large body), read slowly like a browser that is busy parsing (so the
+    /// gate still holds unsent bytes when the destination has finished).
+    static func bytes(_ text: String, to port: Int, timeout: Duration) async throws -> [UInt8] {
+        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .connect(host: "127.0.0.1", port: port) { channel in
+                channel.eventLoop.makeCompletedFuture { try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel) }
+            }
+        let timer = channel.channel.eventLoop.scheduleTask(in: TimeAmount(timeout)) { channel.channel.close(promise: nil) }
+        defer { timer.cancel() }
+        return try await channel.executeThenClose { inbound, outbound in
+            try await outbound.write(ByteBuffer(string: text))
+            var received: [UInt8] = []
+            for try await chunk in inbound {
+                received += chunk.readableBytesView
+                try await Task.sleep(for: .microseconds(200))
+            }
+            return received
+        }
+    }
+}
+
+/// A server on 127.0.0.1 that answers every connection's first request with `bytes` bytes (and a
+/// Content-Length), then closes it.
+final class BigBodyServer: Sendable {
+    let port: Int
+    private let channel: any Channel
+
+    private init(port: Int, channel: any Channel) {
+        self.port = port
+        self.channel = channel
+    }
+
+    static func start(bytes: Int) async throws -> BigBodyServer {
+        let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(Answer(bytes: bytes)) }
+            }
+            .bind(host: "127.0.0.1", port: 0).get()
+        return BigBodyServer(port: channel.localAddress?.port ?? 0, channel: channel)
+    }
+
+    func stop() { channel.close(promise: nil) }
+
+    private final class Answer: ChannelInboundHandler, Sendable {
+        typealias InboundIn = ByteBuffer
+        typealias OutboundOut = ByteBuffer
+        let bytes: Int
+        init(bytes: Int) { self.bytes = bytes }
+
+        func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+            let head = "HTTP/1.1 200 OK\r\nContent-Length: \(bytes)\r\nConnection: close\r\n\r\n"
+            var buffer = context.channel.allocator.buffer(capacity: head.utf8.count + bytes)
+            buffer.writeString(head)
+            buffer.writeRepeatingByte(UInt8(ascii: "x"), count: bytes)
+            // Written at once, then closed once everything has left: the gate must pass all of it on.
+            let channel = context.channel
+            context.writeAndFlush(wrapOutboundOut(buffer)).whenComplete { _ in channel.close(promise: nil) }
         }
     }
 }

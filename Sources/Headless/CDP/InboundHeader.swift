@@ -1,18 +1,19 @@
-import Foundation
+package import Foundation
 
 /// The routing fields of an inbound message (`id`, `method`, `sessionId`, whether it carries an `error`),
 /// found by one pass over the object's top level that skips every other value without parsing it: a
 /// reply's `result` or an event's `params` can be megabytes, and is decoded once, by whoever needs it.
-struct InboundHeader: Equatable {
-    var id: Int?
-    var method: String?
-    var sessionId: String?
+/// Package-visible for the fuzz target (Fuzz/FuzzCDPFrames).
+package struct InboundHeader: Equatable {
+    package var id: Int?
+    package var method: String?
+    package var sessionId: String?
     /// The message has a top-level `error` member (decode it with `ErrorEnvelope`).
-    var hasError = false
+    package var hasError = false
 
     /// Scans `message`; nil when it is not a JSON object this scanner understands (escaped keys or
     /// routing strings, a malformed object): the caller then falls back to a full decode.
-    init?(scanning message: Data) {
+    package init?(scanning message: Data) {
         let scanned = message.withUnsafeBytes { bytes -> InboundHeader? in
             var scanner = Scanner(bytes: bytes)
             return scanner.header()
@@ -21,7 +22,7 @@ struct InboundHeader: Equatable {
         self = header
     }
 
-    init(id: Int? = nil, method: String? = nil, sessionId: String? = nil, hasError: Bool = false) {
+    package init(id: Int? = nil, method: String? = nil, sessionId: String? = nil, hasError: Bool = false) {
         self.id = id
         self.method = method
         self.sessionId = sessionId

@@ -5,7 +5,8 @@ import Synchronization
 /// Layer 3 of the CDP stack: the verbs of one attached page (navigate, wait, evaluate, read its
 /// content, click, type, capture …), built on a `CDPSession`. A `Page` lives inside
 /// `Page.with(session:…) { page in … }`, which consumes the page's events (lifecycle, network,
-/// console, request interception) for exactly as long as the body runs.
+/// console, request interception, dialogs) and the browser's events about it (its popups and
+/// downloads) for exactly as long as the body runs.
 public final class Page: Sendable {
     /// Defaults of the page verbs.
     public struct Configuration: Sendable {
@@ -52,6 +53,8 @@ public final class Page: Sendable {
     public let configuration: Configuration
     let logger: Logger
     let monitor: PageMonitor
+    /// Answers the page's JavaScript dialogs (dismissing them until `answerDialogs` says otherwise).
+    let dialogs = DialogResponder()
     let mutable = Mutex(Mutable())
     let clock = ContinuousClock()
 
@@ -72,8 +75,18 @@ public final class Page: Sendable {
     ) async throws -> T {
         let page = Page(session: session, browserContextId: browserContextId, configuration: configuration, logger: logger)
         let events = session.events()
+        // Dialogs have a subscription and a task of their own: their answer must never queue behind
+        // other events' work (see `DialogResponder`).
+        let dialogEvents = session.events(methods: ["Page.javascriptDialogOpening"])
+        // Popups and downloads are announced at the browser level (with discovery and download events on).
+        let browserEvents = session.connection.events(
+            sessionId: nil, methods: ["Target.targetCreated", "Browser.downloadWillBegin", "Browser.downloadProgress"])
         return try await withThrowingTaskGroup(of: Void.self, returning: T.self) { group in
             group.addTask { await page.consume(events) }
+            group.addTask {
+                await page.dialogs.run(dialogEvents, session: session, timeout: Self.housekeepingTimeout, logger: logger)
+            }
+            group.addTask { await page.consumeBrowserEvents(browserEvents) }
             do {
                 let result = try await body(page)
                 group.cancelAll()
@@ -95,6 +108,24 @@ public final class Page: Sendable {
         }
         if !Task.isCancelled { monitor.close(reason: session.closeReason ?? "the browser connection closed") }
     }
+
+    /// The browser's events about this page: windows it opened (closed at once) and downloads. Events
+    /// are applied in order; the commands they call for (a close, a cancel) go out from child tasks,
+    /// so thirty popups close together, not one after another.
+    private func consumeBrowserEvents(_ events: CDPEventStream) async {
+        await withDiscardingTaskGroup { group in
+            for await event in events {
+                let popup = event.method == "Target.targetCreated" ? popupToClose(event) : nil
+                let download = popup == nil ? downloadToCancel(event) : nil
+                if let popup { group.addTask { await self.close(popup: popup) } }
+                if let download { group.addTask { await self.cancel(download: download) } }
+            }
+        }
+    }
+
+    /// Timeout of the page's own housekeeping commands (answering a dialog, closing a popup, cancelling a
+    /// download): each is one quick browser-side step.
+    static let housekeepingTimeout: Duration = .seconds(5)
 
     // MARK: Commands
 

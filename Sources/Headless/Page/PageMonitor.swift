@@ -5,7 +5,8 @@ import Synchronization
 
 /// What the page driver learns from one page's CDP events: the main frame's documents and their
 /// lifecycle (DOMContentLoaded, load), requests in flight (for network idle), the network log, the
-/// main document's HTTP status and console messages. Waiters sleep until the state they need changes.
+/// main document's HTTP status, console messages, the page's own frames and popups, the windows it
+/// opened and its downloads. Waiters sleep until the state they need changes.
 /// Every buffer is bounded (`Limits`); what does not fit is counted, never kept.
 final class PageMonitor: Sendable {
     struct Limits: Sendable {
@@ -14,6 +15,12 @@ final class PageMonitor: Sendable {
         var maxConsoleTextLength = 8_192
         /// Lifecycle sets kept for this many documents (older ones are forgotten).
         var maxLoaders = 16
+        /// URLs of opened windows kept; the rest are counted.
+        var maxPopups = RenderLimits.maxReportedPopups
+        /// Downloads kept; the rest are counted.
+        var maxDownloads = RenderLimits.maxReportedDownloads
+        /// Frame and popup ids remembered as the page's own (downloads from others are not the page's).
+        var maxOwnFrames = 2_000
     }
 
     /// One request of the network log, times in CDP's monotonic seconds.
@@ -44,6 +51,12 @@ final class PageMonitor: Sendable {
         var lastDocumentStatus: Int?
         var console: [ConsoleEntry] = []
         var consoleDropped = 0
+        /// The page's frames and the popups it opened (a popup's main frame id is its target id).
+        var ownFrames: Set<String>
+        /// URLs of the windows the page opened, in order.
+        var popups: [String] = []
+        var popupsDropped = 0
+        var downloads: DownloadLog
         var closedReason: String?
         var waiters: [UInt64: Waiter] = [:]
         var nextWaiter: UInt64 = 0
@@ -90,7 +103,12 @@ final class PageMonitor: Sendable {
 
     init(mainFrameId: String, limits: Limits = Limits()) {
         self.limits = limits
-        self.state = Mutex(State(mainFrameId: mainFrameId, lastNetworkChange: ContinuousClock.now))
+        self.state = Mutex(
+            State(
+                mainFrameId: mainFrameId, lastNetworkChange: ContinuousClock.now, ownFrames: [mainFrameId],
+                downloads: DownloadLog(limit: limits.maxDownloads)
+            )
+        )
     }
 
     /// Reads the state.
@@ -119,7 +137,24 @@ final class PageMonitor: Sendable {
             update { s in
                 s.mainFrameId = e.frame.id
                 s.mainLoaderId = e.frame.loaderId
+                s.own(e.frame.id, limit: limits.maxOwnFrames)
                 return true
+            }
+        case "Page.frameAttached":
+            guard let e = try? event.decodeParams(as: CDP.Page.FrameAttached.self) else { return }
+            update { s in
+                s.own(e.frameId, limit: limits.maxOwnFrames)
+                return false
+            }
+        case "Page.windowOpen":
+            guard let e = try? event.decodeParams(as: CDP.Page.WindowOpen.self) else { return }
+            update { s in
+                if s.popups.count < limits.maxPopups {
+                    s.popups.append(String(e.url.prefix(RenderLimits.maxURLLength)))
+                } else {
+                    s.popupsDropped += 1
+                }
+                return false
             }
         case "Network.requestWillBeSent":
             guard let e = try? event.decodeParams(as: CDP.Network.RequestWillBeSent.self) else { return }
@@ -153,6 +188,39 @@ final class PageMonitor: Sendable {
             close(reason: "the page was detached (\(reason))")
         default:
             break
+        }
+    }
+
+    // MARK: Browser-level events about this page
+
+    /// A target was created in the browser: when the page (or one of its popups) opened it, it becomes
+    /// one of the page's own and this returns true (the caller closes it).
+    func popupCreated(_ target: CDP.Target.TargetInfo) -> Bool {
+        guard target.type == "page", let opener = target.openerId else { return false }
+        return state.withLock { s in
+            guard s.ownFrames.contains(opener) else { return false }
+            s.own(target.targetId, limit: limits.maxOwnFrames)
+            return true
+        }
+    }
+
+    /// Applies a browser-level download event to the page's downloads: `change` gets the log and
+    /// whether a frame is the page's, and says whether to cancel that download (see `DownloadLog`).
+    func updateDownloads(_ change: (inout DownloadLog, (String) -> Bool) -> Bool) -> Bool {
+        var cancel = false
+        update { s in
+            let own = s.ownFrames
+            cancel = change(&s.downloads) { own.contains($0) }
+            return true
+        }
+        return cancel
+    }
+
+    /// Sets what happens to the page's downloads from now on.
+    func setDownloadMode(_ mode: DownloadLog.Mode) {
+        update { s in
+            s.downloads.mode = mode
+            return false
         }
     }
 
@@ -227,6 +295,16 @@ final class PageMonitor: Sendable {
                 s.consoleDropped += 1
             }
             return false
+        }
+    }
+
+    /// The page's downloads in the order they began (unclaimed ones whose frame is now known included),
+    /// and how many did not fit the list.
+    func downloads() -> (downloads: [DownloadLog.Download], dropped: Int) {
+        state.withLock { s in
+            let own = s.ownFrames
+            s.downloads.claim { own.contains($0) }
+            return (s.downloads.downloads, s.downloads.dropped)
         }
     }
 
@@ -328,5 +406,13 @@ final class PageMonitor: Sendable {
                 return
             }
         }
+    }
+}
+
+extension PageMonitor.State {
+    /// Remembers `frameId` as one of the page's own frames (or popups), up to `limit` of them.
+    mutating func own(_ frameId: String, limit: Int) {
+        guard ownFrames.count < limit else { return }
+        ownFrames.insert(frameId)
     }
 }

@@ -1,3 +1,4 @@
+import AsyncSupport
 import Egress
 import Foundation
 import Logging
@@ -20,19 +21,42 @@ struct RenderExecution: Sendable {
         // Queue time is waiting for a slot; creating the context (a cold lease) is lease work.
         let creation = (lease.acquireDuration ?? .zero) - (lease.queueDuration ?? .zero)
         progress.beginLease(creationTime: max(.zero, creation))
+        let downloads = try RenderDownloads.prepare(
+            config.effectiveCapture.downloads, in: configuration.downloadsDirectory)
+        defer { downloads.remove() }
         return try await Page.with(
             session: lease.page, browserContextId: lease.browserContextId, configuration: configuration.page, logger: logger
         ) { page in
-            try await render(page, lease: lease)
+            do {
+                let outcome = try await render(page, lease: lease, downloads: downloads)
+                await Self.stopKeeping(downloads, on: page)
+                return outcome
+            } catch {
+                await Self.stopKeeping(downloads, on: page)
+                throw error
+            }
         }
     }
 
-    private func render(_ page: Page, lease: LeasedContext) async throws(RenderError) -> RenderOutcome {
+    /// Refuses the context's downloads again before the render's download directory goes, so a context
+    /// that outlives the render (a session's kept context) never writes a file anywhere.
+    private static func stopKeeping(_ downloads: RenderDownloads, on page: Page) async {
+        guard case .keep = downloads.mode else { return }
+        await withoutCancellation {
+            try? await page.handleDownloads(.deny, timeout: Page.housekeepingTimeout)
+        }
+    }
+
+    private func render(_ page: Page, lease: LeasedContext, downloads: RenderDownloads) async throws(RenderError)
+        -> RenderOutcome
+    {
         let capture = config.effectiveCapture
         let storage = Mutex(LocalStorageContents())
 
         // Lease: prepare the fresh context before the first byte of the document.
-        try await stage { () async throws(PageError) in try await prepare(page, lease: lease, capture: capture) }
+        try await stage { () async throws(PageError) in
+            try await prepare(page, lease: lease, capture: capture, downloads: downloads.mode)
+        }
         progress.close(\.leaseMs)
 
         // Navigation.
@@ -86,6 +110,7 @@ struct RenderExecution: Sendable {
 
         // Capture.
         var result = try await stage { () async throws(PageError) in try await self.capture(page, capture) }
+        await report(page, downloads: downloads, into: &result)
         result.actionsExecuted = actions
 
         // Browser state for the session: cookies (to count changes) and, when collecting, localStorage.
@@ -124,7 +149,9 @@ struct RenderExecution: Sendable {
     }
 
     /// Everything that must be in place before navigation, sent concurrently where independent.
-    private func prepare(_ page: Page, lease: LeasedContext, capture: CaptureConfig) async throws(PageError) {
+    private func prepare(_ page: Page, lease: LeasedContext, capture: CaptureConfig, downloads: DownloadLog.Mode)
+        async throws(PageError)
+    {
         let browserUA = lease.browserUserAgent
         let viewport = config.effectiveViewport
         var profile = StealthProfile.resolve(stealth, seed: seed, browserUserAgent: browserUA, viewport: viewport)
@@ -144,10 +171,15 @@ struct RenderExecution: Sendable {
         let cookies = restored?.cookies ?? []
         let javascript = config.effectiveJavascriptEnabled
         let extraHeaders = headers
+        // Dialogs are answered from the first one on; popups are closed and downloads refused (or kept)
+        // before the document can open or start any.
+        page.answerDialogs(config.effectiveDialogs)
         var commands: [@Sendable () async throws -> Void] = [
             { try await page.enableEvents(network: true, console: capture.console, timeout: timeout) },
             { try await page.setViewport(viewport, screen: screen, timeout: timeout) },
             { try await page.applyStealth(stealthProfile, browserUserAgent: browserUA, timeout: timeout) },
+            { try await page.closePopups(timeout: timeout) },
+            { try await page.handleDownloads(downloads, timeout: timeout) },
         ]
         if !extraHeaders.isEmpty { commands.append { try await page.setExtraHeaders(extraHeaders, timeout: timeout) } }
         if !javascript { commands.append { try await page.setJavaScriptEnabled(false, timeout: timeout) } }
@@ -208,6 +240,26 @@ struct RenderExecution: Sendable {
             artifacts: artifacts, sessionId: nil
         )
     }
+
+    /// Adds the page's dialogs, popups and downloads to the result. Downloads being kept that are still
+    /// running are waited for, until `downloadReserve` before the deadline.
+    private func report(_ page: Page, downloads: RenderDownloads, into result: inout DynamicRenderResult) async {
+        if case .keep = downloads.mode {
+            _ = await page.waitForDownloads(until: deadline.instant - Self.downloadReserve)
+        }
+        let (started, droppedDownloads) = page.downloads()
+        result.downloads = downloads.entries(started)
+        if droppedDownloads > 0 { progress.warn("downloads: \(droppedDownloads) more started, not listed") }
+        let (dialogs, droppedDialogs) = page.openedDialogs()
+        result.dialogs = dialogs
+        if droppedDialogs > 0 { progress.warn("dialogs: \(droppedDialogs) more answered, not listed") }
+        let (popups, droppedPopups) = page.openedPopups()
+        result.popups = popups
+        if droppedPopups > 0 { progress.warn("popups: \(droppedPopups) more opened and closed, not listed") }
+    }
+
+    /// Time kept free before the deadline when waiting for downloads, for the rest of the capture.
+    static let downloadReserve: Duration = .milliseconds(250)
 
     /// Runs a page step of the current stage, translating its failure.
     private func stage<T>(_ body: () async throws(PageError) -> T) async throws(RenderError) -> T {

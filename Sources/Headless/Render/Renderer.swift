@@ -17,15 +17,20 @@ public struct Renderer: Sendable {
         /// Scripts this machine has no font for (`FontCoverage.missing`): a page using one gets a warning
         /// (its text is drawn as empty boxes). Empty: no check, no cost.
         public var missingFontScripts: [String]
+        /// Where a render that keeps downloads (`capture.downloads`) makes its own directory for them,
+        /// removed when it ends; nil is the system's temporary directory.
+        public var downloadsDirectory: String?
 
         public init(
             actionTimeout: Duration = .seconds(5), retryCrashBeforeNavigation: Bool = true,
-            page: Page.Configuration = Page.Configuration(), missingFontScripts: [String] = []
+            page: Page.Configuration = Page.Configuration(), missingFontScripts: [String] = [],
+            downloadsDirectory: String? = nil
         ) {
             self.actionTimeout = actionTimeout
             self.retryCrashBeforeNavigation = retryCrashBeforeNavigation
             self.page = page
             self.missingFontScripts = missingFontScripts
+            self.downloadsDirectory = downloadsDirectory
         }
     }
 

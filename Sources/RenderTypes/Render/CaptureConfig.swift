@@ -23,13 +23,15 @@ public struct CaptureConfig: Sendable, Hashable {
     public var network: Bool
     /// Navigation timing: TTFB, DOMContentLoaded, load, first contentful paint.
     public var timing: Bool
+    /// The bytes of the page's downloads, bounded; nil refuses downloads (they are still reported).
+    public var downloads: DownloadCapture?
 
     public static let defaultJPEGQuality = 80
 
     public init(
         html: Bool = true, screenshot: Bool = false, fullPage: Bool = false, format: ImageFormat = .png,
         quality: Int? = nil, pdf: Bool = false, mhtml: Bool = false, metadata: Bool = true,
-        console: Bool = false, network: Bool = false, timing: Bool = true
+        console: Bool = false, network: Bool = false, timing: Bool = true, downloads: DownloadCapture? = nil
     ) {
         self.html = html
         self.screenshot = screenshot
@@ -42,12 +44,13 @@ public struct CaptureConfig: Sendable, Hashable {
         self.console = console
         self.network = network
         self.timing = timing
+        self.downloads = downloads
     }
 }
 
 extension CaptureConfig: Codable {
     enum CodingKeys: String, CodingKey {
-        case html, screenshot, format, quality, pdf, mhtml, metadata, console, network, timing
+        case html, screenshot, format, quality, pdf, mhtml, metadata, console, network, timing, downloads
         case fullPage = "full_page"
     }
 
@@ -65,6 +68,7 @@ extension CaptureConfig: Codable {
         console = try c.decodeIfPresent(Bool.self, forKey: .console) ?? defaults.console
         network = try c.decodeIfPresent(Bool.self, forKey: .network) ?? defaults.network
         timing = try c.decodeIfPresent(Bool.self, forKey: .timing) ?? defaults.timing
+        downloads = try c.decodeIfPresent(DownloadCapture.self, forKey: .downloads)
         if quality != nil { try c.require(format == .jpeg, .quality, "applies only with format: jpeg") }
     }
 }

@@ -21,12 +21,15 @@ public struct DynamicConfig: Sendable, Hashable {
     public var javascriptEnabled: Bool?
     public var userAgent: String?
     public var proxy: ProxyConfig?
+    /// How the page's JavaScript dialogs are answered; `nil` is `.dismiss`.
+    public var dialogs: DialogPolicy?
 
     public init(
         waitFor: WaitCondition? = nil, scroll: ScrollConfig? = nil, actions: [PageAction] = [],
         capture: CaptureConfig? = nil, timeoutMs: Int? = nil, viewport: Viewport? = nil,
         blockResources: [ResourceType] = [], blockUrls: [String] = [], headers: [String: String] = [:],
-        javascriptEnabled: Bool? = nil, userAgent: String? = nil, proxy: ProxyConfig? = nil
+        javascriptEnabled: Bool? = nil, userAgent: String? = nil, proxy: ProxyConfig? = nil,
+        dialogs: DialogPolicy? = nil
     ) {
         self.waitFor = waitFor
         self.scroll = scroll
@@ -40,6 +43,7 @@ public struct DynamicConfig: Sendable, Hashable {
         self.javascriptEnabled = javascriptEnabled
         self.userAgent = userAgent
         self.proxy = proxy
+        self.dialogs = dialogs
     }
 
     /// The wait that applies: the configured one or `load`.
@@ -50,6 +54,7 @@ public struct DynamicConfig: Sendable, Hashable {
     public var effectiveTimeoutMs: Int { timeoutMs ?? RenderLimits.defaultTimeoutMs }
     public var effectiveViewport: Viewport { viewport ?? .default }
     public var effectiveJavascriptEnabled: Bool { javascriptEnabled ?? true }
+    public var effectiveDialogs: DialogPolicy { dialogs ?? .default }
 
     /// Header names a caller may not set: the browser owns them.
     public static let forbiddenHeaders: Set<String> = [
@@ -60,7 +65,7 @@ public struct DynamicConfig: Sendable, Hashable {
 
 extension DynamicConfig: Codable {
     enum CodingKeys: String, CodingKey {
-        case scroll, actions, capture, viewport, headers, proxy
+        case scroll, actions, capture, viewport, headers, proxy, dialogs
         case waitFor = "wait_for"
         case timeoutMs = "timeout_ms"
         case blockResources = "block_resources"
@@ -98,6 +103,7 @@ extension DynamicConfig: Codable {
         javascriptEnabled = try c.decodeIfPresent(Bool.self, forKey: .javascriptEnabled)
         userAgent = try c.decodeIfPresent(String.self, forKey: .userAgent, length: 1...1024)
         proxy = try c.decodeIfPresent(ProxyConfig.self, forKey: .proxy)
+        dialogs = try c.decodeIfPresent(DialogPolicy.self, forKey: .dialogs)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -114,6 +120,7 @@ extension DynamicConfig: Codable {
         try c.encodeIfPresent(javascriptEnabled, forKey: .javascriptEnabled)
         try c.encodeIfPresent(userAgent, forKey: .userAgent)
         try c.encodeIfPresent(proxy, forKey: .proxy)
+        try c.encodeIfPresent(dialogs, forKey: .dialogs)
     }
 
     /// RFC 9110 token characters.

@@ -1,5 +1,5 @@
 /// What a render returns (SPEC `DynamicRenderResult`).
-public struct DynamicRenderResult: Sendable, Hashable, Codable {
+public struct DynamicRenderResult: Sendable, Hashable {
     /// Serialized DOM after waits and actions; `nil` when `capture.html` is false.
     public var html: String?
     public var finalUrl: String
@@ -18,11 +18,19 @@ public struct DynamicRenderResult: Sendable, Hashable, Codable {
     public var cookiesUpdated: Int
     /// Non-fatal problems: failed optional actions, ignored redirects, truncated logs…
     public var warnings: [String]
+    /// The JavaScript dialogs the page opened and how each was answered, in order (at most
+    /// `RenderLimits.maxReportedDialogs`; `warnings` counts the rest).
+    public var dialogs: [DialogEntry]
+    /// URLs of the windows the page opened (`window.open`, `target=_blank`); each was closed at once.
+    public var popups: [String]
+    /// The downloads the page started.
+    public var downloads: [DownloadEntry]
 
     public init(
         html: String? = nil, finalUrl: String, statusCode: Int? = nil, title: String = "", renderTimeMs: Double = 0,
         timings: StageTimings = StageTimings(), actionsExecuted: [ActionOutcome] = [], waitConditionsMet: [String] = [],
-        artifacts: Artifacts = Artifacts(), sessionId: String? = nil, cookiesUpdated: Int = 0, warnings: [String] = []
+        artifacts: Artifacts = Artifacts(), sessionId: String? = nil, cookiesUpdated: Int = 0, warnings: [String] = [],
+        dialogs: [DialogEntry] = [], popups: [String] = [], downloads: [DownloadEntry] = []
     ) {
         self.html = html
         self.finalUrl = finalUrl
@@ -36,10 +44,15 @@ public struct DynamicRenderResult: Sendable, Hashable, Codable {
         self.sessionId = sessionId
         self.cookiesUpdated = cookiesUpdated
         self.warnings = warnings
+        self.dialogs = dialogs
+        self.popups = popups
+        self.downloads = downloads
     }
+}
 
+extension DynamicRenderResult: Codable {
     enum CodingKeys: String, CodingKey {
-        case html, title, timings, artifacts, warnings
+        case html, title, timings, artifacts, warnings, dialogs, popups, downloads
         case finalUrl = "final_url"
         case statusCode = "status_code"
         case renderTimeMs = "render_time_ms"
@@ -47,6 +60,27 @@ public struct DynamicRenderResult: Sendable, Hashable, Codable {
         case waitConditionsMet = "wait_conditions_met"
         case sessionId = "session_id"
         case cookiesUpdated = "cookies_updated"
+    }
+
+    /// Decodes a result; `dialogs`, `popups` and `downloads` may be absent (a server from before they
+    /// existed), and are then empty.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        html = try c.decodeIfPresent(String.self, forKey: .html)
+        finalUrl = try c.decode(String.self, forKey: .finalUrl)
+        statusCode = try c.decodeIfPresent(Int.self, forKey: .statusCode)
+        title = try c.decode(String.self, forKey: .title)
+        renderTimeMs = try c.decode(Double.self, forKey: .renderTimeMs)
+        timings = try c.decode(StageTimings.self, forKey: .timings)
+        actionsExecuted = try c.decode([ActionOutcome].self, forKey: .actionsExecuted)
+        waitConditionsMet = try c.decode([String].self, forKey: .waitConditionsMet)
+        artifacts = try c.decode(Artifacts.self, forKey: .artifacts)
+        sessionId = try c.decodeIfPresent(String.self, forKey: .sessionId)
+        cookiesUpdated = try c.decode(Int.self, forKey: .cookiesUpdated)
+        warnings = try c.decode([String].self, forKey: .warnings)
+        dialogs = try c.decodeIfPresent([DialogEntry].self, forKey: .dialogs) ?? []
+        popups = try c.decodeIfPresent([String].self, forKey: .popups) ?? []
+        downloads = try c.decodeIfPresent([DownloadEntry].self, forKey: .downloads) ?? []
     }
 }
 

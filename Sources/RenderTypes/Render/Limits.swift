@@ -18,4 +18,12 @@ public enum RenderLimits {
     public static let maxHeaderValueLength = 8_192
     public static let maxBlockURLPatterns = 100
     public static let maxViewportSide = 10_000
+    /// Hard cap of `capture.downloads.max_bytes`: the bytes of downloads one render may return.
+    public static let maxDownloadBytes = 25 * 1024 * 1024
+    /// Dialogs listed in one result; the rest are counted in `warnings`.
+    public static let maxReportedDialogs = 100
+    /// Popup URLs listed in one result; the rest are counted in `warnings`.
+    public static let maxReportedPopups = 100
+    /// Downloads listed in one result; the rest are counted in `warnings` (and stopped when kept).
+    public static let maxReportedDownloads = 100
 }

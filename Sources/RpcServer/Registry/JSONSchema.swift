@@ -90,6 +90,11 @@ public struct JSONSchema: Sendable, Hashable {
         return JSONSchema(json: .object(object))
     }
 
+    /// A value matching exactly one of `alternatives`.
+    public static func oneOf(_ alternatives: [JSONSchema]) -> JSONSchema {
+        JSONSchema(json: ["oneOf": .array(alternatives.map(\.json))])
+    }
+
     /// This schema, or JSON null.
     public var orNull: JSONSchema {
         JSONSchema(json: ["oneOf": [json, ["type": "null"]]])

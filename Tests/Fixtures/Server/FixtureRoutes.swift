@@ -14,6 +14,8 @@ struct FixtureRoutes {
     static let maxDelayMs = 30_000
     /// How long `/hang` holds a request before answering 504 (the server's stop ends it sooner).
     static let hangLimit: Duration = .seconds(120)
+    /// The largest `/download` and `/huge` answer, in bytes.
+    static let maxGeneratedBytes = 64 * 1024 * 1024
     /// Pages of the paginated listing, and items per page.
     static let listPages = 4
     static let itemsPerPage = 5
@@ -32,6 +34,9 @@ struct FixtureRoutes {
             Self.html(title: "Cookies", body: "<pre id=\"cookies\">\(Self.escape(Self.cookiesJSON(request)))</pre>")
         }
         router.get("/api/ping") { _, _ in Self.json(#"{"pong":true}"#) }
+        router.get("/api/beacon") { _, _ in Self.json(#"{"ok":true}"#) }
+        router.get("/download") { request, _ in Self.download(request) }
+        router.get("/huge") { request, _ in Self.huge(request) }
         router.get("/api/data") { request, _ in
             _ = await stopping.wait(timeout: .milliseconds(Self.delay(request, default: 700)))
             return Self.json(#"{"items":["alpha","beta","gamma"]}"#)
@@ -157,6 +162,40 @@ struct FixtureRoutes {
         )
     }
 
+    // MARK: Generated answers
+
+    /// An attachment of `?bytes=` bytes (default 2048) named `?name=` (default `report.bin`); byte i is
+    /// `i % 251`, so a test can check every byte.
+    static func download(_ request: Request) -> Response {
+        let size = min(max(request.uri.queryParameters.get("bytes", as: Int.self) ?? 2048, 0), maxGeneratedBytes)
+        let name = request.uri.queryParameters.get("name").map { String($0) } ?? "report.bin"
+        guard name.allSatisfy({ $0.isLetter || $0.isNumber || "._-".contains($0) }) else {
+            return Response(status: .badRequest)
+        }
+        return Response(
+            status: .ok,
+            headers: [.contentType: "application/octet-stream", .contentDisposition: "attachment; filename=\"\(name)\""],
+            body: .init(byteBuffer: ByteBuffer(bytes: FixtureServer.downloadBytes(count: size)))
+        )
+    }
+
+    /// A document of about `?mb=` megabytes (default 30): a heading, paragraphs of text in a hidden
+    /// `<div>`, then `<p id="end">`. Hidden, because laying out 30 MB of visible paragraphs takes
+    /// headless-shell 27 s (a 30 MB `<pre>`, 74 s; measured): the test is of size, not of layout.
+    static func huge(_ request: Request) -> Response {
+        let megabytes = min(max(request.uri.queryParameters.get("mb", as: Int.self) ?? 30, 1), maxGeneratedBytes >> 20)
+        let paragraph = "<p>Tidepool renders hostile pages too: this paragraph repeats until the document is huge.</p>\n"
+        let count = megabytes * 1024 * 1024 / paragraph.utf8.count
+        var buffer = ByteBuffer()
+        buffer.reserveCapacity(megabytes * 1024 * 1024 + 512)
+        buffer.writeString(
+            "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Huge document</title></head><body>\n"
+                + "<h1>Huge document</h1><div hidden>\n")
+        for _ in 0..<count { buffer.writeString(paragraph) }
+        buffer.writeString("</div><p id=\"end\">end of the huge document</p></body></html>\n")
+        return Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: buffer))
+    }
+
     // MARK: Helpers
 
     private static func delay(_ request: Request, default fallback: Int) -> Int {
@@ -246,6 +285,11 @@ struct FixtureRoutes {
         <li><a href="/slow?ms=1000">slow page</a></li>
         <li><a href="/headers">request headers echo</a></li>
         <li><a href="/cookies">cookies the server received</a></li>
+        <li><a href="/hostile/dialogs.html?open=alert">dialogs</a>, <a href="/hostile/dialog-loop.html">a dialog loop</a>,
+        <a href="/hostile/beforeunload.html">beforeunload</a></li>
+        <li><a href="/hostile/popups.html?n=30">30 popups</a>, <a href="/hostile/download.html">a download</a></li>
+        <li><a href="/hostile/spin.html">an endless loop</a>, <a href="/hostile/oom.html">out of memory</a>,
+        <a href="/huge?mb=30">a 30 MB document</a>, <a href="/hostile/refresh.html">a refresh loop</a></li>
         </ul>
         """
 }

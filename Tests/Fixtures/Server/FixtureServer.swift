@@ -44,6 +44,11 @@ public final class FixtureServer: Sendable {
     /// The absolute URL of `path` (which starts with `/`) on this server.
     public func url(_ path: String) -> String { baseURL + path }
 
+    /// The bytes `/download?bytes=count` answers: byte i is `i % 251`.
+    public static func downloadBytes(count: Int) -> [UInt8] {
+        (0..<count).map { UInt8($0 % 251) }
+    }
+
     /// The folder holding the static pages (`Tests/Fixtures/Site`), found from this source file's location.
     public static let siteDirectory: String = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent()

@@ -39,19 +39,22 @@ enum RenderHarness {
         }
     }
 
-    /// A renderer on a real `BrowserPool` (one browser, four contexts, one prewarmed) and a fixture server.
+    /// A renderer on a real `BrowserPool` (one browser, four contexts, one prewarmed; `adjustPool` may
+    /// change its config) and a fixture server.
     @discardableResult
     static func with<T: Sendable>(
         configuration: Renderer.Configuration = Renderer.Configuration(actionTimeout: .seconds(2)),
         engine: BrowserEngine = .headlessShell,
         egress: EgressPolicy? = TestPools.loopbackEgress,
         resolver: any HostResolver = SystemHostResolver(),
+        pool adjustPool: (inout BrowserPoolConfig) -> Void = { _ in },
         _ body: (Context) async throws -> T
     ) async throws -> T {
         let tmp = try TemporaryDirectory.make()
         defer { try? FileManager.default.removeItem(atPath: tmp) }
         var config = TestPools.config(tmp: tmp, contextsPerBrowser: 4, egress: egress)
         config.launch.engine = engine
+        adjustPool(&config)
         return try await FixtureServer.withRunning { server in
             try await TestPools.with(config, resolver: resolver) { pool in
                 // Deadlines in these tests count queue time: start once a browser and a warm context are ready.

@@ -19,3 +19,52 @@ extension CDP.Browser {
         public init() {}
     }
 }
+
+extension CDP.Browser {
+    /// `Browser.setDownloadBehavior` for one context (nil: the default context): `deny`, or
+    /// `allowAndName` (each file saved under `downloadPath` with its download's guid as its name).
+    /// `eventsEnabled` turns on the browser-level `downloadWillBegin`/`downloadProgress` events.
+    public struct SetDownloadBehavior: CDPCommand {
+        public static let method = "Browser.setDownloadBehavior"
+        public typealias Response = CDPEmptyResponse
+        public var behavior: String
+        public var browserContextId: String?
+        public var downloadPath: String?
+        public var eventsEnabled: Bool?
+        public init(behavior: String, browserContextId: String?, downloadPath: String? = nil, eventsEnabled: Bool? = nil) {
+            self.behavior = behavior
+            self.browserContextId = browserContextId
+            self.downloadPath = downloadPath
+            self.eventsEnabled = eventsEnabled
+        }
+    }
+
+    /// `Browser.cancelDownload`.
+    public struct CancelDownload: CDPCommand {
+        public static let method = "Browser.cancelDownload"
+        public typealias Response = CDPEmptyResponse
+        public var guid: String
+        public var browserContextId: String?
+        public init(guid: String, browserContextId: String?) {
+            self.guid = guid
+            self.browserContextId = browserContextId
+        }
+    }
+
+    /// `Browser.downloadWillBegin` params (browser-level: downloads of every context).
+    public struct DownloadWillBegin: Decodable, Sendable {
+        /// The frame that started it (a page's main frame has the page's target id).
+        public let frameId: String
+        public let guid: String
+        public let url: String
+        public let suggestedFilename: String
+    }
+
+    /// `Browser.downloadProgress` params; `state` is `inProgress`, `completed` or `canceled`.
+    public struct DownloadProgress: Decodable, Sendable {
+        public let guid: String
+        public let totalBytes: Double
+        public let receivedBytes: Double
+        public let state: String
+    }
+}

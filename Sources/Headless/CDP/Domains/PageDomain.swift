@@ -168,4 +168,38 @@ extension CDP.Page {
     public struct FrameNavigated: Decodable, Sendable {
         public let frame: Frame
     }
+
+    /// `Page.frameAttached` params: a subframe joined the page's frame tree.
+    public struct FrameAttached: Decodable, Sendable {
+        public let frameId: String
+        public let parentFrameId: String?
+    }
+
+    /// `Page.windowOpen` params: the page opens a window (`window.open`, `target=_blank`, a form).
+    public struct WindowOpen: Decodable, Sendable {
+        public let url: String
+    }
+}
+
+extension CDP.Page {
+    /// `Page.javascriptDialogOpening` params: alert, confirm, prompt or beforeunload; the page's renderer
+    /// waits until the dialog is answered.
+    public struct JavascriptDialogOpening: Decodable, Sendable {
+        public let url: String
+        public let message: String
+        public let type: String
+        public let defaultPrompt: String?
+    }
+
+    /// `Page.handleJavaScriptDialog`: answers the open dialog (`promptText` is what a prompt returns).
+    public struct HandleJavaScriptDialog: CDPCommand {
+        public static let method = "Page.handleJavaScriptDialog"
+        public typealias Response = CDPEmptyResponse
+        public var accept: Bool
+        public var promptText: String?
+        public init(accept: Bool, promptText: String? = nil) {
+            self.accept = accept
+            self.promptText = promptText
+        }
+    }
 }

@@ -103,5 +103,12 @@ extension CDP.Target {
         public let url: String
         public let attached: Bool
         public let browserContextId: String?
+        /// The page that opened this one (a popup's opener).
+        public let openerId: String?
+    }
+
+    /// `Target.targetCreated` params (browser-level, with discovery on).
+    public struct TargetCreated: Decodable, Sendable {
+        public let targetInfo: TargetInfo
     }
 }

@@ -45,6 +45,8 @@ enum RenderSchemas {
                 "html": .boolean, "screenshot": .boolean, "full_page": .boolean, "format": .string(oneOf: ["png", "jpeg"]),
                 "quality": .integer(minimum: 0, maximum: 100), "pdf": .boolean, "mhtml": .boolean, "metadata": .boolean,
                 "console": .boolean, "network": .boolean, "timing": .boolean,
+                "downloads": JSONSchema.object(["max_bytes": .integer(minimum: 1, maximum: RenderLimits.maxDownloadBytes)])
+                    .described("Return the bytes of the page's downloads (base64), all together at most max_bytes; without it downloads are refused and only reported."),
             ]),
             "timeout_ms": .integer(minimum: 1, maximum: RenderLimits.maxTimeoutMs),
             "viewport": .object([
@@ -59,7 +61,27 @@ enum RenderSchemas {
             "user_agent": .string,
             "proxy": .object(
                 ["server": .string, "username": .string, "password": .string, "bypass": .string], required: ["server"]),
+            "dialogs": JSONSchema.oneOf([
+                .string(oneOf: ["dismiss", "accept"]), .object(["prompt_text": .string], required: ["prompt_text"]),
+            ]).described("How JavaScript dialogs are answered (default dismiss); beforeunload is always answered leave."),
         ]
+    )
+
+    static let dialogEntry = JSONSchema.object(
+        [
+            "type": .string(oneOf: DialogEntry.Kind.allCases.map(\.rawValue)), "message": .string, "url": .string,
+            "handled": .string(oneOf: DialogEntry.Answer.allCases.map(\.rawValue)), "prompt_text": .string,
+        ],
+        required: ["type", "message", "url", "handled"]
+    )
+
+    static let downloadEntry = JSONSchema.object(
+        [
+            "url": .string, "suggested_filename": .string,
+            "state": .string(oneOf: DownloadEntry.State.allCases.map(\.rawValue)),
+            "bytes": .integer(minimum: 0), "data": JSONSchema.string.described("Base64 of the file."),
+        ],
+        required: ["url", "suggested_filename", "state"]
     )
 
     static let stealthConfig = JSONSchema.object(
@@ -119,10 +141,11 @@ enum RenderSchemas {
                 ]
             ),
             "session_id": .string, "cookies_updated": .integer(minimum: 0), "warnings": .array(of: .string),
+            "dialogs": .array(of: dialogEntry), "popups": .array(of: .string), "downloads": .array(of: downloadEntry),
         ],
         required: [
             "final_url", "title", "render_time_ms", "timings", "actions_executed", "wait_conditions_met", "artifacts",
-            "cookies_updated", "warnings",
+            "cookies_updated", "warnings", "dialogs", "popups", "downloads",
         ]
     )
 

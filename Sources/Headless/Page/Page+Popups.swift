@@ -1,0 +1,38 @@
+import Logging
+
+extension Page {
+    /// Closes every window the page (or one of its popups) opens, the moment Chromium creates it, so
+    /// none keeps running. Turns on the browser's target discovery (browser-wide and idempotent: it
+    /// stays on for the connection), which announces new targets with their opener.
+    public func closePopups(timeout: Duration? = nil) async throws(PageError) {
+        do {
+            _ = try await session.connection.send(CDP.Target.SetDiscoverTargets(discover: true), timeout: timeout ?? configuration.defaultTimeout)
+        } catch {
+            throw PageError(error)
+        }
+    }
+
+    /// URLs of the windows the page opened (`window.open`, `target=_blank`, forms), in order, and how
+    /// many more were not listed (`RenderLimits.maxReportedPopups`).
+    public func openedPopups() -> (urls: [String], dropped: Int) {
+        monitor.read { ($0.popups, $0.popupsDropped) }
+    }
+
+    /// The target a `Target.targetCreated` event announces when the page (or one of its popups) opened
+    /// it: a popup to close.
+    func popupToClose(_ event: CDPEvent) -> String? {
+        guard let created = try? event.decodeParams(as: CDP.Target.TargetCreated.self),
+              monitor.popupCreated(created.targetInfo)
+        else { return nil }
+        return created.targetInfo.targetId
+    }
+
+    /// Closes a popup of the page.
+    func close(popup targetId: String) async {
+        do {
+            _ = try await session.connection.send(CDP.Target.CloseTarget(targetId: targetId), timeout: Self.housekeepingTimeout)
+        } catch {
+            logger.debug("popup not closed", metadata: ["target": "\(targetId)", "error": "\(error)"])
+        }
+    }
+}

@@ -1,0 +1,33 @@
+import FixtureServer
+@testable import Headless
+import RenderTypes
+import Testing
+
+extension Chromium {
+    /// Windows a page opens are reported by URL and closed at once: none keeps running.
+    @Suite("Render: popups", .serialized)
+    struct RenderPopupTests {
+        @Test func thirtyPopupsAreReportedAndNoneKeepsRunning() async throws {
+            try await RenderHarness.with { c in
+                // Each popup calls /api/beacon on load and every 50 ms after: left open for the second the
+                // render waits, 30 of them would call it some 600 times; closed at once, about once each.
+                let json = #"{"actions": [{"type": "wait", "condition": {"type": "delay", "ms": 1000}}]}"#
+                let result = try await c.render("/hostile/popups.html?n=30", json).result
+                #expect(result.popups == (0..<30).map { c.url("/hostile/popup.html?i=\($0)") })
+                let beacons = c.server.counter.count(path: "/api/beacon")
+                #expect(beacons < 90)
+                try await Task.sleep(for: .milliseconds(300))
+                #expect(c.server.counter.count(path: "/api/beacon") == beacons)
+            }
+        }
+
+        @Test func aTargetBlankLinkOpensAReportedPopup() async throws {
+            try await RenderHarness.with { c in
+                let json = ##"{"actions": [{"type": "click", "selector": "#blank"}]}"##
+                let result = try await c.render("/hostile/popups.html?n=0", json).result
+                #expect(result.actionsExecuted.first?.ok == true)
+                #expect(result.popups == [c.url("/hostile/popup.html?from=link")])
+            }
+        }
+    }
+}
