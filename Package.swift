@@ -305,7 +305,7 @@ let package = Package(
         .testTarget(
             name: "SessionContextPostgresTests",
             dependencies: [
-                "SessionContext", "SessionContextPostgres", "RenderTypes", "TestSupport", "PostgresSandbox",
+                "SessionContext", "SessionContextPostgres", "RenderTypes", "TestSupport", "PostgresSandbox", "AsyncSupport",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -113,11 +113,13 @@ extension PostgresSessionBackend: ClusterSessionBackend {
     private func gateTransaction<T: Sendable>(_ body: (_ storedSessions: Int) async throws -> T) async throws -> T {
         let started = connection.instant()
         return try await withoutActuallyEscaping(body) { body in
-            let box = GateBody(body)
+            let box = GuardedBody(body)
+            defer { box.seal() }
             do {
                 // The lock's wait is bounded by `lock_timeout`, the count by `statement_timeout`, the
                 // body's own calls by theirs: twice the call bound covers the whole.
-                return try await withOperationDeadline(configuration.operationTimeout * 2) { [self] in
+                return try await withOperationDeadline(configuration.operationTimeout * 2, abandonable: box.abandonable) {
+                    [self] in
                     try await client.withTransaction(logger: logger) { connection in
                         // Two statements: the count's snapshot is taken after the lock is had, so it
                         // sees every creation committed by the gate's previous holder.
@@ -129,7 +131,9 @@ extension PostgresSessionBackend: ClusterSessionBackend {
                         ).decode(Int.self) {
                             stored = count
                         }
-                        return try await box.body(stored)
+                        let body = try box.enter()
+                        defer { box.exit() }
+                        return try await body(stored)
                     }
                 }
             } catch {
@@ -198,19 +202,5 @@ extension PostgresSessionBackend: ClusterSessionBackend {
                     secondsSinceHeartbeat: max(0, age), load: load, browsers: browsers))
         }
         return nodes.sorted { $0.nodeID < $1.nodeID }
-    }
-}
-
-/// Carries `withCreationGate`'s body into the child task that runs the gate's transaction.
-///
-/// Unchecked Sendable is sound for the reason `BodyBox` is: the gate creates the box inside
-/// `withoutActuallyEscaping`, hands it to exactly one child task and awaits that task
-/// (`withOperationDeadline` returns only once its group is empty) before the body's scope ends; the
-/// body is called at most once, by that child, while the gate's caller is suspended.
-private final class GateBody<T>: @unchecked Sendable {
-    let body: (Int) async throws -> T
-
-    init(_ body: @escaping (Int) async throws -> T) {
-        self.body = body
     }
 }

@@ -230,12 +230,14 @@ public final class PostgresSessionBackend: SessionBackend {
     /// it throws into a `SessionError` naming the database; a connection failure also starts
     /// reconnecting.
     func call<R: Sendable>(
-        _ what: @autoclosure () -> String, _ operation: @escaping @Sendable () async throws -> R
+        _ what: @autoclosure () -> String, abandonable: @escaping @Sendable () -> Bool = { true },
+        _ operation: @escaping @Sendable () async throws -> R
     ) async throws(SessionError) -> R {
         try connection.readiness.get()
         let started = connection.instant()
         do {
-            let result = try await withOperationDeadline(configuration.operationTimeout, operation)
+            let result = try await withOperationDeadline(
+                configuration.operationTimeout, abandonable: abandonable, operation)
             connection.succeeded()
             return result
         } catch {
@@ -274,8 +276,11 @@ public final class PostgresSessionBackend: SessionBackend {
         _ id: SessionID, fence: SessionFence?, _ body: (inout RpcSessionContext?) -> R
     ) async throws(SessionError) -> R {
         try await withoutActuallyEscaping(body) { (body) async throws(SessionError) -> R in
-            let box = BodyBox(body)
-            return try await call(fence == nil ? "update session \(id)" : "write back session \(id)") { [self] in
+            let box = GuardedBody(body)
+            defer { box.seal() }
+            return try await call(
+                fence == nil ? "update session \(id)" : "write back session \(id)", abandonable: box.abandonable
+            ) { [self] in
                 try await client.withTransaction(logger: logger) { connection in
                     try await self.change(id, box, fence: fence, on: connection)
                 }
@@ -286,7 +291,8 @@ public final class PostgresSessionBackend: SessionBackend {
     /// The transaction of `change` on `connection`: lock (or, for a new id, claim) the row, check
     /// the fence, run the body, write what it left (ending the lease with it when the fence says so).
     private func change<R: Sendable>(
-        _ id: SessionID, _ box: BodyBox<RpcSessionContext?, R>, fence: SessionFence?, on connection: PostgresConnection
+        _ id: SessionID, _ box: GuardedBody<(inout RpcSessionContext?) -> R>, fence: SessionFence?,
+        on connection: PostgresConnection
     ) async throws -> R {
         var locked = try await lockedRow(id, on: connection)
         if locked == nil {
@@ -301,7 +307,9 @@ public final class PostgresSessionBackend: SessionBackend {
         if let fence, let locked, !locked.isHeld(by: fence.lease) { throw SessionError.leaseLost(id) }
         let existing = locked?.session
         var record = existing
-        let result = box.body(&record)
+        let body = try box.enter()
+        let result = body(&record)
+        box.exit()
         try await write(id, from: existing, to: record, releasingLease: locked != nil && fence?.releasing == true, on: connection)
         return result
     }
