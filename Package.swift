@@ -125,6 +125,9 @@ let package = Package(
             dependencies: [
                 "RenderTypes", "AsyncSupport", "SessionContext", "SessionContextSQLite", "SessionContextPostgres",
                 "Headless", "Rendering", "Egress",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -332,7 +335,8 @@ let package = Package(
         .testTarget(
             name: "RenderingTests",
             dependencies: [
-                "Rendering", "Headless", "RenderTypes", "SessionContext", "FixtureServer", "TestSupport",
+                "Rendering", "Headless", "RenderTypes", "SessionContext", "FixtureServer", "TestSupport", "AsyncSupport",
+                "SessionContextSQLite", "SessionContextPostgres",
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
             ],
             swiftSettings: swift6
