@@ -1,4 +1,5 @@
 import AsyncSupport
+public import CoreMetrics
 public import Foundation
 public import Logging
 import PostgresNIO
@@ -30,6 +31,7 @@ public final class PostgresSessionBackend: SessionBackend {
     let client: PostgresClient
     let logger: Logger
     let connection: ConnectionMonitor
+    let metrics: PostgresStoreMetrics
     /// This node's creators take turns at the creation gate (see `withCreationGate`).
     let creationTurns = SerialLock(maxWaiters: 4096)
     /// Runs the pool and the reconnection loop until `close()`.
@@ -40,14 +42,16 @@ public final class PostgresSessionBackend: SessionBackend {
 
     /// A backend for the database at `url` that starts connecting (and migrating) in the background
     /// and returns at once; calls fail with `.unavailable` until the database is reachable
-    /// (`waitUntilReady` waits for that).
+    /// (`waitUntilReady` waits for that). Its calls' figures are recorded through `metrics`.
     public init(
         url: PostgresDatabaseURL, configuration: Configuration = Configuration(),
+        metrics: any MetricsFactory = NOOPMetricsHandler.instance,
         logger: Logger = Logger(label: "tidepool.sessions.postgres")
     ) {
         self.url = url
         self.configuration = configuration
         self.logger = logger
+        self.metrics = PostgresStoreMetrics(factory: metrics, maximumConnections: configuration.maximumConnections)
         self.connection = ConnectionMonitor(location: url.location)
         var clientConfiguration = url.clientConfiguration
         clientConfiguration.options.maximumConnections = configuration.maximumConnections
@@ -71,9 +75,9 @@ public final class PostgresSessionBackend: SessionBackend {
     /// said), `.backend` when its schema is newer than this build's; the backend is closed then.
     public static func open(
         url: PostgresDatabaseURL, configuration: Configuration = Configuration(), timeout: Duration = .seconds(30),
-        logger: Logger = Logger(label: "tidepool.sessions.postgres")
+        metrics: any MetricsFactory = NOOPMetricsHandler.instance, logger: Logger = Logger(label: "tidepool.sessions.postgres")
     ) async throws(SessionError) -> PostgresSessionBackend {
-        let backend = PostgresSessionBackend(url: url, configuration: configuration, logger: logger)
+        let backend = PostgresSessionBackend(url: url, configuration: configuration, metrics: metrics, logger: logger)
         do {
             try await backend.waitUntilReady(timeout: timeout)
         } catch {
@@ -234,16 +238,44 @@ public final class PostgresSessionBackend: SessionBackend {
         _ operation: @escaping @Sendable () async throws -> R
     ) async throws(SessionError) -> R {
         try connection.readiness.get()
-        let started = connection.instant()
-        do {
-            let result = try await withOperationDeadline(
-                configuration.operationTimeout, abandonable: abandonable, operation)
-            connection.succeeded()
-            return result
-        } catch {
-            throw failure(error, what: what(), since: started)
+        return try await measured(what()) { () async throws(SessionError) -> R in
+            let started = connection.instant()
+            do {
+                let result = try await withOperationDeadline(
+                    configuration.operationTimeout, abandonable: abandonable, operation)
+                connection.succeeded()
+                return result
+            } catch {
+                throw failure(error, what: what(), since: started)
+            }
         }
     }
+
+    /// Runs `body` (one call to the database) counted in flight and timed by how it ended.
+    func measured<R>(_ what: @autoclosure () -> String, _ body: () async throws(SessionError) -> R)
+        async throws(SessionError) -> R
+    {
+        let began = ContinuousClock.now
+        metrics.started()
+        do {
+            let result = try await body()
+            metrics.ended(.ok, after: .now - began)
+            return result
+        } catch {
+            metrics.ended(Self.outcome(of: error), after: .now - began)
+            throw error
+        }
+    }
+
+    /// How a call that failed with `error` counts in the metrics.
+    static func outcome(of error: SessionError) -> PostgresStoreMetrics.Outcome {
+        guard case .unavailable(let reason) = error else { return .error }
+        return reason.contains(busyMarker) ? .busy : .unavailable
+    }
+
+    /// What the reason of every busy refusal says (a pool whose connections were all taken, a lock
+    /// wait past `lock_timeout`, the creation gate not had in time).
+    static let busyMarker = " is busy"
 
     /// The `SessionError` a failed call that started at `started` (on the monitor's clock) gets;
     /// a connection failure also starts reconnecting.

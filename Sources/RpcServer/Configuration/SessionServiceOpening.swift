@@ -27,7 +27,7 @@ extension SessionService {
             metadata["path"] = "\(configuration.databasePath)"
         case .postgres:
             let url = try ServerSettings.databaseURL(configuration.databaseURL)
-            backend = PostgresSessionBackend(url: url, logger: logger)
+            backend = PostgresSessionBackend(url: url, metrics: metrics, logger: logger)
             metadata["database"] = "\(url)"
         }
         let storeConfiguration = RpcSessionStore<AnySessionBackend>.Configuration(

@@ -72,6 +72,7 @@ extension BrowserSuites {
                 #expect(afterKill.firstIndex { $0.cookie == first.cookie }! <= 1, "at most one answer of the owner's after the kill")
                 #expect(first.at - killedAt < .seconds(10), "the session answered \(first.at - killedAt) after the kill")
                 #expect(first.warnings.contains { $0.contains("warm context was rebuilt") })
+                #expect(try await b.metric("tidepool_cluster_takeovers_total") == 1, "taken over once, then owned")
                 // Every cookie whose call succeeded is in the session, the login's too.
                 let stored = try await b.result("cookies.get", ["session_id": "k"])["cookies"]?.arrayValue ?? []
                 let names = Set(stored.compactMap { $0["name"]?.stringValue })
