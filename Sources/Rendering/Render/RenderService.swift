@@ -245,9 +245,12 @@ public final class RenderService: Sendable {
                 "session taken over", metadata: ["session_id": "\(id)", "from": "\(takeover.previousOwner)", "reason": "\(takeover.reason)"])
         }
         let persistCookies = sessions.configuration.persistCookies
+        // Only the render's own cookie changes are written back: a cookies.* call made during the
+        // render (on any node) is kept.
         var written = RequestOutcome(
             url: request.url, renderTimeMs: result.renderTimeMs,
-            cookies: persistCookies ? outcome.state?.cookies : nil, localStorage: outcome.state?.localStorage
+            cookies: persistCookies ? outcome.state?.cookies : nil, cookiesBefore: session.cookies,
+            localStorage: outcome.state?.localStorage
         )
         var stored: RpcSessionContext?
         do {

@@ -248,7 +248,13 @@ public final class RpcSessionStore<Backend: SessionBackend>: Sendable {
                 session.lastUrl = RpcSessionContext.bounded(url)
             }
             if let error = outcome.error { session.recordError(error) }
-            if let cookies = outcome.cookies { session.cookies = cookies }
+            if let cookies = outcome.cookies {
+                if let before = outcome.cookiesBefore {
+                    session.applyCookieChanges(from: before, to: cookies)
+                } else {
+                    session.cookies = cookies
+                }
+            }
             if let storage = outcome.localStorage { session.localStorage.merge(storage) { _, new in new } }
             try limits.validate(session)
             if !session.isExpired(at: now) { session.touch(at: now) }

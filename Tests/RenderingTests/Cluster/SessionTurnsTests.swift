@@ -85,10 +85,12 @@ import TestSupport
                     group.addTask {
                         try await node.turns.withTurn("s", deadline: .now + .seconds(60), claimingOwnership: false) { turn in
                             probe.enter()
-                            defer { probe.leave() }
                             var cookies = try #require(turn.session).cookies
                             try await Task.sleep(for: .milliseconds(5))
                             cookies.append(Cookie(name: "c\(index)", value: "v", domain: "x.test"))
+                            // The write-back that ends the lease is the turn's last act: as it commits,
+                            // the next turn (on another node) may begin.
+                            probe.leave()
                             try await node.store.completeRequest("s", RequestOutcome(cookies: cookies), fence: turn.finalFence)
                             turn.leaseEnded()
                         }

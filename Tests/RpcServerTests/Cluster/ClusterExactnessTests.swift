@@ -78,5 +78,23 @@ extension BrowserSuites {
                 #expect(try await nodes[1].result("session.get", ["session_id": "limited"])["request_count"] == 5)
             }
         }
+
+        @Test func aCookieWrittenThroughOneNodeDuringARenderOnTheOtherIsKept() async throws {
+            try await TestCluster.with { cluster in
+                let (a, b) = (cluster.node(0), cluster.node(1))
+                _ = try await a.result("session.create", ["session_id": "jar"])
+                let page = cluster.site.url("/slow?ms=2500")
+                let slow = Task {
+                    try await a.rendered(
+                        page, ["session_id": "jar", "config": ["actions": [settingCookie("rendered")], "timeout_ms": 60_000]])
+                }
+                try await eventually("the render fetches its page") { cluster.site.counter.count(path: "/slow") == 1 }
+                let meanwhile: JSONValue = ["name": "meanwhile", "value": "1", "domain": "127.0.0.1", "path": "/"]
+                _ = try await b.result("cookies.set", ["session_id": "jar", "cookies": [meanwhile]])
+                _ = try await slow.value
+                let stored = try await b.result("cookies.get", ["session_id": "jar"])["cookies"]?.arrayValue ?? []
+                #expect(Set(stored.compactMap { $0["name"]?.stringValue }) == ["meanwhile", "rendered"])
+            }
+        }
     }
 }
