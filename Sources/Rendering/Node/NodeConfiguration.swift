@@ -1,3 +1,4 @@
+import AsyncSupport
 import Foundation
 
 /// Who this server is among the nodes that share one session database — its id and the URL the
@@ -30,6 +31,24 @@ public struct NodeConfiguration: Sendable, Hashable {
         self.heartbeatInterval = heartbeatInterval
         self.nodeTimeout = nodeTimeout
         self.leaseDuration = leaseDuration
+    }
+
+    /// `heartbeatInterval` in whole milliseconds (what the command line sets).
+    public var heartbeatIntervalMs: Int {
+        get { heartbeatInterval.wholeMilliseconds }
+        set { heartbeatInterval = .milliseconds(newValue) }
+    }
+
+    /// `nodeTimeout` in whole milliseconds.
+    public var nodeTimeoutMs: Int {
+        get { nodeTimeout.wholeMilliseconds }
+        set { nodeTimeout = .milliseconds(newValue) }
+    }
+
+    /// `leaseDuration` in whole milliseconds.
+    public var leaseDurationMs: Int {
+        get { leaseDuration.wholeMilliseconds }
+        set { leaseDuration = .milliseconds(newValue) }
     }
 
     /// The id this node goes by when it listens on `port`.
