@@ -48,9 +48,10 @@ public final class Cluster: Sendable {
 
     /// A call forwarded to `nodeID` could not reach it: its sessions are taken over until it sends
     /// a heartbeat again.
-    public func markUnreachable(_ nodeID: String) {
-        directory.markUnreachable(nodeID)
-        logger.warning("node unreachable: its sessions are taken over", metadata: ["node_id": "\(nodeID)"])
+    public func markUnreachable(_ nodeID: String, at url: String) {
+        directory.markUnreachable(nodeID, at: url)
+        logger.warning(
+            "node unreachable: its sessions are taken over", metadata: ["node_id": "\(nodeID)", "advertise_url": "\(url)"])
     }
 
     /// Where a call for a session recorded as `placement` (nil: none yet, this call creates it) is

@@ -18,28 +18,29 @@ final class NodeDirectory: Sendable {
         var nodes: [String: NodeStatus] = [:]
         /// When the table was read; nil before the first read.
         var readAt: ContinuousClock.Instant?
-        /// Nodes a forwarded call could not reach, and when.
-        var unreachable: [String: ContinuousClock.Instant] = [:]
+        /// Nodes a forwarded call could not reach: when, and at which URL.
+        var unreachable: [String: (at: ContinuousClock.Instant, url: String)] = [:]
     }
 
     private let state = Mutex(State())
 
-    /// The table as read at `readAt`. An unreachable mark holds until a heartbeat newer than it.
+    /// The table as read at `readAt`. An unreachable mark holds until a heartbeat newer than it, or
+    /// until the node advertises another URL than the one that failed (it came back elsewhere).
     func update(_ nodes: [NodeStatus], readAt: ContinuousClock.Instant) {
         state.withLock { state in
             state.nodes = Dictionary(nodes.map { ($0.nodeID, $0) }, uniquingKeysWith: { first, _ in first })
             state.readAt = readAt
-            state.unreachable = state.unreachable.filter { node, markedAt in
-                guard let status = state.nodes[node] else { return false }
-                return readAt - .seconds(status.secondsSinceHeartbeat) < markedAt
+            state.unreachable = state.unreachable.filter { node, mark in
+                guard let status = state.nodes[node], status.advertiseURL == mark.url else { return false }
+                return readAt - .seconds(status.secondsSinceHeartbeat) < mark.at
             }
         }
     }
 
     /// Node `nodeID` refused a connection (or none was had in time): it counts as gone until it
     /// sends a heartbeat again.
-    func markUnreachable(_ nodeID: String, at instant: ContinuousClock.Instant = .now) {
-        state.withLock { $0.unreachable[nodeID] = instant }
+    func markUnreachable(_ nodeID: String, at url: String, when instant: ContinuousClock.Instant = .now) {
+        state.withLock { $0.unreachable[nodeID] = (instant, url) }
     }
 
     /// Node `nodeID`'s standing at `now`: alive when its last heartbeat is younger than `timeout`

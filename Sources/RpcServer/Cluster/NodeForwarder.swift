@@ -80,7 +80,7 @@ struct NodeForwarder: Sendable {
         } catch {
             if Self.isUnreachable(error) {
                 metrics.recordForward(method: method, outcome: .unreachable, duration: .now - started)
-                cluster.markUnreachable(nodeID)
+                cluster.markUnreachable(nodeID, at: url)
                 logger.warning("owner unreachable, serving here", metadata: ["node_id": "\(nodeID)", "error": "\(error)"])
                 return .unreachable
             }

@@ -3,28 +3,36 @@ import RenderTypes
 
 extension RpcMethod {
     /// This method, with a call for a session that another live node serves forwarded to that
-    /// node (`RenderingError.ownedElsewhere`), waiting at most what `timeout` gives for its params;
-    /// an owner that cannot be reached makes the call run here after all. A call another node
-    /// forwarded here is served here and counted as received.
+    /// node (`RenderingError.ownedElsewhere`), waiting at most what `timeout` gives for its params.
+    /// An owner that cannot be reached makes the call placed again: served here (the owner is
+    /// gone), or forwarded once more when the owner is alive at another URL (it came back
+    /// elsewhere) — at most `maxForwards` tries. A call another node forwarded here is served here
+    /// and counted as received.
     func forwarding(through forwarder: NodeForwarder, timeout: @escaping @Sendable (JSONValue?) -> Duration) -> RpcMethod {
         var method = self
         let local = invoke
         let name = self.name
         method.invoke = { params, context in
             if context.forwardedBy != nil { forwarder.metrics.recordReceived(method: name) }
-            do {
-                return try await local(params, context)
-            } catch RenderingError.ownedElsewhere(let nodeID, let url) where context.forwardedBy == nil {
-                let answer = try await forwarder.forward(
-                    method: name, params: params, to: nodeID, at: url, timeout: timeout(params), logger: context.logger)
-                switch answer {
-                case .result(let fragment): return fragment
-                case .unreachable: return try await local(params, context)
+            var tries = 0
+            while true {
+                do {
+                    return try await local(params, context)
+                } catch RenderingError.ownedElsewhere(let nodeID, let url)
+                    where context.forwardedBy == nil && tries < Self.maxForwards
+                {
+                    tries += 1
+                    let answer = try await forwarder.forward(
+                        method: name, params: params, to: nodeID, at: url, timeout: timeout(params), logger: context.logger)
+                    if case .result(let fragment) = answer { return fragment }
                 }
             }
         }
         return method
     }
+
+    /// How many owners' URLs one call tries before it fails (each unreachable one is marked so).
+    static let maxForwards = 2
 }
 
 extension RpcMethodRegistry {

@@ -48,7 +48,7 @@ import Testing
         let directory = NodeDirectory()
         let start = ContinuousClock.now
         directory.update([status("a", silentFor: 0)], readAt: start)
-        directory.markUnreachable("a", at: start + .seconds(1))
+        directory.markUnreachable("a", at: "http://127.0.0.1:1", when: start + .seconds(1))
         // A read whose heartbeat predates the finding keeps the mark.
         directory.update([status("a", silentFor: 1.5)], readAt: start + .seconds(2))
         guard case .gone(let reason) = directory.liveness(of: "a", timeout: timeout, now: start + .seconds(2)) else {
@@ -59,5 +59,17 @@ import Testing
         // A heartbeat after it clears the mark.
         directory.update([status("a", silentFor: 0.5)], readAt: start + .seconds(3))
         #expect(directory.liveness(of: "a", timeout: timeout, now: start + .seconds(3)) == .alive(status("a", silentFor: 0.5)))
+    }
+
+    @Test func aNodeBackAtAnotherURLIsNoLongerUnreachable() {
+        let directory = NodeDirectory()
+        let start = ContinuousClock.now
+        directory.update([status("a", silentFor: 0)], readAt: start)
+        directory.markUnreachable("a", at: "http://127.0.0.1:1", when: start + .seconds(1))
+        // Restarted elsewhere: its heartbeat (older than the finding) already names the new URL.
+        var moved = status("a", silentFor: 1.5)
+        moved.advertiseURL = "http://127.0.0.1:2"
+        directory.update([moved], readAt: start + .seconds(2))
+        #expect(directory.liveness(of: "a", timeout: timeout, now: start + .seconds(2)) == .alive(moved))
     }
 }

@@ -58,5 +58,37 @@ extension BrowserSuites {
                 #expect(try await b.result("pool.stats")["contexts_held"] == 1, "the node that served it keeps the context now")
             }
         }
+
+        @Test func callsFollowANodeThatCameBackAtAnotherURL() async throws {
+            try await TestCluster.with { cluster in
+                let b = cluster.node(1)
+                _ = try await cluster.node(0).result("session.create", ["session_id": "moved", "keep_warm": true])
+                _ = try await cluster.node(0).rendered(cluster.site.url("/static.html"), ["session_id": "moved"])
+                _ = try await b.rendered(cluster.site.url("/static.html"), ["session_id": "moved"])
+                #expect(try await b.metric(Self.forwarded) == 1)
+                // node-0 stops and comes back under its id on another port; node-1 learns the new URL
+                // from the nodes table (until its own next reading it may still try the old one).
+                try await cluster.nodes[0].stop(with: SIGKILL)
+                let again = try TestCluster.startNode(
+                    "node-0", databaseURL: cluster.databaseURL, directory: cluster.directory, browsers: true, arguments: [])
+                do {
+                    try await again.waitUntilListening()
+                    try await eventually("node-1 lists node-0 at its new URL") {
+                        let nodes = try await b.result("cluster.nodes")["nodes"]?.arrayValue ?? []
+                        return nodes.contains {
+                            $0["node_id"] == "node-0" && $0["advertise_url"] == .string(again.baseURL) && $0["alive"] == true
+                        }
+                    }
+                    let read = try await b.rendered(cluster.site.url("/static.html"), ["session_id": "moved"])
+                    #expect(read["warnings"]?.arrayValue?.isEmpty == true, "served by node-0, not taken over: \(read)")
+                    #expect(try await b.metric(Self.forwarded) == 2)
+                    #expect(try await b.result("pool.stats")["contexts_held"] == 0)
+                    try await again.stop(with: SIGTERM)
+                } catch {
+                    _ = try? await again.stop(with: SIGKILL)
+                    throw error
+                }
+            }
+        }
     }
 }
