@@ -86,6 +86,7 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
             ],
             swiftSettings: swift6
         ),
@@ -125,6 +126,9 @@ let package = Package(
             dependencies: [
                 "RenderTypes", "AsyncSupport", "SessionContext", "SessionContextSQLite", "SessionContextPostgres",
                 "Headless", "Rendering", "Egress",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -313,7 +317,7 @@ let package = Package(
         .testTarget(
             name: "SessionContextPostgresTests",
             dependencies: [
-                "SessionContext", "SessionContextPostgres", "RenderTypes", "TestSupport", "PostgresSandbox",
+                "SessionContext", "SessionContextPostgres", "RenderTypes", "TestSupport", "PostgresSandbox", "AsyncSupport",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -340,7 +344,8 @@ let package = Package(
         .testTarget(
             name: "RenderingTests",
             dependencies: [
-                "Rendering", "Headless", "RenderTypes", "SessionContext", "FixtureServer", "TestSupport",
+                "Rendering", "Headless", "RenderTypes", "SessionContext", "FixtureServer", "TestSupport", "AsyncSupport",
+                "SessionContextSQLite", "SessionContextPostgres",
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
             ],
             swiftSettings: swift6

@@ -55,7 +55,9 @@ public struct TidepoolServer: Sendable {
         configuration: Configuration, pool: BrowserPool? = nil, metrics: ServerMetrics = ServerMetrics(),
         clock: any WallClock = SystemWallClock(), logger: Logger
     ) async throws -> TidepoolServer {
-        let sessions = try await SessionService.open(configuration: configuration.sessions, clock: clock, logger: logger)
+        let sessions = try await SessionService.open(
+            configuration: configuration.sessions, node: configuration.node, clock: clock, metrics: metrics.factory,
+            logger: logger)
         // Which scripts have a font: health reports it and renders warn about the missing ones.
         let fonts = pool == nil ? nil : await FontCoverage.scan()
         if let fonts, !fonts.missing.isEmpty {
@@ -87,9 +89,15 @@ public struct TidepoolServer: Sendable {
         SessionMethods.register(in: &registry, sessions: sessions)
         CookieMethods.register(in: &registry, sessions: sessions)
         HealthMethod.register(in: &registry, health: health)
+        ClusterMethods.register(in: &registry, sessions: sessions, health: health, renders: renders)
         if let renders {
             RenderMethods.register(
                 in: &registry, calls: RenderCalls(renders: renders, errors: RenderErrorMetrics(factory: metrics.factory)))
+        }
+        if let cluster = sessions.cluster {
+            registry.forwardSessionCalls(
+                through: NodeForwarder(
+                    cluster: cluster, token: configuration.http.bearerToken, metrics: ForwardMetrics(factory: metrics.factory)))
         }
         self.renders = renders
         self.configuration = configuration
@@ -139,6 +147,13 @@ public struct TidepoolServer: Sendable {
         }
         services.append(
             SessionCleanupService(sessions: sessions, interval: configuration.sessions.cleanupInterval, logger: logger))
+        if let cluster = sessions.cluster {
+            // Listed last, so it leaves the nodes table right after the HTTP server stops.
+            services.append(
+                ClusterHeartbeatService(cluster: cluster, logger: logger) {
+                    await renders?.heartbeatFigures() ?? (load: 0, browsers: 0)
+                })
+        }
         let http = configuration.http
         let node = configuration.node
         let health = self.health
@@ -157,6 +172,7 @@ public struct TidepoolServer: Sendable {
                 // The node is named by the port it listens on, known only now when 0 was asked.
                 let identity = node.health(port: channel.localAddress?.port ?? http.port)
                 health.identify(identity)
+                sessions.cluster?.identify(identity)
                 logger.info("node", metadata: ["node_id": "\(identity.id)", "advertise_url": "\(identity.advertiseURL)"])
                 await onServerRunning(channel)
             },

@@ -1,62 +1,168 @@
-/// Runs `operation` in a child task and cancels it when `limit` passes; the result is always the
+import Synchronization
+
+/// Runs `operation` in a task of its own and cancels it when `limit` passes; the result is the
 /// operation's own, so a change that committed just as time ran out is reported as done, not lost.
 /// An operation that fails after being cancelled by the deadline throws `OperationTimeout`.
 ///
 /// Why a deadline at all: while the database is unreachable, postgres-nio's pool keeps a request
 /// waiting for a connection until its circuit breaker trips (a minute); a cancelled wait ends at
 /// once. A statement already running ends by the server's `statement_timeout` or the connection
-/// closing, so cancellation is awaited, never abandoned.
-func withOperationDeadline<R: Sendable>(
-    _ limit: Duration, _ operation: @escaping @Sendable () async throws -> R
-) async throws -> R {
-    let outcome = await withTaskGroup(of: DeadlineEvent<R>.self) { group -> Result<R, any Error> in
-        group.addTask {
-            do {
-                return .finished(.success(try await operation()))
-            } catch {
-                return .finished(.failure(error))
-            }
-        }
-        group.addTask {
-            try? await Task.sleep(for: limit)
-            return .deadline(passed: !Task.isCancelled)
-        }
-        var timedOut = false
-        while let event = await group.next() {
-            switch event {
-            case .finished(let result):
-                group.cancelAll()
-                if timedOut, case .failure = result { return .failure(OperationTimeout(limit: limit)) }
-                return result
-            case .deadline(let passed):
-                if passed {
-                    timedOut = true
-                    group.cancelAll()
-                }
-            }
-        }
-        // The operation's task always reports, so the loop returns before the group is empty.
-        return .failure(OperationTimeout(limit: limit))
-    }
-    return try outcome.get()
-}
-
-/// What ends first in `withOperationDeadline`: the operation, or the time it was given.
-private enum DeadlineEvent<R: Sendable>: Sendable {
-    case finished(Result<R, any Error>)
-    case deadline(passed: Bool)
-}
-
-/// Carries `modify`'s body into the child task that runs its transaction.
+/// closing, so after the deadline the operation gets `grace` more to end.
 ///
-/// Unchecked Sendable is sound: `modify` creates the box inside `withoutActuallyEscaping`, hands it
-/// to exactly one child task and awaits that task (`withOperationDeadline` returns only once its
-/// group is empty) before the body's scope ends; the body is called at most once, by that child,
-/// while `modify`'s caller is suspended, so it never runs concurrently with its caller or outlives it.
-final class BodyBox<Argument, Result>: @unchecked Sendable {
-    let body: (inout Argument) -> Result
+/// Why it may be abandoned: postgres-nio (1.33) can lease a connection whose channel closed that
+/// instant (the server stopped); the statement written to it is dropped and the wait for its answer
+/// never ends, cancelled or not. Such an operation, still running `grace` after its deadline, is
+/// left behind (its task ends whenever it does) and the call throws `OperationTimeout` — but only
+/// while `abandonable()` says nothing of the caller's is running inside it (`GuardedBody`); else it
+/// is waited for, `grace` at a time. A parent's cancellation cancels the operation and keeps the
+/// deadline, so a cancelled caller is never held longer than an impatient one.
+func withOperationDeadline<R: Sendable>(
+    _ limit: Duration, grace: Duration = .seconds(2), abandonable: @escaping @Sendable () -> Bool = { true },
+    _ operation: @escaping @Sendable () async throws -> R
+) async throws -> R {
+    let race = OperationRace<R>()
+    let work = Task {
+        do {
+            race.settle(.finished(.success(try await operation())))
+        } catch {
+            race.settle(.finished(.failure(error)))
+        }
+    }
+    let timer = Task {
+        do {
+            try await Task.sleep(for: limit)
+            race.markTimedOut()
+            work.cancel()
+            while !race.isSettled {
+                try await Task.sleep(for: grace)
+                if abandonable() { race.settle(.abandoned) }
+            }
+        } catch {
+            // Cancelled: the operation ended first.
+        }
+    }
+    let (event, timedOut) = await withTaskCancellationHandler {
+        await race.outcome()
+    } onCancel: {
+        work.cancel()
+    }
+    timer.cancel()
+    switch event {
+    case .finished(.success(let value)):
+        return value
+    case .finished(.failure(let error)):
+        if timedOut { throw OperationTimeout(limit: limit) }
+        throw error
+    case .abandoned:
+        throw OperationTimeout(limit: limit)
+    }
+}
 
-    init(_ body: @escaping (inout Argument) -> Result) {
+/// What ends a `withOperationDeadline` call: the operation, or giving up on it.
+private enum OperationEvent<R: Sendable>: Sendable {
+    case finished(Result<R, any Error>)
+    case abandoned
+}
+
+/// The first event of a `withOperationDeadline` call, handed to its caller once.
+private final class OperationRace<R: Sendable>: Sendable {
+    private struct State {
+        var event: OperationEvent<R>?
+        var waiter: CheckedContinuation<OperationEvent<R>, Never>?
+        var timedOut = false
+    }
+
+    private let state = Mutex(State())
+
+    /// Records `event` unless one came first, and hands it to the caller if it waits.
+    func settle(_ event: OperationEvent<R>) {
+        let waiter = state.withLock { state -> CheckedContinuation<OperationEvent<R>, Never>? in
+            guard state.event == nil else { return nil }
+            state.event = event
+            defer { state.waiter = nil }
+            return state.waiter
+        }
+        waiter?.resume(returning: event)
+    }
+
+    /// The deadline passed (a failure after it is reported as a timeout).
+    func markTimedOut() {
+        state.withLock { $0.timedOut = true }
+    }
+
+    var isSettled: Bool { state.withLock { $0.event != nil } }
+
+    /// Waits for the first event; whether the deadline had passed by then.
+    func outcome() async -> (OperationEvent<R>, timedOut: Bool) {
+        let event = await withCheckedContinuation { (continuation: CheckedContinuation<OperationEvent<R>, Never>) in
+            let ready = state.withLock { state -> OperationEvent<R>? in
+                if let event = state.event { return event }
+                state.waiter = continuation
+                return nil
+            }
+            if let ready { continuation.resume(returning: ready) }
+        }
+        return (event, state.withLock { $0.timedOut })
+    }
+}
+
+/// A caller's closure run inside an operation that `withOperationDeadline` may abandon: it runs at
+/// most once, and never after `seal()`. `abandonable()` seals it when it has not started — then an
+/// abandoned operation can no longer call it (its transaction fails and rolls back), and the caller
+/// may leave the scope the closure lives in. The caller seals it when the deadline call returns,
+/// dropping the closure, so no task still holding the box keeps it alive.
+///
+/// Unchecked Sendable is sound: `body` is read only by the one `enter()` that moves the phase from
+/// `.ready` to `.running`, and cleared only by the `seal()` that finds the phase not `.running` —
+/// both transitions are made under `phase`'s lock, so the two never touch `body` at once; the box's
+/// owner creates it inside `withoutActuallyEscaping` and seals it before that scope ends, and a
+/// sealed box no longer references the closure.
+final class GuardedBody<Body>: @unchecked Sendable {
+    private enum Phase {
+        case ready, running, done, sealed
+    }
+
+    private let phase = Mutex(Phase.ready)
+    private var body: Body?
+
+    init(_ body: Body) {
         self.body = body
     }
+
+    /// The closure, for its one call (end it with `exit()`); throws `OperationTimeout` once sealed.
+    func enter() throws -> Body {
+        try phase.withLock { phase in
+            guard phase == .ready, let body else { throw AbandonedOperation() }
+            phase = .running
+            return body
+        }
+    }
+
+    /// The call `enter()` allowed has returned.
+    func exit() {
+        phase.withLock { $0 = .done }
+    }
+
+    /// Seals the box unless its closure runs or ran: whether the operation may be abandoned.
+    func abandonable() -> Bool {
+        phase.withLock { phase in
+            guard phase == .ready else { return false }
+            phase = .sealed
+            body = nil
+            return true
+        }
+    }
+
+    /// Drops the closure for good (its owner leaves the closure's scope): nothing calls it afterwards.
+    func seal() {
+        phase.withLock { phase in
+            phase = .sealed
+            body = nil
+        }
+    }
+}
+
+/// An abandoned operation reached the caller's closure after its caller had given up on it.
+struct AbandonedOperation: Error, CustomStringConvertible {
+    var description: String { "the operation was abandoned after its deadline" }
 }

@@ -13,6 +13,11 @@ enum PostgresFailure {
         if isConnectionFailure(error) {
             return .unavailable("\(location) is unreachable (\(what): \(detail))")
         }
+        if isLockTimeout(error) {
+            // Another transaction held what this one waited for (a session's row, the creation
+            // gate) past `lock_timeout`: the database is busy, not lost, and a retry may pass.
+            return .unavailable("\(location) is busy (\(what): \(detail))")
+        }
         return .backend("\(location) could not \(what): \(detail)")
     }
 
@@ -30,6 +35,12 @@ enum PostgresFailure {
         }
         let state = error.serverInfo?[.sqlState] ?? ""
         return state.hasPrefix("08") || state.hasPrefix("57P")
+    }
+
+    /// Whether `error` is the server giving up a wait for a lock (`lock_timeout`, SQLSTATE 55P03).
+    static func isLockTimeout(_ error: any Error) -> Bool {
+        guard let error = unwrapped(error) as? PSQLError, error.code == .server else { return false }
+        return error.serverInfo?[.sqlState] == "55P03"
     }
 
     /// A one-line account of `error`: the server's message and SQLSTATE when it answered, else the

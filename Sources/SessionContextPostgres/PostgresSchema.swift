@@ -2,8 +2,7 @@
 /// database has; opening applies every later migration in one transaction that first takes
 /// `migrationLockKey` as a transaction-scoped advisory lock, so two nodes starting at once apply each
 /// migration exactly once (the second waits, then finds nothing left to do). A database from a newer
-/// Tidepool is refused. Never edit a shipped migration: append a new one (the cluster's nodes table and
-/// a session's owner and lease columns come as later versions).
+/// Tidepool is refused. Never edit a shipped migration: append a new one.
 enum PostgresSchema {
     /// The advisory lock every node takes around migrating: the first eight bytes of "tidepool" as a
     /// big-endian integer, so it is unlikely to collide with another application's lock on the same
@@ -14,6 +13,17 @@ enum PostgresSchema {
     /// second is the id's `hashtext`): "tide" as a big-endian integer. Two-key locks are a key space
     /// of their own, apart from `migrationLockKey`'s.
     static let sessionLockClass: Int32 = 0x7469_6465
+
+    /// The advisory lock of the session creation gate (`withCreationGate`): "tidecaps" as a
+    /// big-endian integer, apart from the migration's.
+    static let creationLockKey: Int64 = 0x7469_6465_6361_7073
+
+    /// Now on the database's clock, in unix seconds (the statement's start, so one statement reads
+    /// one instant): leases and heartbeats are judged by it, never by a node's own clock.
+    static let now = "extract(epoch FROM statement_timestamp())::double precision"
+
+    /// Heartbeats older than this (a day) are forgotten: a node gone for good leaves no row behind.
+    static let forgetNodesAfterSeconds = 86_400.0
 
     /// Creates the version table itself; idempotent, run under the migration lock.
     static let versionTable = """
@@ -51,7 +61,32 @@ enum PostgresSchema {
             "CREATE INDEX tidepool_sessions_expires_at ON tidepool_sessions (expires_at)",
             // Store-wide counters that must survive restarts and be shared by every node (expired_cleaned).
             "CREATE TABLE tidepool_counters (name text PRIMARY KEY, value bigint NOT NULL)",
-        ]
+        ],
+        2: [
+            // The cluster: fencing tokens come from one sequence, so a token is higher than every
+            // token granted before it, for any session and across a session deleted and created
+            // again. A session's lease lives in its own row (holder, token, expiry on the database's
+            // clock), so the fencing check and the write it guards take the same row lock; its
+            // owner is the node holding its warm context or profile browser.
+            "CREATE SEQUENCE tidepool_lease_tokens",
+            """
+            ALTER TABLE tidepool_sessions
+                ADD COLUMN owner_node text,
+                ADD COLUMN lease_holder text,
+                ADD COLUMN lease_token bigint NOT NULL DEFAULT 0,
+                ADD COLUMN lease_expires_at double precision NOT NULL DEFAULT 0
+            """,
+            // One row per node, refreshed by its heartbeat (unix seconds on the database's clock).
+            """
+            CREATE TABLE tidepool_nodes (
+                id text COLLATE "C" PRIMARY KEY,
+                advertise_url text NOT NULL,
+                last_heartbeat double precision NOT NULL,
+                load double precision NOT NULL,
+                browsers integer NOT NULL
+            )
+            """,
+        ],
     ]
 
     /// The version this build writes.

@@ -2,8 +2,8 @@ extension PostgresSessionBackend {
     /// The pool, the time limits and the reconnection pace; defaults are the documented ones
     /// (docs/scaling.md).
     public struct Configuration: Sendable {
-        /// Most connections this backend (one node) opens; the pool opens them on demand and closes
-        /// idle ones after a minute.
+        /// Most connections this backend (one node) opens, at least two (the creation gate holds one
+        /// while its body uses another); the pool opens them on demand and closes idle ones after a minute.
         public var maximumConnections: Int
         /// Longest one call may take, waiting for a connection included; also the server's
         /// `statement_timeout` and `lock_timeout` for this backend's connections, so a statement
@@ -24,7 +24,8 @@ extension PostgresSessionBackend {
             initialRetryDelay: Duration = .milliseconds(250), maximumRetryDelay: Duration = .seconds(10),
             applicationName: String = "tidepool"
         ) {
-            precondition(maximumConnections > 0, "a pool needs at least one connection")
+            // The creation gate holds one connection while its body uses another.
+            precondition(maximumConnections >= 2, "a pool needs at least two connections")
             precondition(operationTimeout > .zero && connectTimeout > .zero, "time limits must be positive")
             precondition(initialRetryDelay > .zero && maximumRetryDelay >= initialRetryDelay, "retry delays must grow")
             self.maximumConnections = maximumConnections

@@ -1,4 +1,5 @@
 import AsyncSupport
+public import CoreMetrics
 public import Foundation
 public import Logging
 import PostgresNIO
@@ -30,6 +31,9 @@ public final class PostgresSessionBackend: SessionBackend {
     let client: PostgresClient
     let logger: Logger
     let connection: ConnectionMonitor
+    let metrics: PostgresStoreMetrics
+    /// This node's creators take turns at the creation gate (see `withCreationGate`).
+    let creationTurns = SerialLock(maxWaiters: 4096)
     /// Runs the pool and the reconnection loop until `close()`.
     private let upkeep = Mutex<Task<Void, Never>?>(nil)
 
@@ -38,14 +42,16 @@ public final class PostgresSessionBackend: SessionBackend {
 
     /// A backend for the database at `url` that starts connecting (and migrating) in the background
     /// and returns at once; calls fail with `.unavailable` until the database is reachable
-    /// (`waitUntilReady` waits for that).
+    /// (`waitUntilReady` waits for that). Its calls' figures are recorded through `metrics`.
     public init(
         url: PostgresDatabaseURL, configuration: Configuration = Configuration(),
+        metrics: any MetricsFactory = NOOPMetricsHandler.instance,
         logger: Logger = Logger(label: "tidepool.sessions.postgres")
     ) {
         self.url = url
         self.configuration = configuration
         self.logger = logger
+        self.metrics = PostgresStoreMetrics(factory: metrics, maximumConnections: configuration.maximumConnections)
         self.connection = ConnectionMonitor(location: url.location)
         var clientConfiguration = url.clientConfiguration
         clientConfiguration.options.maximumConnections = configuration.maximumConnections
@@ -69,9 +75,9 @@ public final class PostgresSessionBackend: SessionBackend {
     /// said), `.backend` when its schema is newer than this build's; the backend is closed then.
     public static func open(
         url: PostgresDatabaseURL, configuration: Configuration = Configuration(), timeout: Duration = .seconds(30),
-        logger: Logger = Logger(label: "tidepool.sessions.postgres")
+        metrics: any MetricsFactory = NOOPMetricsHandler.instance, logger: Logger = Logger(label: "tidepool.sessions.postgres")
     ) async throws(SessionError) -> PostgresSessionBackend {
-        let backend = PostgresSessionBackend(url: url, configuration: configuration, logger: logger)
+        let backend = PostgresSessionBackend(url: url, configuration: configuration, metrics: metrics, logger: logger)
         do {
             try await backend.waitUntilReady(timeout: timeout)
         } catch {
@@ -101,14 +107,7 @@ public final class PostgresSessionBackend: SessionBackend {
     public func modify<R: Sendable>(
         _ id: SessionID, _ body: (inout RpcSessionContext?) -> R
     ) async throws(SessionError) -> R {
-        try await withoutActuallyEscaping(body) { (body) async throws(SessionError) -> R in
-            let box = BodyBox(body)
-            return try await call("update session \(id)") { [self] in
-                try await client.withTransaction(logger: logger) { connection in
-                    try await self.modify(id, box, on: connection)
-                }
-            }
-        }
+        try await change(id, fence: nil, body)
     }
 
     public func list(after cursor: SessionID?, limit: Int, liveAt: Date?) async throws(SessionError)
@@ -235,30 +234,66 @@ public final class PostgresSessionBackend: SessionBackend {
     /// it throws into a `SessionError` naming the database; a connection failure also starts
     /// reconnecting.
     func call<R: Sendable>(
-        _ what: @autoclosure () -> String, _ operation: @escaping @Sendable () async throws -> R
+        _ what: @autoclosure () -> String, abandonable: @escaping @Sendable () -> Bool = { true },
+        _ operation: @escaping @Sendable () async throws -> R
     ) async throws(SessionError) -> R {
         try connection.readiness.get()
-        let started = connection.instant()
+        return try await measured(what()) { () async throws(SessionError) -> R in
+            let started = connection.instant()
+            do {
+                let result = try await withOperationDeadline(
+                    configuration.operationTimeout, abandonable: abandonable, operation)
+                connection.succeeded()
+                return result
+            } catch {
+                throw failure(error, what: what(), since: started)
+            }
+        }
+    }
+
+    /// Runs `body` (one call to the database) counted in flight and timed by how it ended.
+    func measured<R>(_ what: @autoclosure () -> String, _ body: () async throws(SessionError) -> R)
+        async throws(SessionError) -> R
+    {
+        let began = ContinuousClock.now
+        metrics.started()
         do {
-            let result = try await withOperationDeadline(configuration.operationTimeout, operation)
-            connection.succeeded()
+            let result = try await body()
+            metrics.ended(.ok, after: .now - began)
             return result
         } catch {
-            // The caller gave up (a client that left): the database is not at fault, so this is no
-            // reason to stop serving the others.
-            if Task.isCancelled { throw .backend("\(what()) on \(url.location) was cancelled") }
-            // Out of time while other calls went through: the pool's connections were all busy (a
-            // burst), not gone. Only a timeout during which nothing succeeded means a lost database.
-            if PostgresFailure.unwrapped(error) is OperationTimeout, connection.anySuccess(since: started) {
-                throw .unavailable(
-                    "\(url.location) is busy: no connection was free within \(configuration.operationTimeout) (\(what()))")
-            }
-            let failure = PostgresFailure.sessionError(error, what: what(), location: url.location)
-            if case .unavailable(let reason) = failure, connection.lost(reason) {
-                logger.error("session database lost", metadata: ["database": "\(url)", "error": "\(reason)"])
-            }
-            throw failure
+            metrics.ended(Self.outcome(of: error), after: .now - began)
+            throw error
         }
+    }
+
+    /// How a call that failed with `error` counts in the metrics.
+    static func outcome(of error: SessionError) -> PostgresStoreMetrics.Outcome {
+        guard case .unavailable(let reason) = error else { return .error }
+        return reason.contains(busyMarker) ? .busy : .unavailable
+    }
+
+    /// What the reason of every busy refusal says (a pool whose connections were all taken, a lock
+    /// wait past `lock_timeout`, the creation gate not had in time).
+    static let busyMarker = " is busy"
+
+    /// The `SessionError` a failed call that started at `started` (on the monitor's clock) gets;
+    /// a connection failure also starts reconnecting.
+    func failure(_ error: any Error, what: @autoclosure () -> String, since started: Int) -> SessionError {
+        // The caller gave up (a client that left): the database is not at fault, so this is no
+        // reason to stop serving the others.
+        if Task.isCancelled { return .backend("\(what()) on \(url.location) was cancelled") }
+        // Out of time while other calls went through: the pool's connections were all busy (a
+        // burst), not gone. Only a timeout during which nothing succeeded means a lost database.
+        if PostgresFailure.unwrapped(error) is OperationTimeout, connection.anySuccess(since: started) {
+            return .unavailable(
+                "\(url.location) is busy: no connection was free within \(configuration.operationTimeout) (\(what()))")
+        }
+        let failure = PostgresFailure.sessionError(error, what: what(), location: url.location)
+        if PostgresFailure.isConnectionFailure(error), case .unavailable(let reason) = failure, connection.lost(reason) {
+            logger.error("session database lost", metadata: ["database": "\(url)", "error": "\(reason)"])
+        }
+        return failure
     }
 
     /// The session `query` (one statement outside a transaction) returns, if any; `what` names it in errors.
@@ -267,27 +302,67 @@ public final class PostgresSessionBackend: SessionBackend {
         return try await call(what) { [client] in try await SessionRow.first(of: client.query(query), database: location) }
     }
 
-    /// `modify`'s transaction on `connection`: lock (or, for a new id, claim) the row, run the body,
-    /// write what it left.
-    private func modify<R: Sendable>(
-        _ id: SessionID, _ box: BodyBox<RpcSessionContext?, R>, on connection: PostgresConnection
+    /// `modify` (with `fence`: `modify(_:fencedBy:_:)`): one transaction that locks the row, runs
+    /// the body and writes what it left.
+    func change<R: Sendable>(
+        _ id: SessionID, fence: SessionFence?, _ body: (inout RpcSessionContext?) -> R
+    ) async throws(SessionError) -> R {
+        try await withoutActuallyEscaping(body) { (body) async throws(SessionError) -> R in
+            let box = GuardedBody(body)
+            defer { box.seal() }
+            return try await call(
+                fence == nil ? "update session \(id)" : "write back session \(id)", abandonable: box.abandonable
+            ) { [self] in
+                try await client.withTransaction(logger: logger) { connection in
+                    try await self.change(id, box, fence: fence, on: connection)
+                }
+            }
+        }
+    }
+
+    /// The transaction of `change` on `connection`: lock (or, for a new id, claim) the row, check
+    /// the fence, run the body, write what it left (ending the lease with it when the fence says so).
+    private func change<R: Sendable>(
+        _ id: SessionID, _ box: GuardedBody<(inout RpcSessionContext?) -> R>, fence: SessionFence?,
+        on connection: PostgresConnection
     ) async throws -> R {
-        var existing = try await lockedRecord(id, on: connection)
-        if existing == nil {
+        var locked = try await lockedRow(id, on: connection)
+        if locked == nil {
             // No row to lock: serialise creators of this id on an advisory lock (its own key space,
             // two int4 keys, apart from the migration's), then look again — one may have committed.
             try await connection.query(
                 "SELECT pg_advisory_xact_lock(\(PostgresSchema.sessionLockClass), hashtext(\(id.rawValue)))",
                 logger: logger
             )
-            existing = try await lockedRecord(id, on: connection)
+            locked = try await lockedRow(id, on: connection)
         }
+        if let fence, let locked, !locked.isHeld(by: fence.lease) { throw SessionError.leaseLost(id) }
+        let existing = locked?.session
         var record = existing
-        let result = box.body(&record)
-        guard record != existing else { return result }
+        let body = try box.enter()
+        let result = body(&record)
+        box.exit()
+        try await write(id, from: existing, to: record, releasingLease: locked != nil && fence?.releasing == true, on: connection)
+        return result
+    }
+
+    /// Stores `record` where `existing` was (nothing when equal, DELETE for nil, INSERT for a new
+    /// one), ending the row's lease in the same statement when `releasingLease`.
+    private func write(
+        _ id: SessionID, from existing: RpcSessionContext?, to record: RpcSessionContext?, releasingLease: Bool,
+        on connection: PostgresConnection
+    ) async throws {
+        guard record != existing else {
+            if releasingLease {
+                try await connection.query(
+                    "UPDATE tidepool_sessions SET lease_holder = NULL, lease_expires_at = 0 WHERE id = \(id.rawValue)",
+                    logger: logger)
+            }
+            return
+        }
         guard let record else {
             try await connection.query("DELETE FROM tidepool_sessions WHERE id = \(id.rawValue)", logger: logger)
-            return result
+            return
         }
         guard record.sessionId == id else {
             throw SessionError.invalidValue(field: "session_id", reason: "a change may not replace the session id")
@@ -306,7 +381,9 @@ public final class PostgresSessionBackend: SessionBackend {
                     error_count = \(record.errorCount), profile = \(record.profile), record = \(row.record),
                     cookies = CASE WHEN \(cookiesChanged) THEN \(cookiesChanged ? row.cookies : nil) ELSE cookies END,
                     local_storage = CASE WHEN \(storageChanged) THEN \(storageChanged ? row.localStorage : nil)
-                        ELSE local_storage END
+                        ELSE local_storage END,
+                    lease_holder = CASE WHEN \(releasingLease) THEN NULL ELSE lease_holder END,
+                    lease_expires_at = CASE WHEN \(releasingLease) THEN 0 ELSE lease_expires_at END
                 WHERE id = \(id.rawValue)
                 """,
                 logger: logger
@@ -324,17 +401,18 @@ public final class PostgresSessionBackend: SessionBackend {
                 logger: logger
             )
         }
-        return result
     }
 
-    /// The record of `id`, its row locked until the transaction ends; nil when there is none.
-    private func lockedRecord(_ id: SessionID, on connection: PostgresConnection) async throws -> RpcSessionContext? {
-        try await SessionRow.first(
-            of: connection.query(
-                "SELECT \(unescaped: SessionRow.selected) FROM tidepool_sessions WHERE id = \(id.rawValue) FOR UPDATE",
-                logger: logger
-            ),
-            database: url.location
+    /// The row of `id` with its lease, locked until the transaction ends; nil when there is none.
+    private func lockedRow(_ id: SessionID, on connection: PostgresConnection) async throws -> LockedSessionRow? {
+        let rows = try await connection.query(
+            """
+            SELECT \(unescaped: SessionRow.selected), lease_token, lease_holder FROM tidepool_sessions
+            WHERE id = \(id.rawValue) FOR UPDATE
+            """,
+            logger: logger
         )
+        for try await row in rows { return try LockedSessionRow(row, database: url.location) }
+        return nil
     }
 }

@@ -37,8 +37,21 @@ struct SessionRow {
 
     /// The session of a row selected with `selected`; `.backend` naming `database` when it is corrupt.
     static func decode(_ row: PostgresRow, database: String) throws(SessionError) -> RpcSessionContext {
+        let columns: (Data, Data?, Data?)
         do {
-            let (record, cookies, localStorage) = try row.decode((Data, Data?, Data?).self)
+            columns = try row.decode((Data, Data?, Data?).self)
+        } catch {
+            throw .backend("a session row in \(database) is corrupt: \(String(reflecting: error))")
+        }
+        return try session(record: columns.0, cookies: columns.1, localStorage: columns.2, database: database)
+    }
+
+    /// The session whose columns (`record`, `cookies`, `local_storage`) hold these texts; `.backend`
+    /// naming `database` when they are corrupt.
+    static func session(record: Data, cookies: Data?, localStorage: Data?, database: String) throws(SessionError)
+        -> RpcSessionContext
+    {
+        do {
             let decoder = JSONDecoder()
             var session = try decoder.decode(RpcSessionContext.self, from: record)
             if let cookies { session.cookies = try decoder.decode([Cookie].self, from: cookies) }

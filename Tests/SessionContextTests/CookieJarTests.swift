@@ -61,4 +61,38 @@ import Testing
         #expect(cleared == 3)
         #expect(s.cookies.isEmpty)
     }
+
+    @Test func aRequestsOwnChangesApplyOnTopOfWhatChangedMeanwhile() {
+        var s = jar()
+        let before = s.cookies
+        // Meanwhile a cookies.* call changes b, adds c and deletes the other domain's a.
+        s.setCookies([Cookie(name: "b", value: "set meanwhile", domain: ".example.test", path: "/app"), Cookie(name: "c", value: "c", domain: "example.test")])
+        s.deleteCookie(domain: "other.test", name: "a")
+        // The request changed example.test's a, removed nothing else, added d, and left b as it found it.
+        var after = before
+        after[0].value = "changed by the request"
+        after.append(Cookie(name: "d", value: "d", domain: "example.test"))
+        s.applyCookieChanges(from: before, to: after)
+        #expect(s.cookies.map { "\($0.name)@\($0.domain)=\($0.value)" } == [
+            "a@example.test=changed by the request", "b@.example.test=set meanwhile", "c@example.test=c", "d@example.test=d",
+        ])
+    }
+
+    @Test func aCookieTheRequestRemovedIsRemovedEvenIfItChangedMeanwhile() {
+        var s = jar()
+        let before = s.cookies
+        s.setCookies([Cookie(name: "a", value: "set meanwhile", domain: "example.test")])
+        s.applyCookieChanges(from: before, to: Array(before.dropFirst()))
+        #expect(s.cookies(domain: "example.test", name: "a").isEmpty)
+        #expect(s.cookies.count == 2)
+    }
+
+    @Test func withNothingChangedMeanwhileTheJarIsTheRequestsOwn() {
+        var s = jar()
+        let before = s.cookies
+        var after = Array(before.dropLast())
+        after.append(Cookie(name: "e", value: "e", domain: "example.test"))
+        s.applyCookieChanges(from: before, to: after)
+        #expect(s.cookies == after)
+    }
 }

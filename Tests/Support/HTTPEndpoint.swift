@@ -21,17 +21,22 @@ package struct HTTPAnswer {
 /// `tidepool serve` child process, or a scripted stand-in.
 package protocol HTTPEndpoint {
     var baseURL: String { get }
+    /// What every request sends unless it says otherwise: JSON, and a bearer token where needed.
+    var headers: [(String, String)] { get }
 }
 
 extension HTTPEndpoint {
-    /// Sends one HTTP request and collects the answer (at most 16 MiB, 30 s).
+    /// JSON, no token.
+    package var headers: [(String, String)] { [("Content-Type", "application/json")] }
+
+    /// Sends one HTTP request (with `headers`, else the endpoint's own) and collects the answer
+    /// (at most 16 MiB, 30 s).
     package func request(
-        _ method: HTTPMethod, _ path: String, body: String? = nil,
-        headers: [(String, String)] = [("Content-Type", "application/json")]
+        _ method: HTTPMethod, _ path: String, body: String? = nil, headers: [(String, String)]? = nil
     ) async throws -> HTTPAnswer {
         var request = HTTPClientRequest(url: baseURL + path)
         request.method = method
-        for (name, value) in headers { request.headers.add(name: name, value: value) }
+        for (name, value) in headers ?? self.headers { request.headers.add(name: name, value: value) }
         if let body { request.body = .bytes(ByteBuffer(string: body)) }
         return try await send(request)
     }
@@ -53,8 +58,8 @@ extension HTTPEndpoint {
         return HTTPAnswer(status: Int(response.status.code), headers: response.headers, body: String(buffer: body))
     }
 
-    /// POSTs a JSON-RPC body to /rpc.
-    package func rpc(_ body: String, headers: [(String, String)] = [("Content-Type", "application/json")]) async throws -> HTTPAnswer {
+    /// POSTs a JSON-RPC body to /rpc (with `headers`, else the endpoint's own).
+    package func rpc(_ body: String, headers: [(String, String)]? = nil) async throws -> HTTPAnswer {
         try await request(.POST, "/rpc", body: body, headers: headers)
     }
 

@@ -9,4 +9,8 @@ public enum RenderingError: Error, Sendable, Hashable {
     case budgetExceeded(scope: String, limit: Int, used: Int)
     /// Too many callers wait for the same gate; try again after `retryAfterMs`.
     case overloaded(retryAfterMs: Int, queueLength: Int)
+    /// The call's session lives on another node (its warm context or profile browser), which is
+    /// alive: the call is to be served there. Not a failure: the protocol layer forwards the call to
+    /// `advertiseURL` (once: a forwarded call is never thrown this).
+    case ownedElsewhere(nodeID: String, advertiseURL: String)
 }

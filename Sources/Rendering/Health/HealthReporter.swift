@@ -12,14 +12,14 @@ public final class HealthReporter: Sendable {
     let started: ContinuousClock.Instant
     let countMaxAge: Duration
     private let cachedCount = Mutex<(count: Int, at: ContinuousClock.Instant)?>(nil)
-    private let node: Mutex<ServerHealth.Node?>
+    private let nodeName: Mutex<ServerHealth.Node?>
 
     /// A reporter over a store of kind `backend`, answering its session count with `sessionCount`.
     public init(
         backend: String, pool: (any PoolHealthSource)?, countMaxAge: Duration = .seconds(1), node: ServerHealth.Node? = nil,
         sessionCount: @escaping @Sendable () async throws -> Int
     ) {
-        self.node = Mutex(node)
+        self.nodeName = Mutex(node)
         self.backend = backend
         self.sessionCount = sessionCount
         self.pool = pool
@@ -29,8 +29,11 @@ public final class HealthReporter: Sendable {
 
     /// Names the node in later reports (once the server knows the port it listens on).
     public func identify(_ node: ServerHealth.Node) {
-        self.node.withLock { $0 = node }
+        nodeName.withLock { $0 = node }
     }
+
+    /// The node the reports name, once known.
+    public var node: ServerHealth.Node? { nodeName.withLock { $0 } }
 
     /// Healthy when the store answers and, with a pool, the pool can serve.
     public func report() async -> ServerHealth {
@@ -49,7 +52,7 @@ public final class HealthReporter: Sendable {
             uptimeSecs: Int((ContinuousClock.now - started).components.seconds),
             sessions: sessions,
             pool: poolHealth?.summary ?? .null,
-            node: node.withLock { $0 }
+            node: nodeName.withLock { $0 }
         )
     }
 

@@ -40,7 +40,10 @@ public final class RenderService: Sendable {
     public let pool: BrowserPool
     public let configuration: Configuration
     let sessions: SessionService
+    /// This node's FIFO lock per session: the whole turn on one node, the queue before the lease in a cluster.
     let locks: KeyedLock<SessionID>
+    /// How renders of one session take turns: the local lock, or with it a cluster-wide lease.
+    let turns: any SessionTurns
     let warm: WarmContexts
     let profiles: ProfileBrowsers
     let profileLocation: ProfileLocation
@@ -59,7 +62,10 @@ public final class RenderService: Sendable {
         self.pool = pool
         self.sessions = sessions
         self.configuration = configuration
-        self.locks = KeyedLock(maxWaiters: configuration.maxWaitingPerSession)
+        let locks = KeyedLock<SessionID>(maxWaiters: configuration.maxWaitingPerSession)
+        self.locks = locks
+        self.turns = sessions.cluster.map { LeasedSessionTurns(locks: locks, cluster: $0) }
+            ?? LocalSessionTurns(locks: locks, store: sessions.store)
         self.warm = WarmContexts(pool: pool, logger: logger)
         let location = ProfileLocation(root: sessions.configuration.profilesDirectory)
         self.profileLocation = location
@@ -81,21 +87,26 @@ public final class RenderService: Sendable {
     // MARK: render
 
     /// Serves one `render` call and measures it. Throws `RenderingError`, `RenderError` (the
-    /// renderer's failures) or `SessionError` (the session's admission and store).
-    public func render(_ params: RenderParams) async throws -> DynamicRenderResult {
+    /// renderer's failures) or `SessionError` (the session's admission and store). In a cluster,
+    /// a call for a session another live node owns throws `RenderingError.ownedElsewhere` before
+    /// anything is counted, unless another node forwarded it here (`forwardedBy`).
+    public func render(_ params: RenderParams, forwardedBy: String? = nil) async throws -> DynamicRenderResult {
         let receivedAt = ContinuousClock.now
         do {
-            let result = try await renderChecked(params, receivedAt: receivedAt)
+            let result = try await renderChecked(params, receivedAt: receivedAt, forwardedBy: forwardedBy)
             metrics.recordSuccess(result)
             return result
+        } catch RenderingError.ownedElsewhere(let nodeID, let url) {
+            // Served by the owner, measured there.
+            throw RenderingError.ownedElsewhere(nodeID: nodeID, advertiseURL: url)
         } catch {
             metrics.recordFailure(elapsed: ContinuousClock.now - receivedAt)
             throw error
         }
     }
 
-    private func renderChecked(_ params: RenderParams, receivedAt: ContinuousClock.Instant) async throws
-        -> DynamicRenderResult
+    private func renderChecked(_ params: RenderParams, receivedAt: ContinuousClock.Instant, forwardedBy: String?)
+        async throws -> DynamicRenderResult
     {
         // Every param is checked before a session or a browser is touched.
         var request = try Renderer.preflight(RenderRequest(
@@ -116,26 +127,49 @@ public final class RenderService: Sendable {
         guard SessionID.invalidReason(rawID) == nil, let id = SessionID(rawID) else {
             throw RenderingError.invalidParams(field: "session_id", reason: SessionID.invalidReason(rawID) ?? "invalid")
         }
-        return try await renderInSession(request, id: id, profile: profile, profileField: params.profile == nil ? "user_data_dir" : "profile")
+        return try await renderInSession(
+            request, id: id, profile: profile, profileField: params.profile == nil ? "user_data_dir" : "profile",
+            forwardedBy: forwardedBy)
     }
 
-    /// Admission, then the session's lock, then the render with the session's state.
-    private func renderInSession(_ request: CheckedRenderRequest, id: SessionID, profile: String?, profileField: String)
-        async throws -> DynamicRenderResult
-    {
+    /// Where the session is served (in a cluster), admission, then the session's turn, then the
+    /// render with the session's state.
+    private func renderInSession(
+        _ request: CheckedRenderRequest, id: SessionID, profile: String?, profileField: String, forwardedBy: String?
+    ) async throws -> DynamicRenderResult {
         let store = sessions.store
-        let existing = try await store.backend.load(id)
-        if let bound = existing?.profile {
+        // What is known of the session before admission: whether it exists and its profile (and,
+        // in a cluster, where it lives — read without its browser state).
+        let exists: Bool
+        let bound: String?
+        var placement = Placement.here(claimingOwnership: false, takeover: nil)
+        if let cluster = sessions.cluster {
+            let recorded = try await cluster.backend.placement(of: id)
+            (exists, bound) = (recorded != nil, recorded?.profile)
+            placement = await cluster.place(recorded, bindingProfile: bound == nil ? profile : nil, forwardedBy: forwardedBy)
+        } else {
+            let existing = try await store.backend.load(id)
+            (exists, bound) = (existing != nil, existing?.profile)
+        }
+        if let bound {
             if let profile, bound != profile {
                 throw RenderingError.invalidParams(field: profileField, reason: "session \(id) renders with profile \(bound)")
             }
             // A profile stored with the session is held to the same rule as one given now.
             try profileLocation.checkNotLinkingOut(bound, field: "profile")
         }
+        let claiming: Bool
+        let takeover: Takeover?
+        switch placement {
+        case .owner(let node):
+            throw RenderingError.ownedElsewhere(nodeID: node.nodeID, advertiseURL: node.advertiseURL)
+        case .here(let claimingOwnership, let taken):
+            (claiming, takeover) = (claimingOwnership, taken)
+        }
         // Counted before rendering, atomically: the call over max_requests gets -32003, nothing renders.
         // A session this call creates is admitted under the session cap's gate.
         // A profile named now is bound to a session that has none, in the same update.
-        if existing == nil {
+        if !exists {
             _ = try await sessions.admittingNewSession {
                 try await store.beginRequest(id, createIfMissing: true, bindingProfile: profile)
             }
@@ -145,9 +179,9 @@ public final class RenderService: Sendable {
         let deadline = request.receivedAt + .milliseconds(request.config.effectiveTimeoutMs)
         var locked = false
         do {
-            return try await locks.withLock(id, deadline: deadline) {
+            return try await turns.withTurn(id, deadline: deadline, claimingOwnership: claiming) { turn in
                 locked = true
-                return try await renderLocked(request, id: id)
+                return try await renderLocked(request, id: id, turn: turn, takeover: takeover)
             }
         } catch let refusal as LockRefusal {
             let error: RenderError
@@ -168,10 +202,13 @@ public final class RenderService: Sendable {
         }
     }
 
-    /// Renders holding the session's lock: its state is read now (the previous call has written back).
-    private func renderLocked(_ base: CheckedRenderRequest, id: SessionID) async throws -> DynamicRenderResult {
-        let store = sessions.store
-        guard let session = try await store.backend.load(id) else { throw SessionError.notFound(id) }
+    /// Renders in the session's turn, from its state as the turn found it (the previous call has
+    /// written back); writes back under the turn's lease, if any. A session taken over from another
+    /// node (`takeover`) says so in the result's warnings.
+    private func renderLocked(_ base: CheckedRenderRequest, id: SessionID, turn: SessionTurn, takeover: Takeover?)
+        async throws -> DynamicRenderResult
+    {
+        guard let session = turn.session else { throw SessionError.notFound(id) }
         var request = base
         request.stealthSeed = id.rawValue
         request.collectState = true
@@ -201,23 +238,40 @@ public final class RenderService: Sendable {
         }
         var result = outcome.result
         result.sessionId = id.rawValue
+        if let takeover {
+            result.warnings.append(Self.takeoverWarning(takeover, session: session))
+            sessions.cluster?.metrics.recordTakeover()
+            logger.info(
+                "session taken over", metadata: ["session_id": "\(id)", "from": "\(takeover.previousOwner)", "reason": "\(takeover.reason)"])
+        }
         let persistCookies = sessions.configuration.persistCookies
+        // Only the render's own cookie changes are written back: a cookies.* call made during the
+        // render (on any node) is kept.
         var written = RequestOutcome(
             url: request.url, renderTimeMs: result.renderTimeMs,
-            cookies: persistCookies ? outcome.state?.cookies : nil, localStorage: outcome.state?.localStorage
+            cookies: persistCookies ? outcome.state?.cookies : nil, cookiesBefore: session.cookies,
+            localStorage: outcome.state?.localStorage
         )
         var stored: RpcSessionContext?
         do {
-            stored = try await store.completeRequest(id, written)
+            stored = try await writeBack(id, written, turn: turn)
         } catch .invalidValue(_, let reason) {
             // Over the session's limits: keep the count and timing, not the state.
             result.warnings.append("the session's cookies and localStorage were not saved: \(reason)")
             written.cookies = nil
             written.localStorage = nil
             written.error = "browser state not saved: \(reason)"
-            stored = try? await store.completeRequest(id, written)
+            stored = try? await writeBack(id, written, turn: turn)
         } catch .notFound {
             result.warnings.append("the session was deleted during the render; nothing was saved")
+        } catch .leaseLost {
+            // This node outlived its lease (it froze, or lost the database for longer than the
+            // lease): another node has the session now, and what this render saw must not
+            // overwrite what that one writes.
+            sessions.cluster?.metrics.recordLeaseLost()
+            result.warnings.append(
+                "this node's lease on the session ran out during the render and another node has the session now: "
+                    + "nothing was saved (retry the call)")
         } catch {
             throw error
         }
@@ -228,6 +282,34 @@ public final class RenderService: Sendable {
                 proxy: request.config.proxy)
         }
         return result
+    }
+
+    /// The turn's write-back: under its lease (ending it) in a cluster, plainly on one node.
+    private func writeBack(_ id: SessionID, _ outcome: RequestOutcome, turn: SessionTurn) async throws(SessionError)
+        -> RpcSessionContext
+    {
+        do throws(SessionError) {
+            let stored = try await sessions.store.completeRequest(id, outcome, fence: turn.finalFence)
+            turn.leaseEnded()
+            return stored
+        } catch .leaseLost {
+            turn.leaseEnded()
+            throw .leaseLost(id)
+        }
+    }
+
+    /// What a render of a session taken over from a gone node says about it.
+    static func takeoverWarning(_ takeover: Takeover, session: RpcSessionContext) -> String {
+        var warning =
+            "the session was taken over from node \(takeover.previousOwner) (\(takeover.reason)): "
+            + "its cookies and localStorage came from the session database"
+        if session.keepWarm { warning += ", and its warm context was rebuilt on this node" }
+        if let profile = session.profile {
+            warning +=
+                "; profile \(profile) renders from this node's profiles directory, which holds what the other node's "
+                + "copy held only if the profiles root is shared storage"
+        }
+        return warning
     }
 
     /// Counts a failed call on its session and keeps the failure as `last_error` (best effort: the
@@ -258,6 +340,13 @@ public final class RenderService: Sendable {
     /// Refreshes the pool gauges (when /metrics is scraped).
     public func refreshGauges() async {
         gauges.update(pool.stats(), profileBrowsers: await profiles.count)
+    }
+
+    /// What this node's heartbeat reports: the pool's utilization and the browsers running (pool
+    /// and profiles).
+    public func heartbeatFigures() async -> (load: Double, browsers: Int) {
+        let stats = pool.stats()
+        return (stats.utilization, stats.browsers.count + (await profiles.count))
     }
 
     /// Process ids of every browser the render path runs now (pool and profiles).

@@ -1,4 +1,5 @@
 import AsyncSupport
+public import CoreMetrics
 import Foundation
 public import Logging
 import RenderTypes
@@ -14,17 +15,28 @@ public final class SessionService: Sendable {
     /// The store every method reads and writes.
     public let store: RpcSessionStore<AnySessionBackend>
     public let configuration: SessionsConfiguration
+    /// This node's part in a cluster, when the backend is shared by several nodes; nil on one node.
+    public let cluster: Cluster?
     let profiles: ProfileDirectories
     let logger: Logger
     private let endObservers = Mutex<[any SessionEndObserver]>([])
     /// Serialises the `maxSessions` check with the creation it admits (one key), so concurrent
-    /// creations never overshoot the cap. Reads and changes of existing sessions never take it.
+    /// creations never overshoot the cap. Reads and changes of existing sessions never take it. In
+    /// a cluster it admits one creator of this node at a time to the backend's gate, which admits
+    /// one of all the nodes.
     private let creationGate = SerialLock(maxWaiters: 4096)
 
-    /// A service over an already-open store.
-    public init(store: RpcSessionStore<AnySessionBackend>, configuration: SessionsConfiguration, logger: Logger) {
+    /// A service over an already-open store; with a backend several nodes share, it takes part in
+    /// their cluster as the node `node` names (its metrics written through `metrics`).
+    public init(
+        store: RpcSessionStore<AnySessionBackend>, configuration: SessionsConfiguration, node: NodeConfiguration = .init(),
+        metrics: any MetricsFactory = NOOPMetricsHandler.instance, logger: Logger
+    ) {
         self.store = store
         self.configuration = configuration
+        self.cluster = store.cluster.map {
+            Cluster(backend: $0, configuration: node, metrics: ClusterMetrics(factory: metrics), logger: logger)
+        }
         self.profiles = ProfileDirectories(root: configuration.profilesDirectory, logger: logger)
         self.logger = logger
     }
@@ -50,15 +62,25 @@ public final class SessionService: Sendable {
 
     /// Runs `create` (which adds at most one session) once the store holds fewer than `maxSessions`,
     /// checking and creating under one gate so that concurrent creators cannot all pass the same
-    /// count; `RenderingError.budgetExceeded` when the store is full, `.overloaded` when 4096
-    /// creators already wait or the gate is not had within 10 s.
+    /// count — in a cluster, the backend's gate shared by every node; `RenderingError.budgetExceeded`
+    /// when the store is full, `.overloaded` when 4096 creators already wait or the gate is not had
+    /// within 10 s.
     public func admittingNewSession<T: Sendable>(_ create: () async throws -> T) async throws -> T {
+        let maxSessions = configuration.maxSessions
+        func checked(_ count: Int) throws {
+            guard count < maxSessions else {
+                throw RenderingError.budgetExceeded(scope: "sessions", limit: maxSessions, used: count)
+            }
+        }
         do {
             return try await creationGate.withLock(deadline: .now + .seconds(10)) {
-                let count = try await store.sessionCount()
-                guard count < configuration.maxSessions else {
-                    throw RenderingError.budgetExceeded(scope: "sessions", limit: configuration.maxSessions, used: count)
+                if let shared = store.cluster {
+                    return try await shared.withCreationGate { stored in
+                        try checked(stored)
+                        return try await create()
+                    }
                 }
+                try checked(try await store.sessionCount())
                 return try await create()
             }
         } catch let refusal as LockRefusal {
@@ -74,8 +96,16 @@ public final class SessionService: Sendable {
     }
 
     /// Deletes a session and its profile directory (after its observers released what they held for
-    /// it, e.g. the profile's running browser); whether it existed.
-    public func delete(_ id: SessionID) async throws -> Bool {
+    /// it, e.g. the profile's running browser); whether it existed. In a cluster, a session whose
+    /// warm context or profile browser lives on another node that is alive is deleted there
+    /// (`RenderingError.ownedElsewhere`), unless another node forwarded the call here (`forwardedBy`).
+    public func delete(_ id: SessionID, forwardedBy: String? = nil) async throws -> Bool {
+        if let cluster, forwardedBy == nil,
+            case .owner(let node) = await cluster.place(
+                try await cluster.backend.placement(of: id), bindingProfile: nil, forwardedBy: nil)
+        {
+            throw RenderingError.ownedElsewhere(nodeID: node.nodeID, advertiseURL: node.advertiseURL)
+        }
         guard let removed = try await store.remove(id) else { return false }
         await ended(id, profile: removed.profile)
         return true

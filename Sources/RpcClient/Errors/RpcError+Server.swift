@@ -40,6 +40,8 @@ extension RpcError {
         switch error {
         case .backend(let description), .unavailable(let description):
             self = .sessionStore(description)
+        case .leaseLost:
+            self = .sessionStore(error.description)
         default:
             self.init(error.rpcError)
         }

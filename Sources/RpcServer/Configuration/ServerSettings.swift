@@ -128,6 +128,21 @@ public enum ServerSettings {
             }
             configuration.node.advertiseURL = value
         },
+        integer(
+            "TIDEPOOL_HEARTBEAT_INTERVAL_MS", "heartbeat-interval-ms",
+            "Milliseconds between this node's heartbeats in the nodes table (postgres backend).", 100...60_000,
+            \.node.heartbeatIntervalMs
+        ),
+        integer(
+            "TIDEPOOL_NODE_TIMEOUT_MS", "node-timeout-ms",
+            "Milliseconds without a heartbeat after which a node counts as gone and its sessions are taken over; "
+                + "more than the heartbeat interval.", 200...3_600_000, \.node.nodeTimeoutMs
+        ),
+        integer(
+            "TIDEPOOL_LEASE_MS", "lease-ms",
+            "Milliseconds a session's cluster-wide lease lasts unless renewed: the longest a dead node keeps a session.",
+            300...3_600_000, \.node.leaseDurationMs
+        ),
     ]
 
     static let engine: [ServerSetting] = [
@@ -338,6 +353,11 @@ extension TidepoolServer.Configuration {
         self.init()
         try apply(environment)
         try apply(flags)
+        guard node.nodeTimeout > node.heartbeatInterval else {
+            throw ConfigurationError(
+                setting: "TIDEPOOL_NODE_TIMEOUT_MS", value: "\(node.nodeTimeoutMs)",
+                expected: "more than TIDEPOOL_HEARTBEAT_INTERVAL_MS (\(node.heartbeatIntervalMs))")
+        }
     }
 
     /// Applies `values` keyed by environment name; names no setting uses are ignored (the whole

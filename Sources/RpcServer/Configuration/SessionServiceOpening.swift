@@ -1,3 +1,4 @@
+public import CoreMetrics
 import Foundation
 public import Logging
 public import Rendering
@@ -13,7 +14,8 @@ extension SessionService {
     /// `SessionError.backend` when the SQLite file cannot be opened, `ConfigurationError` when the
     /// postgres backend has no usable URL.
     public static func open(
-        configuration: SessionsConfiguration, clock: any WallClock = SystemWallClock(), logger: Logger
+        configuration: SessionsConfiguration, node: NodeConfiguration = .init(), clock: any WallClock = SystemWallClock(),
+        metrics: any MetricsFactory = NOOPMetricsHandler.instance, logger: Logger
     ) async throws -> SessionService {
         let backend: any SessionBackend
         var metadata: Logger.Metadata = ["backend": "\(configuration.backend.rawValue)"]
@@ -25,7 +27,7 @@ extension SessionService {
             metadata["path"] = "\(configuration.databasePath)"
         case .postgres:
             let url = try ServerSettings.databaseURL(configuration.databaseURL)
-            backend = PostgresSessionBackend(url: url, logger: logger)
+            backend = PostgresSessionBackend(url: url, metrics: metrics, logger: logger)
             metadata["database"] = "\(url)"
         }
         let storeConfiguration = RpcSessionStore<AnySessionBackend>.Configuration(
@@ -33,6 +35,6 @@ extension SessionService {
         )
         let store = RpcSessionStore(backend: AnySessionBackend(backend), clock: clock, configuration: storeConfiguration)
         logger.info("session store open", metadata: metadata)
-        return SessionService(store: store, configuration: configuration, logger: logger)
+        return SessionService(store: store, configuration: configuration, node: node, metrics: metrics, logger: logger)
     }
 }

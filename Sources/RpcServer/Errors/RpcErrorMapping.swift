@@ -105,6 +105,8 @@ enum RpcErrorMapping {
             return .internalError(detail: "session store: \(description)")
         case .unavailable(let description):
             return .unavailable(reason: description)
+        case .leaseLost:
+            return .unavailable(reason: error.description)
         }
     }
 
@@ -141,6 +143,9 @@ enum RpcErrorMapping {
             return .budgetExceeded(scope: scope, limit: limit, used: used)
         case .overloaded(let retryAfterMs, let queueLength):
             return .overloaded(retryAfterMs: retryAfterMs, queueLength: queueLength)
+        case .ownedElsewhere(let nodeID, let advertiseURL):
+            // Only a method that cannot forward gets here: say where the session is served.
+            return .unavailable(reason: "the session is served by node \(nodeID) (\(advertiseURL)): call it there")
         }
     }
 

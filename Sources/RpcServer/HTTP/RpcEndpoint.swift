@@ -26,7 +26,9 @@ struct RpcEndpoint: Sendable {
         } catch is NIOTooManyBytesError {
             throw Self.tooLarge(maxBodyBytes)
         }
-        guard let answer = await engine.handle(Array(body.readableBytesView), logger: context.logger) else {
+        let forwardedBy = request.headers[NodeForwarder.forwardedByHeader]
+        guard let answer = await engine.handle(Array(body.readableBytesView), logger: context.logger, forwardedBy: forwardedBy)
+        else {
             return Response(status: .noContent)
         }
         return Response(

@@ -53,8 +53,9 @@ public struct RpcEngine: Sendable {
     }
 
     /// Answers a request body: the response body, or nil when nothing is to be sent back
-    /// (a notification, or a batch of notifications only).
-    public func handle(_ body: [UInt8], logger: Logger) async -> [UInt8]? {
+    /// (a notification, or a batch of notifications only). `forwardedBy` names the node that
+    /// forwarded the request here, if one did.
+    public func handle(_ body: [UInt8], logger: Logger, forwardedBy: String? = nil) async -> [UInt8]? {
         let payload: JSONValue
         do {
             payload = try JSONParser.parse(body)
@@ -65,13 +66,13 @@ public struct RpcEngine: Sendable {
         }
         switch payload {
         case .array(let entries):
-            return await handleBatch(entries, logger: logger)
+            return await handleBatch(entries, logger: logger, forwardedBy: forwardedBy)
         default:
-            return await respond(to: payload, logger: logger)
+            return await respond(to: payload, logger: logger, forwardedBy: forwardedBy)
         }
     }
 
-    private func handleBatch(_ entries: [JSONValue], logger: Logger) async -> [UInt8]? {
+    private func handleBatch(_ entries: [JSONValue], logger: Logger, forwardedBy: String?) async -> [UInt8]? {
         guard !entries.isEmpty, entries.count <= configuration.maxBatchSize else {
             if !entries.isEmpty {
                 logger.debug("batch too large", metadata: ["entries": "\(entries.count)"])
@@ -85,7 +86,7 @@ public struct RpcEngine: Sendable {
             func start() {
                 let index = next
                 next += 1
-                group.addTask { (index, await respond(to: entries[index], logger: logger)) }
+                group.addTask { (index, await respond(to: entries[index], logger: logger, forwardedBy: forwardedBy)) }
             }
             while next < min(configuration.maxConcurrentBatchCalls, entries.count) { start() }
             while let (index, answer) = await group.next() {
@@ -97,7 +98,7 @@ public struct RpcEngine: Sendable {
     }
 
     /// Answers one request object; nil for a notification.
-    func respond(to entry: JSONValue, logger: Logger) async -> [UInt8]? {
+    func respond(to entry: JSONValue, logger: Logger, forwardedBy: String? = nil) async -> [UInt8]? {
         let request: RpcRequest
         switch RpcRequest.parse(entry) {
         case .success(let parsed):
@@ -114,7 +115,8 @@ public struct RpcEngine: Sendable {
                 RpcErrorObject(.methodNotFound, data: ["method": .string(request.method)]), id: id
             )
         }
-        let context = RpcCallContext(method: request.method, isNotification: request.isNotification, logger: logger)
+        let context = RpcCallContext(
+            method: request.method, isNotification: request.isNotification, logger: logger, forwardedBy: forwardedBy)
         let start = ContinuousClock.now
         let outcome: Result<[UInt8], RpcErrorObject>
         do {

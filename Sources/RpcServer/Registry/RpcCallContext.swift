@@ -8,10 +8,14 @@ public struct RpcCallContext: Sendable {
     public var isNotification: Bool
     /// The request's logger, carrying the HTTP request id.
     public var logger: Logger
+    /// The node that forwarded this call here (its `Tidepool-Forwarded-By` header); nil for a call
+    /// from a client. A forwarded call is served here, never forwarded again.
+    public var forwardedBy: String?
 
-    public init(method: String, isNotification: Bool, logger: Logger) {
+    public init(method: String, isNotification: Bool, logger: Logger, forwardedBy: String? = nil) {
         self.method = method
         self.isNotification = isNotification
         self.logger = logger
+        self.forwardedBy = forwardedBy
     }
 }

@@ -24,7 +24,8 @@ public struct RpcMethod: Sendable {
     public var aliases: [String]
 
     /// Decodes params, runs the handler and returns the encoded result (a JSON text fragment).
-    let invoke: @Sendable (JSONValue?, RpcCallContext) async throws -> [UInt8]
+    /// Variable so that a wrapper (forwarding to another node) can stand in front of it.
+    var invoke: @Sendable (JSONValue?, RpcCallContext) async throws -> [UInt8]
     /// Decodes params without calling the handler (throws `FieldError`); lets tests prove the
     /// documented params are the ones the decoder accepts.
     let checkParams: @Sendable (JSONValue?) throws -> Void

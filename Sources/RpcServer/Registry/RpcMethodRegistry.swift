@@ -21,6 +21,14 @@ public struct RpcMethodRegistry: Sendable {
         order.append(method.name)
     }
 
+    /// Replaces the registered method `name` (and its aliases) with what `change` makes of it;
+    /// nothing when no method has that name.
+    mutating func replace(_ name: String, _ change: (RpcMethod) -> RpcMethod) {
+        guard let method = methods[name] else { return }
+        let changed = change(method)
+        for alias in [method.name] + method.aliases { methods[alias] = changed }
+    }
+
     /// Adds a typed method: params are decoded strictly, the result encoded as JSON.
     public mutating func register<Params: RpcParams, Result: Encodable & Sendable>(
         _ name: String, summary: String, params: Params.Type, result: RpcResultSpec,

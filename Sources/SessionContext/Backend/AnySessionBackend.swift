@@ -7,8 +7,12 @@ public struct AnySessionBackend: SessionBackend {
     /// The wrapped backend.
     public let base: any SessionBackend
 
+    /// The wrapped backend's cluster capabilities, when it is shared by several nodes.
+    public let cluster: (any ClusterSessionBackend)?
+
     public init(_ base: any SessionBackend) {
         self.base = base
+        self.cluster = base as? any ClusterSessionBackend
     }
 
     public func load(_ id: SessionID) async throws(SessionError) -> RpcSessionContext? {

@@ -47,20 +47,9 @@ extension SessionBackend {
     public func update<R: Sendable>(
         _ id: SessionID, _ body: (inout RpcSessionContext?) throws(SessionError) -> R
     ) async throws(SessionError) -> R {
-        let outcome = try await modify(id) { (record: inout RpcSessionContext?) -> Result<R, SessionError> in
-            var working = record
-            do throws(SessionError) {
-                let result = try body(&working)
-                if let working, working.sessionId != id {
-                    throw .invalidValue(field: "session_id", reason: "an update may not change the session id")
-                }
-                record = working
-                return .success(result)
-            } catch {
-                return .failure(error)
-            }
-        }
-        return try outcome.get()
+        try await modify(id) { (record: inout RpcSessionContext?) -> Result<R, SessionError> in
+            RecordChange.apply(body, id: id, to: &record)
+        }.get()
     }
 
     /// Removes the record through `modify`.

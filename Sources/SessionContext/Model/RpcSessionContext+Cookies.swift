@@ -33,6 +33,18 @@ extension RpcSessionContext {
         return cookies.count != before
     }
 
+    /// Applies what a request did to the jar it started from (`before` → `after`: cookies it added,
+    /// changed or removed, by name, domain and path) to the jar as it is now, keeping whatever else
+    /// changed meanwhile (a `cookies.*` call during the request): a changed cookie replaces its
+    /// namesake in place, a new one is appended, a removed one goes.
+    public mutating func applyCookieChanges(from before: [Cookie], to after: [Cookie]) {
+        let started = Dictionary(before.map { ($0.key, $0) }, uniquingKeysWith: { _, last in last })
+        let ended = Set(after.map(\.key))
+        let removed = Set(started.keys).subtracting(ended)
+        cookies.removeAll { removed.contains($0.key) }
+        setCookies(after.filter { started[$0.key] != $0 })
+    }
+
     /// Empties the jar; returns how many cookies it held.
     @discardableResult
     public mutating func clearCookies() -> Int {

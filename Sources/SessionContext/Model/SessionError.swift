@@ -23,6 +23,10 @@ public enum SessionError: Error, Sendable, Hashable {
     /// connected to); the same call may succeed later. `description` names the database, never its
     /// credentials, and is safe to show a caller.
     case unavailable(String)
+    /// A write under a session's lease was refused: the lease ran out and another node has the
+    /// session now (`ClusterSessionBackend`'s fencing), so what this holder wanted to write would
+    /// overwrite the newer holder's. Nothing was written.
+    case leaseLost(SessionID)
 
     /// A sentence saying what failed, without the session id.
     public var reason: String {
@@ -35,6 +39,7 @@ public enum SessionError: Error, Sendable, Hashable {
         case .invalidValue(_, let reason): reason
         case .backend(let description): description
         case .unavailable(let description): description
+        case .leaseLost: "the session's lease passed to another node meanwhile, so this write was refused"
         }
     }
 
@@ -63,6 +68,9 @@ public enum SessionError: Error, Sendable, Hashable {
             // Which database is down is what a caller needs to know (retry later, page someone); it
             // names no credentials.
             RpcErrorObject(.internalError, data: ["reason": .string(description)])
+        case .leaseLost(let id):
+            // The call may be retried as it is: the next one renders under a fresh lease.
+            RpcErrorObject(.internalError, data: ["session_id": .string(id.rawValue), "reason": .string(reason)])
         }
     }
 }
@@ -86,6 +94,8 @@ extension SessionError: CustomStringConvertible {
             "session storage failed: \(description)"
         case .unavailable(let description):
             "session storage unavailable: \(description)"
+        case .leaseLost(let id):
+            "session \(id): \(reason); retry the call"
         }
     }
 }

@@ -228,9 +228,19 @@ public final class RpcSessionStore<Backend: SessionBackend>: Sendable {
     public func completeRequest(_ id: SessionID, _ outcome: RequestOutcome) async throws(SessionError)
         -> RpcSessionContext
     {
+        try await completeRequest(id, outcome, fence: nil)
+    }
+
+    /// `completeRequest(_:_:)` under a `fence` when one is given (a render under a cluster-wide
+    /// lease): the write is made only while its lease is the session's newest, else `.leaseLost`;
+    /// only a `ClusterSessionBackend` grants leases.
+    @discardableResult
+    public func completeRequest(_ id: SessionID, _ outcome: RequestOutcome, fence: SessionFence?)
+        async throws(SessionError) -> RpcSessionContext
+    {
         let now = clock.now()
         let limits = configuration.limits
-        let session = try await backend.update(id) { (record: inout RpcSessionContext?) throws(SessionError) in
+        let change = { (record: inout RpcSessionContext?) throws(SessionError) -> RpcSessionContext in
             guard var session = record else { throw .notFound(id) }
             if let renderTimeMs = outcome.renderTimeMs {
                 session.recordRender(url: outcome.url, renderTimeMs: renderTimeMs)
@@ -238,17 +248,38 @@ public final class RpcSessionStore<Backend: SessionBackend>: Sendable {
                 session.lastUrl = RpcSessionContext.bounded(url)
             }
             if let error = outcome.error { session.recordError(error) }
-            if let cookies = outcome.cookies { session.cookies = cookies }
+            if let cookies = outcome.cookies {
+                if let before = outcome.cookiesBefore {
+                    session.applyCookieChanges(from: before, to: cookies)
+                } else {
+                    session.cookies = cookies
+                }
+            }
             if let storage = outcome.localStorage { session.localStorage.merge(storage) { _, new in new } }
             try limits.validate(session)
             if !session.isExpired(at: now) { session.touch(at: now) }
             record = session
             return session
         }
+        let session: RpcSessionContext
+        if let fence {
+            guard let cluster else {
+                throw .backend("a write under a lease needs a backend shared by several nodes; this one grants none")
+            }
+            session = try await cluster.update(id, fencedBy: fence, change)
+        } else {
+            session = try await backend.update(id, change)
+        }
         if let renderTimeMs = outcome.renderTimeMs, session.config.trackMetrics {
             histogram.record(renderTimeMs, shardHint: id.shardHash)
         }
         return session
+    }
+
+    /// The backend's cluster capabilities (leases, placement, the creation gate, heartbeats) when
+    /// several nodes share it; nil for the backends of one node.
+    public var cluster: (any ClusterSessionBackend)? {
+        (backend as? any ClusterSessionBackend) ?? (backend as? AnySessionBackend)?.cluster
     }
 
     /// Counts one finished request on session `id` and records its URL and render time, in one

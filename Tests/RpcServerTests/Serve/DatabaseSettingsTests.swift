@@ -35,4 +35,24 @@ import TestSupport
             environment: ["TIDEPOOL_NODE_ID": "a", "TIDEPOOL_ADVERTISE_URL": "https://a.internal"])
         #expect(named.node == NodeConfiguration(id: "a", advertiseURL: "https://a.internal"))
     }
+
+    @Test func theClustersPaceIsSetInMillisecondsAndAHeartbeatMustFitInTheNodeTimeout() throws {
+        let defaults = try TidepoolServer.Configuration(environment: [:])
+        #expect(ServerSettings.named("TIDEPOOL_HEARTBEAT_INTERVAL_MS")?.value(in: defaults) == "1000")
+        #expect(ServerSettings.named("TIDEPOOL_NODE_TIMEOUT_MS")?.value(in: defaults) == "5000")
+        #expect(ServerSettings.named("TIDEPOOL_LEASE_MS")?.value(in: defaults) == "5000")
+        let paced = try TidepoolServer.Configuration(
+            environment: ["TIDEPOOL_NODE_TIMEOUT_MS": "3000", "TIDEPOOL_LEASE_MS": "2000"],
+            flags: ["TIDEPOOL_HEARTBEAT_INTERVAL_MS": "250"])
+        #expect(paced.node.heartbeatInterval == .milliseconds(250))
+        #expect(paced.node.nodeTimeout == .seconds(3))
+        #expect(paced.node.leaseDuration == .seconds(2))
+        let error = #expect(throws: ConfigurationError.self) {
+            try TidepoolServer.Configuration(environment: ["TIDEPOOL_HEARTBEAT_INTERVAL_MS": "5000"])
+        }
+        #expect(error?.setting == "TIDEPOOL_NODE_TIMEOUT_MS")
+        #expect(throws: ConfigurationError.self) {
+            try TidepoolServer.Configuration(environment: ["TIDEPOOL_LEASE_MS": "0"])
+        }
+    }
 }

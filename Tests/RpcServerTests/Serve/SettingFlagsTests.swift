@@ -15,7 +15,8 @@ import Testing
         "TIDEPOOL_MAX_BODY_BYTES": "2048", "TIDEPOOL_MAX_BATCH_SIZE": "7", "TIDEPOOL_BATCH_CONCURRENCY": "3",
         "SESSION_BASE_DIR": "/var/lib/tidepool", "TIDEPOOL_SESSION_BACKEND": "memory", "SESSION_DEFAULT_TTL_SECS": "600",
         "TIDEPOOL_DATABASE_URL": "postgres://tidepool@db.internal:5432/sessions", "TIDEPOOL_NODE_ID": "node-a",
-        "TIDEPOOL_ADVERTISE_URL": "http://node-a.internal:9123",
+        "TIDEPOOL_ADVERTISE_URL": "http://node-a.internal:9123", "TIDEPOOL_HEARTBEAT_INTERVAL_MS": "500",
+        "TIDEPOOL_NODE_TIMEOUT_MS": "8000", "TIDEPOOL_LEASE_MS": "3000",
         "SESSION_MAX_CONCURRENT": "10", "SESSION_CLEANUP_INTERVAL_SECS": "5", "SESSION_PERSIST_COOKIES": "false",
         "TIDEPOOL_ENGINE": "chromium",
         // The pool's sizes default to what this machine is given: one more than that is never the default.

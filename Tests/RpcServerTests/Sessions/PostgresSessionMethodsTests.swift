@@ -100,4 +100,21 @@ import TestSupport
             try await server.expectRefused("session.list", ["cursor": "../x"], code: -32602, field: "cursor", clock: clock)
         }
     }
+
+    @Test func metricsTimeTheDatabaseCallsAndShowThePool() async throws {
+        try await TestServer.run(sessions: sessions) { server in
+            let before = sample(try await server.request(.GET, "/metrics").body, Self.ok) ?? 0
+            _ = try await server.result("session.create", ["session_id": "m"])
+            _ = try await server.result("session.get", ["session_id": "m"])
+            let text = try await server.request(.GET, "/metrics").body
+            #expect(text.contains("# TYPE tidepool_session_store_call_duration_seconds histogram"))
+            #expect((sample(text, Self.ok) ?? 0) >= before + 2, "the creation and the read went to the database")
+            #expect(sample(text, "tidepool_session_store_pool_connections_max") == 10)
+            // The node's heartbeat (a server over PostgreSQL is a cluster of one) may be in flight.
+            let inFlight = try #require(sample(text, "tidepool_session_store_calls_in_flight"))
+            #expect((0...10).contains(inFlight))
+        }
+    }
+
+    static let ok = #"tidepool_session_store_call_duration_seconds_count{outcome="ok"}"#
 }

@@ -77,7 +77,7 @@ final class ServeProcess: HTTPEndpoint {
         if process.isRunning {
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
-            throw Failure(message: "tidepool did not exit within 30 s of signal \(signal)")
+            throw Failure(message: "tidepool did not exit within 30 s of signal \(signal); its log ends: \(stderr.suffix(3000))")
         }
         process.waitUntilExit()
         return process.terminationStatus

@@ -11,22 +11,34 @@ struct RenderCalls: Sendable {
     let renders: RenderService
     let errors: RenderErrorMetrics
 
-    /// Renders `params`; throws the call's `RpcErrorObject`.
-    func serve(_ params: RenderParams, logger: Logger) async throws -> DynamicRenderResult {
+    /// Renders `params` (forwarded here by node `forwardedBy`, if any); throws the call's
+    /// `RpcErrorObject`, or `RenderingError.ownedElsewhere` for a session another node serves.
+    func serve(_ params: RenderParams, logger: Logger, forwardedBy: String? = nil) async throws -> DynamicRenderResult {
         let receivedAt = ContinuousClock.now
         do {
-            let result = try await renders.render(params)
+            let result = try await renders.render(params, forwardedBy: forwardedBy)
             log(params, logger: logger, outcome: "ok", figures: Self.figures(of: result))
             return result
+        } catch let error as RenderingError {
+            guard case .ownedElsewhere(let nodeID, _) = error else { throw failure(error, params, logger, since: receivedAt) }
+            log(params, logger: logger, outcome: "forwarded", figures: ["node_id": "\(nodeID)"])
+            throw error
         } catch {
-            let object = RpcErrorMapping.errorObject(for: error, method: "render", logger: logger)
-            errors.record(code: object.code)
-            let elapsed = ContinuousClock.now - receivedAt
-            log(params, logger: logger, outcome: "error \(object.code)", figures: [
-                "ms": "\(elapsed.wholeMilliseconds)", "error": "\(error)",
-            ])
-            throw object
+            throw failure(error, params, logger, since: receivedAt)
         }
+    }
+
+    /// The wire error of a failed call, counted by code and logged.
+    private func failure(_ error: any Error, _ params: RenderParams, _ logger: Logger, since receivedAt: ContinuousClock.Instant)
+        -> RpcErrorObject
+    {
+        let object = RpcErrorMapping.errorObject(for: error, method: "render", logger: logger)
+        errors.record(code: object.code)
+        let elapsed = ContinuousClock.now - receivedAt
+        log(params, logger: logger, outcome: "error \(object.code)", figures: [
+            "ms": "\(elapsed.wholeMilliseconds)", "error": "\(error)",
+        ])
+        return object
     }
 
     private func log(_ params: RenderParams, logger: Logger, outcome: String, figures: Logger.Metadata) {

@@ -14,7 +14,9 @@ enum RenderMethods {
                 .navigationFailed, .overloaded, .budgetExceeded, .browserCrashed, .urlNotAllowed, .actionFailed,
             ],
             aliases: ["render.dynamic"]
-        ) { params, context in try await calls.serve(params, logger: context.logger) }
+        ) { params, context in
+            try await calls.serve(params, logger: context.logger, forwardedBy: context.forwardedBy)
+        }
 
         registry.register(
             "pool.stats", summary: "Browser pool figures: browsers, contexts, queue, utilization, restarts, memory.",

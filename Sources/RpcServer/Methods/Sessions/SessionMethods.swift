@@ -35,7 +35,9 @@ enum SessionMethods {
             "session.delete", summary: "Deletes a session, its cookies and its profile directory.",
             params: SessionIDParams.self, result: RpcResultSpec("outcome", deletedSchema("deleted")),
             errors: [.invalidParams]
-        ) { params, _ in ["deleted": JSONValue.bool(try await sessions.delete(params.sessionId))] }
+        ) { params, context in
+            ["deleted": JSONValue.bool(try await sessions.delete(params.sessionId, forwardedBy: context.forwardedBy))]
+        }
 
         registry.register(
             "session.extend", summary: "Gives a live session a new ttl counted from now.",

@@ -1,0 +1,50 @@
+import Rendering
+import RenderTypes
+
+extension RpcMethod {
+    /// This method, with a call for a session that another live node serves forwarded to that
+    /// node (`RenderingError.ownedElsewhere`), waiting at most what `timeout` gives for its params.
+    /// An owner that cannot be reached makes the call placed again: served here (the owner is
+    /// gone), or forwarded once more when the owner is alive at another URL (it came back
+    /// elsewhere) — at most `maxForwards` tries. A call another node forwarded here is served here
+    /// and counted as received.
+    func forwarding(through forwarder: NodeForwarder, timeout: @escaping @Sendable (JSONValue?) -> Duration) -> RpcMethod {
+        var method = self
+        let local = invoke
+        let name = self.name
+        method.invoke = { params, context in
+            if context.forwardedBy != nil { forwarder.metrics.recordReceived(method: name) }
+            var tries = 0
+            while true {
+                do {
+                    return try await local(params, context)
+                } catch RenderingError.ownedElsewhere(let nodeID, let url)
+                    where context.forwardedBy == nil && tries < Self.maxForwards
+                {
+                    tries += 1
+                    let answer = try await forwarder.forward(
+                        method: name, params: params, to: nodeID, at: url, timeout: timeout(params), logger: context.logger)
+                    if case .result(let fragment) = answer { return fragment }
+                }
+            }
+        }
+        return method
+    }
+
+    /// How many owners' URLs one call tries before it fails (each unreachable one is marked so).
+    static let maxForwards = 2
+}
+
+extension RpcMethodRegistry {
+    /// Makes the methods whose calls belong to a session's owner (`render`, `session.delete`)
+    /// forward them there through `forwarder`.
+    mutating func forwardSessionCalls(through forwarder: NodeForwarder) {
+        replace("render") { render in
+            render.forwarding(through: forwarder) { params in
+                // The render's own deadline, queue included, and time for the answer to travel.
+                .milliseconds(params?["config"]?["timeout_ms"]?.intValue ?? RenderLimits.defaultTimeoutMs) + .seconds(10)
+            }
+        }
+        replace("session.delete") { delete in delete.forwarding(through: forwarder) { _ in .seconds(30) } }
+    }
+}
