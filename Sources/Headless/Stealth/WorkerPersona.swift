@@ -19,13 +19,16 @@ enum WorkerPersona {
     }
 
     /// Pauses every new shared worker of `connection`'s browser at start and prepares it, until the
-    /// connection closes.
+    /// connection closes. The browser target's `waitForDebuggerOnStart` also holds every new page (a
+    /// popup, a pool's new target), whatever the filter says (Chromium 156): pages are attached too and
+    /// let go at once. (They stay attached: detaching one the pool created ended the pool's own session
+    /// of it too, measured: its next command failed with "Session with given id not found".)
     static func serveSharedWorkers(on connection: CDPConnection, logger: Logger) async {
         let events = connection.events(sessionId: nil, methods: ["Target.attachedToTarget"])
         do {
             _ = try await connection.send(
                 CDP.Target.SetAutoAttach(
-                    autoAttach: true, waitForDebuggerOnStart: true, filter: [.init(type: "shared_worker")]),
+                    autoAttach: true, waitForDebuggerOnStart: true, filter: [.init(type: "shared_worker"), .init(type: "page")]),
                 timeout: .seconds(10))
         } catch {
             logger.warning("shared workers not covered by stealth", metadata: ["error": "\(error)"])
@@ -33,11 +36,13 @@ enum WorkerPersona {
         }
         await withDiscardingTaskGroup { group in
             for await event in events {
-                guard let worker = try? event.decodeParams(as: CDP.Target.AttachedToTarget.self),
-                    worker.targetInfo.type == "shared_worker"
-                else { continue }
-                let setup = worker.targetInfo.browserContextId.flatMap { id in sharedSetups.withLock { $0[id] } } ?? []
-                group.addTask { await prepare(worker, setup: setup, on: connection, logger: logger) }
+                guard let target = try? event.decodeParams(as: CDP.Target.AttachedToTarget.self) else { continue }
+                if target.targetInfo.type == "shared_worker" {
+                    let setup = target.targetInfo.browserContextId.flatMap { id in sharedSetups.withLock { $0[id] } } ?? []
+                    group.addTask { await prepare(target, setup: setup, on: connection, logger: logger) }
+                } else {
+                    group.addTask { await prepare(target, setup: [], on: connection, logger: logger) }
+                }
             }
         }
     }

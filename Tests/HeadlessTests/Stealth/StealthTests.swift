@@ -144,10 +144,13 @@ extension Chromium {
             }
         }
 
-        @Test func deviceMemoryOverrideShowsInThePage() async throws {
+        @Test func deviceMemoryOverrideShowsInEveryRealm() async throws {
             try await RenderHarness.with { c in
                 let report = try await Self.report(c, StealthConfig(preset: .medium, deviceMemory: 4))
-                #expect(report["device_memory"] == 4)
+                #expect(Self.tells(report) == [], "lies: \(report["lies"]?.jsonString() ?? "")")
+                for realm in Self.realms {
+                    #expect(report["realms"]?[realm]?["values"]?["device_memory"] == 4, "\(realm)")
+                }
             }
         }
     }
