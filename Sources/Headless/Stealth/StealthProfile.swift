@@ -27,6 +27,8 @@ public struct StealthProfile: Sendable, Hashable {
     public var fakeChromeObject: Bool
     /// Make `Notification.permission` agree with `permissions.query` ("default" ↔ "prompt").
     public var fixNotificationPermission: Bool
+    /// Give `navigator` the Web Share API (`share`, `canShare`) Chrome has on Windows and macOS.
+    public var webShare = false
     public var webglVendor: String?
     public var webglRenderer: String?
     public var hardwareConcurrency: Int?
@@ -121,6 +123,8 @@ public struct StealthProfile: Sendable, Hashable {
             profile.deviceMemory = memory
             profile.screen = ScreenSize(width: screen.0, height: screen.1)
         }
+        // Feature presence: what Chrome of the persona's system has and headless Linux lacks.
+        profile.webShare = level == .high && (profile.platform.map { $0.hasPrefix("Win") || $0.hasPrefix("Mac") } ?? false)
         if let locale = config.locale {
             profile.locale = locale
             profile.languages = languages(for: locale)

@@ -17,6 +17,7 @@ enum StealthScript {
         var config: [String: JSONValue] = [:]
         if profile.fakePlugins { config["plugins"] = true }
         if profile.fakeChromeObject { config["chrome"] = true }
+        if profile.webShare { config["webShare"] = true }
         if profile.fixNotificationPermission { config["permissions"] = true }
         if let outer = profile.outerWindow { config["outer"] = ["width": .int(outer.width), "height": .int(outer.height)] }
         if let taskbar = profile.taskbar { config["taskbar"] = ["height": .int(taskbar.height), "top": .int(taskbar.top)] }
@@ -202,6 +203,31 @@ enum StealthScript {
     patchGetter(Navigator.prototype, "plugins", () => pluginArray);
     patchGetter(Navigator.prototype, "mimeTypes", () => mimeArray);
     patchGetter(Navigator.prototype, "pdfViewerEnabled", () => true);
+  }
+
+  // Chrome on Windows and macOS has the Web Share API (in secure contexts); headless Linux has none.
+  if (cfg.webShare && isSecureContext && !("share" in Navigator.prototype)) {
+    const illegal = fn => hide(new TypeError("Illegal invocation"), fn);
+    const methods = {
+      share() {
+        if (!(this instanceof Navigator)) return Promise.reject(illegal(methods.share));
+        return Promise.reject(new DOMException("Failed to execute 'share' on 'Navigator': Must be handling a user gesture to perform a share request.", "NotAllowedError"));
+      },
+      canShare() {
+        if (!(this instanceof Navigator)) throw illegal(methods.canShare);
+        const data = arguments[0];
+        if (data === null || typeof data !== "object") return false;
+        if (data.url !== undefined) {
+          try { new URL(String(data.url), location.href); } catch (e) { return false; }
+        }
+        if (data.files !== undefined && data.files.length > 0) return false;
+        return data.title !== undefined || data.text !== undefined || data.url !== undefined;
+      },
+    };
+    for (const name of ["share", "canShare"]) {
+      defineProperty(Navigator.prototype, name,
+        { value: native(methods[name], name), writable: true, enumerable: true, configurable: true });
+    }
   }
 
   // window.chrome as Chrome has it (headless-shell has none), placed where Chrome puts it among the

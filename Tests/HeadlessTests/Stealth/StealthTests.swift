@@ -86,11 +86,16 @@ extension Chromium {
         @Test(arguments: engines)
         func presetHighIsOneConsistentDesktopInEveryRealm(_ engine: BrowserEngine) async throws {
             try await RenderHarness.with(engine: engine) { c in
+                var platforms: Set<String> = []
                 for seed in ["alpha", "beta", "gamma"] {
                     let report = try await Self.report(c, StealthConfig(preset: .high), seed: seed)
                     #expect(Self.tells(report) == [], "seed \(seed): lies \(report["lies"]?.jsonString() ?? ""), mismatches \(report["mismatches"]?.jsonString() ?? "")")
+                    // Web Share where Chrome of the persona's system has it (Windows, macOS), none on Linux.
+                    #expect(report["hints"] == [], "seed \(seed)")
+                    #expect(report["web_share"] == .bool(!(report["platform"]?.stringValue ?? "").hasPrefix("Linux")), "seed \(seed)")
                     let ua = try #require(report["user_agent"]?.stringValue)
                     let platform = report["platform"]?.stringValue ?? ""
+                    platforms.insert(platform)
                     let uaPlatform = report["ua_data_platform"]?.stringValue ?? ""
                     switch platform {
                     case "Win32": #expect(ua.contains("Windows NT") && uaPlatform == "Windows")
@@ -100,6 +105,7 @@ extension Chromium {
                     #expect(report["http_sec_ch_ua"]?.stringValue?.contains("Google Chrome") == true)
                     #expect((report["screen_width"]?.intValue ?? 0) >= (report["inner_width"]?.intValue ?? .max))
                 }
+                #expect(platforms.contains { !$0.hasPrefix("Linux") }, "the seeds cover a Windows or macOS persona: \(platforms)")
             }
         }
 
@@ -184,6 +190,19 @@ struct StealthProfileTests {
         #expect(profile.hideWebdriver)
         #expect(!profile.fakePlugins)
         #expect(profile.userAgentMetadata?.brands.contains { $0.brand.contains("Headless") } == false)
+    }
+
+    @Test func onlyHighGivesWebShareAndOnlyToWindowsAndMacPersonas() {
+        var systems: Set<String> = []
+        for seed in (0..<12).map({ "s\($0)" }) {
+            let high = StealthProfile.resolve(StealthConfig(preset: .high), seed: seed, browserUserAgent: Self.browserUA, viewport: .default)
+            let platform = high.platform ?? ""
+            systems.insert(platform)
+            #expect(high.webShare == (platform == "Win32" || platform == "MacIntel"), "\(platform)")
+            let medium = StealthProfile.resolve(StealthConfig(preset: .medium), seed: seed, browserUserAgent: Self.browserUA, viewport: .default)
+            #expect(!medium.webShare)
+        }
+        #expect(systems.count > 1)
     }
 
     @Test func screenIsNeverSmallerThanTheViewport() {
