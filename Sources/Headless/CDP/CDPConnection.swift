@@ -97,10 +97,15 @@ public final class CDPConnection: Sendable {
         let reply = try await roundTrip(method: method, sessionId: sessionId, timeout: timeout) { id in
             try JSONEncoder().encode(OutboundCommand(id: id, method: method, params: params, sessionId: sessionId))
         }
+        return try Self.result(of: reply, method: method).get()
+    }
+
+    /// The `result` of a reply message as JSON.
+    private static func result(of reply: Data, method: String) -> Result<JSONValue, CDPError> {
         do {
-            return try JSONParser.parse(reply, strictness: .lenient)["result"] ?? .object([:])
+            return .success(try JSONParser.parse(reply, strictness: .lenient)["result"] ?? .object([:]))
         } catch {
-            throw CDPError.invalidResponse(method: method, detail: "\(error)")
+            return .failure(.invalidResponse(method: method, detail: "\(error)"))
         }
     }
 
@@ -131,6 +136,42 @@ public final class CDPConnection: Sendable {
         return CDPSession(connection: self, sessionId: reply.sessionId, targetId: targetId)
     }
 
+    /// Sends untyped commands to one session in this order and returns each one's `result` or error. All
+    /// leave before any reply is awaited, so the browser gets them in order even when it answers none of
+    /// them until a later one has run (a service worker paused at start answers only after
+    /// `Runtime.runIfWaitingForDebugger`). `timeout` applies to each reply.
+    public func send(
+        inOrder commands: [(method: String, params: JSONValue?)], sessionId: String?, timeout: Duration? = nil
+    ) async -> [Result<JSONValue, CDPError>] {
+        var registered: [Result<(id: Int, method: String), CDPError>] = []
+        var messages: [Data] = []
+        for (method, params) in commands {
+            let id = nextId.wrappingAdd(1, ordering: .relaxed).oldValue
+            do {
+                let message = try encode(method: method) {
+                    try JSONEncoder().encode(OutboundCommand(id: id, method: method, params: params, sessionId: sessionId))
+                }
+                try register(id, method: method, sessionId: sessionId)
+                messages.append(message)
+                registered.append(.success((id, method)))
+            } catch {
+                registered.append(.failure(error))
+            }
+        }
+        for message in messages { transport.send(message) }
+        var results: [Result<JSONValue, CDPError>] = []
+        for entry in registered {
+            switch entry {
+            case .failure(let error):
+                results.append(.failure(error))
+            case .success(let (id, method)):
+                let reply = await awaitReply(id: id, method: method, limit: timeout ?? configuration.defaultTimeout, transmit: nil)
+                results.append(reply.flatMap { Self.result(of: $0, method: method) })
+            }
+        }
+        return results
+    }
+
     /// Registers the command, sends it and waits for its reply, a timeout, a close or cancellation.
     private func roundTrip(
         method: String,
@@ -139,12 +180,24 @@ public final class CDPConnection: Sendable {
         encode: (Int) throws -> Data
     ) async throws(CDPError) -> Data {
         let id = nextId.wrappingAdd(1, ordering: .relaxed).oldValue
-        let message: Data
+        let message = try self.encode(method: method) { try encode(id) }
+        try register(id, method: method, sessionId: sessionId)
+        return try await awaitReply(
+            id: id, method: method, limit: timeout ?? configuration.defaultTimeout, transmit: message
+        ).get()
+    }
+
+    /// Runs a command's encoder, its failure a `CDPError`.
+    private func encode(method: String, _ encode: () throws -> Data) throws(CDPError) -> Data {
         do {
-            message = try encode(id)
+            return try encode()
         } catch {
             throw CDPError.invalidResponse(method: method, detail: "params did not encode: \(error)")
         }
+    }
+
+    /// Records command `id` as pending (refused when the connection or the session is closed).
+    private func register(_ id: Int, method: String, sessionId: String?) throws(CDPError) {
         let refused: CDPError? = state.withLock { state in
             if let reason = state.closeReason { return .browserClosed(reason: reason) }
             if let sessionId, let reason = state.closedSessions[sessionId] {
@@ -154,8 +207,11 @@ public final class CDPConnection: Sendable {
             return nil
         }
         if let refused { throw refused }
-        let limit = timeout ?? configuration.defaultTimeout
-        let reply = await withTaskCancellationHandler {
+    }
+
+    /// Waits for the reply of a registered command (sending `transmit` first, when given), at most `limit`.
+    private func awaitReply(id: Int, method: String, limit: Duration, transmit message: Data?) async -> Reply {
+        await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Reply, Never>) in
                 let early: Reply? = state.withLock { state in
                     guard var entry = state.pending[id] else {
@@ -173,7 +229,7 @@ public final class CDPConnection: Sendable {
                     continuation.resume(returning: early)
                     return
                 }
-                transport.send(message)
+                if let message { transport.send(message) }
                 let timer = timerLoop.scheduleTask(in: TimeAmount(limit)) { [weak self] () -> Void in
                     self?.complete(id) { .failure(.timeout(method: $0, afterMs: limit.wholeMilliseconds)) }
                 }
@@ -187,7 +243,6 @@ public final class CDPConnection: Sendable {
         } onCancel: {
             complete(id) { .failure(.cancelled(method: $0)) }
         }
-        return try reply.get()
     }
 
     /// Resolves a pending command (once); `reply` gets the command's method for error messages.

@@ -45,6 +45,8 @@ public final class Page: Sendable {
         /// Placeholder URLs of a localStorage restore in progress.
         var restoreURLs: Set<String> = []
         var domStorageEnabled = false
+        /// What each worker of the page gets before it runs (`applyStealth`); nil: workers are not paused.
+        var workerSetup: [(method: String, params: JSONValue?)]?
     }
 
     public let session: CDPSession
@@ -78,6 +80,8 @@ public final class Page: Sendable {
         // Dialogs have a subscription and a task of their own: their answer must never queue behind
         // other events' work (see `DialogResponder`).
         let dialogEvents = session.events(methods: ["Page.javascriptDialogOpening"])
+        // Workers paused at start must be let go whatever else the page is doing.
+        let workerEvents = session.events(methods: ["Target.attachedToTarget"])
         // Popups and downloads are announced at the browser level (with discovery and download events on).
         let browserEvents = session.connection.events(
             sessionId: nil, methods: ["Target.targetCreated", "Browser.downloadWillBegin", "Browser.downloadProgress"])
@@ -87,6 +91,7 @@ public final class Page: Sendable {
                 await page.dialogs.run(dialogEvents, session: session, timeout: Self.housekeepingTimeout, logger: logger)
             }
             group.addTask { await page.consumeBrowserEvents(browserEvents) }
+            group.addTask { await page.consumeAttachedWorkers(workerEvents) }
             do {
                 let result = try await body(page)
                 group.cancelAll()

@@ -393,6 +393,7 @@ public final class BrowserPool: Service, Sendable {
                 submit { await self.closeBrowser(id, browser) }
             case .watch(let id, let browser):
                 submit { await self.watch(id, browser) }
+                submit { await WorkerPersona.serveSharedWorkers(on: browser.connection, logger: self.logger) }
             case .allClosed:
                 allClosed.resolve(())
             }

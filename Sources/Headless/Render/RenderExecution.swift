@@ -29,20 +29,22 @@ struct RenderExecution: Sendable {
         ) { page in
             do {
                 let outcome = try await render(page, lease: lease, downloads: downloads)
-                await Self.stopKeeping(downloads, on: page)
+                await Self.tidy(page, downloads: downloads)
                 return outcome
             } catch {
-                await Self.stopKeeping(downloads, on: page)
+                await Self.tidy(page, downloads: downloads)
                 throw error
             }
         }
     }
 
-    /// Refuses the context's downloads again before the render's download directory goes, so a context
-    /// that outlives the render (a session's kept context) never writes a file anywhere.
-    private static func stopKeeping(_ downloads: RenderDownloads, on page: Page) async {
-        guard case .keep = downloads.mode else { return }
+    /// What a context that outlives the render (a session's kept context) must not keep doing: its
+    /// downloads are refused again before the render's download directory goes, so it never writes a file
+    /// anywhere, and its new workers are no longer paused for the persona (nobody would let them run).
+    private static func tidy(_ page: Page, downloads: RenderDownloads) async {
         await withoutCancellation {
+            await page.stopCoveringWorkers(timeout: Page.housekeepingTimeout)
+            guard case .keep = downloads.mode else { return }
             try? await page.handleDownloads(.deny, timeout: Page.housekeepingTimeout)
         }
     }

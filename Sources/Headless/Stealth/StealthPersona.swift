@@ -17,6 +17,8 @@ struct StealthPersona: Sendable, Hashable {
     var cores: [Int]
     var memoryGiB: [Double]
     var screens: [(width: Int, height: Int)]
+    /// What the system's taskbar, dock or panel takes from the screen.
+    var taskbar: StealthProfile.Taskbar
 
     static func == (a: Self, b: Self) -> Bool { a.os == b.os && a.uaSystem == b.uaSystem }
     func hash(into hasher: inout Hasher) {
@@ -37,7 +39,8 @@ struct StealthPersona: Sendable, Hashable {
             ("Google Inc. (Intel)", "ANGLE (Intel, Intel(R) UHD Graphics 630 (0x00003E92) Direct3D11 vs_5_0 ps_5_0, D3D11)"),
             ("Google Inc. (AMD)", "ANGLE (AMD, AMD Radeon RX 6600 (0x000073FF) Direct3D11 vs_5_0 ps_5_0, D3D11)"),
         ],
-        cores: [4, 8, 12, 16], memoryGiB: [8], screens: [(1920, 1080), (2560, 1440), (1366, 768), (1536, 864)]
+        cores: [4, 8, 12, 16], memoryGiB: [8], screens: [(1920, 1080), (2560, 1440), (1366, 768), (1536, 864)],
+        taskbar: StealthProfile.Taskbar(height: 48, top: 0)
     )
 
     static let macOS = StealthPersona(
@@ -47,7 +50,8 @@ struct StealthPersona: Sendable, Hashable {
             ("Google Inc. (Apple)", "ANGLE (Apple, ANGLE Metal Renderer: Apple M1, Unspecified Version)"),
             ("Google Inc. (Apple)", "ANGLE (Apple, ANGLE Metal Renderer: Apple M2, Unspecified Version)"),
         ],
-        cores: [8, 10, 12], memoryGiB: [8], screens: [(1440, 900), (1512, 982), (1728, 1117), (1920, 1080)]
+        cores: [8, 10, 12], memoryGiB: [8], screens: [(1440, 900), (1512, 982), (1728, 1117), (1920, 1080)],
+        taskbar: StealthProfile.Taskbar(height: 25, top: 25)
     )
 
     static let linux = StealthPersona(
@@ -57,7 +61,8 @@ struct StealthPersona: Sendable, Hashable {
             ("Google Inc. (Intel)", "ANGLE (Intel, Mesa Intel(R) UHD Graphics 620 (KBL GT2), OpenGL 4.6)"),
             ("Google Inc. (AMD)", "ANGLE (AMD, AMD Radeon RX 580 Series (radeonsi, polaris10, LLVM 15.0.7, DRM 3.49, 6.5.0), OpenGL 4.6)"),
         ],
-        cores: [4, 8, 12, 16], memoryGiB: [8], screens: [(1920, 1080), (2560, 1440), (1600, 900)]
+        cores: [4, 8, 12, 16], memoryGiB: [8], screens: [(1920, 1080), (2560, 1440), (1600, 900)],
+        taskbar: StealthProfile.Taskbar(height: 32, top: 32)
     )
 
     static let all: [StealthPersona] = [windows, windows, macOS, linux]

@@ -18,6 +18,8 @@ public struct StealthProfile: Sendable, Hashable {
     public var locale: String?
     /// IANA time zone (only when the caller asked for one).
     public var timezone: String?
+    /// `navigator.webdriver` false (the launch switch's native value) rather than true
+    /// (`Emulation.setAutomationOverride`, per page).
     public var hideWebdriver: Bool
     /// Give `navigator.plugins`/`mimeTypes` Chrome's PDF viewer entries when they are empty.
     public var fakePlugins: Bool
@@ -25,19 +27,31 @@ public struct StealthProfile: Sendable, Hashable {
     public var fakeChromeObject: Bool
     /// Make `Notification.permission` agree with `permissions.query` ("default" ↔ "prompt").
     public var fixNotificationPermission: Bool
+    /// Give `navigator` the Web Share API (`share`, `canShare`) Chrome has on Windows and macOS.
+    public var webShare = false
     public var webglVendor: String?
     public var webglRenderer: String?
     public var hardwareConcurrency: Int?
     public var deviceMemory: Double?
     /// Screen size pages see (`screen.width/height`), at least the viewport.
     public var screen: ScreenSize?
-    /// Report an outer window larger than the viewport by a browser's toolbar height.
-    public var fakeOuterWindow: Bool
+    /// The screen area a taskbar, dock or panel takes (`screen.availHeight`, `availTop`), when the
+    /// browser reports none.
+    public var taskbar: Taskbar?
+    /// `outerWidth`/`outerHeight` when the browser reports none (headless-shell): the viewport plus a
+    /// desktop Chrome's tab strip and toolbar.
+    public var outerWindow: ScreenSize?
 
     /// A screen in CSS pixels.
     public struct ScreenSize: Sendable, Hashable {
         public var width: Int
         public var height: Int
+    }
+
+    /// Height taken from the screen and how much of it is at the top (a menu bar or top panel).
+    public struct Taskbar: Sendable, Hashable {
+        public var height: Int
+        public var top: Int
     }
 
     /// Height of a desktop Chrome's tab strip and toolbar, added to the viewport for `outerHeight`.
@@ -47,7 +61,7 @@ public struct StealthProfile: Sendable, Hashable {
     public static func unchanged(_ preset: StealthConfig.Preset = .none) -> StealthProfile {
         StealthProfile(
             preset: preset, hideWebdriver: false, fakePlugins: false, fakeChromeObject: false,
-            fixNotificationPermission: false, fakeOuterWindow: false
+            fixNotificationPermission: false
         )
     }
 
@@ -100,7 +114,8 @@ public struct StealthProfile: Sendable, Hashable {
             profile.fakePlugins = true
             profile.fakeChromeObject = true
             profile.fixNotificationPermission = true
-            profile.fakeOuterWindow = true
+            profile.outerWindow = ScreenSize(width: viewport.width, height: viewport.height + toolbarHeight)
+            profile.taskbar = persona.taskbar
             profile.languages = ["en-US", "en"]
             profile.webglVendor = gpu.vendor
             profile.webglRenderer = gpu.renderer
@@ -108,6 +123,8 @@ public struct StealthProfile: Sendable, Hashable {
             profile.deviceMemory = memory
             profile.screen = ScreenSize(width: screen.0, height: screen.1)
         }
+        // Feature presence: what Chrome of the persona's system has and headless Linux lacks.
+        profile.webShare = level == .high && (profile.platform.map { $0.hasPrefix("Win") || $0.hasPrefix("Mac") } ?? false)
         if let locale = config.locale {
             profile.locale = locale
             profile.languages = languages(for: locale)

@@ -4,14 +4,16 @@ import Foundation
 /// Every spoofed value is fixed for the life of a session.
 public struct StealthConfig: Sendable, Hashable {
     public enum Preset: String, Sendable, Hashable, Codable, CaseIterable {
-        /// Chromium as it is: nothing hidden.
+        /// Chromium as it is: nothing hidden (`navigator.webdriver` is true).
         case none
-        /// The cheap tells: `navigator.webdriver`, "HeadlessChrome" in the user agent.
+        /// The automation flags only: `navigator.webdriver`, "HeadlessChrome" in the user agent and
+        /// client hints (in the page and its workers).
         case low
-        /// Every tell the common detection pages test (the default).
+        /// Every tell the common detection pages test, one persona in the page, its frames and its
+        /// workers (the default).
         case medium
-        /// `medium` plus a consistent desktop fingerprint (screen, WebGL, hardware, fonts-independent
-        /// checks) chosen per session.
+        /// `medium` with a whole desktop persona chosen per session (system, user agent, GPU, cores,
+        /// screen) and the features Chrome has on that system (Web Share on Windows and macOS).
         case high
     }
 

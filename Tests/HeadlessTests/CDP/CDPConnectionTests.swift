@@ -27,6 +27,27 @@ import Testing
         #expect(try await second.value["which"] == "second")
     }
 
+    @Test func orderedCommandsAllLeaveBeforeAnyReplyAndKeepTheirOrder() async throws {
+        // Like a service worker paused at start: nothing is answered until the last command has arrived.
+        let replies = Task {
+            await connection.send(
+                inOrder: [("Emulation.a", ["n": 1]), ("Runtime.evaluate", nil), ("Runtime.runIfWaitingForDebugger", nil)],
+                sessionId: "W1")
+        }
+        var sent: [JSONValue] = []
+        for _ in 0..<3 { sent.append(try #require(await transport.sent.nextElement())) }
+        #expect(sent.map { $0["method"]?.stringValue } == ["Emulation.a", "Runtime.evaluate", "Runtime.runIfWaitingForDebugger"])
+        #expect(sent.allSatisfy { $0["sessionId"] == "W1" })
+        #expect(sent[0]["params"] == ["n": 1])
+        transport.reply(to: sent[2]["id"]?.intValue ?? -1, sessionId: "W1")
+        transport.deliver(["id": sent[1]["id"] ?? .null, "error": ["code": -32000, "message": "no"]])
+        transport.reply(to: sent[0]["id"]?.intValue ?? -1, result: ["ok": true], sessionId: "W1")
+        let results = await replies.value
+        #expect(try results[0].get() == ["ok": true])
+        #expect(throws: CDPError.protocolError(method: "Runtime.evaluate", code: -32000, message: "no")) { try results[1].get() }
+        #expect(try results[2].get() == [:])
+    }
+
     @Test func typedCommandSendsItsMethodParamsAndSessionAndDecodesItsReply() async throws {
         let reply = Task { try await connection.send(
             CDP.Target.CreateTarget(url: "about:blank", browserContextId: "CTX"), sessionId: "S1") }

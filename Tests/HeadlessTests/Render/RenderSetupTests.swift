@@ -30,7 +30,7 @@ import TestSupport
     static let url = "http://a.test/"
 
     /// Renders `url` with the config `json` on a fake page, holding the reply to `held` until `release`
-    /// was sent; returns the render's error and the methods sent, in order.
+    /// was sent; returns the render's error and the methods sent until the navigation, in order.
     static func render(
         _ json: String, state: BrowserState? = nil, holding held: String? = nil, until release: String? = nil
     ) async throws -> (RenderError?, [String]) {
@@ -59,7 +59,10 @@ import TestSupport
                 return error
             }
         }
-        return (error, sent.all)
+        // What goes out after the navigation (tidying the context for its next render) is not setup.
+        let all = sent.all
+        let setup = all.lastIndex(of: "Page.navigate").map { Array(all[...$0]) } ?? all
+        return (error, setup)
     }
 
     /// Plausible answers: the page's navigation fails with ERR_ABORTED, a restore's placeholder document

@@ -5,50 +5,72 @@ import RenderTypes
 import Testing
 
 extension Chromium {
-    /// Loads the fixture's bot-detection page under each preset and checks what each one hides.
-    @Suite("Stealth: presets against the bot-detection page", .serialized)
+    /// Loads the fixture's detection page (Tests/Fixtures/Site/bot.html: the page, a same-origin iframe,
+    /// a dedicated, a shared and a service worker, compared with each other) under each preset and engine.
+    @Suite("Stealth: presets against the detection page", .serialized)
     struct StealthTests {
         static let readReport = ##"{"wait_for": {"type": "selector", "selector": "#result[data-ready]"}, "actions": [{"type": "evaluate", "expression": "window.botReport"}]}"##
+        static let realms = ["page", "iframe", "dedicated", "shared", "service"]
 
         static func report(_ c: RenderHarness.Context, _ stealth: StealthConfig, seed: String? = "seed-1") async throws -> JSONValue {
             let result = try await c.render("/bot.html", readReport, stealth: stealth, seed: seed).result
             let report = try #require(result.actionsExecuted.first?.result)
-            #expect(report["error"] == nil, "the bot page failed: \(report["error"]?.stringValue ?? "")")
+            #expect(report["error"] == nil, "the detection page failed: \(report["error"]?.stringValue ?? "")")
+            for realm in realms {
+                #expect(report["realms"]?[realm]?["values"] != nil, "no report from the \(realm) realm: \(report["realms"]?[realm]?["error"]?.stringValue ?? "")")
+            }
             return report
         }
 
-        static func tells(_ report: JSONValue) -> Set<String> {
-            Set((report["tells"]?.objectValue ?? [:]).filter { $0.value == true }.keys)
+        static func tells(_ report: JSONValue) -> [String] {
+            (report["tells"]?.arrayValue ?? []).compactMap(\.stringValue)
         }
 
-        @Test func presetNoneLeavesTheHeadlessTellsVisible() async throws {
-            try await RenderHarness.with { c in
+        /// What the page finds when only the automation flags are hidden, per engine: the values of a
+        /// small headless server (2 cores, SwiftShader, no taskbar, a window no larger than its viewport),
+        /// and on headless-shell what the full browser has itself (Chrome's PDF plugins, `window.chrome`,
+        /// notification permission).
+        static func plainTells(_ engine: BrowserEngine) -> [String] {
+            let common = ["hardware_concurrency", "no_taskbar", "outer_size", "webgl"]
+            let shell = ["empty_plugins", "missing_chrome", "pdf_viewer_disabled", "permissions_mismatch"]
+            return (common + (engine == .headlessShell ? shell : [])).sorted()
+        }
+
+        /// What plain Chromium adds: the automation flag and "HeadlessChrome" (in the client hints'
+        /// brands on headless-shell only).
+        static func automationTells(_ engine: BrowserEngine) -> [String] {
+            ["headless_user_agent", "webdriver"] + (engine == .headlessShell ? ["headless_ua_data"] : [])
+        }
+
+        /// The engines installed here.
+        static let engines = BrowserEngine.allCases.filter { FileManager.default.isExecutableFile(atPath: $0.installedBinary) }
+
+        @Test(arguments: engines)
+        func presetNoneIsPlainChromium(_ engine: BrowserEngine) async throws {
+            try await RenderHarness.with(engine: engine) { c in
                 let report = try await Self.report(c, .none)
-                let tells = Self.tells(report)
-                #expect(tells.isSuperset(of: ["headless_user_agent", "headless_ua_data", "empty_plugins", "missing_chrome",
-                                             "permissions_mismatch", "webgl", "outer_size"]))
-                #expect(report["stable"] == true)
+                #expect(report["webdriver"] == true)
+                #expect(Self.tells(report) == (Self.plainTells(engine) + Self.automationTells(engine)).sorted())
             }
         }
 
-        @Test func presetLowHidesWebdriverAndHeadlessUserAgentOnly() async throws {
-            try await RenderHarness.with { c in
+        @Test(arguments: engines)
+        func presetLowHidesTheAutomationFlagsOnly(_ engine: BrowserEngine) async throws {
+            try await RenderHarness.with(engine: engine) { c in
                 let report = try await Self.report(c, StealthConfig(preset: .low))
-                let tells = Self.tells(report)
-                #expect(!tells.contains("webdriver"))
-                #expect(!tells.contains("headless_user_agent"))
-                #expect(!tells.contains("headless_ua_data"))
-                #expect(tells.contains("empty_plugins"))
-                #expect(tells.contains("webgl"))
+                #expect(report["webdriver"] == false)
+                #expect(report["webdriver_type"] == "boolean")
+                #expect(Self.tells(report) == Self.plainTells(engine))
                 #expect(report["http_user_agent"] == report["user_agent"])
             }
         }
 
-        @Test func presetMediumHidesEveryTellTheCommonPagesTest() async throws {
-            try await RenderHarness.with { c in
+        @Test(arguments: engines)
+        func presetMediumShowsNoTellInAnyRealm(_ engine: BrowserEngine) async throws {
+            try await RenderHarness.with(engine: engine) { c in
                 let report = try await Self.report(c, StealthConfig(preset: .medium))
-                #expect(Self.tells(report).isEmpty, "tells still visible: \(Self.tells(report))")
-                #expect(report["stable"] == true)
+                #expect(Self.tells(report) == [], "lies: \(report["lies"]?.jsonString() ?? ""), mismatches: \(report["mismatches"]?.jsonString() ?? "")")
+                #expect(report["webdriver"] == false)
                 #expect(report["languages"] == ["en-US", "en"])
                 #expect(report["http_accept_language"] == "en-US,en;q=0.9")
                 #expect(report["http_user_agent"] == report["user_agent"])
@@ -57,41 +79,39 @@ extension Chromium {
                 let ua = try #require(report["user_agent"]?.stringValue)
                 #expect(ua.contains("Chrome/") && !ua.contains("Headless"))
                 #expect((report["outer_height"]?.intValue ?? 0) > (report["inner_height"]?.intValue ?? .max))
+                #expect((report["screen_avail_height"]?.intValue ?? .max) < (report["screen_height"]?.intValue ?? 0))
             }
         }
 
-        @Test func presetMediumHidesEveryTellOnTheFullChromiumEngineToo() async throws {
-            try await RenderHarness.with(engine: .chromium) { c in
-                let report = try await Self.report(c, StealthConfig(preset: .medium))
-                #expect(Self.tells(report).isEmpty, "tells still visible: \(Self.tells(report))")
-                #expect(report["plugins"] == 5)
-                #expect(report["stable"] == true)
-            }
-        }
-
-        @Test func presetHighIsOneConsistentDesktop() async throws {
-            try await RenderHarness.with { c in
+        @Test(arguments: engines)
+        func presetHighIsOneConsistentDesktopInEveryRealm(_ engine: BrowserEngine) async throws {
+            try await RenderHarness.with(engine: engine) { c in
+                var platforms: Set<String> = []
                 for seed in ["alpha", "beta", "gamma"] {
                     let report = try await Self.report(c, StealthConfig(preset: .high), seed: seed)
-                    #expect(Self.tells(report).isEmpty, "seed \(seed): \(Self.tells(report))")
+                    #expect(Self.tells(report) == [], "seed \(seed): lies \(report["lies"]?.jsonString() ?? ""), mismatches \(report["mismatches"]?.jsonString() ?? "")")
+                    // Web Share where Chrome of the persona's system has it (Windows, macOS), none on Linux.
+                    #expect(report["hints"] == [], "seed \(seed)")
+                    #expect(report["web_share"] == .bool(!(report["platform"]?.stringValue ?? "").hasPrefix("Linux")), "seed \(seed)")
                     let ua = try #require(report["user_agent"]?.stringValue)
                     let platform = report["platform"]?.stringValue ?? ""
+                    platforms.insert(platform)
                     let uaPlatform = report["ua_data_platform"]?.stringValue ?? ""
                     switch platform {
                     case "Win32": #expect(ua.contains("Windows NT") && uaPlatform == "Windows")
                     case "MacIntel": #expect(ua.contains("Macintosh") && uaPlatform == "macOS")
                     default: #expect(platform.hasPrefix("Linux") && ua.contains("Linux") && uaPlatform == "Linux")
                     }
-                    let secCHPlatform = report["http_sec_ch_ua"]?.stringValue ?? ""
-                    #expect(secCHPlatform.contains("Google Chrome"))
+                    #expect(report["http_sec_ch_ua"]?.stringValue?.contains("Google Chrome") == true)
                     #expect((report["screen_width"]?.intValue ?? 0) >= (report["inner_width"]?.intValue ?? .max))
                 }
+                #expect(platforms.contains { !$0.hasPrefix("Linux") }, "the seeds cover a Windows or macOS persona: \(platforms)")
             }
         }
 
         @Test func oneSeedIsOneFingerprintAcrossRenders() async throws {
             try await RenderHarness.with { c in
-                let keys = ["user_agent", "platform", "webgl", "hardware_concurrency", "device_memory", "screen_width", "ua_data_brands"]
+                let keys = ["user_agent", "platform", "webgl", "hardware_concurrency", "device_memory", "screen_width", "screen_avail_height", "ua_data_brands"]
                 let first = try await Self.report(c, StealthConfig(preset: .high), seed: "session-42")
                 let second = try await Self.report(c, StealthConfig(preset: .high), seed: "session-42")
                 for key in keys { #expect(first[key] == second[key], "\(key) changed between renders of one session") }
@@ -104,34 +124,39 @@ extension Chromium {
             }
         }
 
-        @Test func overridesWinOverThePreset() async throws {
-            try await RenderHarness.with { c in
+        @Test(arguments: engines)
+        func overridesShowInEveryRealm(_ engine: BrowserEngine) async throws {
+            try await RenderHarness.with(engine: engine) { c in
+                let ua = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/150.0.0.0 Safari/537.36"
                 let stealth = StealthConfig(
-                    preset: .medium, locale: "de-DE", timezone: "Europe/Berlin", platform: "Win32",
-                    webglVendor: "Tidepool GPU Inc.", webglRenderer: "Tidepool Renderer 1", hardwareConcurrency: 6,
-                    deviceMemory: 4
+                    preset: .medium, userAgent: ua, locale: "de-DE", timezone: "Europe/Berlin",
+                    webglVendor: "Tidepool GPU Inc.", webglRenderer: "Tidepool Renderer 1", hardwareConcurrency: 6
                 )
                 let report = try await Self.report(c, stealth)
-                #expect(report["languages"] == ["de-DE", "de", "en-US", "en"])
+                #expect(Self.tells(report) == [], "mismatches: \(report["mismatches"]?.jsonString() ?? "")")
+                for realm in Self.realms {
+                    let values = report["realms"]?[realm]?["values"]
+                    #expect(values?["user_agent"] == .string(ua), "\(realm)")
+                    #expect(values?["languages"] == ["de-DE", "de", "en-US", "en"], "\(realm)")
+                    #expect(values?["locale"] == "de-DE", "\(realm)")
+                    #expect(values?["timezone"] == "Europe/Berlin", "\(realm)")
+                    #expect(values?["webgl"] == ["vendor": "Tidepool GPU Inc.", "renderer": "Tidepool Renderer 1"], "\(realm)")
+                    #expect(values?["hardware_concurrency"] == 6, "\(realm)")
+                    #expect(values?["platform"] == "Win32", "\(realm)")
+                    #expect(values?["ua_data"]?["platform"] == "Windows", "\(realm)")
+                }
                 #expect(report["http_accept_language"] == "de-DE,de;q=0.9,en-US;q=0.8,en;q=0.7")
-                #expect(report["locale"] == "de-DE")
-                #expect(report["timezone"] == "Europe/Berlin")
-                #expect(report["platform"] == "Win32")
-                #expect(report["webgl"] == ["vendor": "Tidepool GPU Inc.", "renderer": "Tidepool Renderer 1"])
-                #expect(report["hardware_concurrency"] == 6)
-                #expect(report["device_memory"] == 4)
+                #expect(report["ua_data_brands"]?.arrayValue?.contains("Google Chrome/150") == true)
             }
         }
 
-        @Test func explicitUserAgentKeepsClientHintsConsistent() async throws {
+        @Test func deviceMemoryOverrideShowsInEveryRealm() async throws {
             try await RenderHarness.with { c in
-                let ua = "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/150.0.0.0 Safari/537.36"
-                let report = try await Self.report(c, StealthConfig(preset: .medium, userAgent: ua))
-                #expect(report["user_agent"] == .string(ua))
-                #expect(report["http_user_agent"] == .string(ua))
-                #expect(report["platform"] == "MacIntel")
-                #expect(report["ua_data_platform"] == "macOS")
-                #expect(report["ua_data_brands"]?.arrayValue?.contains("Google Chrome/150") == true)
+                let report = try await Self.report(c, StealthConfig(preset: .medium, deviceMemory: 4))
+                #expect(Self.tells(report) == [], "lies: \(report["lies"]?.jsonString() ?? "")")
+                for realm in Self.realms {
+                    #expect(report["realms"]?[realm]?["values"]?["device_memory"] == 4, "\(realm)")
+                }
             }
         }
     }
@@ -165,6 +190,19 @@ struct StealthProfileTests {
         #expect(profile.hideWebdriver)
         #expect(!profile.fakePlugins)
         #expect(profile.userAgentMetadata?.brands.contains { $0.brand.contains("Headless") } == false)
+    }
+
+    @Test func onlyHighGivesWebShareAndOnlyToWindowsAndMacPersonas() {
+        var systems: Set<String> = []
+        for seed in (0..<12).map({ "s\($0)" }) {
+            let high = StealthProfile.resolve(StealthConfig(preset: .high), seed: seed, browserUserAgent: Self.browserUA, viewport: .default)
+            let platform = high.platform ?? ""
+            systems.insert(platform)
+            #expect(high.webShare == (platform == "Win32" || platform == "MacIntel"), "\(platform)")
+            let medium = StealthProfile.resolve(StealthConfig(preset: .medium), seed: seed, browserUserAgent: Self.browserUA, viewport: .default)
+            #expect(!medium.webShare)
+        }
+        #expect(systems.count > 1)
     }
 
     @Test func screenIsNeverSmallerThanTheViewport() {

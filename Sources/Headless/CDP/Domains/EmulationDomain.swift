@@ -122,4 +122,12 @@ extension CDP.Emulation {
         public var hardwareConcurrency: Int
         public init(hardwareConcurrency: Int) { self.hardwareConcurrency = hardwareConcurrency }
     }
+
+    /// `Emulation.setAutomationOverride`: `navigator.webdriver` of this page, whatever the launch switches say.
+    public struct SetAutomationOverride: CDPCommand {
+        public static let method = "Emulation.setAutomationOverride"
+        public typealias Response = CDPEmptyResponse
+        public var enabled: Bool
+        public init(enabled: Bool) { self.enabled = enabled }
+    }
 }

@@ -85,6 +85,13 @@ extension CDP.Runtime {
         public init() {}
     }
 
+    /// `Runtime.runIfWaitingForDebugger`: lets a target paused at start (auto-attach) run its scripts.
+    public struct RunIfWaitingForDebugger: CDPCommand {
+        public static let method = "Runtime.runIfWaitingForDebugger"
+        public typealias Response = CDPEmptyResponse
+        public init() {}
+    }
+
     /// `Runtime.consoleAPICalled` params.
     public struct ConsoleAPICalled: Decodable, Sendable {
         public let type: String

@@ -95,6 +95,45 @@ extension CDP.Target {
         public init(discover: Bool) { self.discover = discover }
     }
 
+    /// `Target.setAutoAttach` on a session: its related targets (filtered by type) attach as they appear,
+    /// paused before their first script with `waitForDebuggerOnStart` until `Runtime.runIfWaitingForDebugger`.
+    public struct SetAutoAttach: CDPCommand {
+        public static let method = "Target.setAutoAttach"
+        public typealias Response = CDPEmptyResponse
+        public struct Filter: Encodable, Sendable {
+            public var type: String
+            public var exclude: Bool?
+            public init(type: String, exclude: Bool? = nil) {
+                self.type = type
+                self.exclude = exclude
+            }
+        }
+        public var autoAttach: Bool
+        public var waitForDebuggerOnStart: Bool
+        public var flatten: Bool
+        /// Matched in order, the first match decides; a target no entry matches is not attached.
+        public var filter: [Filter]?
+        public init(autoAttach: Bool, waitForDebuggerOnStart: Bool, flatten: Bool = true, filter: [Filter]? = nil) {
+            self.autoAttach = autoAttach
+            self.waitForDebuggerOnStart = waitForDebuggerOnStart
+            self.flatten = flatten
+            self.filter = filter
+        }
+    }
+
+    /// `Target.attachedToTarget` params (an auto-attached target, on the session that asked for it).
+    public struct AttachedToTarget: Decodable, Sendable {
+        public struct Info: Decodable, Sendable {
+            public let targetId: String
+            /// `worker`, `shared_worker`, `service_worker`, `iframe` …
+            public let type: String
+            public let browserContextId: String?
+        }
+        public let sessionId: String
+        public let targetInfo: Info
+        public let waitingForDebugger: Bool
+    }
+
     /// `Target.TargetInfo`.
     public struct TargetInfo: Decodable, Sendable, Equatable {
         public let targetId: String

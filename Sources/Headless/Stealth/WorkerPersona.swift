@@ -1,0 +1,66 @@
+import Logging
+import RenderTypes
+import Synchronization
+
+/// Gives workers the persona of their page before their first script runs. Dedicated and service
+/// workers are reported by their page's own auto-attach (`Page.applyStealth`). Shared workers belong to
+/// no page: only the browser target's auto-attach reports them, so the pool turns that on for each
+/// browser (`serveSharedWorkers`), and each one gets what its browser context registered for the time of
+/// a render (`shareWithSharedWorkers`); one with nothing registered just runs.
+enum WorkerPersona {
+    typealias Setup = [(method: String, params: JSONValue?)]
+
+    /// What the shared workers of each browser context get (context ids are unique across browsers).
+    private static let sharedSetups = Mutex<[String: Setup]>([:])
+
+    /// Registers (or, with nil, forgets) what new shared workers of `browserContextId` get.
+    static func shareWithSharedWorkers(_ setup: Setup?, of browserContextId: String) {
+        sharedSetups.withLock { $0[browserContextId] = setup }
+    }
+
+    /// Pauses every new shared worker of `connection`'s browser at start and prepares it, until the
+    /// connection closes. The browser target's `waitForDebuggerOnStart` also holds every new page (a
+    /// popup, a pool's new target), whatever the filter says (Chromium 156): pages are attached too and
+    /// let go at once. (They stay attached: detaching one the pool created ended the pool's own session
+    /// of it too, measured: its next command failed with "Session with given id not found".)
+    static func serveSharedWorkers(on connection: CDPConnection, logger: Logger) async {
+        let events = connection.events(sessionId: nil, methods: ["Target.attachedToTarget"])
+        do {
+            _ = try await connection.send(
+                CDP.Target.SetAutoAttach(
+                    autoAttach: true, waitForDebuggerOnStart: true, filter: [.init(type: "shared_worker"), .init(type: "page")]),
+                timeout: .seconds(10))
+        } catch {
+            logger.warning("shared workers not covered by stealth", metadata: ["error": "\(error)"])
+            return
+        }
+        await withDiscardingTaskGroup { group in
+            for await event in events {
+                guard let target = try? event.decodeParams(as: CDP.Target.AttachedToTarget.self) else { continue }
+                if target.targetInfo.type == "shared_worker" {
+                    let setup = target.targetInfo.browserContextId.flatMap { id in sharedSetups.withLock { $0[id] } } ?? []
+                    group.addTask { await prepare(target, setup: setup, on: connection, logger: logger) }
+                } else {
+                    group.addTask { await prepare(target, setup: [], on: connection, logger: logger) }
+                }
+            }
+        }
+    }
+
+    /// Sends `setup` to the attached worker, in order, then lets it run. A failed override is logged and
+    /// the worker still runs (one left paused would hang its page).
+    static func prepare(
+        _ worker: CDP.Target.AttachedToTarget, setup: Setup, on connection: CDPConnection, logger: Logger
+    ) async {
+        var commands = setup
+        if worker.waitingForDebugger { commands.append((CDP.Runtime.RunIfWaitingForDebugger.method, nil)) }
+        let results = await connection.send(inOrder: commands, sessionId: worker.sessionId, timeout: .seconds(5))
+        for (command, result) in zip(commands, results) {
+            if case .failure(let error) = result {
+                logger.debug(
+                    "worker override failed",
+                    metadata: ["worker": "\(worker.targetInfo.type)", "method": "\(command.method)", "error": "\(error)"])
+            }
+        }
+    }
+}
