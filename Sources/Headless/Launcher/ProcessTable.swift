@@ -21,11 +21,16 @@ public enum ProcessTable {
     public struct Memory: Sendable, Equatable {
         public var rssBytes: Int
         public var pssBytes: Int
+        /// Pages no other process maps (`Private_Clean` + `Private_Dirty`): what a leak grows. PSS
+        /// also moves with how many other processes share the same pages (Chromium's binary and
+        /// fonts, say, while other browsers come and go).
+        public var privateBytes: Int
         public var processes: Int
 
-        public init(rssBytes: Int = 0, pssBytes: Int = 0, processes: Int = 0) {
+        public init(rssBytes: Int = 0, pssBytes: Int = 0, privateBytes: Int = 0, processes: Int = 0) {
             self.rssBytes = rssBytes
             self.pssBytes = pssBytes
+            self.privateBytes = privateBytes
             self.processes = processes
         }
     }
@@ -76,6 +81,8 @@ public enum ProcessTable {
                     total.rssBytes += kilobytes(line) * 1024
                 } else if line.hasPrefix("Pss:") {
                     total.pssBytes += kilobytes(line) * 1024
+                } else if line.hasPrefix("Private_Clean:") || line.hasPrefix("Private_Dirty:") {
+                    total.privateBytes += kilobytes(line) * 1024
                 }
             }
         }

@@ -19,5 +19,7 @@ import Testing
         #expect(memory.processes == 1)
         #expect(memory.rssBytes > 0)
         #expect(memory.pssBytes > 0)
+        #expect(memory.privateBytes > 0)
+        #expect(memory.privateBytes <= memory.rssBytes, "private pages are part of the resident set")
     }
 }

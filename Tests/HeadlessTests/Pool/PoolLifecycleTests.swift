@@ -118,8 +118,10 @@ extension Chromium {
                 let final = settled()
                 #expect(pool.stats().browsers.first?.pid == pid, "the browser was not replaced meanwhile")
                 #expect(final.processes <= baseline.processes + 2, "processes \(baseline.processes) -> \(final.processes)")
-                #expect(final.pssBytes <= baseline.pssBytes + baseline.pssBytes / 2,
-                    "PSS \(baseline.pssBytes >> 20) MB -> \(final.pssBytes >> 20) MB")
+                // Private memory, not PSS: other tests' browsers starting and stopping meanwhile change
+                // how the shared pages are divided (a full CI run saw PSS go from 117 to 199 MB here; run alone it stays flat).
+                #expect(final.privateBytes <= baseline.privateBytes + baseline.privateBytes / 2,
+                    "private \(baseline.privateBytes >> 20) MB -> \(final.privateBytes >> 20) MB")
                 #expect(final.rssBytes <= baseline.rssBytes + baseline.rssBytes / 2,
                     "RSS \(baseline.rssBytes >> 20) MB -> \(final.rssBytes >> 20) MB")
                 #expect(pool.stats().leasesServed == 200)
