@@ -17,16 +17,15 @@ enum Workload {
         case unexpected(String)
     }
 
-    /// One of every 100 calls, by kind (a fixed rotation, shifted per caller so callers mix).
+    /// One of every 100 calls, by kind: each kind's share, spread over the 100 by stepping through
+    /// them 37 at a time (37 and 100 share no factor, so every slot is visited once), so the kinds mix.
     static let rotation: [Kind] = {
         let weights: [(Kind, Int)] = [
             (.staticPage, 30), (.slow, 10), (.scroll, 10), (.login, 10), (.screenshot, 10), (.pdf, 5), (.dialogs, 6),
             (.popups, 5), (.download, 4), (.huge, 2), (.refresh, 5), (.endlessLoop, 2), (.outOfMemory, 1),
         ]
-        var rotation = weights.flatMap { Array(repeating: $0.0, count: $0.1) }
-        var generator = SplitMix(seed: 42)
-        rotation.shuffle(using: &generator)
-        return rotation
+        let grouped = weights.flatMap { Array(repeating: $0.0, count: $0.1) }
+        return grouped.indices.map { grouped[($0 * 37) % grouped.count] }
     }()
 
     static func pick(round: Int, caller: Int) -> Kind {
@@ -114,18 +113,5 @@ enum Workload {
 
     private static func check(_ condition: Bool, _ failure: String) -> Outcome {
         condition ? .ok : .unexpected(failure)
-    }
-}
-
-/// A small seeded generator, so the rotation is the same on every run.
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -53,7 +53,8 @@ struct ServeCommand: AsyncParsableCommand {
         } catch {
             Self.fail("\(error)", code: 2)
         }
-        let poolConfig = configuration.browser.applied()
+        let machine = MachineCapacity.current()
+        let poolConfig = configuration.browser.applied(to: .sized(for: machine))
         // No browser, no server: one clear line naming the package to install.
         if let missing = BrowserCheck.missingBrowser(poolConfig, environment: environment) {
             Self.fail(missing, code: 3)
@@ -67,7 +68,7 @@ struct ServeCommand: AsyncParsableCommand {
             ("contexts-per-browser", configuration.browser.contextsPerBrowser),
         ].filter { $0.1 != nil }.map(\.0)
         logger.info(
-            "\(poolConfig.sizingSummary(for: .current()))",
+            "\(poolConfig.sizingSummary(for: machine))",
             metadata: ["pool.sizes": .string(given.isEmpty ? "derived from the machine" : "given: " + given.joined(separator: ", "))])
         // One registry for /metrics: the pool counts into it too.
         let metrics = ServerMetrics()

@@ -233,6 +233,12 @@ import TestSupport
 /// A raw TCP exchange with a gate: send `text`, collect what comes back until the gate closes.
 enum RawExchange {
     static func send(_ text: String, to port: Int, timeout: Duration = .seconds(15)) async throws -> String {
+        String(decoding: try await bytes(text, to: port, timeout: timeout, slowly: false), as: UTF8.self)
+    }
+
+    /// The same, as bytes; `slowly` reads like a browser that is busy parsing a large body (so the
+    /// gate still holds unsent bytes when the destination has finished).
+    static func bytes(_ text: String, to port: Int, timeout: Duration, slowly: Bool = true) async throws -> [UInt8] {
         let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .connect(host: "127.0.0.1", port: port) { channel in
                 channel.eventLoop.makeCompletedFuture { try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel) }
@@ -241,29 +247,10 @@ enum RawExchange {
         defer { timer.cancel() }
         return try await channel.executeThenClose { inbound, outbound in
             if !text.isEmpty { try await outbound.write(ByteBuffer(string: text)) }
-            var received = ""
-            for try await chunk in inbound { received += String(buffer: chunk) }
-            return received
-        }
-    }
-}
-
-extension RawExchange {
-    /// The same, as bytes (a large body), read slowly like a browser that is busy parsing (so the
-    /// gate still holds unsent bytes when the destination has finished).
-    static func bytes(_ text: String, to port: Int, timeout: Duration) async throws -> [UInt8] {
-        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .connect(host: "127.0.0.1", port: port) { channel in
-                channel.eventLoop.makeCompletedFuture { try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel) }
-            }
-        let timer = channel.channel.eventLoop.scheduleTask(in: TimeAmount(timeout)) { channel.channel.close(promise: nil) }
-        defer { timer.cancel() }
-        return try await channel.executeThenClose { inbound, outbound in
-            try await outbound.write(ByteBuffer(string: text))
             var received: [UInt8] = []
             for try await chunk in inbound {
                 received += chunk.readableBytesView
-                try await Task.sleep(for: .microseconds(200))
+                if slowly { try await Task.sleep(for: .microseconds(200)) }
             }
             return received
         }
