@@ -12,12 +12,16 @@ import Synchronization
 /// Why it may be abandoned: postgres-nio (1.33) can lease a connection whose channel closed that
 /// instant (the server stopped); the statement written to it is dropped and the wait for its answer
 /// never ends, cancelled or not. Such an operation, still running `grace` after its deadline, is
-/// left behind (its task ends whenever it does) and the call throws `OperationTimeout` — but only
-/// while `abandonable()` says nothing of the caller's is running inside it (`GuardedBody`); else it
-/// is waited for, `grace` at a time. A parent's cancellation cancels the operation and keeps the
-/// deadline, so a cancelled caller is never held longer than an impatient one.
+/// left behind (its task ends whenever it does) and the call throws `OperationTimeout` — unless
+/// `abandonable()` says a closure of the caller's is running inside it (`GuardedBody`): that one is
+/// waited for, `grace` at a time, as it is the caller's own code. An operation stuck after the
+/// caller's closure ran (its COMMIT unanswered) is abandoned too, and its timeout says the change
+/// may have been written: never waiting forever matters more than knowing. A parent's
+/// cancellation cancels the operation and keeps the deadline, so a cancelled caller is never held
+/// longer than an impatient one.
 func withOperationDeadline<R: Sendable>(
-    _ limit: Duration, grace: Duration = .seconds(2), abandonable: @escaping @Sendable () -> Bool = { true },
+    _ limit: Duration, grace: Duration = .seconds(2),
+    abandonable: @escaping @Sendable () -> Abandonment = { .beforeTheChange },
     _ operation: @escaping @Sendable () async throws -> R
 ) async throws -> R {
     let race = OperationRace<R>()
@@ -35,7 +39,11 @@ func withOperationDeadline<R: Sendable>(
             work.cancel()
             while !race.isSettled {
                 try await Task.sleep(for: grace)
-                if abandonable() { race.settle(.abandoned) }
+                switch abandonable() {
+                case .no: continue
+                case .beforeTheChange: race.settle(.abandoned(outcomeUnknown: false))
+                case .afterTheChange: race.settle(.abandoned(outcomeUnknown: true))
+                }
             }
         } catch {
             // Cancelled: the operation ended first.
@@ -53,15 +61,26 @@ func withOperationDeadline<R: Sendable>(
     case .finished(.failure(let error)):
         if timedOut { throw OperationTimeout(limit: limit) }
         throw error
-    case .abandoned:
-        throw OperationTimeout(limit: limit)
+    case .abandoned(let outcomeUnknown):
+        throw OperationTimeout(limit: limit, outcomeUnknown: outcomeUnknown)
     }
+}
+
+/// Whether a `withOperationDeadline` operation past its deadline and grace may be left behind.
+enum Abandonment: Sendable {
+    /// No: a closure of the caller's runs inside it.
+    case no
+    /// Yes, and nothing of the caller's ran in it: nothing was changed.
+    case beforeTheChange
+    /// Yes, but the caller's closure ran: its change may have been written or not.
+    case afterTheChange
 }
 
 /// What ends a `withOperationDeadline` call: the operation, or giving up on it.
 private enum OperationEvent<R: Sendable>: Sendable {
     case finished(Result<R, any Error>)
-    case abandoned
+    /// Given up after its grace; `outcomeUnknown` when the caller's closure had run in it.
+    case abandoned(outcomeUnknown: Bool)
 }
 
 /// The first event of a `withOperationDeadline` call, handed to its caller once.
@@ -107,12 +126,12 @@ private final class OperationRace<R: Sendable>: Sendable {
 }
 
 /// A caller's closure run inside an operation that `withOperationDeadline` may abandon: it runs at
-/// most once, and never after `seal()`. `abandonable()` seals it when it has not started — then an
+/// most once, and never after `seal()`. `abandonable()` seals it unless it is running — then an
 /// abandoned operation can no longer call it (its transaction fails and rolls back), and the caller
 /// may leave the scope the closure lives in. The caller seals it when the deadline call returns,
 /// dropping the closure, so no task still holding the box keeps it alive.
 ///
-/// Unchecked Sendable is sound: `body` is read only by the one `enter()` that moves the phase from
+/// Unchecked Sendable is sound: `body` is read only by the one `run` whose `enter()` moves the phase from
 /// `.ready` to `.running`, and cleared only by the `seal()` that finds the phase not `.running` —
 /// both transitions are made under `phase`'s lock, so the two never touch `body` at once; the box's
 /// owner creates it inside `withoutActuallyEscaping` and seals it before that scope ends, and a
@@ -129,8 +148,24 @@ final class GuardedBody<Body>: @unchecked Sendable {
         self.body = body
     }
 
-    /// The closure, for its one call (end it with `exit()`); throws `OperationTimeout` once sealed.
-    func enter() throws -> Body {
+    /// Calls the closure (its one call) through `invoke`, which must not keep it: once this returns
+    /// nothing of the operation's holds the closure, so the operation may be abandoned from then on
+    /// (a COMMIT never answered) without the closure escaping its caller's scope. Throws
+    /// `AbandonedOperation` once sealed.
+    func run<R>(_ invoke: (Body) throws -> R) throws -> R {
+        let body = try enter()
+        defer { exit() }
+        return try invoke(body)
+    }
+
+    /// `run` for a closure called asynchronously.
+    func run<R>(_ invoke: (Body) async throws -> R) async throws -> R {
+        let body = try enter()
+        defer { exit() }
+        return try await invoke(body)
+    }
+
+    private func enter() throws -> Body {
         try phase.withLock { phase in
             guard phase == .ready, let body else { throw AbandonedOperation() }
             phase = .running
@@ -138,18 +173,23 @@ final class GuardedBody<Body>: @unchecked Sendable {
         }
     }
 
-    /// The call `enter()` allowed has returned.
-    func exit() {
+    private func exit() {
         phase.withLock { $0 = .done }
     }
 
-    /// Seals the box unless its closure runs or ran: whether the operation may be abandoned.
-    func abandonable() -> Bool {
+    /// Seals the box unless its closure runs: whether the operation may be abandoned, and whether
+    /// the closure had run in it (its change may then have been written).
+    func abandonable() -> Abandonment {
         phase.withLock { phase in
-            guard phase == .ready else { return false }
+            let verdict: Abandonment
+            switch phase {
+            case .running: return .no
+            case .done: verdict = .afterTheChange
+            case .ready, .sealed: verdict = .beforeTheChange
+            }
             phase = .sealed
             body = nil
-            return true
+            return verdict
         }
     }
 

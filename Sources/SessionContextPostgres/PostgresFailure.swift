@@ -70,6 +70,12 @@ extension PostgresFailure {
 /// A database call that did not finish within the backend's operation timeout.
 struct OperationTimeout: Error, CustomStringConvertible {
     let limit: Duration
+    /// Given up on after the caller's change was made in the transaction: it may have been written.
+    var outcomeUnknown = false
 
-    var description: String { "no answer within \(limit)" }
+    var description: String {
+        outcomeUnknown
+            ? "no answer within \(limit) to the commit of the change, which may have been written: read it back to know"
+            : "no answer within \(limit)"
+    }
 }

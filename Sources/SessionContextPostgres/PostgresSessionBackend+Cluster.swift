@@ -131,9 +131,7 @@ extension PostgresSessionBackend: ClusterSessionBackend {
                         ).decode(Int.self) {
                             stored = count
                         }
-                        let body = try box.enter()
-                        defer { box.exit() }
-                        return try await body(stored)
+                        return try await box.run { body in try await body(stored) }
                     }
                 }
             } catch {

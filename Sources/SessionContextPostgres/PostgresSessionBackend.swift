@@ -234,7 +234,7 @@ public final class PostgresSessionBackend: SessionBackend {
     /// it throws into a `SessionError` naming the database; a connection failure also starts
     /// reconnecting.
     func call<R: Sendable>(
-        _ what: @autoclosure () -> String, abandonable: @escaping @Sendable () -> Bool = { true },
+        _ what: @autoclosure () -> String, abandonable: @escaping @Sendable () -> Abandonment = { .beforeTheChange },
         _ operation: @escaping @Sendable () async throws -> R
     ) async throws(SessionError) -> R {
         try connection.readiness.get()
@@ -285,7 +285,9 @@ public final class PostgresSessionBackend: SessionBackend {
         if Task.isCancelled { return .backend("\(what()) on \(url.location) was cancelled") }
         // Out of time while other calls went through: the pool's connections were all busy (a
         // burst), not gone. Only a timeout during which nothing succeeded means a lost database.
-        if PostgresFailure.unwrapped(error) is OperationTimeout, connection.anySuccess(since: started) {
+        if let timeout = PostgresFailure.unwrapped(error) as? OperationTimeout, !timeout.outcomeUnknown,
+            connection.anySuccess(since: started)
+        {
             return .unavailable(
                 "\(url.location) is busy: no connection was free within \(configuration.operationTimeout) (\(what()))")
         }
@@ -339,9 +341,7 @@ public final class PostgresSessionBackend: SessionBackend {
         if let fence, let locked, !locked.isHeld(by: fence.lease) { throw SessionError.leaseLost(id) }
         let existing = locked?.session
         var record = existing
-        let body = try box.enter()
-        let result = body(&record)
-        box.exit()
+        let result = try box.run { body in body(&record) }
         try await write(id, from: existing, to: record, releasingLease: locked != nil && fence?.releasing == true, on: connection)
         return result
     }

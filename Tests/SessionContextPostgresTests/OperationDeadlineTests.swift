@@ -6,7 +6,7 @@ import Testing
 /// `withOperationDeadline`: an operation gets its time, then is cancelled; one that ignores its
 /// cancellation (postgres-nio waiting for the answer to a statement written to a closed channel)
 /// is abandoned, unless a caller's closure runs inside it — and an abandoned operation can no
-/// longer reach the caller's closure.
+/// longer reach the caller's closure; one stuck after the closure ran is abandoned as of unknown outcome.
 @Suite struct OperationDeadlineTests {
     /// Waits for `release` whatever happens to the waiting task: an operation deaf to cancellation.
     static func deaf(_ release: AsyncLatch<Void>) async {
@@ -51,10 +51,10 @@ import Testing
         let inside = AsyncLatch<Void>()
         let call = Task {
             try await withOperationDeadline(.milliseconds(50), grace: .milliseconds(50), abandonable: box.abandonable) {
-                let body = try box.enter()
-                defer { box.exit() }
-                inside.resolve(())
-                return await body()
+                try await box.run { body in
+                    inside.resolve(())
+                    return await body()
+                }
             }
         }
         _ = await inside.wait(timeout: .seconds(30))
@@ -74,11 +74,39 @@ import Testing
             try await withOperationDeadline(.milliseconds(50), grace: .milliseconds(50), abandonable: box.abandonable) {
                 // Stuck before the closure (a statement whose answer never comes), then let go.
                 await Self.deaf(release)
-                lateAttempt.resolve((try? box.enter()) != nil)
+                lateAttempt.resolve((try? box.run { body in body() }) != nil)
             }
         }
         release.resolve(())
         #expect(await lateAttempt.wait(timeout: .seconds(30)) == false)
         #expect(!reached.withLock { $0 })
+    }
+
+    @Test func anOperationStuckAfterTheCallersClosureRanIsAbandonedAndSaysTheChangeMayHaveBeenWritten() async throws {
+        let release = AsyncLatch<Void>()
+        defer { release.resolve(()) }
+        let error = await Self.abandonedAfterRunning({ 7 }, stuckOn: release)
+        #expect(error?.outcomeUnknown == true)
+        #expect(error?.description.contains("may have been written") == true)
+    }
+
+    /// What the backend does with its callers' closures: `body` (non-escaping) runs inside an
+    /// operation that then never ends (its COMMIT unanswered) until `release`. Leaving the scope
+    /// with the operation abandoned traps if anything of the operation still held `body`.
+    static func abandonedAfterRunning(_ body: () -> Int, stuckOn release: AsyncLatch<Void>) async -> OperationTimeout? {
+        await withoutActuallyEscaping(body) { body in
+            let box = GuardedBody(body)
+            defer { box.seal() }
+            do {
+                _ = try await withOperationDeadline(.milliseconds(50), grace: .milliseconds(50), abandonable: box.abandonable) {
+                    let value = try box.run { body in body() }
+                    await Self.deaf(release)
+                    return value
+                }
+                return nil
+            } catch {
+                return error as? OperationTimeout
+            }
+        }
     }
 }

@@ -59,6 +59,10 @@ final class TestCluster {
                 try await body(cluster)
                 for node in nodes where node.process.isRunning { try await node.stop(with: SIGTERM) }
             } catch {
+                // A node that died says why (a crash's report is in its log), not only its callers' errors.
+                for node in nodes where !node.process.isRunning {
+                    Issue.record("node \(node.nodeID) exited (\(node.process.terminationStatus)); its log ends: \(node.stderr.suffix(4000))")
+                }
                 for node in nodes where node.process.isRunning { _ = try? await node.stop(with: SIGTERM) }
                 throw error
             }
