@@ -47,7 +47,9 @@ extension Page {
     /// for `removeInitScript`.
     @discardableResult
     public func addInitScript(_ source: String, timeout: Duration? = nil) async throws(PageError) -> String {
-        try await send(CDP.Page.AddScriptToEvaluateOnNewDocument(source: source), timeout: timeout).identifier
+        let identifier = try await send(CDP.Page.AddScriptToEvaluateOnNewDocument(source: source), timeout: timeout).identifier
+        mutable.withLock { $0.initScripts.append(identifier) }
+        return identifier
     }
 
     /// Stops running an init script in new documents.

@@ -47,6 +47,8 @@ public final class Page: Sendable {
         var domStorageEnabled = false
         /// What each worker of the page gets before it runs (`applyStealth`); nil: workers are not paused.
         var workerSetup: [(method: String, params: JSONValue?)]?
+        /// Init scripts this page object added (a recycled page removes them before its next render).
+        var initScripts: [String] = []
     }
 
     public let session: CDPSession

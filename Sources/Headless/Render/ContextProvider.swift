@@ -1,5 +1,6 @@
 public import Egress
 public import RenderTypes
+import Synchronization
 
 /// A fresh isolated browser context with its one attached page, lent to a render.
 public struct LeasedContext: Sendable {
@@ -18,10 +19,13 @@ public struct LeasedContext: Sendable {
     public let holdsState: Bool
     /// The context's egress gate, when its traffic goes through the egress proxy: what it refused.
     public let egress: EgressGate?
+    /// Set when the provider may keep the context and its page for another render of the same
+    /// origin: the render then resets the page after its capture and says so here.
+    public let reuse: ContextReuse?
 
     public init(
         page: CDPSession, browserContextId: String?, browserUserAgent: String, queueDuration: Duration? = nil,
-        acquireDuration: Duration? = nil, holdsState: Bool = false, egress: EgressGate? = nil
+        acquireDuration: Duration? = nil, holdsState: Bool = false, egress: EgressGate? = nil, reuse: ContextReuse? = nil
     ) {
         self.page = page
         self.browserContextId = browserContextId
@@ -30,6 +34,37 @@ public struct LeasedContext: Sendable {
         self.acquireDuration = acquireDuration
         self.holdsState = holdsState
         self.egress = egress
+        self.reuse = reuse
+    }
+}
+
+/// A context lent for recycling: which origin it may serve next, how many renders it served before
+/// this one, and — set by the render — whether its page was reset for the next render.
+public final class ContextReuse: Sendable {
+    /// The origin (`scheme://host[:port]`) the context serves; its page stays on a document of it.
+    public let origin: String
+    /// Renders the context served before this one (0: fresh).
+    public let earlierUses: Int
+    private let outcome = Mutex<Outcome?>(nil)
+
+    /// How the render left the context.
+    public enum Outcome: Sendable, Equatable {
+        /// Reset and checked: it may serve the next render of `origin`.
+        case reset
+        /// Not reusable (`reason`): it is disposed.
+        case refused(String)
+    }
+
+    public init(origin: String, earlierUses: Int) {
+        self.origin = origin
+        self.earlierUses = earlierUses
+    }
+
+    /// What the render did with the context; nil when it ended before its capture (an error).
+    public var result: Outcome? { outcome.withLock { $0 } }
+
+    func record(_ result: Outcome) {
+        outcome.withLock { $0 = result }
     }
 }
 

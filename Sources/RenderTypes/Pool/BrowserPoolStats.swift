@@ -110,6 +110,8 @@ public struct BrowserPoolStats: Sendable, Hashable, Codable {
     public var profileBrowsers: [ProfileBrowser]
     /// Sessions keeping a warm context.
     public var warmSessions: Int
+    /// Contexts of renders without a session parked for the next render of their origin.
+    public var recycledContexts: Int
 
     public init(
         browsers: [Browser] = [], readyBrowsers: Int = 0, contextsLeased: Int = 0, contextsIdle: Int = 0,
@@ -117,7 +119,8 @@ public struct BrowserPoolStats: Sendable, Hashable, Codable {
         queueHigh: Int = 0, queueNormal: Int = 0, queueLow: Int = 0, capacity: Int = 0, utilization: Double = 0,
         restarts: Int = 0, recycled: Int = 0, launches: Int = 0, launchFailures: Int = 0, leasesServed: Int = 0,
         hotLeases: Int = 0, overloadedRejections: Int = 0, queueTimeouts: Int = 0, lastLaunchError: String? = nil,
-        shuttingDown: Bool = false, profileBrowsers: [ProfileBrowser] = [], warmSessions: Int = 0
+        shuttingDown: Bool = false, profileBrowsers: [ProfileBrowser] = [], warmSessions: Int = 0,
+        recycledContexts: Int = 0
     ) {
         self.browsers = browsers
         self.readyBrowsers = readyBrowsers
@@ -144,6 +147,7 @@ public struct BrowserPoolStats: Sendable, Hashable, Codable {
         self.shuttingDown = shuttingDown
         self.profileBrowsers = profileBrowsers
         self.warmSessions = warmSessions
+        self.recycledContexts = recycledContexts
     }
 
     enum CodingKeys: String, CodingKey {
@@ -167,6 +171,7 @@ public struct BrowserPoolStats: Sendable, Hashable, Codable {
         case shuttingDown = "shutting_down"
         case profileBrowsers = "profile_browsers"
         case warmSessions = "warm_sessions"
+        case recycledContexts = "recycled_contexts"
     }
 
     /// RSS of every browser's process tree, summed.

@@ -23,13 +23,16 @@ public struct DynamicConfig: Sendable, Hashable {
     public var proxy: ProxyConfig?
     /// How the page's JavaScript dialogs are answered; `nil` is `.dismiss`.
     public var dialogs: DialogPolicy?
+    /// Whether a render without a session may run in a context recycled from an earlier render of
+    /// the same origin (`.recycled`, the default) or must have a fresh one.
+    public var isolation: RenderIsolation?
 
     public init(
         waitFor: WaitCondition? = nil, scroll: ScrollConfig? = nil, actions: [PageAction] = [],
         capture: CaptureConfig? = nil, timeoutMs: Int? = nil, viewport: Viewport? = nil,
         blockResources: [ResourceType] = [], blockUrls: [String] = [], headers: [String: String] = [:],
         javascriptEnabled: Bool? = nil, userAgent: String? = nil, proxy: ProxyConfig? = nil,
-        dialogs: DialogPolicy? = nil
+        dialogs: DialogPolicy? = nil, isolation: RenderIsolation? = nil
     ) {
         self.waitFor = waitFor
         self.scroll = scroll
@@ -44,6 +47,7 @@ public struct DynamicConfig: Sendable, Hashable {
         self.userAgent = userAgent
         self.proxy = proxy
         self.dialogs = dialogs
+        self.isolation = isolation
     }
 
     /// The wait that applies: the configured one or `load`.
@@ -55,6 +59,7 @@ public struct DynamicConfig: Sendable, Hashable {
     public var effectiveViewport: Viewport { viewport ?? .default }
     public var effectiveJavascriptEnabled: Bool { javascriptEnabled ?? true }
     public var effectiveDialogs: DialogPolicy { dialogs ?? .default }
+    public var effectiveIsolation: RenderIsolation { isolation ?? .recycled }
 
     /// Header names a caller may not set: the browser owns them.
     public static let forbiddenHeaders: Set<String> = [
@@ -65,7 +70,7 @@ public struct DynamicConfig: Sendable, Hashable {
 
 extension DynamicConfig: Codable {
     enum CodingKeys: String, CodingKey {
-        case scroll, actions, capture, viewport, headers, proxy, dialogs
+        case scroll, actions, capture, viewport, headers, proxy, dialogs, isolation
         case waitFor = "wait_for"
         case timeoutMs = "timeout_ms"
         case blockResources = "block_resources"
@@ -104,6 +109,7 @@ extension DynamicConfig: Codable {
         userAgent = try c.decodeIfPresent(String.self, forKey: .userAgent, length: 1...1024)
         proxy = try c.decodeIfPresent(ProxyConfig.self, forKey: .proxy)
         dialogs = try c.decodeIfPresent(DialogPolicy.self, forKey: .dialogs)
+        isolation = try c.decodeIfPresent(RenderIsolation.self, forKey: .isolation)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -121,6 +127,7 @@ extension DynamicConfig: Codable {
         try c.encodeIfPresent(userAgent, forKey: .userAgent)
         try c.encodeIfPresent(proxy, forKey: .proxy)
         try c.encodeIfPresent(dialogs, forKey: .dialogs)
+        try c.encodeIfPresent(isolation, forKey: .isolation)
     }
 
     /// RFC 9110 token characters.

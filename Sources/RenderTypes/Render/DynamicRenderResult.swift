@@ -23,6 +23,9 @@ public struct DynamicRenderResult: Sendable, Hashable {
     public var dialogs: [DialogEntry]
     /// URLs of the windows the page opened (`window.open`, `target=_blank`); each was closed at once.
     public var popups: [String]
+    /// For a render without a session: whether its context was fresh or recycled from an earlier
+    /// render of the same origin (`config.isolation`); nil for a session's or a profile's render.
+    public var context: RenderIsolation?
     /// The downloads the page started.
     public var downloads: [DownloadEntry]
 
@@ -52,7 +55,7 @@ public struct DynamicRenderResult: Sendable, Hashable {
 
 extension DynamicRenderResult: Codable {
     enum CodingKeys: String, CodingKey {
-        case html, title, timings, artifacts, warnings, dialogs, popups, downloads
+        case html, title, timings, artifacts, warnings, dialogs, popups, downloads, context
         case finalUrl = "final_url"
         case statusCode = "status_code"
         case renderTimeMs = "render_time_ms"
@@ -81,6 +84,7 @@ extension DynamicRenderResult: Codable {
         dialogs = try c.decodeIfPresent([DialogEntry].self, forKey: .dialogs) ?? []
         popups = try c.decodeIfPresent([String].self, forKey: .popups) ?? []
         downloads = try c.decodeIfPresent([DownloadEntry].self, forKey: .downloads) ?? []
+        context = try c.decodeIfPresent(RenderIsolation.self, forKey: .context)
     }
 }
 

@@ -24,15 +24,22 @@ public final class RenderService: Sendable {
         public var maxWaitingPerSession: Int
         /// The executor's settings.
         public var renderer: Renderer.Configuration
+        /// Renders a recycled context serves at most (SPEC-style `recycle_max_uses`); 1 or less: no recycling.
+        public var recycleMaxUses: Int
+        /// Recycled contexts waiting at most; nil: half the pool's contexts at full size (at least one).
+        public var recycleMaxIdle: Int?
 
         public init(
             maxProfileBrowsers: Int = 4, profileIdleTimeout: Duration? = nil, maxWaitingPerSession: Int = 256,
-            renderer: Renderer.Configuration = Renderer.Configuration()
+            renderer: Renderer.Configuration = Renderer.Configuration(), recycleMaxUses: Int = 50,
+            recycleMaxIdle: Int? = nil
         ) {
             self.maxProfileBrowsers = max(1, maxProfileBrowsers)
             self.profileIdleTimeout = profileIdleTimeout
             self.maxWaitingPerSession = max(1, maxWaitingPerSession)
             self.renderer = renderer
+            self.recycleMaxUses = recycleMaxUses
+            self.recycleMaxIdle = recycleMaxIdle
         }
     }
 
@@ -45,6 +52,8 @@ public final class RenderService: Sendable {
     /// How renders of one session take turns: the local lock, or with it a cluster-wide lease.
     let turns: any SessionTurns
     let warm: WarmContexts
+    /// Contexts of renders without a session, kept for the next render of their origin.
+    let recycled: RecycledContexts
     let profiles: ProfileBrowsers
     let profileLocation: ProfileLocation
     let metrics: RenderMetrics
@@ -67,6 +76,10 @@ public final class RenderService: Sendable {
         self.turns = sessions.cluster.map { LeasedSessionTurns(locks: locks, cluster: $0) }
             ?? LocalSessionTurns(locks: locks, store: sessions.store)
         self.warm = WarmContexts(pool: pool, logger: logger)
+        let slots = pool.config.contextsPerBrowser * pool.config.maxPoolSize
+        self.recycled = RecycledContexts(
+            pool: pool, maxUses: configuration.recycleMaxUses, maxIdle: configuration.recycleMaxIdle ?? max(1, slots / 2),
+            metrics: RecycleMetrics(factory: metrics), logger: logger)
         let location = ProfileLocation(root: sessions.configuration.profilesDirectory)
         self.profileLocation = location
         self.profiles = ProfileBrowsers(
@@ -119,10 +132,22 @@ public final class RenderService: Sendable {
                 field: "config.proxy", reason: "a profile renders in its own browser, whose default context takes no proxy")
         }
         guard let rawID = params.sessionId else {
-            // No session: a fresh context (or the profile's browser), nothing carried over.
             request.stealthSeed = profile.map { "profile:" + $0 }
-            let provider: any ContextProvider = profile.map { ProfileContextProvider(browsers: profiles, profile: $0) } ?? pool
-            return try await renderer(provider).render(request).result
+            if let profile {
+                return try await renderer(ProfileContextProvider(browsers: profiles, profile: profile)).render(request).result
+            }
+            // No session: a fresh context, or one recycled from a render of the same origin and reset
+            // since; nothing of an earlier render is carried over either way.
+            guard let key = recycled.key(for: request) else {
+                recycled.metrics.leased(.fresh)
+                var result = try await renderer(pool).render(request).result
+                result.context = .fresh
+                return result
+            }
+            let provider = RecyclingContextProvider(recycled: recycled, key: key)
+            var result = try await renderer(provider).render(request).result
+            result.context = provider.context
+            return result
         }
         guard SessionID.invalidReason(rawID) == nil, let id = SessionID(rawID) else {
             throw RenderingError.invalidParams(field: "session_id", reason: SessionID.invalidReason(rawID) ?? "invalid")
@@ -328,12 +353,16 @@ public final class RenderService: Sendable {
 
     // MARK: Pool figures
 
-    /// What `pool.stats` answers: the pool's figures, plus the profile browsers and the number of
-    /// sessions keeping a warm context.
+    /// Recycled contexts parked now.
+    public var recycledCount: Int { recycled.count }
+
+    /// What `pool.stats` answers: the pool's figures, plus the profile browsers, the number of
+    /// sessions keeping a warm context and of recycled contexts parked.
     public func poolStats() async -> BrowserPoolStats {
         var stats = pool.stats()
         stats.profileBrowsers = await profiles.figures()
         stats.warmSessions = warm.count
+        stats.recycledContexts = recycled.count
         return stats
     }
 

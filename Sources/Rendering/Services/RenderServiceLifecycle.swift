@@ -2,7 +2,7 @@ public import Logging
 public import ServiceLifecycle
 
 /// The render path's upkeep while the server runs: closes profile browsers that idled past their
-/// limit; on graceful shutdown (or cancellation) gives back every warm context and closes every
+/// limit; on graceful shutdown (or cancellation) gives back every warm and recycled context and closes every
 /// profile browser. Listed after the pool in the service group, so it stops before the pool drains.
 public struct RenderServiceLifecycle: Service {
     let renders: RenderService
@@ -23,6 +23,7 @@ public struct RenderServiceLifecycle: Service {
             }
         }
         renders.warm.releaseAll()
+        renders.recycled.releaseAll()
         await renders.profiles.closeAll()
         logger.info("profile browsers closed")
     }

@@ -201,6 +201,11 @@ public enum ServerSettings {
             "TIDEPOOL_MAX_PROFILE_BROWSERS", "max-profile-browsers", "Browsers of named profiles running at once.",
             1...256, \.render.maxProfileBrowsers
         ),
+        integer(
+            "TIDEPOOL_RECYCLE_MAX_USES", "recycle-max-uses",
+            "Renders without a session one recycled context serves at most (same origin, reset in between); 1 turns recycling off.",
+            1...10_000, \.render.recycleMaxUses
+        ),
         ServerSetting(
             "TIDEPOOL_ALLOW_NETWORKS", "allow-network",
             "Networks renders may reach although the egress policy refuses them (comma-separated, e.g. 127.0.0.1/32,10.8.0.0/16).",

@@ -29,21 +29,34 @@ extension BrowserSuites {
             return try #require(try JSONValue(parsing: Data(text.utf8)).objectValue, "\(text)")
         }
 
-        /// Renders the writing page (with `params`) and checks that it wrote every kind.
-        static func write(_ c: RenderServer, _ params: [String: JSONValue] = [:]) async throws {
+        /// Renders the writing page (with `params`) and checks that it wrote every kind; the result.
+        @discardableResult
+        static func write(_ c: RenderServer, _ params: [String: JSONValue] = [:], config: JSONValue = writeConfig)
+            async throws -> JSONValue
+        {
             let result = try await c.rendered(
-                "/isolation/write.html", params.merging(["config": writeConfig]) { _, new in new })
+                "/isolation/write.html", params.merging(["config": config]) { _, new in new })
             let written = try report("written", in: result)
             #expect(written == Dictionary(uniqueKeysWithValues: kinds.map { ($0, JSONValue.bool(true)) }), "\(written)")
+            return result
         }
 
         /// The kinds the probing page finds, rendered with `params`.
         static func found(_ c: RenderServer, _ params: [String: JSONValue] = [:]) async throws -> Set<String> {
+            try await probed(c, params).found
+        }
+
+        /// The kinds the probing page finds, rendered with `params` (and `config` added to the probe's
+        /// wait), and the context the render reported.
+        static func probed(_ c: RenderServer, _ params: [String: JSONValue] = [:], config: [String: JSONValue] = [:])
+            async throws -> (found: Set<String>, context: String?)
+        {
+            let merged = JSONValue.object((probeConfig.objectValue ?? [:]).merging(config) { _, new in new })
             let result = try await c.rendered(
-                "/isolation/probe.html", params.merging(["config": probeConfig]) { _, new in new })
+                "/isolation/probe.html", params.merging(["config": merged]) { _, new in new })
             let probe = try report("probe", in: result)
             #expect(Set(probe.keys) == Set(kinds), "every probe reported: \(probe)")
-            return Set(probe.filter { $0.value == .bool(true) }.keys)
+            return (Set(probe.filter { $0.value == .bool(true) }.keys), result["context"]?.stringValue)
         }
 
         @Test func everyProbeFindsItsStateInThePageThatWroteIt() async throws {
@@ -64,8 +77,25 @@ extension BrowserSuites {
         @Test func aFreshContextFindsNothingOfThePreviousRender() async throws {
             try await RenderServer.with { c in
                 try await Self.write(c)
-                let leaked = try await Self.found(c)
+                let (leaked, context) = try await Self.probed(c, config: ["isolation": "fresh"])
+                #expect(context == "fresh")
                 #expect(leaked == [], "\(leaked)")
+            }
+        }
+
+        @Test func aRecycledContextFindsNothingOfThePreviousRender() async throws {
+            try await RenderServer.with { c in
+                let written = try await Self.write(c)
+                #expect(written["context"] == "fresh")
+                // The same origin, the same stealth: the writer's context and page, reset.
+                let (leaked, context) = try await Self.probed(c)
+                #expect(context == "recycled")
+                #expect(leaked == [], "\(leaked)")
+                // And again, after a probe (which writes nothing) was the previous render.
+                try await Self.write(c)
+                let (again, reused) = try await Self.probed(c)
+                #expect(reused == "recycled")
+                #expect(again == [], "\(again)")
             }
         }
 

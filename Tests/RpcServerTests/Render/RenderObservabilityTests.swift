@@ -99,13 +99,29 @@ extension BrowserSuites {
 
         @Test func thePoolCountsLeasesAndLaunchesIntoTheServersRegistry() async throws {
             try await RenderServer.with { c in
-                _ = try await c.rendered("/static.html")
-                _ = try await c.rendered("/static.html")
+                let fresh: JSONValue = ["isolation": "fresh"]
+                _ = try await c.rendered("/static.html", ["config": fresh])
+                _ = try await c.rendered("/static.html", ["config": fresh])
                 let text = try await c.server.request(.GET, "/metrics").body
                 let hot = sample(text, #"tidepool_pool_leases_total{kind="hot"}"#) ?? 0
                 let created = sample(text, #"tidepool_pool_leases_total{kind="created"}"#) ?? 0
-                #expect(hot + created == 2, "one lease per render")
+                #expect(hot + created == 2, "one lease per fresh render")
                 #expect(sample(text, "tidepool_pool_browser_launches_total") == 1)
+                #expect(sample(text, #"tidepool_render_contexts_total{context="fresh"}"#) == 2)
+            }
+        }
+
+        @Test func recycledAndFreshContextsAreCountedAndARecycledRenderTakesNoLease() async throws {
+            try await RenderServer.with { c in
+                #expect(try await c.rendered("/static.html")["context"] == "fresh")
+                #expect(try await c.rendered("/static.html")["context"] == "recycled")
+                #expect(try await c.rendered("/static.html", ["config": ["isolation": "fresh"]])["context"] == "fresh")
+                let text = try await c.server.request(.GET, "/metrics").body
+                let hot = sample(text, #"tidepool_pool_leases_total{kind="hot"}"#) ?? 0
+                let created = sample(text, #"tidepool_pool_leases_total{kind="created"}"#) ?? 0
+                #expect(hot + created == 2, "the recycled render leased nothing from the pool")
+                #expect(sample(text, #"tidepool_render_contexts_total{context="fresh"}"#) == 2)
+                #expect(sample(text, #"tidepool_render_contexts_total{context="recycled"}"#) == 1)
             }
         }
 

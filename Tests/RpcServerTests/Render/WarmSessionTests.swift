@@ -59,8 +59,9 @@ extension BrowserSuites {
                 _ = try await c.server.result("session.create", ["session_id": "hog", "keep_warm": true])
                 _ = try await c.rendered("/storage/write.html?k=v", ["session_id": "hog"])
                 #expect(c.pool.stats().contextsHeld == 1)
-                // The only context is parked with "hog": another caller queues, and gets it.
-                let other = try await c.rendered("/static.html", ["config": ["timeout_ms": 10_000]])
+                // The only context is parked with "hog": another caller queues, and gets it (fresh, so
+                // that it is not kept for recycling either).
+                let other = try await c.rendered("/static.html", ["config": ["timeout_ms": 10_000, "isolation": "fresh"]])
                 #expect(other["status_code"] == 200)
                 #expect(c.pool.stats().contextsHeld == 0)
                 // The session carries on in a fresh context with its state restored.

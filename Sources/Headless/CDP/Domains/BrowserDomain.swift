@@ -68,3 +68,14 @@ extension CDP.Browser {
         public let state: String
     }
 }
+
+extension CDP.Browser {
+    /// `Browser.resetPermissions` of one context (browser-level command): every permission granted
+    /// or overridden in it goes back to the default.
+    public struct ResetPermissions: CDPCommand {
+        public static let method = "Browser.resetPermissions"
+        public typealias Response = CDPEmptyResponse
+        public var browserContextId: String?
+        public init(browserContextId: String?) { self.browserContextId = browserContextId }
+    }
+}

@@ -105,3 +105,12 @@ extension CDP.Network {
         }
     }
 }
+
+extension CDP.Network {
+    /// `Network.clearBrowserCache`: the HTTP cache of the target's browser context.
+    public struct ClearBrowserCache: CDPCommand {
+        public static let method = "Network.clearBrowserCache"
+        public typealias Response = CDPEmptyResponse
+        public init() {}
+    }
+}

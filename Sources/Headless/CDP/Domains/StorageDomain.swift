@@ -27,3 +27,19 @@ extension CDP.Storage {
         public init(browserContextId: String?) { self.browserContextId = browserContextId }
     }
 }
+
+extension CDP.Storage {
+    /// `Storage.clearDataForOrigin`: every kind of storage of one origin (`storageTypes` "all":
+    /// localStorage, IndexedDB, Cache Storage, service workers and their registrations, …) in the
+    /// target's browser context.
+    public struct ClearDataForOrigin: CDPCommand {
+        public static let method = "Storage.clearDataForOrigin"
+        public typealias Response = CDPEmptyResponse
+        public var origin: String
+        public var storageTypes: String
+        public init(origin: String, storageTypes: String = "all") {
+            self.origin = origin
+            self.storageTypes = storageTypes
+        }
+    }
+}

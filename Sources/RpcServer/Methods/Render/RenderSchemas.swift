@@ -64,6 +64,8 @@ enum RenderSchemas {
             "dialogs": JSONSchema.oneOf([
                 .string(oneOf: ["dismiss", "accept"]), .object(["prompt_text": .string], required: ["prompt_text"]),
             ]).described("How JavaScript dialogs are answered (default dismiss); beforeunload is always answered leave."),
+            "isolation": JSONSchema.string(oneOf: RenderIsolation.allCases.map(\.rawValue)).described(
+                "Without a session: recycled (default) may reuse a reset context of an earlier render of the same origin; fresh never does."),
         ]
     )
 
@@ -142,6 +144,7 @@ enum RenderSchemas {
             ),
             "session_id": .string, "cookies_updated": .integer(minimum: 0), "warnings": .array(of: .string),
             "dialogs": .array(of: dialogEntry), "popups": .array(of: .string), "downloads": .array(of: downloadEntry),
+            "context": .string(oneOf: RenderIsolation.allCases.map(\.rawValue)),
         ],
         required: [
             "final_url", "title", "render_time_ms", "timings", "actions_executed", "wait_conditions_met", "artifacts",
@@ -153,7 +156,7 @@ enum RenderSchemas {
         let integers = [
             "ready_browsers", "contexts_leased", "contexts_idle", "contexts_warming", "contexts_held", "contexts_parked",
             "queue_length", "queue_high", "queue_normal", "queue_low", "capacity", "restarts", "recycled", "launches",
-            "launch_failures", "leases_served", "hot_leases", "overloaded_rejections", "queue_timeouts", "warm_sessions",
+            "launch_failures", "leases_served", "hot_leases", "overloaded_rejections", "queue_timeouts", "warm_sessions", "recycled_contexts",
         ]
         var properties: [String: JSONSchema] = [:]
         for name in integers { properties[name] = .integer(minimum: 0) }

@@ -1,0 +1,103 @@
+import Foundation
+import Headless
+import Logging
+import RenderTypes
+import Synchronization
+
+/// Contexts of renders without a session kept for the next render of the same origin (issue: a
+/// page that stays on one site keeps its renderer process, and starting that process is most of a
+/// render's CPU). Each is a held lease of the pool (`BrowserPool.checkout`), parked between renders
+/// on a blank document of its origin after the render reset it (`Page.resetForReuse`).
+///
+/// A context is lent again only to a render of the same origin with the same stealth settings (the
+/// persona's overrides are re-applied, not undone), at most `maxUses` times in all, and never after a
+/// render that failed or whose reset did not come back clean. The pool takes a parked context back
+/// by itself when it needs the slot (a queue formed), after its `idle_timeout`, and when its browser
+/// drains or crashes; at most `maxIdle` wait at once, the oldest going first.
+final class RecycledContexts: Sendable {
+    /// Which renders may share a context.
+    struct Key: Hashable, Sendable {
+        /// `scheme://host[:port]` of the render's URL.
+        let origin: String
+        /// The render's stealth settings and Accept-Language, canonically encoded.
+        let persona: String
+    }
+
+    struct Entry: Sendable {
+        let held: HeldLease
+        /// Renders served so far.
+        let uses: Int
+    }
+
+    let pool: BrowserPool
+    let maxUses: Int
+    let maxIdle: Int
+    let metrics: RecycleMetrics
+    let logger: Logger
+    private let idle = Mutex<[(key: Key, entry: Entry)]>([])
+
+    init(pool: BrowserPool, maxUses: Int, maxIdle: Int, metrics: RecycleMetrics, logger: Logger) {
+        self.pool = pool
+        self.maxUses = max(1, maxUses)
+        self.maxIdle = max(0, maxIdle)
+        self.metrics = metrics
+        self.logger = logger
+    }
+
+    /// Contexts waiting now.
+    var count: Int { idle.withLock { $0.count } }
+
+    /// The key a render of `request` is served under, or nil when it must have a fresh context: a
+    /// proxy, `isolation: "fresh"`, recycling off, or a URL without an http(s) origin.
+    func key(for request: CheckedRenderRequest) -> Key? {
+        guard maxUses > 1, maxIdle > 0, request.config.proxy == nil, request.config.effectiveIsolation == .recycled,
+            let origin = Page.origin(of: request.url)
+        else { return nil }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        guard let stealth = try? encoder.encode(request.stealth) else { return nil }
+        let language = request.config.headers.first { $0.key.lowercased() == "accept-language" }?.value ?? ""
+        return Key(origin: origin, persona: String(decoding: stealth, as: UTF8.self) + "\n" + language)
+    }
+
+    /// A parked context for `key`, taken for a render; nil when none can serve (those the pool took
+    /// back meanwhile are dropped on the way).
+    func take(_ key: Key) -> Entry? {
+        while let entry = idle.withLock({ list -> Entry? in
+            guard let index = list.lastIndex(where: { $0.key == key }) else { return nil }
+            return list.remove(at: index).entry
+        }) {
+            if entry.held.page.closeReason == nil, pool.unpark(entry.held) { return entry }
+            pool.checkin(entry.held)
+        }
+        return nil
+    }
+
+    /// After a render that reset its context: parks it for the next render of `key`, unless it has
+    /// served `maxUses` renders or the pool needs the slot. The oldest waiting context goes when more
+    /// than `maxIdle` would wait.
+    func keep(_ key: Key, _ held: HeldLease, uses: Int) {
+        guard uses < maxUses else {
+            metrics.retired(.uses)
+            pool.checkin(held)
+            return
+        }
+        guard pool.park(held) else { return }
+        let evicted = idle.withLock { list -> [Entry] in
+            list.removeAll { !$0.entry.held.isHeld }
+            list.append((key, Entry(held: held, uses: uses)))
+            guard list.count > maxIdle else { return [] }
+            let excess = list.count - maxIdle
+            defer { list.removeFirst(excess) }
+            return list.prefix(excess).map(\.entry)
+        }
+        for entry in evicted { pool.checkin(entry.held) }
+    }
+
+    /// Gives every waiting context back (the server stops).
+    func releaseAll() {
+        for entry in idle.withLock({ list in defer { list = [] }; return list.map(\.entry) }) {
+            pool.checkin(entry.held)
+        }
+    }
+}

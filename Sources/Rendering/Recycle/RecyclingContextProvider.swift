@@ -1,0 +1,70 @@
+import Headless
+import Logging
+import RenderTypes
+import Synchronization
+
+/// The context of one render without a session that may be recycled: a context parked for its key
+/// when one waits, else a fresh held lease. After the render, a context whose page was reset is
+/// parked for the next render of the key; any other (the render failed, stayed on no single origin,
+/// or the reset found something left) is given back and disposed.
+final class RecyclingContextProvider: ContextProvider {
+    let recycled: RecycledContexts
+    let key: RecycledContexts.Key
+    /// What the last attempt ran in.
+    private let served = Mutex<RenderIsolation?>(nil)
+
+    init(recycled: RecycledContexts, key: RecycledContexts.Key) {
+        self.recycled = recycled
+        self.key = key
+    }
+
+    /// Whether the render ran in a recycled or a fresh context (nil before it got one).
+    var context: RenderIsolation? { served.withLock { $0 } }
+
+    func withContext<T: Sendable>(
+        priority: RenderPriority, deadline: ContinuousClock.Instant, proxy: ProxyConfig?,
+        _ body: (LeasedContext) async throws -> T
+    ) async throws -> T {
+        let pool = recycled.pool
+        let parked = recycled.take(key)
+        let held: HeldLease
+        if let parked {
+            held = parked.held
+        } else {
+            do {
+                held = try await pool.checkout(priority: priority, deadline: deadline, options: LeaseOptions(proxy: proxy))
+            } catch let error as PoolError {
+                throw ContextProviderError(error)
+            }
+        }
+        let uses = parked?.uses ?? 0
+        served.withLock { $0 = parked == nil ? .fresh : .recycled }
+        recycled.metrics.leased(parked == nil ? .fresh : .recycled)
+        let reuse = ContextReuse(origin: key.origin, earlierUses: uses)
+        let context = LeasedContext(
+            page: held.page, browserContextId: held.browserContextId, browserUserAgent: held.browserUserAgent,
+            queueDuration: parked == nil ? held.queueDuration : .zero,
+            acquireDuration: parked == nil ? held.acquireDuration : .zero, egress: held.egress, reuse: reuse
+        )
+        do {
+            let result = try await body(context)
+            switch reuse.result {
+            case .reset?:
+                recycled.keep(key, held, uses: uses + 1)
+            case .refused(let reason)?:
+                recycled.metrics.retired(.refused)
+                recycled.logger.debug("context not recycled", metadata: ["origin": "\(key.origin)", "reason": "\(reason)"])
+                pool.checkin(held)
+            case nil:
+                pool.checkin(held)
+            }
+            return result
+        } catch {
+            recycled.metrics.retired(.failed)
+            if pool.checkin(held) == .crashed, !(error is RenderError) {
+                throw ContextProviderError.browserCrashed("\(held.browser) crashed")
+            }
+            throw error
+        }
+    }
+}
