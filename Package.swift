@@ -196,15 +196,29 @@ let package = Package(
             path: "Tests/Fixtures/Postgres",
             swiftSettings: swift6
         ),
+        // What the benchmarks share: CPU time of the process and its reaped descendants.
+        .target(name: "BenchSupport", path: "Benchmarks/BenchSupport", swiftSettings: swift6),
         // Rendering benchmarks (release build): static render end to end, renders/s, Playwright comparison.
         .executableTarget(
             name: "RenderBench",
             dependencies: [
-                "Headless", "RenderTypes", "FixtureServer", "Egress", .product(name: "Logging", package: "swift-log"),
+                "BenchSupport", "Headless", "RenderTypes", "FixtureServer", "Egress", .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
             ],
             path: "Benchmarks/RenderBench",
             exclude: ["playwright_bench.py"],
+            swiftSettings: swift6
+        ),
+        // Recycled contexts (issue 16): same-site and many-sites workloads, recycled vs fresh vs Playwright.
+        .executableTarget(
+            name: "RecycleBench",
+            dependencies: [
+                "BenchSupport", "RpcServer", "Rendering", "Headless", "RenderTypes", "FixtureServer",
+                .product(name: "Logging", package: "swift-log"), .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            path: "Benchmarks/RecycleBench",
+            exclude: ["playwright_recycle.py"],
             swiftSettings: swift6
         ),
         // Stateful rendering benchmark (release build): the JSON-RPC stack vs the Renderer, restore vs keep_warm.

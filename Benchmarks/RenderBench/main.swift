@@ -7,6 +7,7 @@
 //     [--breakdown [--pause-ms P]] [--window WxH|none] [--concurrency 1,4,8] [--prewarm N]
 //     [--compare-window | --compare-flags "FLAGS"] [--rounds R] [--gap-ms G]
 // Prints a Markdown section for BENCHMARKS.md. Every browser it starts is closed before it exits.
+import BenchSupport
 import Egress
 import FixtureServer
 import Foundation

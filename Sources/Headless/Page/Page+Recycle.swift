@@ -33,26 +33,29 @@ extension Page {
         }
     }
 
-    /// Leaves nothing of this render that the next render of `origin` on this page could observe,
-    /// and checks it. In order: the render's init scripts, extra headers, script switch and
-    /// interception are undone; the page moves to a blank document of `origin` (the render's
-    /// document unloads, its unload handlers run and its dialogs are answered, its workers end; the
-    /// renderer process stays); there `window.name`, sessionStorage and localStorage are emptied;
-    /// then the context's cookies, permissions and HTTP cache, every storage of `origins` (IndexedDB,
-    /// Cache Storage, service workers and their registrations, …) and the back/forward history go.
-    /// Last, the blank document is asked what it still sees: anything left fails the reset.
-    public func resetForReuse(origin: String, clearing origins: Set<String>, timeout: Duration) async throws(PageError) {
-        let scripts = mutable.withLock { state -> [String] in
+    /// The init scripts this page object added, handed over once (a recycled page's reset removes them).
+    public func takeInitScripts() -> [String] {
+        mutable.withLock { state in
             defer { state.initScripts = [] }
             return state.initScripts
         }
+    }
+
+    /// Leaves nothing of the previous render that the next render of `origin` on this page could
+    /// observe, and checks it. In order: the render's init scripts (`initScripts`), extra headers,
+    /// script switch and interception are undone; the page moves to a blank document of `origin`
+    /// (the render's document unloads, its unload handlers run and its dialogs are answered, its
+    /// workers end; the renderer process stays); there `window.name` and sessionStorage are emptied,
+    /// then the context's cookies, permissions and HTTP cache, every storage of `origins`
+    /// (localStorage, IndexedDB, Cache Storage, service workers and their registrations, …) and the
+    /// back/forward history are cleared. Last, the blank document is asked what it still sees:
+    /// anything left fails the reset.
+    public func resetForReuse(origin: String, clearing origins: Set<String>, initScripts: [String], timeout: Duration)
+        async throws(PageError)
+    {
         let blank = origin + Self.parkPath
-        mutable.withLock {
-            $0.restoreURLs = [blank]
-            $0.blocking = RequestBlocking()
-            $0.proxyCredentials = nil
-        }
-        var undo: [@Sendable () async throws -> Void] = scripts.map { id in
+        mutable.withLock { $0.restoreURLs = [blank] }
+        var undo: [@Sendable () async throws -> Void] = initScripts.map { id in
             { try await self.removeInitScript(id, timeout: timeout) }
         }
         undo.append { try await self.send(CDP.Network.SetExtraHTTPHeaders(headers: [:]), timeout: timeout) }
@@ -64,9 +67,10 @@ extension Page {
         }
         try await Self.concurrently(undo)
         _ = try await navigate(to: blank, timeout: timeout)
-        let emptied = "(() => { window.name = ''; sessionStorage.clear(); localStorage.clear(); return true; })()"
+        // The blank document is this page's only one once it can be evaluated in (history can be reset
+        // only then: "not attached to an active page" before).
         try await retryingContextLoss(timeout: timeout) { () async throws(PageError) in
-            _ = try await self.evaluate(emptied, awaitPromise: false, timeout: timeout)
+            _ = try await self.evaluate(Self.pageStateReset, awaitPromise: false, timeout: timeout)
         }
         let context = browserContextId
         let connection = session.connection
@@ -91,6 +95,9 @@ extension Page {
                 method: "reset check", message: "left after the reset: \(found.compactMap(\.stringValue).joined(separator: ", "))")
         }
     }
+
+    /// What belongs to the page (its browsing context) rather than to the browser context.
+    static let pageStateReset = "(() => { window.name = ''; sessionStorage.clear(); return true; })()"
 
     /// What the blank document still sees of a previous render: the names of what is not empty.
     static let leftoverProbe = """

@@ -39,7 +39,7 @@ public struct LeasedContext: Sendable {
 }
 
 /// A context lent for recycling: which origin it may serve next, how many renders it served before
-/// this one, and — set by the render — whether its page was reset for the next render.
+/// this one, and — set by the render — whether its page may be reset for the next render.
 public final class ContextReuse: Sendable {
     /// The origin (`scheme://host[:port]`) the context serves; its page stays on a document of it.
     public let origin: String
@@ -49,8 +49,9 @@ public final class ContextReuse: Sendable {
 
     /// How the render left the context.
     public enum Outcome: Sendable, Equatable {
-        /// Reset and checked: it may serve the next render of `origin`.
-        case reset
+        /// The render stayed on `origin` and succeeded: reset the page (`Page.resetForReuse`) with
+        /// these origins to clear and these init scripts to remove, and it may serve the next render.
+        case resettable(origins: Set<String>, initScripts: [String])
         /// Not reusable (`reason`): it is disposed.
         case refused(String)
     }

@@ -30,7 +30,7 @@ struct RenderExecution: Sendable {
             do {
                 let outcome = try await render(page, lease: lease, downloads: downloads)
                 await Self.tidy(page, downloads: downloads)
-                if let reuse = lease.reuse { await Self.reset(page, for: reuse, after: outcome, logger: logger) }
+                if let reuse = lease.reuse { Self.judge(page, for: reuse, after: outcome) }
                 return outcome
             } catch {
                 await Self.tidy(page, downloads: downloads)
@@ -50,38 +50,20 @@ struct RenderExecution: Sendable {
         }
     }
 
-    /// Resets a recycled context's page for the next render of its origin, when the render stayed on
-    /// it (see `Page.recyclableOrigins`); records the outcome on `reuse`. Bounded by `resetTimeout`,
-    /// not by the render's deadline: the caller's result is ready, the reset is the context's upkeep.
-    private static func reset(_ page: Page, for reuse: ContextReuse, after outcome: RenderOutcome, logger: Logger) async {
-        let origin = reuse.origin
-        guard Page.origin(of: outcome.result.finalUrl) == origin else {
+    /// Whether a recycled context's page may be reset for the next render of its origin (the render
+    /// stayed on it, see `Page.recyclableOrigins`), and what the reset must undo; recorded on `reuse`.
+    /// The reset itself is the provider's, after the result went out.
+    private static func judge(_ page: Page, for reuse: ContextReuse, after outcome: RenderOutcome) {
+        let scripts = page.takeInitScripts()
+        guard Page.origin(of: outcome.result.finalUrl) == reuse.origin else {
             reuse.record(.refused("the render ended on another origin"))
             return
         }
-        switch page.recyclableOrigins(for: origin) {
-        case .failure(let refusal):
-            reuse.record(.refused(refusal.description))
-        case .success(let origins):
-            let failure: PageError? = await withoutCancellation {
-                do throws(PageError) {
-                    try await page.resetForReuse(origin: origin, clearing: origins, timeout: resetTimeout)
-                    return nil
-                } catch {
-                    return error
-                }
-            }
-            if let failure {
-                logger.debug("recycled context not reset", metadata: ["origin": "\(origin)", "error": "\(failure)"])
-                reuse.record(.refused("the reset failed: \(failure)"))
-            } else {
-                reuse.record(.reset)
-            }
+        switch page.recyclableOrigins(for: reuse.origin) {
+        case .failure(let refusal): reuse.record(.refused(refusal.description))
+        case .success(let origins): reuse.record(.resettable(origins: origins, initScripts: scripts))
         }
     }
-
-    /// How long a recycled page's reset may take.
-    static let resetTimeout: Duration = .seconds(5)
 
     private func render(_ page: Page, lease: LeasedContext, downloads: RenderDownloads) async throws(RenderError)
         -> RenderOutcome

@@ -9,6 +9,7 @@ import Synchronization
 /// render's CPU). Each is a held lease of the pool (`BrowserPool.checkout`), parked between renders
 /// on a blank document of its origin after the render reset it (`Page.resetForReuse`).
 ///
+/// The reset runs after the render's result went out, in a task of its own bounded by `resetTimeout`.
 /// A context is lent again only to a render of the same origin with the same stealth settings (the
 /// persona's overrides are re-applied, not undone), at most `maxUses` times in all, and never after a
 /// render that failed or whose reset did not come back clean. The pool takes a parked context back
@@ -35,6 +36,18 @@ final class RecycledContexts: Sendable {
     let metrics: RecycleMetrics
     let logger: Logger
     private let idle = Mutex<[(key: Key, entry: Entry)]>([])
+    /// A reset running now: its key, its task, and whether a render already waits for it.
+    struct RunningReset {
+        let key: Key
+        let task: Task<Void, Never>
+        var awaited = false
+    }
+
+    /// Resets running now, by number: awaited by at most one render of their key, cancelled by `releaseAll`.
+    private let resets = Mutex<(next: UInt64, running: [UInt64: RunningReset])>((0, [:]))
+
+    /// How long a reset may take before the context is given up.
+    static let resetTimeout: Duration = .seconds(5)
 
     init(pool: BrowserPool, maxUses: Int, maxIdle: Int, metrics: RecycleMetrics, logger: Logger) {
         self.pool = pool
@@ -60,9 +73,25 @@ final class RecycledContexts: Sendable {
         return Key(origin: origin, persona: String(decoding: stealth, as: UTF8.self) + "\n" + language)
     }
 
-    /// A parked context for `key`, taken for a render; nil when none can serve (those the pool took
-    /// back meanwhile are dropped on the way).
-    func take(_ key: Key) -> Entry? {
+    /// A parked context for `key`, taken for a render — or, when none is parked but one of `key` is
+    /// being reset and no other render waits for it, that one once its reset ends (a reset takes
+    /// tens of milliseconds; a fresh context costs a renderer process). Nil when none can serve
+    /// (those the pool took back meanwhile are dropped on the way).
+    func take(_ key: Key) async -> Entry? {
+        if let parked = takeParked(key) { return parked }
+        let pending = resets.withLock { state -> Task<Void, Never>? in
+            guard let (number, reset) = state.running.first(where: { $0.value.key == key && !$0.value.awaited }) else {
+                return nil
+            }
+            state.running[number]?.awaited = true
+            return reset.task
+        }
+        guard let pending else { return nil }
+        await pending.value
+        return takeParked(key)
+    }
+
+    private func takeParked(_ key: Key) -> Entry? {
         while let entry = idle.withLock({ list -> Entry? in
             guard let index = list.lastIndex(where: { $0.key == key }) else { return nil }
             return list.remove(at: index).entry
@@ -94,8 +123,48 @@ final class RecycledContexts: Sendable {
         for entry in evicted { pool.checkin(entry.held) }
     }
 
-    /// Gives every waiting context back (the server stops).
+    /// After a render that may leave its context for the next one: resets the page in the background
+    /// (the caller has its result already), then parks it for `key` — or gives it back when the reset
+    /// failed or found something left. The context stays leased while it is reset.
+    func reset(_ key: Key, _ held: HeldLease, uses: Int, origins: Set<String>, initScripts: [String]) {
+        guard uses < maxUses else {
+            metrics.retired(.uses)
+            pool.checkin(held)
+            return
+        }
+        // Made under the lock, so the task's own removal at its end always comes after its entry.
+        resets.withLock { state in
+            let number = state.next
+            state.next += 1
+            let task = Task { [self] in
+                defer { _ = resets.withLock { $0.running.removeValue(forKey: number) } }
+                do {
+                    try await Page.with(session: held.page, browserContextId: held.browserContextId, logger: logger) { page in
+                        try await page.resetForReuse(
+                            origin: key.origin, clearing: origins, initScripts: initScripts, timeout: Self.resetTimeout)
+                    }
+                } catch {
+                    // Stopped by `releaseAll` (the server stops): not the context's fault.
+                    if !Task.isCancelled {
+                        metrics.retired(.refused)
+                        logger.debug("recycled context not reset", metadata: ["origin": "\(key.origin)", "error": "\(error)"])
+                    }
+                    pool.checkin(held)
+                    return
+                }
+                guard !Task.isCancelled else {
+                    pool.checkin(held)
+                    return
+                }
+                keep(key, held, uses: uses)
+            }
+            state.running[number] = RunningReset(key: key, task: task)
+        }
+    }
+
+    /// Gives every waiting context back and stops the resets in flight (the server stops).
     func releaseAll() {
+        for reset in resets.withLock({ Array($0.running.values) }) { reset.task.cancel() }
         for entry in idle.withLock({ list in defer { list = [] }; return list.map(\.entry) }) {
             pool.checkin(entry.held)
         }

@@ -4,9 +4,9 @@ import RenderTypes
 import Synchronization
 
 /// The context of one render without a session that may be recycled: a context parked for its key
-/// when one waits, else a fresh held lease. After the render, a context whose page was reset is
-/// parked for the next render of the key; any other (the render failed, stayed on no single origin,
-/// or the reset found something left) is given back and disposed.
+/// when one waits, else a fresh held lease. After the render, a context whose render stayed on its
+/// origin is reset in the background and parked for the next render of the key; any other (the
+/// render failed or left its origin, or the reset found something left) is given back and disposed.
 final class RecyclingContextProvider: ContextProvider {
     let recycled: RecycledContexts
     let key: RecycledContexts.Key
@@ -26,7 +26,7 @@ final class RecyclingContextProvider: ContextProvider {
         _ body: (LeasedContext) async throws -> T
     ) async throws -> T {
         let pool = recycled.pool
-        let parked = recycled.take(key)
+        let parked = await recycled.take(key)
         let held: HeldLease
         if let parked {
             held = parked.held
@@ -49,8 +49,8 @@ final class RecyclingContextProvider: ContextProvider {
         do {
             let result = try await body(context)
             switch reuse.result {
-            case .reset?:
-                recycled.keep(key, held, uses: uses + 1)
+            case .resettable(let origins, let scripts)?:
+                recycled.reset(key, held, uses: uses + 1, origins: origins, initScripts: scripts)
             case .refused(let reason)?:
                 recycled.metrics.retired(.refused)
                 recycled.logger.debug("context not recycled", metadata: ["origin": "\(key.origin)", "reason": "\(reason)"])

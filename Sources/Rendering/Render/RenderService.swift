@@ -26,7 +26,8 @@ public final class RenderService: Sendable {
         public var renderer: Renderer.Configuration
         /// Renders a recycled context serves at most (SPEC-style `recycle_max_uses`); 1 or less: no recycling.
         public var recycleMaxUses: Int
-        /// Recycled contexts waiting at most; nil: half the pool's contexts at full size (at least one).
+        /// Recycled contexts waiting at most; nil: as many as the pool has contexts at full size (the
+        /// pool takes a waiting one back whenever a render queues for a slot).
         public var recycleMaxIdle: Int?
 
         public init(
@@ -78,7 +79,7 @@ public final class RenderService: Sendable {
         self.warm = WarmContexts(pool: pool, logger: logger)
         let slots = pool.config.contextsPerBrowser * pool.config.maxPoolSize
         self.recycled = RecycledContexts(
-            pool: pool, maxUses: configuration.recycleMaxUses, maxIdle: configuration.recycleMaxIdle ?? max(1, slots / 2),
+            pool: pool, maxUses: configuration.recycleMaxUses, maxIdle: configuration.recycleMaxIdle ?? max(1, slots),
             metrics: RecycleMetrics(factory: metrics), logger: logger)
         let location = ProfileLocation(root: sessions.configuration.profilesDirectory)
         self.profileLocation = location

@@ -6,19 +6,19 @@ import Glibc
 /// CPU time of this process and of every descendant that has been reaped. The benchmark makes itself a
 /// child subreaper, so Chromium's zygotes and renderers (orphaned when their browser exits) come back
 /// to it and their CPU time is counted once they are reaped (`reapOrphans()`).
-enum CPUAccounting {
+public enum CPUAccounting {
     /// CPU seconds (user + system) of this process and of its reaped descendants.
-    struct Sample {
-        var own: Double
-        var children: Double
+    public struct Sample: Sendable {
+        public var own: Double
+        public var children: Double
 
-        static func - (a: Sample, b: Sample) -> Sample {
+        public static func - (a: Sample, b: Sample) -> Sample {
             Sample(own: a.own - b.own, children: a.children - b.children)
         }
     }
 
     /// `prctl(PR_SET_CHILD_SUBREAPER, 1)`; prctl is variadic in C, so it is called through a pointer.
-    static func becomeSubreaper() {
+    public static func becomeSubreaper() {
         typealias Prctl = @convention(c) (Int32, UInt, UInt, UInt, UInt) -> Int32
         guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "prctl") else { return }
         _ = unsafeBitCast(symbol, to: Prctl.self)(36 /* PR_SET_CHILD_SUBREAPER */, 1, 0, 0, 0)
@@ -26,7 +26,7 @@ enum CPUAccounting {
 
     /// Reaps the orphans handed to this process until none is left (at most `limit`). Call only when no
     /// code of ours waits for a child (the pool has stopped, subprocesses have been waited for).
-    static func reapOrphans(limit: Duration = .seconds(3)) {
+    public static func reapOrphans(limit: Duration = .seconds(3)) {
         let end = ContinuousClock.now + limit
         var status: Int32 = 0
         while ContinuousClock.now < end {
@@ -36,7 +36,7 @@ enum CPUAccounting {
         }
     }
 
-    static func now() -> Sample {
+    public static func now() -> Sample {
         func seconds(_ who: __rusage_who) -> Double {
             var usage = rusage()
             getrusage(__rusage_who_t(who.rawValue), &usage)
