@@ -50,7 +50,10 @@ extension Page {
     /// (localStorage, IndexedDB, Cache Storage, service workers and their registrations, …) and the
     /// back/forward history are cleared. Last, the blank document is asked what it still sees:
     /// anything left fails the reset.
-    public func resetForReuse(origin: String, clearing origins: Set<String>, initScripts: [String], timeout: Duration)
+    ///
+    /// With `clearing` nil (a keep_warm session's page) only the render's own settings are undone and
+    /// the page moves to the blank document: every kind of state stays, by design.
+    public func resetForReuse(origin: String, clearing origins: Set<String>?, initScripts: [String], timeout: Duration)
         async throws(PageError)
     {
         let blank = origin + Self.parkPath
@@ -67,6 +70,11 @@ extension Page {
         }
         try await Self.concurrently(undo)
         _ = try await navigate(to: blank, timeout: timeout)
+        guard let origins else {
+            try await send(CDP.Fetch.Disable(), timeout: timeout)
+            mutable.withLock { $0.restoreURLs = [] }
+            return
+        }
         // The blank document is this page's only one once it can be evaluated in (history can be reset
         // only then: "not attached to an active page" before).
         try await retryingContextLoss(timeout: timeout) { () async throws(PageError) in

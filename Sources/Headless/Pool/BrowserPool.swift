@@ -106,6 +106,11 @@ public final class BrowserPool: Service, Sendable {
         }
     }
 
+    /// Whether a lease waits for a slot now: a held lease parked now would be taken back at once.
+    public var hasWaiters: Bool {
+        state.withLock { !$0.queue.isEmpty }
+    }
+
     /// A snapshot for /health and /metrics (memory figures from the last health check).
     public func stats() -> PoolStats {
         let now = clock.now

@@ -38,26 +38,36 @@ public struct LeasedContext: Sendable {
     }
 }
 
-/// A context lent for recycling: which origin it may serve next, how many renders it served before
-/// this one, and — set by the render — whether its page may be reset for the next render.
+/// A context whose page may serve another call after this render: recycled for the next render of
+/// one origin (everything of this render cleared), or kept with its state for a keep_warm session's
+/// next call (only the render's own settings undone). Set by the provider; the render records whether
+/// the page may be reset, and what the reset must undo.
 public final class ContextReuse: Sendable {
-    /// The origin (`scheme://host[:port]`) the context serves; its page stays on a document of it.
-    public let origin: String
+    /// What the page is kept for.
+    public enum Purpose: Sendable, Equatable {
+        /// The next render of `origin` (`scheme://host[:port]`): nothing of this render may be left.
+        case recycle(origin: String)
+        /// The same session's next call: its state stays, the render's page settings go.
+        case keepState
+    }
+
+    public let purpose: Purpose
     /// Renders the context served before this one (0: fresh).
     public let earlierUses: Int
     private let outcome = Mutex<Outcome?>(nil)
 
     /// How the render left the context.
     public enum Outcome: Sendable, Equatable {
-        /// The render stayed on `origin` and succeeded: reset the page (`Page.resetForReuse`) with
-        /// these origins to clear and these init scripts to remove, and it may serve the next render.
-        case resettable(origins: Set<String>, initScripts: [String])
-        /// Not reusable (`reason`): it is disposed.
+        /// The render succeeded and its page may be reset (`Page.resetForReuse`) to wait on a blank
+        /// document of `origin`, with `clearing` the origins whose storage goes (nil: state kept) and
+        /// `initScripts` the render's init scripts to remove.
+        case resettable(origin: String, clearing: Set<String>?, initScripts: [String])
+        /// Not reusable (`reason`).
         case refused(String)
     }
 
-    public init(origin: String, earlierUses: Int) {
-        self.origin = origin
+    public init(_ purpose: Purpose, earlierUses: Int = 0) {
+        self.purpose = purpose
         self.earlierUses = earlierUses
     }
 

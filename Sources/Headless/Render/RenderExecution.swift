@@ -50,18 +50,23 @@ struct RenderExecution: Sendable {
         }
     }
 
-    /// Whether a recycled context's page may be reset for the next render of its origin (the render
-    /// stayed on it, see `Page.recyclableOrigins`), and what the reset must undo; recorded on `reuse`.
-    /// The reset itself is the provider's, after the result went out.
+    /// Whether the page may be reset for its next call (`reuse.purpose`), and what the reset must
+    /// undo; recorded on `reuse`. A recycled page must have stayed on its origin (see
+    /// `Page.recyclableOrigins`); a kept one only on some http(s) origin. The reset itself is the
+    /// provider's, after the result went out.
     private static func judge(_ page: Page, for reuse: ContextReuse, after outcome: RenderOutcome) {
         let scripts = page.takeInitScripts()
-        guard Page.origin(of: outcome.result.finalUrl) == reuse.origin else {
-            reuse.record(.refused("the render ended on another origin"))
-            return
-        }
-        switch page.recyclableOrigins(for: reuse.origin) {
-        case .failure(let refusal): reuse.record(.refused(refusal.description))
-        case .success(let origins): reuse.record(.resettable(origins: origins, initScripts: scripts))
+        let final = Page.origin(of: outcome.result.finalUrl)
+        switch reuse.purpose {
+        case .keepState:
+            guard let final else { return reuse.record(.refused("the render ended on no http(s) origin")) }
+            reuse.record(.resettable(origin: final, clearing: nil, initScripts: scripts))
+        case .recycle(let origin):
+            guard final == origin else { return reuse.record(.refused("the render ended on another origin")) }
+            switch page.recyclableOrigins(for: origin) {
+            case .failure(let refusal): reuse.record(.refused(refusal.description))
+            case .success(let origins): reuse.record(.resettable(origin: origin, clearing: origins, initScripts: scripts))
+            }
         }
     }
 

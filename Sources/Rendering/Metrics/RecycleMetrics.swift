@@ -13,6 +13,8 @@ final class RecycleMetrics: Sendable {
         case failed
         /// The render left it not reusable (another origin, popups, a reset that found something).
         case refused
+        /// A render waited for a pool slot when it could have been kept.
+        case pressure
     }
 
     private let leases: [RenderIsolation: Counter]

@@ -132,6 +132,13 @@ final class RecycledContexts: Sendable {
             pool.checkin(held)
             return
         }
+        // A render waits for a slot: the pool would take the context back the moment it is parked,
+        // so resetting it would be work thrown away (measured: many sites at 8 callers).
+        guard !pool.hasWaiters else {
+            metrics.retired(.pressure)
+            pool.checkin(held)
+            return
+        }
         // Made under the lock, so the task's own removal at its end always comes after its entry.
         resets.withLock { state in
             let number = state.next

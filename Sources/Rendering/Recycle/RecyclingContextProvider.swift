@@ -40,7 +40,7 @@ final class RecyclingContextProvider: ContextProvider {
         let uses = parked?.uses ?? 0
         served.withLock { $0 = parked == nil ? .fresh : .recycled }
         recycled.metrics.leased(parked == nil ? .fresh : .recycled)
-        let reuse = ContextReuse(origin: key.origin, earlierUses: uses)
+        let reuse = ContextReuse(.recycle(origin: key.origin), earlierUses: uses)
         let context = LeasedContext(
             page: held.page, browserContextId: held.browserContextId, browserUserAgent: held.browserUserAgent,
             queueDuration: parked == nil ? held.queueDuration : .zero,
@@ -49,8 +49,10 @@ final class RecyclingContextProvider: ContextProvider {
         do {
             let result = try await body(context)
             switch reuse.result {
-            case .resettable(let origins, let scripts)?:
+            case .resettable(_, let origins?, let scripts)?:
                 recycled.reset(key, held, uses: uses + 1, origins: origins, initScripts: scripts)
+            case .resettable(_, nil, _)?:
+                pool.checkin(held)
             case .refused(let reason)?:
                 recycled.metrics.retired(.refused)
                 recycled.logger.debug("context not recycled", metadata: ["origin": "\(key.origin)", "reason": "\(reason)"])

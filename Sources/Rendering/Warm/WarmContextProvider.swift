@@ -12,7 +12,7 @@ final class WarmContextProvider: ContextProvider {
     let sessionID: SessionID
     /// The session as loaded for this call (its stored cookies and localStorage).
     let session: RpcSessionContext
-    private let used = Mutex<HeldLease?>(nil)
+    private let used = Mutex<(held: HeldLease, page: ContextReuse)?>(nil)
 
     init(warm: WarmContexts, sessionID: SessionID, session: RpcSessionContext) {
         self.warm = warm
@@ -36,15 +36,16 @@ final class WarmContextProvider: ContextProvider {
                 throw ContextProviderError(error)
             }
         }
+        let reuse = ContextReuse(.keepState)
         let context = LeasedContext(
             page: held.page, browserContextId: held.browserContextId, browserUserAgent: held.browserUserAgent,
             queueDuration: kept == nil ? held.queueDuration : .zero,
             acquireDuration: kept == nil ? held.acquireDuration : .zero,
-            holdsState: kept != nil, egress: held.egress
+            holdsState: kept != nil, egress: held.egress, reuse: reuse
         )
         do {
             let result = try await body(context)
-            used.withLock { $0 = held }
+            used.withLock { $0 = (held, reuse) }
             return result
         } catch {
             if pool.checkin(held) == .crashed, !(error is RenderError) {
@@ -57,9 +58,9 @@ final class WarmContextProvider: ContextProvider {
     /// After the call: keeps its context for the session when `inSync` (the session stored exactly
     /// the state the context holds, `cookies` and `localStorage`), else gives it back.
     func finish(inSync: Bool, cookies: [Cookie], localStorage: LocalStorageContents, proxy: ProxyConfig?) {
-        guard let held = used.withLock({ $0.take() }) else { return }
+        guard let (held, page) = used.withLock({ $0.take() }) else { return }
         if inSync {
-            warm.keep(sessionID, held, cookies: cookies, localStorage: localStorage, proxy: proxy)
+            warm.keep(sessionID, held, cookies: cookies, localStorage: localStorage, proxy: proxy, page: page.result)
         } else {
             warm.pool.checkin(held)
         }
@@ -67,6 +68,6 @@ final class WarmContextProvider: ContextProvider {
 
     /// After a failed call: the context (if a body succeeded before the failure) goes back.
     func abandon() {
-        if let held = used.withLock({ $0.take() }) { warm.pool.checkin(held) }
+        if let (held, _) = used.withLock({ $0.take() }) { warm.pool.checkin(held) }
     }
 }

@@ -5,9 +5,11 @@ import SessionContext
 import Synchronization
 
 /// The browser contexts keep_warm sessions keep between their calls: held leases of the pool
-/// (`BrowserPool.checkout`), parked while the session is idle. After each call the context gets a
-/// fresh page in the background, so the next call starts on a clean page whose context still holds
-/// the session's cookies and localStorage — and skips restoring them.
+/// (`BrowserPool.checkout`), parked while the session is idle. After each call the page is kept (its
+/// renderer process too): in the background the call's own page settings are undone and the page
+/// moves to a blank document of its origin, so the next call starts where the session left off —
+/// context and page state alike — and skips restoring anything. A page that cannot be kept so is
+/// replaced by a fresh one in the same context.
 ///
 /// A kept context is used again only when nothing changed behind its back: the pool has not taken it
 /// back (a queue formed, it idled past the pool's `idle_timeout`, its browser drained or crashed), the
@@ -53,15 +55,33 @@ final class WarmContexts: Sendable {
     /// Keeps `held` for the session after a successful call whose state the session stored as
     /// `cookies` and `localStorage` (what the context holds now). The page is renewed in the
     /// background. When the pool needs the slot, it is given back instead.
+    ///
+    /// `page` says how the call left its page: when the render allows (`.resettable`), the page is
+    /// kept — its renderer process with it — and only the call's own settings are undone (init
+    /// scripts, headers, script switch, interception) while it moves to a blank document of its
+    /// origin; otherwise, or when that fails, the context gets a fresh page.
     func keep(
-        _ id: SessionID, _ held: HeldLease, cookies: [Cookie], localStorage: LocalStorageContents, proxy: ProxyConfig?
+        _ id: SessionID, _ held: HeldLease, cookies: [Cookie], localStorage: LocalStorageContents, proxy: ProxyConfig?,
+        page: ContextReuse.Outcome?
     ) {
         guard pool.park(held) else {
             logger.debug("warm context taken back by the pool", metadata: ["session_id": "\(id)"])
             return
         }
         let pool = self.pool
+        let logger = self.logger
         let renewal = Task {
+            if case .resettable(let origin, _, let scripts)? = page {
+                do {
+                    try await Page.with(session: held.page, browserContextId: held.browserContextId, logger: logger) { page in
+                        try await page.resetForReuse(
+                            origin: origin, clearing: nil, initScripts: scripts, timeout: RecycledContexts.resetTimeout)
+                    }
+                    return true
+                } catch {
+                    logger.debug("warm page not kept; renewing it", metadata: ["session_id": "\(id)", "error": "\(error)"])
+                }
+            }
             do throws(CDPError) {
                 try await pool.renewPage(held)
                 return true
