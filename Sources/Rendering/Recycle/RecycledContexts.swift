@@ -30,18 +30,19 @@ final class RecycledContexts: Sendable {
         let uses: Int
     }
 
-    let pool: BrowserPool
-    let maxUses: Int
-    let maxIdle: Int
-    let metrics: RecycleMetrics
-    let logger: Logger
-    private let idle = Mutex<[(key: Key, entry: Entry)]>([])
     /// A reset running now: its key, its task, and whether a render already waits for it.
     struct RunningReset {
         let key: Key
         let task: Task<Void, Never>
         var awaited = false
     }
+
+    let pool: BrowserPool
+    let maxUses: Int
+    let maxIdle: Int
+    let metrics: RecycleMetrics
+    let logger: Logger
+    private let idle = Mutex<[(key: Key, entry: Entry)]>([])
 
     /// Resets running now, by number: awaited by at most one render of their key, cancelled by `releaseAll`.
     private let resets = Mutex<(next: UInt64, running: [UInt64: RunningReset])>((0, [:]))
@@ -102,15 +103,9 @@ final class RecycledContexts: Sendable {
         return nil
     }
 
-    /// After a render that reset its context: parks it for the next render of `key`, unless it has
-    /// served `maxUses` renders or the pool needs the slot. The oldest waiting context goes when more
-    /// than `maxIdle` would wait.
-    func keep(_ key: Key, _ held: HeldLease, uses: Int) {
-        guard uses < maxUses else {
-            metrics.retired(.uses)
-            pool.checkin(held)
-            return
-        }
+    /// After its reset: parks the context for the next render of `key`, unless the pool needs the
+    /// slot. The oldest waiting context goes when more than `maxIdle` would wait.
+    private func keep(_ key: Key, _ held: HeldLease, uses: Int) {
         guard pool.park(held) else { return }
         let evicted = idle.withLock { list -> [Entry] in
             list.removeAll { !$0.entry.held.isHeld }
