@@ -15,7 +15,7 @@ enum RenderMethods {
             ],
             aliases: ["render.dynamic"]
         ) { params, context in
-            try await calls.serve(params, logger: context.logger, forwardedBy: context.forwardedBy)
+            try await calls.serve(params, logger: context.logger, tenant: context.tenant, forwardedBy: context.forwardedBy)
         }
 
         registry.register(

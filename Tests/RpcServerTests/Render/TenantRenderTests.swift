@@ -1,0 +1,51 @@
+import FixtureServer
+import Foundation
+import RenderTypes
+import RpcServer
+import Testing
+import TestSupport
+
+extension BrowserSuites {
+    /// `render` with tenants, in real Chromium: another tenant's `session_id` is a session of its own.
+    @Suite struct TenantRenderTests {
+        @Test func anotherTenantsRenderWithTheSameSessionIdStartsFromNothingAndLeavesTheFirstAlone() async throws {
+            let directory = try TemporaryDirectory()
+            defer { directory.remove() }
+            let (tenants, acmeKey, globexKey) = TestTenants.two()
+            try tenants.write(to: directory.path + "/tenants.json")
+            try await RenderServer.with(http: HTTPConfiguration(port: 0, tenantsFile: directory.path + "/tenants.json")) { c in
+                let acme = KeyedCaller(c.server, key: acmeKey)
+                let globex = KeyedCaller(c.server, key: globexKey)
+                func render(_ caller: KeyedCaller, _ path: String, _ params: JSONValue) async throws -> JSONValue {
+                    guard case .object(var fields) = params else { return params }
+                    fields["url"] = .string(c.url(path))
+                    return try await caller.result("render", .object(fields))
+                }
+                // Both keep their context warm between calls: a warm context keyed by the id alone
+                // would hand globex acme's logged-in browser context.
+                _ = try await acme.result("session.create", ["session_id": "shop", "keep_warm": true])
+                _ = try await globex.result("session.create", ["session_id": "shop", "keep_warm": true])
+                let login = try await render(acme, "/login.html", ["session_id": "shop", "config": ["actions": loginActions(user: "ada")]])
+                #expect(login["final_url"] == .string(c.url("/dashboard")))
+                let acmeBefore = try await acme.result("session.get", ["session_id": "shop"])
+                let acmeJar = try await acme.result("cookies.get", ["session_id": "shop"])
+                #expect(acmeJar["cookies"]?.arrayValue?.contains { $0["name"] == .string(FixtureAccounts.cookieName) } == true)
+
+                let stranger = try await render(globex, "/dashboard", ["session_id": "shop"])
+                #expect(stranger["status_code"] == 401)
+                #expect(stranger["html"]?.stringValue?.contains("Not logged in") == true)
+                #expect(stranger["session_id"] == "shop")
+                #expect(try await globex.result("cookies.get", ["session_id": "shop"])["cookies"] == [])
+                #expect(try await globex.result("session.get", ["session_id": "shop"])["request_count"] == 1)
+
+                // acme's session: not counted, not changed, still logged in.
+                let acmeAfter = try await acme.result("session.get", ["session_id": "shop"])
+                #expect(acmeAfter["request_count"] == acmeBefore["request_count"])
+                #expect(acmeAfter["last_url"] == acmeBefore["last_url"])
+                #expect(try await acme.result("cookies.get", ["session_id": "shop"]) == acmeJar)
+                let dashboard = try await render(acme, "/dashboard", ["session_id": "shop"])
+                #expect(dashboard["html"]?.stringValue?.contains(#"<span id="user">ada</span>"#) == true)
+            }
+        }
+    }
+}
