@@ -21,6 +21,6 @@ enum RenderMethods {
         registry.register(
             "pool.stats", summary: "Browser pool figures: browsers, contexts, queue, utilization, restarts, memory.",
             params: NoParams.self, result: RpcResultSpec("stats", .ref("PoolStats"))
-        ) { (_: NoParams, _) in await calls.renders.poolStats() }
+        ) { (_: NoParams, context) in await calls.renders.poolStats().seen(by: context.tenant) }
     }
 }
