@@ -1,5 +1,6 @@
 import FixtureServer
 import Foundation
+import Logging
 import RenderTypes
 import RpcServer
 import Testing
@@ -13,7 +14,12 @@ extension BrowserSuites {
             defer { directory.remove() }
             let (tenants, acmeKey, globexKey) = TestTenants.two()
             try tenants.write(to: directory.path + "/tenants.json")
-            try await RenderServer.with(http: HTTPConfiguration(port: 0, tenantsFile: directory.path + "/tenants.json")) { c in
+            let records = LogRecords()
+            var logger = Logger(label: "tidepool.test") { _ in RecordingLogHandler(records: records) }
+            logger.logLevel = .info
+            try await RenderServer.with(
+                http: HTTPConfiguration(port: 0, tenantsFile: directory.path + "/tenants.json"), logger: logger
+            ) { c in
                 let acme = KeyedCaller(c.server, key: acmeKey)
                 let globex = KeyedCaller(c.server, key: globexKey)
                 func render(_ caller: KeyedCaller, _ path: String, _ params: JSONValue) async throws -> JSONValue {
@@ -45,6 +51,9 @@ extension BrowserSuites {
                 #expect(try await acme.result("cookies.get", ["session_id": "shop"]) == acmeJar)
                 let dashboard = try await render(acme, "/dashboard", ["session_id": "shop"])
                 #expect(dashboard["html"]?.stringValue?.contains(#"<span id="user">ada</span>"#) == true)
+                // Each render's log line names its tenant.
+                let lines = records.all.filter { $0.message == "render" }
+                #expect(lines.map { $0.metadata["tenant"] } == ["acme", "globex", "acme"])
             }
         }
     }

@@ -18,6 +18,8 @@ struct RenderCalls: Sendable {
         -> DynamicRenderResult
     {
         let receivedAt = ContinuousClock.now
+        var logger = logger
+        if !tenant.isDefault { logger[metadataKey: "tenant"] = "\(tenant)" }
         do {
             let result = try await renders.render(params, tenant: tenant, forwardedBy: forwardedBy)
             log(params, logger: logger, outcome: "ok", figures: Self.figures(of: result))
