@@ -11,12 +11,12 @@ extension BrowserSuites {
     /// of the same id is neither forwarded nor served from the first one's context.
     @Suite struct ClusterTenantTests {
         @Test func aForwardedCallIsServedInTheCallersTenantOnTheOwner() async throws {
-            let directory = try TemporaryDirectory()
-            defer { directory.remove() }
-            let (tenants, acmeKey, globexKey) = TestTenants.two()
-            let file = directory.path + "/tenants.json"
-            try tenants.write(to: file)
-            try await TestCluster.with(token: "node-secret", arguments: ["--tenants-file", file]) { cluster in
+            try await TestTenants.withTwo { two in try await forwardedInTheCallersTenant(two) }
+        }
+
+        func forwardedInTheCallersTenant(_ two: TwoTenants) async throws {
+            let (acmeKey, globexKey) = (two.acme, two.globex)
+            try await TestCluster.with(token: "node-secret", arguments: ["--tenants-file", two.file]) { cluster in
                 let (a, b) = (cluster.node(0), cluster.node(1))
                 let acmeA = Endpoint(baseURL: a.baseURL, token: acmeKey)
                 let acmeB = Endpoint(baseURL: b.baseURL, token: acmeKey)

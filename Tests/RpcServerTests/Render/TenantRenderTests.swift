@@ -10,15 +10,16 @@ extension BrowserSuites {
     /// `render` with tenants, in real Chromium: another tenant's `session_id` is a session of its own.
     @Suite struct TenantRenderTests {
         @Test func anotherTenantsRenderWithTheSameSessionIdStartsFromNothingAndLeavesTheFirstAlone() async throws {
-            let directory = try TemporaryDirectory()
-            defer { directory.remove() }
-            let (tenants, acmeKey, globexKey) = TestTenants.two()
-            try tenants.write(to: directory.path + "/tenants.json")
+            try await TestTenants.withTwo { two in try await sameSessionIdOfAnotherTenant(two) }
+        }
+
+        func sameSessionIdOfAnotherTenant(_ two: TwoTenants) async throws {
+            let (acmeKey, globexKey) = (two.acme, two.globex)
             let records = LogRecords()
             var logger = Logger(label: "tidepool.test") { _ in RecordingLogHandler(records: records) }
             logger.logLevel = .info
             try await RenderServer.with(
-                http: HTTPConfiguration(port: 0, tenantsFile: directory.path + "/tenants.json"), logger: logger
+                http: HTTPConfiguration(port: 0, tenantsFile: two.file), logger: logger
             ) { c in
                 let acme = KeyedCaller(c.server, key: acmeKey)
                 let globex = KeyedCaller(c.server, key: globexKey)

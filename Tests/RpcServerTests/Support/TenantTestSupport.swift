@@ -50,10 +50,25 @@ struct TestTenants {
         try JSONValue.object(["tenants": .array(tenants)]).jsonString().write(toFile: path, atomically: true, encoding: .utf8)
     }
 
-    /// Two tenants, acme and globex, one fresh key each.
-    static func two() -> (tenants: TestTenants, acme: String, globex: String) {
-        let acme = TenantKey.generate()
-        let globex = TenantKey.generate()
-        return (TestTenants(keys: [("acme", [acme]), ("globex", [globex])]), acme, globex)
+    /// Runs `body` with the tenants file of two tenants, acme and globex (one fresh key each),
+    /// written as `tenants.json` in a fresh temporary directory, removed afterwards.
+    static func withTwo<T>(
+        _ body: (_ files: TwoTenants) async throws -> T
+    ) async throws -> T {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let files = TwoTenants(directory: directory.path, acme: TenantKey.generate(), globex: TenantKey.generate())
+        try TestTenants(keys: [("acme", [files.acme]), ("globex", [files.globex])]).write(to: files.file)
+        return try await body(files)
     }
+}
+
+/// The two tenants `TestTenants.withTwo` wrote: where, and their keys.
+struct TwoTenants {
+    /// The temporary directory (the tenants file's, and free for a test's other files).
+    let directory: String
+    let acme: String
+    let globex: String
+    /// The tenants file.
+    var file: String { directory + "/tenants.json" }
 }

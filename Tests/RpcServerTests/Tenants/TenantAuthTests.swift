@@ -15,13 +15,10 @@ import TestSupport
     static func withServer(
         token: String? = nil, _ body: (_ server: TestServer, _ file: String, _ acme: String, _ globex: String) async throws -> Void
     ) async throws {
-        let directory = try TemporaryDirectory()
-        defer { directory.remove() }
-        let (tenants, acme, globex) = TestTenants.two()
-        let file = directory.path + "/tenants.json"
-        try tenants.write(to: file)
-        try await TestServer.run(http: HTTPConfiguration(port: 0, bearerToken: token, tenantsFile: file)) { server in
-            try await body(server, file, acme, globex)
+        try await TestTenants.withTwo { two in
+            try await TestServer.run(http: HTTPConfiguration(port: 0, bearerToken: token, tenantsFile: two.file)) { server in
+                try await body(server, two.file, two.acme, two.globex)
+            }
         }
     }
 

@@ -20,19 +20,16 @@ import TestSupport
     static func withTenants(
         _ backend: Backend, _ body: (_ acme: KeyedCaller, _ globex: KeyedCaller, _ server: TestServer, _ data: String) async throws -> Void
     ) async throws {
-        let directory = try TemporaryDirectory()
-        defer { directory.remove() }
-        let (tenants, acmeKey, globexKey) = TestTenants.two()
-        let file = directory.path + "/tenants.json"
-        try tenants.write(to: file)
-        let data = directory.path + "/data"
-        let sessions: SessionsConfiguration = switch backend {
-        case .memory: SessionsConfiguration(backend: .memory, dataDirectory: data, healthCountMaxAge: .zero)
-        case .sqlite: SessionsConfiguration(backend: .sqlite, dataDirectory: data, healthCountMaxAge: .zero)
-        case .postgres: SessionsConfiguration(backend: .postgres, dataDirectory: data, healthCountMaxAge: .zero)
-        }
-        try await TestServer.run(http: HTTPConfiguration(port: 0, tenantsFile: file), sessions: sessions) { server in
-            try await body(KeyedCaller(server, key: acmeKey), KeyedCaller(server, key: globexKey), server, data)
+        try await TestTenants.withTwo { two in
+            let data = two.directory + "/data"
+            let sessions: SessionsConfiguration = switch backend {
+            case .memory: SessionsConfiguration(backend: .memory, dataDirectory: data, healthCountMaxAge: .zero)
+            case .sqlite: SessionsConfiguration(backend: .sqlite, dataDirectory: data, healthCountMaxAge: .zero)
+            case .postgres: SessionsConfiguration(backend: .postgres, dataDirectory: data, healthCountMaxAge: .zero)
+            }
+            try await TestServer.run(http: HTTPConfiguration(port: 0, tenantsFile: two.file), sessions: sessions) { server in
+                try await body(KeyedCaller(server, key: two.acme), KeyedCaller(server, key: two.globex), server, data)
+            }
         }
     }
 

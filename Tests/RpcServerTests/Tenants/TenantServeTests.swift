@@ -37,13 +37,13 @@ import TestSupport
     }
 
     @Test func sighupAddsAKeyAndRevokesAnotherWithoutARestart() async throws {
-        let directory = try TemporaryDirectory()
-        defer { directory.remove() }
-        let file = directory.path + "/tenants.json"
-        let (tenants, acme, globex) = TestTenants.two()
-        try tenants.write(to: file)
+        try await TestTenants.withTwo { two in try await sighupAddsAKeyAndRevokesAnother(two) }
+    }
+
+    func sighupAddsAKeyAndRevokesAnother(_ two: TwoTenants) async throws {
+        let (file, acme, globex) = (two.file, two.acme, two.globex)
         let server = try ServeProcess(
-            arguments: ["--port", "0", "--data-dir", directory.path + "/data", "--tenants-file", file], logs: directory.path)
+            arguments: ["--port", "0", "--data-dir", two.directory + "/data", "--tenants-file", file], logs: two.directory)
         try await server.waitUntilListening()
         _ = try await KeyedCaller(server, key: acme).result("session.create", ["session_id": "kept"])
         let pid = server.process.processIdentifier
