@@ -53,6 +53,15 @@ struct ServeCommand: AsyncParsableCommand {
         } catch {
             Self.fail("\(error)", code: 2)
         }
+        // A tenants file that cannot be used is a configuration error like a bad flag: refused
+        // before anything starts (the server reads it again when it is made, and on SIGHUP).
+        if let path = configuration.http.tenantsFile {
+            do {
+                _ = try TenantsFile.load(path: path)
+            } catch {
+                Self.fail("\(error)", code: 2)
+            }
+        }
         let machine = MachineCapacity.current()
         let poolConfig = configuration.browser.applied(to: .sized(for: machine))
         // No browser, no server: one clear line naming the package to install.
