@@ -1,6 +1,7 @@
 import FixtureServer
 import Foundation
 import Logging
+@testable import Rendering
 import RenderTypes
 import RpcServer
 import Testing
@@ -55,6 +56,38 @@ extension BrowserSuites {
                 // Each render's log line names its tenant.
                 let lines = records.all.filter { $0.message == "render" }
                 #expect(lines.map { $0.metadata["tenant"] } == ["acme", "globex", "acme"])
+            }
+        }
+            @Test func aTenantsProfileIsItsOwnDirectoryAndBrowser() async throws {
+            try await TestTenants.withTwo { two in try await profilesOfTwoTenants(two) }
+        }
+
+        func profilesOfTwoTenants(_ two: TwoTenants) async throws {
+            try await RenderServer.with(http: HTTPConfiguration(port: 0, tenantsFile: two.file)) { c in
+                let acme = KeyedCaller(c.server, key: two.acme)
+                let globex = KeyedCaller(c.server, key: two.globex)
+                let profiles = c.tmp + "/data/profiles"
+                for caller in [acme, globex] {
+                    _ = try await caller.result(
+                        "render",
+                        ["url": .string(c.url("/static.html")), "session_id": "mine", "profile": "p",
+                         "config": ProfileTests.evaluate(ProfileTests.writeIndexedDB)])
+                }
+                #expect(FileManager.default.fileExists(atPath: profiles + "/@acme/p"))
+                #expect(FileManager.default.fileExists(atPath: profiles + "/@globex/p"))
+                #expect(!FileManager.default.fileExists(atPath: profiles + "/p"))
+                let seen = try await acme.result("pool.stats")["profile_browsers"]?.arrayValue ?? []
+                #expect(seen.map { $0["profile"] } == ["p"])
+                #expect(await c.renders.profiles.figures().count == 2, "two browsers, one per tenant's profile")
+
+                #expect(try await acme.result("session.delete", ["session_id": "mine"]) == ["deleted": true])
+                #expect(!FileManager.default.fileExists(atPath: profiles + "/@acme/p"))
+                #expect(FileManager.default.fileExists(atPath: profiles + "/@globex/p"))
+                let left = try await globex.result(
+                    "render",
+                    ["url": .string(c.url("/static.html")), "session_id": "mine",
+                     "config": ProfileTests.evaluate(ProfileTests.readIndexedDB)])
+                #expect(ProfileTests.firstResult(left) == "pearl", "globex's profile kept its IndexedDB")
             }
         }
     }
