@@ -47,14 +47,24 @@ public struct TidepoolServer: Sendable {
     public let health: HealthReporter
     /// The render path; nil for a server without a browser pool (sessions only).
     public let renders: RenderService?
+    /// The tenants of the tenants file (`reload()` it on SIGHUP); nil without one.
+    public let tenants: TenantDirectory?
     let logger: Logger
 
-    /// Opens the session store and registers every method (`render` and `pool.stats` with a pool,
-    /// which the server then runs). Throws when the store cannot be opened.
+    /// Reads the tenants file (when one is configured), opens the session store and registers every
+    /// method (`render` and `pool.stats` with a pool, which the server then runs). Throws
+    /// `TenantsFileError` for a tenants file that cannot be used (before anything is opened), and
+    /// what opening the store throws.
     public static func make(
         configuration: Configuration, pool: BrowserPool? = nil, metrics: ServerMetrics = ServerMetrics(),
         clock: any WallClock = SystemWallClock(), logger: Logger
     ) async throws -> TidepoolServer {
+        let tenants = try configuration.http.tenantsFile.map { (path: String) throws(TenantsFileError) in
+            try TenantDirectory(path: path)
+        }
+        if let tenants {
+            logger.info("tenants file read", metadata: ["path": "\(tenants.path)", "tenants": "\(tenants.file.tenants.count)"])
+        }
         let sessions = try await SessionService.open(
             configuration: configuration.sessions, node: configuration.node, clock: clock, metrics: metrics.factory,
             logger: logger)
@@ -65,14 +75,16 @@ public struct TidepoolServer: Sendable {
                            metadata: ["missing": "\(fonts.missing.joined(separator: ","))"])
         }
         return TidepoolServer(
-            configuration: configuration, sessions: sessions, pool: pool, fonts: fonts, metrics: metrics, logger: logger)
+            configuration: configuration, sessions: sessions, pool: pool, fonts: fonts, tenants: tenants, metrics: metrics,
+            logger: logger)
     }
 
     /// A server over an open session service (and a pool it will run, if given).
     /// `fonts` (a `FontCoverage.scan()`) is what health reports; its missing scripts are warned about.
+    /// `tenants` are the tenants callers' keys pick from (`configuration.http.tenantsFile` is not read here).
     public init(
         configuration: Configuration, sessions: SessionService, pool: BrowserPool? = nil, fonts: FontCoverage? = nil,
-        metrics: ServerMetrics = ServerMetrics(), logger: Logger
+        tenants: TenantDirectory? = nil, metrics: ServerMetrics = ServerMetrics(), logger: Logger
     ) {
         var render = configuration.render
         if let fonts { render.renderer.missingFontScripts = fonts.missing }
@@ -100,6 +112,7 @@ public struct TidepoolServer: Sendable {
                     cluster: cluster, token: configuration.http.bearerToken, metrics: ForwardMetrics(factory: metrics.factory)))
         }
         self.renders = renders
+        self.tenants = tenants
         self.configuration = configuration
         self.sessions = sessions
         self.metrics = metrics
@@ -139,7 +152,7 @@ public struct TidepoolServer: Sendable {
                     logger.error("session metrics unavailable", metadata: ["error": "\(error)"])
                 }
             },
-            configuration: configuration.http
+            configuration: configuration.http, tenants: tenants
         )
         var services: [any Service] = [SessionStoreService(sessions: sessions, logger: logger)]
         if let renders {

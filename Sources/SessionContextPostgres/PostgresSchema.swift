@@ -87,6 +87,17 @@ enum PostgresSchema {
             )
             """,
         ],
+        3: [
+            // Tenants: a session is keyed by its tenant and its id, so two tenants may use one id;
+            // every session written before belongs to the `default` tenant. Writes name the tenant
+            // (the default only fills the rows that exist).
+            """
+            ALTER TABLE tidepool_sessions ADD COLUMN tenant text COLLATE "C" NOT NULL DEFAULT 'default'
+            """,
+            "ALTER TABLE tidepool_sessions ALTER COLUMN tenant DROP DEFAULT",
+            "ALTER TABLE tidepool_sessions DROP CONSTRAINT tidepool_sessions_pkey",
+            "ALTER TABLE tidepool_sessions ADD PRIMARY KEY (tenant, id)",
+        ],
     ]
 
     /// The version this build writes.

@@ -22,13 +22,13 @@ extension PostgresSessionBackend: ClusterSessionBackend {
                         lease_token = nextval('tidepool_lease_tokens'),
                         lease_expires_at = \(unescaped: PostgresSchema.now) + \(seconds),
                         owner_node = CASE WHEN \(claimingOwnership) THEN \(holder) ELSE owner_node END
-                    WHERE id = \(id.rawValue) AND (lease_holder IS NULL OR lease_expires_at <= \(unescaped: PostgresSchema.now))
+                    WHERE tenant = \(id.tenant.rawValue) AND id = \(id.rawValue) AND (lease_holder IS NULL OR lease_expires_at <= \(unescaped: PostgresSchema.now))
                     RETURNING lease_token, \(unescaped: SessionRow.selected)
                 )
                 SELECT lease_token, NULL::text, \(unescaped: SessionRow.selected) FROM granted
                 UNION ALL
                 SELECT lease_token, lease_holder, NULL::json, NULL::json, NULL::json FROM tidepool_sessions
-                WHERE id = \(id.rawValue) AND NOT EXISTS (SELECT 1 FROM granted)
+                WHERE tenant = \(id.tenant.rawValue) AND id = \(id.rawValue) AND NOT EXISTS (SELECT 1 FROM granted)
                 """,
                 logger: logger
             )
@@ -50,7 +50,7 @@ extension PostgresSessionBackend: ClusterSessionBackend {
             let rows = try await client.query(
                 """
                 UPDATE tidepool_sessions SET lease_expires_at = \(unescaped: PostgresSchema.now) + \(seconds)
-                WHERE id = \(lease.sessionID.rawValue) AND lease_token = \(lease.token) AND lease_holder IS NOT NULL
+                WHERE tenant = \(lease.sessionID.tenant.rawValue) AND id = \(lease.sessionID.rawValue) AND lease_token = \(lease.token) AND lease_holder IS NOT NULL
                 RETURNING lease_token
                 """,
                 logger: logger
@@ -65,7 +65,7 @@ extension PostgresSessionBackend: ClusterSessionBackend {
             _ = try await client.query(
                 """
                 UPDATE tidepool_sessions SET lease_holder = NULL, lease_expires_at = 0
-                WHERE id = \(lease.sessionID.rawValue) AND lease_token = \(lease.token) AND lease_holder IS NOT NULL
+                WHERE tenant = \(lease.sessionID.tenant.rawValue) AND id = \(lease.sessionID.rawValue) AND lease_token = \(lease.token) AND lease_holder IS NOT NULL
                 """,
                 logger: logger
             )
@@ -84,7 +84,7 @@ extension PostgresSessionBackend: ClusterSessionBackend {
             let rows = try await client.query(
                 """
                 SELECT profile, coalesce((record->>'keep_warm')::boolean, false), owner_node
-                FROM tidepool_sessions WHERE id = \(id.rawValue)
+                FROM tidepool_sessions WHERE tenant = \(id.tenant.rawValue) AND id = \(id.rawValue)
                 """,
                 logger: logger
             )

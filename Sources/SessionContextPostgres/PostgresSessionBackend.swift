@@ -101,7 +101,7 @@ public final class PostgresSessionBackend: SessionBackend {
 
     public func load(_ id: SessionID) async throws(SessionError) -> RpcSessionContext? {
         try await session(
-            "read session \(id)", "SELECT \(unescaped: SessionRow.selected) FROM tidepool_sessions WHERE id = \(id.rawValue)")
+            "read session \(id)", "SELECT \(unescaped: SessionRow.selected) FROM tidepool_sessions WHERE tenant = \(id.tenant.rawValue) AND id = \(id.rawValue)")
     }
 
     public func modify<R: Sendable>(
@@ -110,26 +110,28 @@ public final class PostgresSessionBackend: SessionBackend {
         try await change(id, fence: nil, body)
     }
 
-    public func list(after cursor: SessionID?, limit: Int, liveAt: Date?) async throws(SessionError)
+    public func list(in tenant: TenantID, after cursor: SessionID?, limit: Int, liveAt: Date?) async throws(SessionError)
         -> [RpcSessionContext]
     {
         guard limit > 0 else { return [] }
         let location = url.location
         return try await call("list sessions") { [client] in
             let after = cursor?.rawValue ?? ""
+            let tenant = tenant.rawValue
             let rows: PostgresRowSequence
             if let liveAt {
                 rows = try await client.query(
                     """
                     SELECT \(unescaped: SessionRow.selected) FROM tidepool_sessions
-                    WHERE id > \(after) AND expires_at > \(liveAt.timeIntervalSince1970) ORDER BY id LIMIT \(limit)
+                    WHERE tenant = \(tenant) AND id > \(after) AND expires_at > \(liveAt.timeIntervalSince1970)
+                    ORDER BY id LIMIT \(limit)
                     """
                 )
             } else {
                 rows = try await client.query(
                     """
                     SELECT \(unescaped: SessionRow.selected) FROM tidepool_sessions
-                    WHERE id > \(after) ORDER BY id LIMIT \(limit)
+                    WHERE tenant = \(tenant) AND id > \(after) ORDER BY id LIMIT \(limit)
                     """
                 )
             }
@@ -139,7 +141,7 @@ public final class PostgresSessionBackend: SessionBackend {
         }
     }
 
-    public func deleteExpired(now: Date, limit: Int) async throws(SessionError) -> [RemovedSession] {
+    public func deleteExpired(now: Date, limit: Int, tenant: TenantID?) async throws(SessionError) -> [RemovedSession] {
         guard limit > 0 else { return [] }
         let location = url.location
         return try await call("delete expired sessions") { [client] in
@@ -148,31 +150,37 @@ public final class PostgresSessionBackend: SessionBackend {
             let rows = try await client.query(
                 """
                 WITH removed AS (
-                    DELETE FROM tidepool_sessions WHERE id IN (
-                        SELECT id FROM tidepool_sessions WHERE expires_at <= \(now.timeIntervalSince1970)
+                    DELETE FROM tidepool_sessions WHERE (tenant, id) IN (
+                        SELECT tenant, id FROM tidepool_sessions WHERE expires_at <= \(now.timeIntervalSince1970)
+                            AND (\(tenant?.rawValue)::text IS NULL OR tenant = \(tenant?.rawValue))
                         ORDER BY expires_at LIMIT \(limit) FOR UPDATE SKIP LOCKED
                     )
-                    RETURNING id, profile
+                    RETURNING tenant, id, profile
                 ), counted AS (
                     INSERT INTO tidepool_counters (name, value)
-                    SELECT 'expired_cleaned', count(*) FROM removed HAVING count(*) > 0
+                    SELECT CASE WHEN tenant = 'default' THEN 'expired_cleaned' ELSE 'expired_cleaned:' || tenant END, count(*)
+                    FROM removed GROUP BY tenant
                     ON CONFLICT (name) DO UPDATE SET value = tidepool_counters.value + excluded.value
                 )
-                SELECT id, profile FROM removed
+                SELECT tenant, id, profile FROM removed
                 """
             )
             var removed: [RemovedSession] = []
-            for try await (text, profile) in rows.decode((String, String?).self) {
-                guard let id = SessionID(text) else { throw SessionError.backend("\(location) holds an invalid session id") }
+            for try await (tenantText, text, profile) in rows.decode((String, String, String?).self) {
+                guard let tenant = TenantID(tenantText), let id = try? SessionID(validating: text, tenant: tenant) else {
+                    throw SessionError.backend("\(location) holds an invalid session id or tenant")
+                }
                 removed.append(RemovedSession(id: id, profile: profile))
             }
             return removed
         }
     }
 
-    public func summary(now: Date) async throws(SessionError) -> SessionSummary {
+    public func summary(now: Date, tenant: TenantID?) async throws(SessionError) -> SessionSummary {
         try await call("summarize sessions") { [client] in
             let instant = now.timeIntervalSince1970
+            let tenantText = tenant?.rawValue
+            let counter = tenant.map { SessionSummary.expiredCleanedCounterName(for: $0) }
             let rows = try await client.query(
                 """
                 SELECT count(*),
@@ -182,8 +190,10 @@ public final class PostgresSessionBackend: SessionBackend {
                     coalesce(sum(render_time_ms), 0)::double precision,
                     coalesce(sum(error_count), 0)::bigint,
                     coalesce(sum(greatest(0, \(instant) - created_at)) FILTER (WHERE expires_at > \(instant)), 0)::double precision,
-                    coalesce((SELECT value FROM tidepool_counters WHERE name = 'expired_cleaned'), 0)
-                FROM tidepool_sessions
+                    coalesce((SELECT sum(value) FROM tidepool_counters WHERE CASE WHEN \(counter)::text IS NULL
+                        THEN name = 'expired_cleaned' OR name LIKE \(SessionSummary.expiredCleanedCounterPattern)
+                        ELSE name = \(counter) END), 0)::bigint
+                FROM tidepool_sessions WHERE \(tenantText)::text IS NULL OR tenant = \(tenantText)
                 """
             )
             var summary = SessionSummary()
@@ -205,7 +215,7 @@ public final class PostgresSessionBackend: SessionBackend {
     public func delete(_ id: SessionID) async throws(SessionError) -> RpcSessionContext? {
         try await session(
             "delete session \(id)",
-            "DELETE FROM tidepool_sessions WHERE id = \(id.rawValue) RETURNING \(unescaped: SessionRow.selected)"
+            "DELETE FROM tidepool_sessions WHERE tenant = \(id.tenant.rawValue) AND id = \(id.rawValue) RETURNING \(unescaped: SessionRow.selected)"
         )
     }
 
@@ -333,7 +343,7 @@ public final class PostgresSessionBackend: SessionBackend {
             // No row to lock: serialise creators of this id on an advisory lock (its own key space,
             // two int4 keys, apart from the migration's), then look again — one may have committed.
             try await connection.query(
-                "SELECT pg_advisory_xact_lock(\(PostgresSchema.sessionLockClass), hashtext(\(id.rawValue)))",
+                "SELECT pg_advisory_xact_lock(\(PostgresSchema.sessionLockClass), hashtext(\(id.tenant.rawValue) || '/' || \(id.rawValue)))",
                 logger: logger
             )
             locked = try await lockedRow(id, on: connection)
@@ -355,13 +365,13 @@ public final class PostgresSessionBackend: SessionBackend {
         guard record != existing else {
             if releasingLease {
                 try await connection.query(
-                    "UPDATE tidepool_sessions SET lease_holder = NULL, lease_expires_at = 0 WHERE id = \(id.rawValue)",
+                    "UPDATE tidepool_sessions SET lease_holder = NULL, lease_expires_at = 0 WHERE tenant = \(id.tenant.rawValue) AND id = \(id.rawValue)",
                     logger: logger)
             }
             return
         }
         guard let record else {
-            try await connection.query("DELETE FROM tidepool_sessions WHERE id = \(id.rawValue)", logger: logger)
+            try await connection.query("DELETE FROM tidepool_sessions WHERE tenant = \(id.tenant.rawValue) AND id = \(id.rawValue)", logger: logger)
             return
         }
         guard record.sessionId == id else {
@@ -384,16 +394,16 @@ public final class PostgresSessionBackend: SessionBackend {
                         ELSE local_storage END,
                     lease_holder = CASE WHEN \(releasingLease) THEN NULL ELSE lease_holder END,
                     lease_expires_at = CASE WHEN \(releasingLease) THEN 0 ELSE lease_expires_at END
-                WHERE id = \(id.rawValue)
+                WHERE tenant = \(id.tenant.rawValue) AND id = \(id.rawValue)
                 """,
                 logger: logger
             )
         } else {
             try await connection.query(
                 """
-                INSERT INTO tidepool_sessions (id, expires_at, created_at, request_count, render_count,
+                INSERT INTO tidepool_sessions (tenant, id, expires_at, created_at, request_count, render_count,
                     render_time_ms, error_count, profile, record, cookies, local_storage)
-                VALUES (\(id.rawValue), \(record.expiresAt.timeIntervalSince1970),
+                VALUES (\(id.tenant.rawValue), \(id.rawValue), \(record.expiresAt.timeIntervalSince1970),
                     \(record.createdAt.timeIntervalSince1970), \(record.requestCount), \(record.renderCount),
                     \(record.totalRenderTimeMs), \(record.errorCount), \(record.profile), \(row.record),
                     \(row.cookies), \(row.localStorage))
@@ -408,7 +418,7 @@ public final class PostgresSessionBackend: SessionBackend {
         let rows = try await connection.query(
             """
             SELECT \(unescaped: SessionRow.selected), lease_token, lease_holder FROM tidepool_sessions
-            WHERE id = \(id.rawValue) FOR UPDATE
+            WHERE tenant = \(id.tenant.rawValue) AND id = \(id.rawValue) FOR UPDATE
             """,
             logger: logger
         )

@@ -23,7 +23,36 @@ enum SQLiteSchema {
             "CREATE INDEX sessions_expires_at ON sessions (expires_at)",
             // Store-wide counters that must survive restarts (expired_cleaned).
             "CREATE TABLE counters (name TEXT PRIMARY KEY NOT NULL, value INTEGER NOT NULL) WITHOUT ROWID",
-        ]
+        ],
+        2: [
+            // Tenants: a session is keyed by its tenant and its id, so two tenants may use one id.
+            // SQLite cannot change a primary key in place: the table is rebuilt, every session
+            // written before becoming the `default` tenant's.
+            """
+            CREATE TABLE sessions_by_tenant (
+                tenant TEXT NOT NULL,
+                id TEXT NOT NULL,
+                expires_at REAL NOT NULL,
+                created_at REAL NOT NULL,
+                request_count INTEGER NOT NULL,
+                render_count INTEGER NOT NULL,
+                render_time_ms REAL NOT NULL,
+                error_count INTEGER NOT NULL,
+                profile TEXT,
+                record TEXT NOT NULL,
+                PRIMARY KEY (tenant, id)
+            ) WITHOUT ROWID
+            """,
+            """
+            INSERT INTO sessions_by_tenant
+                (tenant, id, expires_at, created_at, request_count, render_count, render_time_ms, error_count, profile, record)
+            SELECT 'default', id, expires_at, created_at, request_count, render_count, render_time_ms, error_count, profile, record
+            FROM sessions
+            """,
+            "DROP TABLE sessions",
+            "ALTER TABLE sessions_by_tenant RENAME TO sessions",
+            "CREATE INDEX sessions_expires_at ON sessions (expires_at)",
+        ],
     ]
 
     /// The version this build writes.

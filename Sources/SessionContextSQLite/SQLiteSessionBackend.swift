@@ -11,7 +11,7 @@ import Synchronization
 ///   with SIGKILL leaves each session either as it was or as it became, never half-written.
 /// - One connection, and a `SerialLock` held for each whole transaction, so two
 ///   transactions never interleave on it.
-/// - One row per session: the record as JSON plus the columns that listing (`id`), expiry
+/// - One row per session, keyed by tenant and id: the record as JSON plus the columns that listing (`id`), expiry
 ///   (`expires_at`, indexed) and metrics need.
 /// - Schema versioned with `PRAGMA user_version` (see `SQLiteSchema`).
 ///
@@ -107,27 +107,31 @@ public final class SQLiteSessionBackend: SessionBackend {
                     }
                     try await self.write(record)
                 } else {
-                    try await self.run("DELETE FROM sessions WHERE id = ?", [.text(id.rawValue)], "delete \(id)")
+                    try await self.run(
+                        "DELETE FROM sessions WHERE tenant = ? AND id = ?", Self.key(id), "delete \(id)")
                 }
             }
             return result
         }
     }
 
-    public func list(after cursor: SessionID?, limit: Int, liveAt: Date?) async throws(SessionError)
+    public func list(in tenant: TenantID, after cursor: SessionID?, limit: Int, liveAt: Date?) async throws(SessionError)
         -> [RpcSessionContext]
     {
         guard limit > 0 else { return [] }
         let rows = try await serially { () async throws(SessionError) in
             if let liveAt {
                 try await self.run(
-                    "SELECT record FROM sessions WHERE id > ? AND expires_at > ? ORDER BY id LIMIT ?",
-                    [.text(cursor?.rawValue ?? ""), .float(liveAt.timeIntervalSince1970), .integer(limit)], "list"
+                    "SELECT record FROM sessions WHERE tenant = ? AND id > ? AND expires_at > ? ORDER BY id LIMIT ?",
+                    [
+                        .text(tenant.rawValue), .text(cursor?.rawValue ?? ""), .float(liveAt.timeIntervalSince1970),
+                        .integer(limit),
+                    ], "list"
                 )
             } else {
                 try await self.run(
-                    "SELECT record FROM sessions WHERE id > ? ORDER BY id LIMIT ?",
-                    [.text(cursor?.rawValue ?? ""), .integer(limit)], "list"
+                    "SELECT record FROM sessions WHERE tenant = ? AND id > ? ORDER BY id LIMIT ?",
+                    [.text(tenant.rawValue), .text(cursor?.rawValue ?? ""), .integer(limit)], "list"
                 )
             }
         }
@@ -137,35 +141,38 @@ public final class SQLiteSessionBackend: SessionBackend {
         return records
     }
 
-    public func deleteExpired(now: Date, limit: Int) async throws(SessionError) -> [RemovedSession] {
+    public func deleteExpired(now: Date, limit: Int, tenant: TenantID?) async throws(SessionError) -> [RemovedSession] {
         guard limit > 0 else { return [] }
         return try await transaction { () async throws(SessionError) in
             let rows = try await self.run(
                 """
-                DELETE FROM sessions WHERE id IN
-                    (SELECT id FROM sessions WHERE expires_at <= ? ORDER BY expires_at LIMIT ?)
-                RETURNING id, profile
+                DELETE FROM sessions WHERE (tenant, id) IN
+                    (SELECT tenant, id FROM sessions WHERE expires_at <= ?1 AND (?2 IS NULL OR tenant = ?2)
+                     ORDER BY expires_at LIMIT ?3)
+                RETURNING tenant, id, profile
                 """,
-                [.float(now.timeIntervalSince1970), .integer(limit)], "delete expired sessions"
+                [.float(now.timeIntervalSince1970), tenant.map { .text($0.rawValue) } ?? .null, .integer(limit)],
+                "delete expired sessions"
             )
             var removed: [RemovedSession] = []
             for row in rows {
                 removed.append(RemovedSession(id: try self.sessionID(row), profile: row.column("profile")?.string))
             }
-            if !removed.isEmpty {
+            for (tenant, sessions) in Dictionary(grouping: removed, by: \.id.tenant) {
                 try await self.run(
                     """
-                    INSERT INTO counters (name, value) VALUES ('expired_cleaned', ?)
+                    INSERT INTO counters (name, value) VALUES (?, ?)
                     ON CONFLICT (name) DO UPDATE SET value = value + excluded.value
                     """,
-                    [.integer(removed.count)], "count expired sessions"
+                    [.text(SessionSummary.expiredCleanedCounterName(for: tenant)), .integer(sessions.count)],
+                    "count expired sessions"
                 )
             }
             return removed
         }
     }
 
-    public func summary(now: Date) async throws(SessionError) -> SessionSummary {
+    public func summary(now: Date, tenant: TenantID?) async throws(SessionError) -> SessionSummary {
         try await transaction(mode: "DEFERRED") { () async throws(SessionError) in
             let rows = try await self.run(
                 """
@@ -176,12 +183,19 @@ public final class SQLiteSessionBackend: SessionBackend {
                     coalesce(sum(render_time_ms), 0.0) AS render_ms,
                     coalesce(sum(error_count), 0) AS errors,
                     coalesce(sum(CASE WHEN expires_at > ?1 THEN max(0.0, ?1 - created_at) ELSE 0.0 END), 0.0) AS age
-                FROM sessions
+                FROM sessions WHERE ?2 IS NULL OR tenant = ?2
                 """,
-                [.float(now.timeIntervalSince1970)], "summarize sessions"
+                [.float(now.timeIntervalSince1970), tenant.map { .text($0.rawValue) } ?? .null], "summarize sessions"
             )
             let cleaned = try await self.run(
-                "SELECT value FROM counters WHERE name = 'expired_cleaned'", [], "read counters"
+                """
+                SELECT coalesce(sum(value), 0) AS value FROM counters
+                WHERE CASE WHEN ?1 IS NULL THEN name = 'expired_cleaned' OR name LIKE ?2 ELSE name = ?1 END
+                """,
+                [
+                    tenant.map { .text(SessionSummary.expiredCleanedCounterName(for: $0)) } ?? .null,
+                    .text(SessionSummary.expiredCleanedCounterPattern),
+                ], "read counters"
             )
             var summary = SessionSummary()
             if let row = rows.first {
@@ -200,7 +214,7 @@ public final class SQLiteSessionBackend: SessionBackend {
 
     public func delete(_ id: SessionID) async throws(SessionError) -> RpcSessionContext? {
         let rows = try await serially { () async throws(SessionError) in
-            try await self.run("DELETE FROM sessions WHERE id = ? RETURNING record", [.text(id.rawValue)], "delete \(id)")
+            try await self.run("DELETE FROM sessions WHERE tenant = ? AND id = ? RETURNING record", Self.key(id), "delete \(id)")
         }
         return try rows.first.map { row throws(SessionError) in try decode(row) }
     }
@@ -310,7 +324,7 @@ public final class SQLiteSessionBackend: SessionBackend {
     }
 
     private func record(_ id: SessionID) async throws(SessionError) -> RpcSessionContext? {
-        let rows = try await run("SELECT record FROM sessions WHERE id = ?", [.text(id.rawValue)], "read \(id)")
+        let rows = try await run("SELECT record FROM sessions WHERE tenant = ? AND id = ?", Self.key(id), "read \(id)")
         return try rows.first.map { row throws(SessionError) in try decode(row) }
     }
 
@@ -324,11 +338,11 @@ public final class SQLiteSessionBackend: SessionBackend {
         try await run(
             """
             INSERT OR REPLACE INTO sessions
-                (id, expires_at, created_at, request_count, render_count, render_time_ms, error_count, profile, record)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                (tenant, id, expires_at, created_at, request_count, render_count, render_time_ms, error_count, profile, record)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """,
             [
-                .text(record.sessionId.rawValue), .float(record.expiresAt.timeIntervalSince1970),
+                .text(record.sessionId.tenant.rawValue), .text(record.sessionId.rawValue), .float(record.expiresAt.timeIntervalSince1970),
                 .float(record.createdAt.timeIntervalSince1970), .integer(record.requestCount),
                 .integer(record.renderCount), .float(record.totalRenderTimeMs), .integer(record.errorCount),
                 record.profile.map { .text($0) } ?? .null, .text(json),
@@ -349,10 +363,17 @@ public final class SQLiteSessionBackend: SessionBackend {
     }
 
     private func sessionID(_ row: SQLiteRow) throws(SessionError) -> SessionID {
-        guard let text = row.column("id")?.string, let id = SessionID(text) else {
-            throw .backend("a session row in \(path) has an invalid id")
+        guard let text = row.column("id")?.string, let tenant = row.column("tenant")?.string.flatMap(TenantID.init),
+            let id = try? SessionID(validating: text, tenant: tenant)
+        else {
+            throw .backend("a session row in \(path) has an invalid id or tenant")
         }
         return id
+    }
+
+    /// The binds of a session's key, `tenant = ? AND id = ?`.
+    private static func key(_ id: SessionID) -> [SQLiteData] {
+        [.text(id.tenant.rawValue), .text(id.rawValue)]
     }
 
     @discardableResult

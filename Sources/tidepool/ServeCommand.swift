@@ -11,7 +11,7 @@ import UnixSignals
 /// `tidepool serve`: flags, then the environment (SPEC's names), then the defaults of the
 /// configuration structs. The browser pool runs in the server's service group. SIGTERM and SIGINT
 /// shut down gracefully: in-flight requests finish, every browser closes, then the session store
-/// is closed.
+/// is closed. With a tenants file, SIGHUP reads it again.
 ///
 /// The settings are the rows of `ServerSettings`, not options declared here: ArgumentParser cannot
 /// declare options from a table, so it collects them unparsed and the table parses them (`validate`
@@ -53,6 +53,15 @@ struct ServeCommand: AsyncParsableCommand {
         } catch {
             Self.fail("\(error)", code: 2)
         }
+        // A tenants file that cannot be used is a configuration error like a bad flag: refused
+        // before anything starts (the server reads it again when it is made, and on SIGHUP).
+        if let path = configuration.http.tenantsFile {
+            do {
+                _ = try TenantsFile.load(path: path)
+            } catch {
+                Self.fail("\(error)", code: 2)
+            }
+        }
         let machine = MachineCapacity.current()
         let poolConfig = configuration.browser.applied(to: .sized(for: machine))
         // No browser, no server: one clear line naming the package to install.
@@ -79,6 +88,8 @@ struct ServeCommand: AsyncParsableCommand {
             server = try await TidepoolServer.make(configuration: configuration, pool: pool, metrics: metrics, logger: logger)
         } catch let error as ConfigurationError {
             Self.fail("\(error)", code: 2)
+        } catch let error as TenantsFileError {
+            Self.fail("\(error)", code: 2)
         } catch {
             Self.fail("cannot open the session store in \(configuration.sessions.dataDirectory): \(error)", code: 1)
         }
@@ -88,9 +99,14 @@ struct ServeCommand: AsyncParsableCommand {
             let line = "tidepool listening on http://\(host):\(channel.localAddress?.port ?? 0)\n"
             FileHandle.standardOutput.write(Data(line.utf8))
         }
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: application)]
+        if let tenants = server.tenants {
+            let signals = await UnixSignalsSequence(trapping: .sighup)
+            services.append(.init(service: TenantsReloadService(tenants: tenants, signals: signals, logger: logger)))
+        }
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
-                services: [.init(service: application)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger
+                services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger
             )
         )
         try await group.run()

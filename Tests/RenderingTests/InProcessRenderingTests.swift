@@ -81,7 +81,7 @@ import TestSupport
     @Test func theSessionCapAndTheRequestLimitRefuseBeforeAnythingRenders() async throws {
         try await Self.with(sessions: { $0.maxSessions = 1 }) { h in
             let limited = SessionCreateParams(sessionId: SessionID("one"), maxRequests: 1)
-            _ = try await h.sessions.create(limited)
+            _ = try await h.sessions.create(limited, tenant: .default)
             await #expect(throws: RenderingError.budgetExceeded(scope: "sessions", limit: 1, used: 1)) {
                 try await h.renders.render(RenderParams(url: h.site.url("/static.html"), sessionId: "two"))
             }

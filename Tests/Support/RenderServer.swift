@@ -28,6 +28,7 @@ package struct RenderServer {
     /// the config prewarms none; no wait at all when `waitForBrowser` is false), and shuts everything
     /// down afterwards.
     package static func with(
+        http: HTTPConfiguration = HTTPConfiguration(port: 0),
         sessions adjustSessions: (inout SessionsConfiguration) -> Void = { _ in },
         pool adjustPool: (inout BrowserPoolConfig) -> Void = { _ in },
         render: RenderService.Configuration = RenderService.Configuration(
@@ -49,7 +50,7 @@ package struct RenderServer {
             config: config, metrics: metrics.factory, resolver: StaticHostResolver.loopbackOnly(), logger: logger)
         func run(_ site: FixtureServer) async throws {
             try await TestServer.run(
-                sessions: sessions, clock: clock, metrics: metrics, pool: pool, render: render, logger: logger
+                http: http, sessions: sessions, clock: clock, metrics: metrics, pool: pool, render: render, logger: logger
             ) { server in
                 let context = RenderServer(server: server, site: site, tmp: tmp.path)
                 if waitForBrowser {

@@ -99,6 +99,9 @@ actor ProfileBrowsers {
             }
             counter += 1
             let directory = root + "/" + name
+            // A tenant's profile sits one level down (`@<tenant>/<profile>`): its parent may not exist yet.
+            try? FileManager.default.createDirectory(
+                at: URL(fileURLWithPath: directory).deletingLastPathComponent(), withIntermediateDirectories: true)
             let launch = self.launch
             let launching = Task { () -> Result<LaunchedBrowser, LaunchError> in
                 do throws(LaunchError) {

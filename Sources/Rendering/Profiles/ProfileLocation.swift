@@ -1,5 +1,6 @@
 import Foundation
 import RenderTypes
+import SessionContext
 
 /// Resolves the profile a render names — `profile`, or the seed's `user_data_dir` — to a profile
 /// name under the profiles root. `user_data_dir` is accepted as a profile name or as a path to a
@@ -12,6 +13,24 @@ struct ProfileLocation: Sendable {
     /// A resolver for profiles under `root` (made absolute against the working directory).
     init(root: String) {
         self.root = Self.absolute(root)
+    }
+
+    /// Where `tenant`'s profiles live: the root itself for `default` (where profiles lived before
+    /// tenants existed), `<root>/@<tenant>` for any other — `@` is no profile name's character, so a
+    /// tenant's directory never meets a profile of `default`.
+    func forTenant(_ tenant: TenantID) -> ProfileLocation {
+        tenant.isDefault ? self : ProfileLocation(root: root + "/" + Self.tenantDirectory(tenant))
+    }
+
+    /// A profile's directory relative to the profiles root: `<profile>` for `default`,
+    /// `@<tenant>/<profile>` else. What the profile browsers are keyed by, so two tenants' profiles of
+    /// one name are two browsers on two directories.
+    static func path(of profile: String, tenant: TenantID) -> String {
+        tenant.isDefault ? profile : tenantDirectory(tenant) + "/" + profile
+    }
+
+    private static func tenantDirectory(_ tenant: TenantID) -> String {
+        "@" + tenant.rawValue
     }
 
     /// `path` made absolute against the working directory, without `.` and `..` components.

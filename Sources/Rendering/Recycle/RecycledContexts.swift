@@ -2,6 +2,7 @@ import Foundation
 import Headless
 import Logging
 import RenderTypes
+import SessionContext
 import Synchronization
 
 /// Contexts of renders without a session kept for the next render of the same origin (issue: a
@@ -10,7 +11,7 @@ import Synchronization
 /// on a blank document of its origin after the render reset it (`Page.resetForReuse`).
 ///
 /// The reset runs after the render's result went out, in a task of its own bounded by `resetTimeout`.
-/// A context is lent again only to a render of the same origin with the same stealth settings (the
+/// A context is lent again only to a render of the same tenant and origin with the same stealth settings (the
 /// persona's overrides are re-applied, not undone), at most `maxUses` times in all, and never after a
 /// render that failed or whose reset did not come back clean. The pool takes a parked context back
 /// by itself when it needs the slot (a queue formed), after its `idle_timeout`, and when its browser
@@ -18,6 +19,8 @@ import Synchronization
 final class RecycledContexts: Sendable {
     /// Which renders may share a context.
     struct Key: Hashable, Sendable {
+        /// The caller's tenant: a context never passes from one tenant to another.
+        let tenant: TenantID
         /// `scheme://host[:port]` of the render's URL.
         let origin: String
         /// The render's stealth settings and Accept-Language, canonically encoded.
@@ -61,9 +64,9 @@ final class RecycledContexts: Sendable {
     /// Contexts waiting now.
     var count: Int { idle.withLock { $0.count } }
 
-    /// The key a render of `request` is served under, or nil when it must have a fresh context: a
+    /// The key a render of `request` by `tenant` is served under, or nil when it must have a fresh context: a
     /// proxy, `isolation: "fresh"`, recycling off, or a URL without an http(s) origin.
-    func key(for request: CheckedRenderRequest) -> Key? {
+    func key(for request: CheckedRenderRequest, tenant: TenantID) -> Key? {
         guard maxUses > 1, maxIdle > 0, request.config.proxy == nil, request.config.effectiveIsolation == .recycled,
             let origin = Page.origin(of: request.url)
         else { return nil }
@@ -71,7 +74,7 @@ final class RecycledContexts: Sendable {
         encoder.outputFormatting = .sortedKeys
         guard let stealth = try? encoder.encode(request.stealth) else { return nil }
         let language = request.config.headers.first { $0.key.lowercased() == "accept-language" }?.value ?? ""
-        return Key(origin: origin, persona: String(decoding: stealth, as: UTF8.self) + "\n" + language)
+        return Key(tenant: tenant, origin: origin, persona: String(decoding: stealth, as: UTF8.self) + "\n" + language)
     }
 
     /// A parked context for `key`, taken for a render — or, when none is parked but one of `key` is

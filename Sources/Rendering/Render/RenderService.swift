@@ -103,11 +103,14 @@ public final class RenderService: Sendable {
     /// Serves one `render` call and measures it. Throws `RenderingError`, `RenderError` (the
     /// renderer's failures) or `SessionError` (the session's admission and store). In a cluster,
     /// a call for a session another live node owns throws `RenderingError.ownedElsewhere` before
-    /// anything is counted, unless another node forwarded it here (`forwardedBy`).
-    public func render(_ params: RenderParams, forwardedBy: String? = nil) async throws -> DynamicRenderResult {
+    /// anything is counted, unless another node forwarded it here (`forwardedBy`). The call's
+    /// `session_id` and profile are `tenant`'s.
+    public func render(_ params: RenderParams, tenant: TenantID = .default, forwardedBy: String? = nil) async throws
+        -> DynamicRenderResult
+    {
         let receivedAt = ContinuousClock.now
         do {
-            let result = try await renderChecked(params, receivedAt: receivedAt, forwardedBy: forwardedBy)
+            let result = try await renderChecked(params, tenant: tenant, receivedAt: receivedAt, forwardedBy: forwardedBy)
             metrics.recordSuccess(result)
             return result
         } catch RenderingError.ownedElsewhere(let nodeID, let url) {
@@ -119,27 +122,28 @@ public final class RenderService: Sendable {
         }
     }
 
-    private func renderChecked(_ params: RenderParams, receivedAt: ContinuousClock.Instant, forwardedBy: String?)
-        async throws -> DynamicRenderResult
-    {
+    private func renderChecked(
+        _ params: RenderParams, tenant: TenantID, receivedAt: ContinuousClock.Instant, forwardedBy: String?
+    ) async throws -> DynamicRenderResult {
         // Every param is checked before a session or a browser is touched.
         var request = try Renderer.preflight(RenderRequest(
             url: params.url, config: params.config ?? DynamicConfig(), stealth: params.stealth ?? .default,
             priority: params.priority ?? .normal, receivedAt: receivedAt
         ))
-        let profile = try profileLocation.profile(named: params.profile, userDataDir: params.userDataDir)
+        let profile = try profileLocation.forTenant(tenant).profile(named: params.profile, userDataDir: params.userDataDir)
         if profile != nil, request.config.proxy != nil {
             throw RenderingError.invalidParams(
                 field: "config.proxy", reason: "a profile renders in its own browser, whose default context takes no proxy")
         }
         guard let rawID = params.sessionId else {
-            request.stealthSeed = profile.map { "profile:" + $0 }
-            if let profile {
-                return try await renderer(ProfileContextProvider(browsers: profiles, profile: profile)).render(request).result
+            let profilePath = profile.map { ProfileLocation.path(of: $0, tenant: tenant) }
+            request.stealthSeed = profilePath.map { "profile:" + $0 }
+            if let profilePath {
+                return try await renderer(ProfileContextProvider(browsers: profiles, profile: profilePath)).render(request).result
             }
-            // No session: a fresh context, or one recycled from a render of the same origin and reset
-            // since; nothing of an earlier render is carried over either way.
-            guard let key = recycled.key(for: request) else {
+            // No session: a fresh context, or one recycled from a render of the same tenant, origin
+            // and stealth settings and reset since; nothing of an earlier render is carried over either way.
+            guard let key = recycled.key(for: request, tenant: tenant) else {
                 recycled.metrics.leased(.fresh)
                 var result = try await renderer(pool).render(request).result
                 result.context = .fresh
@@ -150,7 +154,7 @@ public final class RenderService: Sendable {
             result.context = provider.context
             return result
         }
-        guard SessionID.invalidReason(rawID) == nil, let id = SessionID(rawID) else {
+        guard SessionID.invalidReason(rawID) == nil, let id = try? SessionID(validating: rawID, tenant: tenant) else {
             throw RenderingError.invalidParams(field: "session_id", reason: SessionID.invalidReason(rawID) ?? "invalid")
         }
         return try await renderInSession(
@@ -182,7 +186,7 @@ public final class RenderService: Sendable {
                 throw RenderingError.invalidParams(field: profileField, reason: "session \(id) renders with profile \(bound)")
             }
             // A profile stored with the session is held to the same rule as one given now.
-            try profileLocation.checkNotLinkingOut(bound, field: "profile")
+            try profileLocation.forTenant(id.tenant).checkNotLinkingOut(bound, field: "profile")
         }
         let claiming: Bool
         let takeover: Takeover?
@@ -236,14 +240,14 @@ public final class RenderService: Sendable {
     {
         guard let session = turn.session else { throw SessionError.notFound(id) }
         var request = base
-        request.stealthSeed = id.rawValue
+        request.stealthSeed = id.tenant.isDefault ? id.rawValue : "\(id.tenant)/\(id)"
         request.collectState = true
         let provider: any ContextProvider
         var warmProvider: WarmContextProvider?
         if let profile = session.profile {
             // The profile's directory holds its storage; the session's cookies go on top.
             request.state = BrowserState(cookies: session.cookies)
-            provider = ProfileContextProvider(browsers: profiles, profile: profile)
+            provider = ProfileContextProvider(browsers: profiles, profile: ProfileLocation.path(of: profile, tenant: id.tenant))
         } else {
             request.state = BrowserState(cookies: session.cookies, localStorage: session.localStorage)
             if session.keepWarm {
@@ -390,7 +394,7 @@ extension RenderService: SessionEndObserver {
     /// session service removes the profile directory).
     public func sessionEnded(_ id: SessionID, profile: String?) async {
         warm.release(id)
-        if let profile { await profiles.close(profile) }
+        if let profile { await profiles.close(ProfileLocation.path(of: profile, tenant: id.tenant)) }
     }
 }
 

@@ -20,7 +20,7 @@ public struct SessionCleanupService: Service {
             while !Task.isCancelled {
                 try await Task.sleep(for: interval)
                 do {
-                    _ = try await sessions.cleanup()
+                    _ = try await sessions.cleanup(tenant: nil)
                 } catch {
                     logger.error("session cleanup failed", metadata: ["error": "\(error)"])
                 }

@@ -43,20 +43,20 @@ public final class SessionService: Sendable {
 
     // MARK: session.*
 
-    /// Creates a session from `params`; `RenderingError.budgetExceeded` when the store already holds
-    /// `maxSessions`.
-    public func create(_ params: SessionCreateParams) async throws -> SessionInfo {
+    /// Creates a session of `tenant` from `params`; `RenderingError.budgetExceeded` when the store
+    /// already holds `maxSessions` (of every tenant together).
+    public func create(_ params: SessionCreateParams, tenant: TenantID) async throws -> SessionInfo {
         var config = store.configuration.defaultConfig
         if let ttl = params.ttlSecs { config.ttlSeconds = ttl }
         if let autoRenew = params.autoRenew { config.autoRenew = autoRenew }
         if let maxRequests = params.maxRequests { config.maxRequests = maxRequests }
         let session = try await admittingNewSession {
             try await store.create(
-                id: params.sessionId, config: config, metadata: params.metadata ?? [:], profile: params.profile,
+                id: params.sessionId?.inTenant(tenant), tenant: tenant, config: config, metadata: params.metadata ?? [:], profile: params.profile,
                 keepWarm: params.keepWarm ?? false
             )
         }
-        logger.debug("session created", metadata: ["session_id": "\(session.sessionId)"])
+        logger.debug("session created", metadata: ["session_id": "\(session.sessionId)", "tenant": "\(tenant)"])
         return SessionInfo(session)
     }
 
@@ -111,9 +111,10 @@ public final class SessionService: Sendable {
         return true
     }
 
-    /// Removes every expired session now, and their profiles; how many were removed.
-    public func cleanup() async throws -> Int {
-        let removed = try await store.cleanupExpired()
+    /// Removes every expired session now — of `tenant`, or of every tenant when nil —, and their
+    /// profiles; how many were removed.
+    public func cleanup(tenant: TenantID?) async throws -> Int {
+        let removed = try await store.cleanupExpired(tenant: tenant)
         for session in removed { await ended(session.id, profile: session.profile) }
         if !removed.isEmpty { logger.info("expired sessions removed", metadata: ["count": "\(removed.count)"]) }
         return removed.count
@@ -124,12 +125,12 @@ public final class SessionService: Sendable {
         for observer in endObservers.withLock({ $0 }) {
             await observer.sessionEnded(id, profile: profile)
         }
-        profiles.remove(profile: profile)
+        profiles.remove(profile: profile, tenant: id.tenant)
     }
 
-    /// A page of live sessions.
-    public func list(_ params: SessionListParams) async throws -> SessionInfoPage {
-        SessionInfoPage(try await store.listSessions(limit: params.limit ?? 100, cursor: params.cursor))
+    /// A page of `tenant`'s live sessions.
+    public func list(_ params: SessionListParams, tenant: TenantID) async throws -> SessionInfoPage {
+        SessionInfoPage(try await store.listSessions(limit: params.limit ?? 100, cursor: params.cursor, tenant: tenant))
     }
 
     /// Runs `body` on the live session `id` atomically and returns its result with the session's

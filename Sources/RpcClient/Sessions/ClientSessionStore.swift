@@ -18,9 +18,9 @@ protocol ClientSessionStore: Sendable {
     ) async throws(SessionError) -> RpcSessionContext
     @discardableResult
     func remove(_ id: SessionID) async throws(SessionError) -> RpcSessionContext?
-    func listSessions(limit: Int, cursor: String?) async throws(SessionError) -> SessionPage
-    func metrics() async throws(SessionError) -> SessionMetrics
-    func cleanupExpired() async throws(SessionError) -> [RemovedSession]
+    func listSessions(limit: Int, cursor: String?, tenant: TenantID) async throws(SessionError) -> SessionPage
+    func metrics(tenant: TenantID?) async throws(SessionError) -> SessionMetrics
+    func cleanupExpired(tenant: TenantID?) async throws(SessionError) -> [RemovedSession]
 }
 
 extension RpcSessionStore: ClientSessionStore {}

@@ -68,19 +68,19 @@ extension RpcClient {
 
     /// Live local sessions in id order, a page at a time (`limit` 1...1000), without renewing them.
     public func localSessions(limit: Int = 100, cursor: String? = nil) async throws(RpcError) -> SessionPage {
-        try await withLocalStore { (store) throws(SessionError) in try await store.listSessions(limit: limit, cursor: cursor) }
+        try await withLocalStore { (store) throws(SessionError) in try await store.listSessions(limit: limit, cursor: cursor, tenant: .default) }
     }
 
     /// Drops the expired local sessions now; returns how many.
     @discardableResult
     public func cleanupLocalSessions() async throws(RpcError) -> Int {
-        try await withLocalStore { (store) throws(SessionError) in try await store.cleanupExpired().count }
+        try await withLocalStore { (store) throws(SessionError) in try await store.cleanupExpired(tenant: nil).count }
     }
 
     /// Figures of the client-side store: sessions, requests, render-time average and percentiles,
     /// errors (SPEC `SessionMetrics`). Throws `.sessionsNotEnabled`.
     public func getSessionMetrics() async throws(RpcError) -> SessionMetrics {
-        try await withLocalStore { (store) throws(SessionError) in try await store.metrics() }
+        try await withLocalStore { (store) throws(SessionError) in try await store.metrics(tenant: nil) }
     }
 
     /// The same as `getSessionMetrics()` (SPEC's name).

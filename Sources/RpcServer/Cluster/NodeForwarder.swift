@@ -8,11 +8,13 @@ import NIOHTTP1
 import NIOPosix
 import Rendering
 import RenderTypes
+import SessionContext
 
 /// Forwards a call to the node that owns its session (its warm context or profile browser lives
-/// there), so the caller sees one service: the same method and params, the same bearer token, and a
-/// `Tidepool-Forwarded-By` header naming this node, which makes the owner serve the call itself —
-/// one hop, never a loop. The owner's answer, result or error, is passed back as it came.
+/// there), so the caller sees one service: the same method and params, the node token (every node
+/// has the same), the caller's tenant in `Tidepool-Tenant` (which the owner reads only from a holder
+/// of the node token, so the call is served there in the same tenant), and a `Tidepool-Forwarded-By`
+/// header naming this node, which makes the owner serve the call itself — one hop, never a loop. The owner's answer, result or error, is passed back as it came.
 ///
 /// An owner that cannot be reached (connection refused, no connection within a second) is marked
 /// gone, and the call is served here instead, taking the session over. One that was reached but
@@ -56,7 +58,8 @@ struct NodeForwarder: Sendable {
     /// answer. Throws the owner's `RpcErrorObject` when it answered one, `RpcMethodError.unavailable`
     /// when no usable answer came back.
     func forward(
-        method: String, params: JSONValue?, to nodeID: String, at url: String, timeout: Duration, logger: Logger
+        method: String, params: JSONValue?, tenant: TenantID, to nodeID: String, at url: String, timeout: Duration,
+        logger: Logger
     ) async throws -> Answer {
         let started = ContinuousClock.now
         var call: [String: JSONValue] = ["jsonrpc": "2.0", "id": 1, "method": .string(method)]
@@ -66,6 +69,7 @@ struct NodeForwarder: Sendable {
         request.headers.add(name: "Content-Type", value: "application/json")
         request.headers.add(name: Self.forwardedByHeader.rawName, value: cluster.nodeID)
         if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
+        request.headers.add(name: CallerAuthentication.tenantHeader.rawName, value: tenant.rawValue)
         request.body = .bytes(ByteBuffer(bytes: try JSONValue.object(call).jsonData()))
         let answer: JSONValue
         do {
@@ -74,7 +78,8 @@ struct NodeForwarder: Sendable {
             guard response.status == .ok else {
                 throw RpcMethodError.unavailable(
                     reason: "node \(nodeID) answered HTTP \(response.status.code) to a call forwarded to it"
-                        + (response.status == .unauthorized ? " (every node needs the same TIDEPOOL_TOKEN)" : ""))
+                        + (response.status == .unauthorized
+                            ? " (every node needs the same TIDEPOOL_TOKEN, also with a tenants file: it is the node token)" : ""))
             }
             answer = try JSONValue(parsing: Data(body.readableBytesView))
         } catch {

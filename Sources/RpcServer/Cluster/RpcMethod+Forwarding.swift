@@ -23,7 +23,8 @@ extension RpcMethod {
                 {
                     tries += 1
                     let answer = try await forwarder.forward(
-                        method: name, params: params, to: nodeID, at: url, timeout: timeout(params), logger: context.logger)
+                        method: name, params: params, tenant: context.tenant, to: nodeID, at: url, timeout: timeout(params),
+                        logger: context.logger)
                     if case .result(let fragment) = answer { return fragment }
                 }
             }

@@ -70,6 +70,10 @@ public enum ServerSettings {
             "TIDEPOOL_TOKEN", "token", "Bearer token /rpc and /metrics require. Prefer the environment: flags show in ps.",
             \.http.bearerToken
         ),
+        text(
+            "TIDEPOOL_TENANTS_FILE", "tenants-file",
+            "JSON file of tenants and the SHA-256 of their API keys; reloaded on SIGHUP.", \.http.tenantsFile
+        ),
         integer("TIDEPOOL_MAX_BODY_BYTES", "max-body-bytes", "Largest /rpc body.", 64...(256 << 20), \.http.maxBodyBytes),
         integer("TIDEPOOL_MAX_BATCH_SIZE", "max-batch-size", "Most calls in one batch.", 1...10_000, \.engine.maxBatchSize),
         integer(

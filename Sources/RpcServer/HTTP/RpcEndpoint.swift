@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import Logging
 import NIOCore
+import SessionContext
 
 /// POST /rpc: checks content type and size, hands the body to the engine, answers 200 with the
 /// response, or 204 when the call was made of notifications only.
@@ -10,7 +11,8 @@ struct RpcEndpoint: Sendable {
     let engine: RpcEngine
     let maxBodyBytes: Int
 
-    func respond(to request: Request, context: some RequestContext) async throws -> Response {
+    /// Serves the call(s) in `request` for `tenant` (the caller, as `CallerAuthentication` found it).
+    func respond(to request: Request, context: some RequestContext, tenant: TenantID) async throws -> Response {
         if let contentType = request.headers[.contentType], !Self.isJSON(contentType) {
             throw HTTPError(
                 .unsupportedMediaType,
@@ -27,7 +29,9 @@ struct RpcEndpoint: Sendable {
             throw Self.tooLarge(maxBodyBytes)
         }
         let forwardedBy = request.headers[NodeForwarder.forwardedByHeader]
-        guard let answer = await engine.handle(Array(body.readableBytesView), logger: context.logger, forwardedBy: forwardedBy)
+        guard
+            let answer = await engine.handle(
+                Array(body.readableBytesView), logger: context.logger, tenant: tenant, forwardedBy: forwardedBy)
         else {
             return Response(status: .noContent)
         }

@@ -5,13 +5,15 @@ import Rendering
 import RenderTypes
 
 /// The HTTP surface of SPEC: POST /rpc, GET /health, GET /metrics, GET /openrpc.json. Any other
-/// method on these paths gets 405 with `Allow`; /rpc and /metrics sit behind the bearer token
-/// when one is configured, /health never does.
+/// method on these paths gets 405 with `Allow`; /rpc and /metrics need a caller's key or the
+/// bearer token when either is configured (`CallerAuthentication`, which also picks the call's
+/// tenant), /health and /openrpc.json never do.
 enum TidepoolRouter {
     static func make(
         engine: RpcEngine, health: HealthReporter, metrics: ServerMetrics,
-        refreshMetrics: @escaping @Sendable () async -> Void, configuration: HTTPConfiguration
+        refreshMetrics: @escaping @Sendable () async -> Void, configuration: HTTPConfiguration, tenants: TenantDirectory?
     ) -> Router<BasicRequestContext> {
+        let authentication = CallerAuthentication(nodeToken: configuration.bearerToken, tenants: tenants)
         let router = Router(context: BasicRequestContext.self)
         let openRPC = ByteBuffer(bytes: (try? engine.openRPCDocument.jsonData()) ?? Data("{}".utf8))
         let rpc = RpcEndpoint(engine: engine, maxBodyBytes: configuration.maxBodyBytes)
@@ -23,14 +25,11 @@ enum TidepoolRouter {
         router.get("/openrpc.json") { _, _ in
             Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: openRPC))
         }
-        let guarded = router.group()
-        if let token = configuration.bearerToken {
-            guarded.add(middleware: BearerTokenMiddleware(token: token))
+        router.post("/rpc") { request, context in
+            try await rpc.respond(to: request, context: context, tenant: authentication.tenant(of: request))
         }
-        guarded.post("/rpc") { request, context in
-            try await rpc.respond(to: request, context: context)
-        }
-        guarded.get("/metrics") { _, _ in
+        router.get("/metrics") { request, _ in
+            _ = try authentication.tenant(of: request)
             await refreshMetrics()
             return Response(
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],

@@ -1,5 +1,6 @@
 public import Logging
 public import RenderTypes
+public import SessionContext
 
 /// The JSON-RPC 2.0 engine: parses a request body, dispatches single calls, notifications and
 /// batches to the registered methods, and writes the response body.
@@ -53,9 +54,11 @@ public struct RpcEngine: Sendable {
     }
 
     /// Answers a request body: the response body, or nil when nothing is to be sent back
-    /// (a notification, or a batch of notifications only). `forwardedBy` names the node that
-    /// forwarded the request here, if one did.
-    public func handle(_ body: [UInt8], logger: Logger, forwardedBy: String? = nil) async -> [UInt8]? {
+    /// (a notification, or a batch of notifications only). Every call is `tenant`'s; `forwardedBy`
+    /// names the node that forwarded the request here, if one did.
+    public func handle(_ body: [UInt8], logger: Logger, tenant: TenantID = .default, forwardedBy: String? = nil) async
+        -> [UInt8]?
+    {
         let payload: JSONValue
         do {
             payload = try JSONParser.parse(body)
@@ -66,13 +69,15 @@ public struct RpcEngine: Sendable {
         }
         switch payload {
         case .array(let entries):
-            return await handleBatch(entries, logger: logger, forwardedBy: forwardedBy)
+            return await handleBatch(entries, logger: logger, tenant: tenant, forwardedBy: forwardedBy)
         default:
-            return await respond(to: payload, logger: logger, forwardedBy: forwardedBy)
+            return await respond(to: payload, logger: logger, tenant: tenant, forwardedBy: forwardedBy)
         }
     }
 
-    private func handleBatch(_ entries: [JSONValue], logger: Logger, forwardedBy: String?) async -> [UInt8]? {
+    private func handleBatch(_ entries: [JSONValue], logger: Logger, tenant: TenantID, forwardedBy: String?) async
+        -> [UInt8]?
+    {
         guard !entries.isEmpty, entries.count <= configuration.maxBatchSize else {
             if !entries.isEmpty {
                 logger.debug("batch too large", metadata: ["entries": "\(entries.count)"])
@@ -86,7 +91,9 @@ public struct RpcEngine: Sendable {
             func start() {
                 let index = next
                 next += 1
-                group.addTask { (index, await respond(to: entries[index], logger: logger, forwardedBy: forwardedBy)) }
+                group.addTask {
+                    (index, await respond(to: entries[index], logger: logger, tenant: tenant, forwardedBy: forwardedBy))
+                }
             }
             while next < min(configuration.maxConcurrentBatchCalls, entries.count) { start() }
             while let (index, answer) = await group.next() {
@@ -98,7 +105,9 @@ public struct RpcEngine: Sendable {
     }
 
     /// Answers one request object; nil for a notification.
-    func respond(to entry: JSONValue, logger: Logger, forwardedBy: String? = nil) async -> [UInt8]? {
+    func respond(to entry: JSONValue, logger: Logger, tenant: TenantID = .default, forwardedBy: String? = nil) async
+        -> [UInt8]?
+    {
         let request: RpcRequest
         switch RpcRequest.parse(entry) {
         case .success(let parsed):
@@ -116,7 +125,8 @@ public struct RpcEngine: Sendable {
             )
         }
         let context = RpcCallContext(
-            method: request.method, isNotification: request.isNotification, logger: logger, forwardedBy: forwardedBy)
+            method: request.method, isNotification: request.isNotification, logger: logger, tenant: tenant,
+            forwardedBy: forwardedBy)
         let start = ContinuousClock.now
         let outcome: Result<[UInt8], RpcErrorObject>
         do {

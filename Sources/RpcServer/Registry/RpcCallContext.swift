@@ -1,4 +1,5 @@
 public import Logging
+public import SessionContext
 
 /// What a method handler knows about the call it serves.
 public struct RpcCallContext: Sendable {
@@ -11,11 +12,16 @@ public struct RpcCallContext: Sendable {
     /// The node that forwarded this call here (its `Tidepool-Forwarded-By` header); nil for a call
     /// from a client. A forwarded call is served here, never forwarded again.
     public var forwardedBy: String?
+    /// The tenant the call is made for: the sessions it names, lists or counts are this tenant's.
+    public var tenant: TenantID
 
-    public init(method: String, isNotification: Bool, logger: Logger, forwardedBy: String? = nil) {
+    public init(
+        method: String, isNotification: Bool, logger: Logger, tenant: TenantID = .default, forwardedBy: String? = nil
+    ) {
         self.method = method
         self.isNotification = isNotification
         self.logger = logger
+        self.tenant = tenant
         self.forwardedBy = forwardedBy
     }
 }

@@ -25,18 +25,18 @@ public struct AnySessionBackend: SessionBackend {
         try await base.modify(id, body)
     }
 
-    public func list(after cursor: SessionID?, limit: Int, liveAt: Date?) async throws(SessionError)
+    public func list(in tenant: TenantID, after cursor: SessionID?, limit: Int, liveAt: Date?) async throws(SessionError)
         -> [RpcSessionContext]
     {
-        try await base.list(after: cursor, limit: limit, liveAt: liveAt)
+        try await base.list(in: tenant, after: cursor, limit: limit, liveAt: liveAt)
     }
 
-    public func deleteExpired(now: Date, limit: Int) async throws(SessionError) -> [RemovedSession] {
-        try await base.deleteExpired(now: now, limit: limit)
+    public func deleteExpired(now: Date, limit: Int, tenant: TenantID?) async throws(SessionError) -> [RemovedSession] {
+        try await base.deleteExpired(now: now, limit: limit, tenant: tenant)
     }
 
-    public func summary(now: Date) async throws(SessionError) -> SessionSummary {
-        try await base.summary(now: now)
+    public func summary(now: Date, tenant: TenantID?) async throws(SessionError) -> SessionSummary {
+        try await base.summary(now: now, tenant: tenant)
     }
 
     public func delete(_ id: SessionID) async throws(SessionError) -> RpcSessionContext? {

@@ -8,7 +8,7 @@ public import Synchronization
 public final class InMemorySessionBackend: SessionBackend {
     @usableFromInline let shards: [Shard]
     @usableFromInline let shardMask: Int
-    private let expiredCleaned = Atomic<Int>(0)
+    private let expiredCleaned = Mutex<[TenantID: Int]>([:])
 
     /// A backend with `shardCount` shards (rounded up to a power of two, at least 1).
     public init(shardCount: Int = 64) {
@@ -36,14 +36,15 @@ public final class InMemorySessionBackend: SessionBackend {
         }
     }
 
-    public func list(after cursor: SessionID?, limit: Int, liveAt: Date?) async throws(SessionError)
+    public func list(in tenant: TenantID, after cursor: SessionID?, limit: Int, liveAt: Date?) async throws(SessionError)
         -> [RpcSessionContext]
     {
         guard limit > 0 else { return [] }
+        let after = cursor?.inTenant(tenant)
         var candidates: [RpcSessionContext] = []
         for shard in shards {
             let page = shard.table.withLock { table in
-                table.firstRecords(after: cursor, limit: limit, liveAt: liveAt)
+                table.firstRecords(in: tenant, after: after, limit: limit, liveAt: liveAt)
             }
             candidates += page
         }
@@ -51,22 +52,26 @@ public final class InMemorySessionBackend: SessionBackend {
         return Array(candidates.prefix(limit))
     }
 
-    public func deleteExpired(now: Date, limit: Int) async throws(SessionError) -> [RemovedSession] {
+    public func deleteExpired(now: Date, limit: Int, tenant: TenantID?) async throws(SessionError) -> [RemovedSession] {
         var removed: [RemovedSession] = []
         for shard in shards where removed.count < limit {
             let budget = limit - removed.count
-            removed += shard.table.withLock { $0.removeExpired(now: now, limit: budget) }
+            removed += shard.table.withLock { $0.removeExpired(now: now, limit: budget, tenant: tenant) }
         }
-        expiredCleaned.add(removed.count, ordering: .relaxed)
+        expiredCleaned.withLock { counts in
+            for session in removed { counts[session.id.tenant, default: 0] += 1 }
+        }
         return removed
     }
 
-    public func summary(now: Date) async throws(SessionError) -> SessionSummary {
+    public func summary(now: Date, tenant: TenantID?) async throws(SessionError) -> SessionSummary {
         var summary = SessionSummary()
         for shard in shards {
-            summary.merge(shard.table.withLock { $0.summary(now: now) })
+            summary.merge(shard.table.withLock { $0.summary(now: now, tenant: tenant) })
         }
-        summary.expiredCleaned = expiredCleaned.load(ordering: .relaxed)
+        summary.expiredCleaned = expiredCleaned.withLock { counts in
+            tenant.map { counts[$0] ?? 0 } ?? counts.values.reduce(0, +)
+        }
         return summary
     }
 
@@ -117,9 +122,9 @@ struct ShardTable {
         records.removeValue(forKey: id)
     }
 
-    func firstRecords(after cursor: SessionID?, limit: Int, liveAt: Date?) -> [RpcSessionContext] {
+    func firstRecords(in tenant: TenantID, after cursor: SessionID?, limit: Int, liveAt: Date?) -> [RpcSessionContext] {
         var matching: [RpcSessionContext] = []
-        for record in records.values {
+        for record in records.values where record.sessionId.tenant == tenant {
             if let cursor, !(cursor < record.sessionId) { continue }
             if let liveAt, record.isExpired(at: liveAt) { continue }
             matching.append(record)
@@ -131,9 +136,10 @@ struct ShardTable {
         return matching
     }
 
-    mutating func removeExpired(now: Date, limit: Int) -> [RemovedSession] {
+    mutating func removeExpired(now: Date, limit: Int, tenant: TenantID?) -> [RemovedSession] {
         var removed: [RemovedSession] = []
-        for record in records.values where removed.count < limit && record.isExpired(at: now) {
+        for record in records.values
+        where removed.count < limit && record.isExpired(at: now) && (tenant == nil || record.sessionId.tenant == tenant) {
             removed.append(RemovedSession(id: record.sessionId, profile: record.profile))
         }
         for session in removed {
@@ -142,9 +148,9 @@ struct ShardTable {
         return removed
     }
 
-    func summary(now: Date) -> SessionSummary {
+    func summary(now: Date, tenant: TenantID?) -> SessionSummary {
         var summary = SessionSummary()
-        for record in records.values {
+        for record in records.values where tenant == nil || record.sessionId.tenant == tenant {
             summary.add(record, now: now)
         }
         return summary

@@ -4,7 +4,11 @@ public import Foundation
 /// extension. Backends know one rule of session semantics, expiry (`expiresAt <= now` is expired),
 /// so listing and cleanup can use an index; everything else (TTL, renewal, limits) is the store's.
 ///
-/// Conformers: `InMemorySessionBackend` (here) and `SQLiteSessionBackend` (SessionContextSQLite).
+/// Conformers: `InMemorySessionBackend` (here), `SQLiteSessionBackend` (SessionContextSQLite) and
+/// `PostgresSessionBackend` (SessionContextPostgres).
+///
+/// Records are keyed by `SessionID`, which carries its tenant: two tenants' sessions of the same
+/// text are two records. Listing, cleanup and the summary take the tenant they cover.
 public protocol SessionBackend: Sendable {
     /// The record stored for `id`, expired or not; nil when there is none.
     func load(_ id: SessionID) async throws(SessionError) -> RpcSessionContext?
@@ -19,21 +23,24 @@ public protocol SessionBackend: Sendable {
         _ id: SessionID, _ body: (inout RpcSessionContext?) -> R
     ) async throws(SessionError) -> R
 
-    /// Up to `limit` records with an id after `cursor` (from the first when nil), in ascending id
-    /// order; only those live at `liveAt` when it is given.
-    func list(after cursor: SessionID?, limit: Int, liveAt: Date?) async throws(SessionError) -> [RpcSessionContext]
+    /// Up to `limit` records of `tenant` with an id after `cursor`'s text (from the first when nil),
+    /// in ascending id order; only those live at `liveAt` when it is given.
+    func list(in tenant: TenantID, after cursor: SessionID?, limit: Int, liveAt: Date?) async throws(SessionError)
+        -> [RpcSessionContext]
 
-    /// Removes up to `limit` records expired at `now`, counts them in `summary().expiredCleaned`
-    /// and returns what the caller must clean up after them.
-    func deleteExpired(now: Date, limit: Int) async throws(SessionError) -> [RemovedSession]
+    /// Removes up to `limit` records expired at `now` — of `tenant`, or of every tenant when nil —,
+    /// counts them in their tenant's `summary().expiredCleaned` and returns what the caller must
+    /// clean up after them.
+    func deleteExpired(now: Date, limit: Int, tenant: TenantID?) async throws(SessionError) -> [RemovedSession]
 
-    /// Aggregates over the stored records at `now` (see `SessionSummary`).
-    func summary(now: Date) async throws(SessionError) -> SessionSummary
+    /// Aggregates over the stored records of `tenant` (of every tenant when nil) at `now` (see
+    /// `SessionSummary`).
+    func summary(now: Date, tenant: TenantID?) async throws(SessionError) -> SessionSummary
 
     /// Removes the record for `id`; returns it, or nil when there was none.
     func delete(_ id: SessionID) async throws(SessionError) -> RpcSessionContext?
 
-    /// Number of stored records, expired ones included.
+    /// Number of stored records of every tenant, expired ones included.
     func count() async throws(SessionError) -> Int
 
     /// Releases the backend's resources; later calls fail with `.backend`.
@@ -62,7 +69,22 @@ extension SessionBackend {
 
     /// Counts through `summary`.
     public func count() async throws(SessionError) -> Int {
-        try await summary(now: Date()).storedSessions
+        try await summary(now: Date(), tenant: nil).storedSessions
+    }
+
+    /// `list(in:after:limit:liveAt:)` in the cursor's tenant (`default` without a cursor).
+    public func list(after cursor: SessionID?, limit: Int, liveAt: Date?) async throws(SessionError) -> [RpcSessionContext] {
+        try await list(in: cursor?.tenant ?? .default, after: cursor, limit: limit, liveAt: liveAt)
+    }
+
+    /// Removes up to `limit` records of every tenant expired at `now`.
+    public func deleteExpired(now: Date, limit: Int) async throws(SessionError) -> [RemovedSession] {
+        try await deleteExpired(now: now, limit: limit, tenant: nil)
+    }
+
+    /// Aggregates over the stored records of every tenant.
+    public func summary(now: Date) async throws(SessionError) -> SessionSummary {
+        try await summary(now: now, tenant: nil)
     }
 
     /// Stores `session` unless its id is taken; returns whether it was stored.
@@ -79,12 +101,12 @@ extension SessionBackend {
         try await modify(session.sessionId) { (record: inout RpcSessionContext?) in record = session }
     }
 
-    /// Every stored record, in id order, read page by page (`pageSize` records per backend call).
-    public func loadAll(pageSize: Int = 500) async throws(SessionError) -> [RpcSessionContext] {
+    /// Every stored record of `tenant`, in id order, read page by page (`pageSize` records per backend call).
+    public func loadAll(tenant: TenantID = .default, pageSize: Int = 500) async throws(SessionError) -> [RpcSessionContext] {
         var all: [RpcSessionContext] = []
         var cursor: SessionID?
         while true {
-            let page = try await list(after: cursor, limit: pageSize, liveAt: nil)
+            let page = try await list(in: tenant, after: cursor, limit: pageSize, liveAt: nil)
             all += page
             guard page.count == pageSize, let last = page.last else { return all }
             cursor = last.sessionId
@@ -92,7 +114,8 @@ extension SessionBackend {
     }
 }
 
-/// A session removed by cleanup: what the caller must tidy up after it (e.g. its profile directory).
+/// A session removed by cleanup: what the caller must tidy up after it (e.g. its profile directory);
+/// `id` carries its tenant.
 public struct RemovedSession: Sendable, Hashable {
     public var id: SessionID
     public var profile: String?

@@ -46,4 +46,14 @@ public struct SessionSummary: Sendable, Hashable {
         totalActiveAgeSeconds += other.totalActiveAgeSeconds
         expiredCleaned += other.expiredCleaned
     }
+
+    /// The name under which persistent backends count `tenant`'s expired sessions:
+    /// `expired_cleaned` for `default` (the name from before tenants existed), else
+    /// `expired_cleaned:<tenant>`; every tenant's together are the names `expiredCleanedCounterPattern` matches.
+    public static func expiredCleanedCounterName(for tenant: TenantID) -> String {
+        tenant.isDefault ? "expired_cleaned" : "expired_cleaned:" + tenant.rawValue
+    }
+
+    /// A SQL `LIKE` pattern matching the counter names of tenants other than `default`.
+    public static let expiredCleanedCounterPattern = "expired_cleaned:%"
 }

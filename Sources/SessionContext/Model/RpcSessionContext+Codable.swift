@@ -3,9 +3,12 @@ import RenderTypes
 
 /// The stored form of a session (persistent backends keep it as one JSON record). Timestamps are
 /// unix seconds; empty collections and nil fields are left out, and absent ones decode as empty.
+/// `tenant` is written only for a tenant other than `default`, so records written before tenants
+/// existed read as the `default` tenant's.
 extension RpcSessionContext: Codable {
     enum CodingKeys: String, CodingKey {
         case sessionId = "session_id"
+        case tenant
         case state
         case keepWarm = "keep_warm"
         case createdAt = "created_at"
@@ -27,7 +30,14 @@ extension RpcSessionContext: Codable {
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         storage = Storage(
-            sessionId: try c.decode(SessionID.self, forKey: .sessionId),
+            sessionId: try c.decode(SessionID.self, forKey: .sessionId).inTenant(
+                try c.decodeIfPresent(String.self, forKey: .tenant).map { text in
+                    guard let tenant = TenantID(text) else {
+                        throw DecodingError.dataCorruptedError(
+                            forKey: .tenant, in: c, debugDescription: TenantID.invalidReason(text) ?? "invalid tenant")
+                    }
+                    return tenant
+                } ?? .default),
             state: try c.decodeIfPresent(SessionState.self, forKey: .state) ?? .active,
             keepWarm: try c.decodeIfPresent(Bool.self, forKey: .keepWarm) ?? false,
             createdAt: Date(timeIntervalSince1970: try c.decode(Double.self, forKey: .createdAt)),
@@ -50,6 +60,7 @@ extension RpcSessionContext: Codable {
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(sessionId, forKey: .sessionId)
+        if !sessionId.tenant.isDefault { try c.encode(sessionId.tenant.rawValue, forKey: .tenant) }
         try c.encode(state, forKey: .state)
         if keepWarm { try c.encode(keepWarm, forKey: .keepWarm) }
         try c.encode(createdAt.timeIntervalSince1970, forKey: .createdAt)

@@ -5,6 +5,11 @@
 /// 36-byte heap string: they hash and compare in a few instructions and cost no allocation, which
 /// matters for a store holding 100k sessions. The representation is canonical (a string of the
 /// generated shape always parses to `.generated`), so equality and hashing agree with the text.
+///
+/// An id belongs to a tenant (`tenant`, `default` unless said otherwise): two tenants' sessions of the
+/// same text are different ids, so everything keyed by `SessionID` — the store, the per-session
+/// locks, warm contexts, leases — keeps tenants apart without knowing of them. The tenant is never
+/// part of the text: `rawValue`, `description` and the Codable form are the id as the caller sent it.
 public struct SessionID: Sendable, Hashable {
     @usableFromInline
     enum Storage: Sendable, Hashable {
@@ -15,27 +20,37 @@ public struct SessionID: Sendable, Hashable {
     @usableFromInline
     let storage: Storage
 
+    /// The tenant the session belongs to.
+    public let tenant: TenantID
+
     /// Longest accepted id, in bytes.
     public static let maxLength = 128
     /// Prefix of generated ids.
     public static let generatedPrefix = "ses_"
 
-    /// Validates `text`; throws `SessionError.invalidId` naming what is wrong.
-    public init(validating text: String) throws(SessionError) {
+    /// Validates `text` as an id of `tenant`; throws `SessionError.invalidId` naming what is wrong.
+    public init(validating text: String, tenant: TenantID = .default) throws(SessionError) {
         if let reason = Self.invalidReason(text) {
             throw .invalidId(text, reason: reason)
         }
         storage = Self.parseGenerated(text).map { .generated($0.0, $0.1) } ?? .custom(text)
+        self.tenant = tenant
     }
 
-    /// A new random id, `ses_` followed by 32 lowercase hex digits (128 random bits).
-    public static func generate() -> SessionID {
+    /// A new random id of `tenant`, `ses_` followed by 32 lowercase hex digits (128 random bits).
+    public static func generate(tenant: TenantID = .default) -> SessionID {
         var rng = SystemRandomNumberGenerator()
-        return SessionID(storage: .generated(rng.next(), rng.next()))
+        return SessionID(storage: .generated(rng.next(), rng.next()), tenant: tenant)
     }
 
-    init(storage: Storage) {
+    init(storage: Storage, tenant: TenantID) {
         self.storage = storage
+        self.tenant = tenant
+    }
+
+    /// The same id text in `tenant`.
+    public func inTenant(_ tenant: TenantID) -> SessionID {
+        SessionID(storage: storage, tenant: tenant)
     }
 
     /// The id's text, exactly as it was given or generated.
@@ -108,7 +123,7 @@ public struct SessionID: Sendable, Hashable {
 extension SessionID: CustomStringConvertible, LosslessStringConvertible {
     public var description: String { rawValue }
 
-    /// Parses `description`; nil when it is not a valid id.
+    /// Parses `description` as an id of the `default` tenant; nil when it is not a valid id.
     public init?(_ description: String) {
         guard let id = try? SessionID(validating: description) else { return nil }
         self = id
@@ -127,9 +142,11 @@ extension SessionID: ExpressibleByStringLiteral {
 }
 
 extension SessionID: Comparable {
-    /// Byte order of the text, the order listings use. Generated ids compare as numbers, which is
-    /// the same order since their hex is fixed-width and lowercase.
+    /// Tenant first, then byte order of the text, the order listings use (a listing shows one
+    /// tenant). Generated ids compare as numbers, which is the same order since their hex is
+    /// fixed-width and lowercase.
     public static func < (lhs: SessionID, rhs: SessionID) -> Bool {
+        if lhs.tenant != rhs.tenant { return lhs.tenant < rhs.tenant }
         if case .generated(let lh, let ll) = lhs.storage, case .generated(let rh, let rl) = rhs.storage {
             return (lh, ll) < (rh, rl)
         }
@@ -137,6 +154,8 @@ extension SessionID: Comparable {
     }
 }
 
+/// The wire form: the text alone, decoded as an id of the `default` tenant (the server puts a call's
+/// ids in the caller's tenant with `inTenant`).
 extension SessionID: Codable {
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()

@@ -37,6 +37,8 @@ public final class RpcSessionStore<Backend: SessionBackend>: Sendable {
     /// The wall clock every timestamp and expiry check reads.
     public let clock: any WallClock
     @usableFromInline let histogram = RenderTimeHistogram()
+    /// The render times of each tenant apart, for its own `metrics(tenant:)`.
+    private let tenantHistograms = Mutex<[TenantID: RenderTimeHistogram]>([:])
     private let cleanupTasks = Mutex<[Task<Void, Never>]>([])
 
     /// A store over `backend`, reading time from `clock`.
@@ -75,10 +77,11 @@ public final class RpcSessionStore<Backend: SessionBackend>: Sendable {
         }.get()
     }
 
-    /// Creates a session (with a generated id when `id` is nil). Throws `.alreadyExists` when the
-    /// id is taken (also by an expired session not yet cleaned up), `.invalidValue` for bad input.
+    /// Creates a session (with an id generated in `tenant` when `id` is nil; a given `id` carries its
+    /// own tenant). Throws `.alreadyExists` when the id is taken (also by an expired session not yet
+    /// cleaned up), `.invalidValue` for bad input.
     public func create(
-        id: SessionID? = nil, config: SessionConfig? = nil, metadata: [String: JSONValue] = [:],
+        id: SessionID? = nil, tenant: TenantID = .default, config: SessionConfig? = nil, metadata: [String: JSONValue] = [:],
         profile: String? = nil, keepWarm: Bool = false
     ) async throws(SessionError) -> RpcSessionContext {
         let limits = configuration.limits
@@ -86,7 +89,7 @@ public final class RpcSessionStore<Backend: SessionBackend>: Sendable {
         try limits.validate(config)
         let metadata = metadata.filter { !$0.value.isNull }
         try limits.validate(metadata: metadata)
-        let id = id ?? SessionID.generate()
+        let id = id ?? SessionID.generate(tenant: tenant)
         let session = RpcSessionContext(
             sessionId: id, config: config, now: clock.now(), metadata: metadata, profile: profile, keepWarm: keepWarm
         )
@@ -216,7 +219,7 @@ public final class RpcSessionStore<Backend: SessionBackend>: Sendable {
             if !record!.isExpired(at: now) { record!.touch(at: now) }
             return .success(record!.config.trackMetrics)
         }.get()
-        if tracked { histogram.record(renderTimeMs, shardHint: id.shardHash) }
+        if tracked { recordRenderTime(renderTimeMs, of: id) }
     }
 
     /// Writes back everything a request admitted by `beginRequest` left — URL, render time, error,
@@ -271,9 +274,22 @@ public final class RpcSessionStore<Backend: SessionBackend>: Sendable {
             session = try await backend.update(id, change)
         }
         if let renderTimeMs = outcome.renderTimeMs, session.config.trackMetrics {
-            histogram.record(renderTimeMs, shardHint: id.shardHash)
+            recordRenderTime(renderTimeMs, of: id)
         }
         return session
+    }
+
+    /// Records a render time in the store's histogram and in the session's tenant's.
+    @usableFromInline
+    func recordRenderTime(_ milliseconds: Double, of id: SessionID) {
+        histogram.record(milliseconds, shardHint: id.shardHash)
+        let tenantHistogram = tenantHistograms.withLock { histograms in
+            if let existing = histograms[id.tenant] { return existing }
+            let created = RenderTimeHistogram()
+            histograms[id.tenant] = created
+            return created
+        }
+        tenantHistogram.record(milliseconds, shardHint: id.shardHash)
     }
 
     /// The backend's cluster capabilities (leases, placement, the creation gate, heartbeats) when
@@ -294,7 +310,7 @@ public final class RpcSessionStore<Backend: SessionBackend>: Sendable {
             record!.recordRender(url: url, renderTimeMs: renderTimeMs)
             return .success(record!.config.trackMetrics)
         }.get()
-        if tracked { histogram.record(renderTimeMs, shardHint: id.shardHash) }
+        if tracked { recordRenderTime(renderTimeMs, of: id) }
     }
 
     /// Counts an error on session `id` and keeps `message` as its last error. Works on an expired
@@ -310,39 +326,43 @@ public final class RpcSessionStore<Backend: SessionBackend>: Sendable {
 
     // MARK: Whole store
 
-    /// Removes every session expired now, in batches of `cleanupBatchSize`; returns what was removed.
+    /// Removes every session expired now — of `tenant`, or of every tenant when nil —, in batches
+    /// of `cleanupBatchSize`; returns what was removed.
     @discardableResult
-    public func cleanupExpired() async throws(SessionError) -> [RemovedSession] {
+    public func cleanupExpired(tenant: TenantID? = nil) async throws(SessionError) -> [RemovedSession] {
         let now = clock.now()
         let batch = configuration.cleanupBatchSize
         var removed: [RemovedSession] = []
         while true {
-            let page = try await backend.deleteExpired(now: now, limit: batch)
+            let page = try await backend.deleteExpired(now: now, limit: batch, tenant: tenant)
             removed += page
             if page.count < batch { return removed }
         }
     }
 
-    /// Number of stored sessions, expired ones not yet cleaned up included.
+    /// Number of stored sessions of every tenant, expired ones not yet cleaned up included.
     public func sessionCount() async throws(SessionError) -> Int {
         try await backend.count()
     }
 
-    /// Live sessions in id order, `limit` (1...1000) per page, starting after `cursor` (a previous
-    /// page's `nextCursor`). Does not touch the sessions. Throws `.invalidValue` for a bad limit or cursor.
-    public func listSessions(limit: Int = 100, cursor: String? = nil) async throws(SessionError) -> SessionPage {
+    /// Live sessions of `tenant` in id order, `limit` (1...1000) per page, starting after `cursor` (a
+    /// previous page's `nextCursor`). Does not touch the sessions. Throws `.invalidValue` for a bad
+    /// limit or cursor.
+    public func listSessions(limit: Int = 100, cursor: String? = nil, tenant: TenantID = .default) async throws(SessionError)
+        -> SessionPage
+    {
         guard (1...1000).contains(limit) else {
             throw .invalidValue(field: "limit", reason: "must be between 1 and 1000")
         }
         var after: SessionID?
         if let cursor {
-            guard let id = SessionID(cursor) else {
+            guard let id = try? SessionID(validating: cursor, tenant: tenant) else {
                 throw .invalidValue(field: "cursor", reason: "is not a cursor returned by session.list")
             }
             after = id
         }
         let now = clock.now()
-        var sessions = try await backend.list(after: after, limit: limit + 1, liveAt: now)
+        var sessions = try await backend.list(in: tenant, after: after, limit: limit + 1, liveAt: now)
         var nextCursor: String?
         if sessions.count > limit {
             sessions.removeLast(sessions.count - limit)
@@ -354,10 +374,17 @@ public final class RpcSessionStore<Backend: SessionBackend>: Sendable {
         return SessionPage(sessions: sessions, nextCursor: nextCursor)
     }
 
-    /// Aggregate figures over the stored sessions plus render-time percentiles (see `SessionMetrics`).
-    public func metrics() async throws(SessionError) -> SessionMetrics {
-        let summary = try await backend.summary(now: clock.now())
-        let percentiles = histogram.values(at: [0.5, 0.95, 0.99])
+    /// Aggregate figures over the stored sessions of `tenant` (of every tenant when nil) plus
+    /// render-time percentiles of the same sessions' renders (see `SessionMetrics`).
+    public func metrics(tenant: TenantID? = nil) async throws(SessionError) -> SessionMetrics {
+        let summary = try await backend.summary(now: clock.now(), tenant: tenant)
+        let percentiles: [Double]
+        if let tenant {
+            let tenantHistogram = tenantHistograms.withLock { $0[tenant] }
+            percentiles = tenantHistogram?.values(at: [0.5, 0.95, 0.99]) ?? [0, 0, 0]
+        } else {
+            percentiles = histogram.values(at: [0.5, 0.95, 0.99])
+        }
         return SessionMetrics(
             activeSessions: summary.activeSessions,
             totalRequests: summary.totalRequests,

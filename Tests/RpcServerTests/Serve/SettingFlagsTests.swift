@@ -12,6 +12,7 @@ import Testing
     /// A valid value for every setting, other than its default.
     static let samples = [
         "TIDEPOOL_HOST": "0.0.0.0", "TIDEPOOL_PORT": "8080", "TIDEPOOL_TOKEN": "s3cret",
+        "TIDEPOOL_TENANTS_FILE": "/etc/tidepool/tenants.json",
         "TIDEPOOL_MAX_BODY_BYTES": "2048", "TIDEPOOL_MAX_BATCH_SIZE": "7", "TIDEPOOL_BATCH_CONCURRENCY": "3",
         "SESSION_BASE_DIR": "/var/lib/tidepool", "TIDEPOOL_SESSION_BACKEND": "memory", "SESSION_DEFAULT_TTL_SECS": "600",
         "TIDEPOOL_DATABASE_URL": "postgres://tidepool@db.internal:5432/sessions", "TIDEPOOL_NODE_ID": "node-a",

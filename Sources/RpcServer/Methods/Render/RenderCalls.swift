@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import Rendering
 import RenderTypes
+import SessionContext
 
 /// Serves `render` calls over the render path: each call's error is mapped to its JSON-RPC error
 /// object (in `RpcErrorMapping`), counted by code, and every call is logged in one line — session,
@@ -11,12 +12,16 @@ struct RenderCalls: Sendable {
     let renders: RenderService
     let errors: RenderErrorMetrics
 
-    /// Renders `params` (forwarded here by node `forwardedBy`, if any); throws the call's
+    /// Renders `params` for `tenant` (forwarded here by node `forwardedBy`, if any); throws the call's
     /// `RpcErrorObject`, or `RenderingError.ownedElsewhere` for a session another node serves.
-    func serve(_ params: RenderParams, logger: Logger, forwardedBy: String? = nil) async throws -> DynamicRenderResult {
+    func serve(_ params: RenderParams, logger: Logger, tenant: TenantID = .default, forwardedBy: String? = nil) async throws
+        -> DynamicRenderResult
+    {
         let receivedAt = ContinuousClock.now
+        var logger = logger
+        if !tenant.isDefault { logger[metadataKey: "tenant"] = "\(tenant)" }
         do {
-            let result = try await renders.render(params, forwardedBy: forwardedBy)
+            let result = try await renders.render(params, tenant: tenant, forwardedBy: forwardedBy)
             log(params, logger: logger, outcome: "ok", figures: Self.figures(of: result))
             return result
         } catch let error as RenderingError {

@@ -15,12 +15,12 @@ enum RenderMethods {
             ],
             aliases: ["render.dynamic"]
         ) { params, context in
-            try await calls.serve(params, logger: context.logger, forwardedBy: context.forwardedBy)
+            try await calls.serve(params, logger: context.logger, tenant: context.tenant, forwardedBy: context.forwardedBy)
         }
 
         registry.register(
             "pool.stats", summary: "Browser pool figures: browsers, contexts, queue, utilization, restarts, memory.",
             params: NoParams.self, result: RpcResultSpec("stats", .ref("PoolStats"))
-        ) { (_: NoParams, _) in await calls.renders.poolStats() }
+        ) { (_: NoParams, context) in await calls.renders.poolStats().seen(by: context.tenant) }
     }
 }
