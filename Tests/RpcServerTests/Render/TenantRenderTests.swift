@@ -14,6 +14,22 @@ extension BrowserSuites {
             try await TestTenants.withTwo { two in try await sameSessionIdOfAnotherTenant(two) }
         }
 
+        @Test func aRecycledContextNeverPassesToAnotherTenant() async throws {
+            try await TestTenants.withTwo { two in
+                try await RenderServer.with(http: HTTPConfiguration(port: 0, tenantsFile: two.file)) { c in
+                    let acme = KeyedCaller(c.server, key: two.acme)
+                    let globex = KeyedCaller(c.server, key: two.globex)
+                    let page: JSONValue = ["url": .string(c.url("/static.html"))]
+                    #expect(try await acme.result("render", page)["context"] == "fresh")
+                    try await eventually("acme's context parked") { c.renders.recycledCount == 1 }
+                    // Same origin, same settings, another tenant: a context of its own.
+                    #expect(try await globex.result("render", page)["context"] == "fresh")
+                    #expect(try await acme.result("render", page)["context"] == "recycled")
+                    #expect(try await globex.result("render", page)["context"] == "recycled")
+                }
+            }
+        }
+
         func sameSessionIdOfAnotherTenant(_ two: TwoTenants) async throws {
             let (acmeKey, globexKey) = (two.acme, two.globex)
             let records = LogRecords()
