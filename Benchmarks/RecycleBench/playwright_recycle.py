@@ -9,28 +9,22 @@ the CPU time of the driver and of every Chromium process reaches its parent's ac
 """
 import argparse
 import asyncio
-import ctypes
 import json
-import os
 import statistics
 import time
 
 from playwright.async_api import async_playwright
+import pathlib
+import sys
 
-
-def reap_orphans(limit_s=5.0):
-    end = time.monotonic() + limit_s
-    while time.monotonic() < end:
-        try:
-            pid, _ = os.waitpid(-1, os.WNOHANG)
-        except ChildProcessError:
-            return
-        if pid == 0:
-            time.sleep(0.01)
+# No __pycache__ in BenchSupport, a Swift target's folder (SwiftPM would warn about the file).
+sys.dont_write_bytecode = True
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "BenchSupport"))
+from subreaper import become_subreaper, reap_orphans  # noqa: E402
 
 
 async def main():
-    ctypes.CDLL(None).prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
+    become_subreaper()
     parser = argparse.ArgumentParser()
     parser.add_argument("--urls", required=True, help="comma-separated, taken in turn")
     parser.add_argument("--binary", required=True)

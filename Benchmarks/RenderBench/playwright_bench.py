@@ -10,13 +10,18 @@ Chromium process reaches its parent's accounting.
 """
 import argparse
 import asyncio
-import ctypes
 import json
-import os
 import statistics
 import time
 
 from playwright.async_api import async_playwright
+import pathlib
+import sys
+
+# No __pycache__ in BenchSupport, a Swift target's folder (SwiftPM would warn about the file).
+sys.dont_write_bytecode = True
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "BenchSupport"))
+from subreaper import become_subreaper, reap_orphans  # noqa: E402
 
 
 def percentile(values, p):
@@ -43,20 +48,8 @@ async def timed(browser, url):
     return (time.perf_counter() - start) * 1000
 
 
-def reap_orphans(limit_s=5.0):
-    """Reaps the orphaned Chromium processes handed to this subreaper (bounded wait)."""
-    end = time.monotonic() + limit_s
-    while time.monotonic() < end:
-        try:
-            pid, _ = os.waitpid(-1, os.WNOHANG)
-        except ChildProcessError:
-            return
-        if pid == 0:
-            time.sleep(0.01)
-
-
 async def main():
-    ctypes.CDLL(None).prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
+    become_subreaper()
     parser = argparse.ArgumentParser()
     parser.add_argument("--url", required=True)
     parser.add_argument("--binary", required=True)

@@ -14,7 +14,14 @@ render, a first `Runtime.evaluate 1 + 1` and then `Emulation.setDeviceMetricsOve
 passes the pool's own command line). The script is its descendants' subreaper and reaps them, so the CPU
 time of every Chromium process it started reaches its parent's accounting.
 """
-import argparse, asyncio, ctypes, fcntl, json, os, re, shutil, subprocess, tempfile, time
+import argparse, asyncio, fcntl, json, os, re, shutil, subprocess, tempfile, time
+import pathlib
+import sys
+
+# No __pycache__ in BenchSupport, a Swift target's folder (SwiftPM would warn about the file).
+sys.dont_write_bytecode = True
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "BenchSupport"))
+from subreaper import become_subreaper, reap_orphans  # noqa: E402
 
 EXE = os.environ.get("CHROME_EXECUTABLE_PATH", "/usr/lib/chromium/chromium-headless-shell")
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -275,21 +282,9 @@ def percentile(values, p):
     return ordered[max(0, min(len(ordered) - 1, int(round(p / 100 * len(ordered) + 0.5)) - 1))]
 
 
-def reap_orphans(limit_s=5.0):
-    """Reaps the orphaned Chromium processes handed to this subreaper (bounded wait)."""
-    end = time.monotonic() + limit_s
-    while time.monotonic() < end:
-        try:
-            pid, _ = os.waitpid(-1, os.WNOHANG)
-        except ChildProcessError:
-            return
-        if pid == 0:
-            time.sleep(0.01)
-
-
 async def main():
     global SCRIPT, FLAGS
-    ctypes.CDLL(None).prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
+    become_subreaper()
     parser = argparse.ArgumentParser()
     parser.add_argument("--url", required=True)
     parser.add_argument("--browsers", type=int, default=2)

@@ -132,8 +132,9 @@ private final class OperationRace<R: Sendable>: Sendable {
 /// dropping the closure, so no task still holding the box keeps it alive.
 ///
 /// Unchecked Sendable is sound: `body` is read only by the one `run` whose `enter()` moves the phase from
-/// `.ready` to `.running`, and cleared only by the `seal()` that finds the phase not `.running` —
-/// both transitions are made under `phase`'s lock, so the two never touch `body` at once; the box's
+/// `.ready` to `.running` (that `run` keeps its own copy of the closure until `invoke` returns), and
+/// cleared only by a `seal()` or `abandonable()` that finds the phase not `.running` — every read and
+/// write of `body` is made under `phase`'s lock, so no two ever touch it at once; the box's
 /// owner creates it inside `withoutActuallyEscaping` and seals it before that scope ends, and a
 /// sealed box no longer references the closure.
 final class GuardedBody<Body>: @unchecked Sendable {

@@ -52,8 +52,6 @@ public final class ContextReuse: Sendable {
     }
 
     public let purpose: Purpose
-    /// Renders the context served before this one (0: fresh).
-    public let earlierUses: Int
     private let outcome = Mutex<Outcome?>(nil)
 
     /// How the render left the context.
@@ -66,9 +64,8 @@ public final class ContextReuse: Sendable {
         case refused(String)
     }
 
-    public init(_ purpose: Purpose, earlierUses: Int = 0) {
+    public init(_ purpose: Purpose) {
         self.purpose = purpose
-        self.earlierUses = earlierUses
     }
 
     /// What the render did with the context; nil when it ended before its capture (an error).

@@ -1,4 +1,3 @@
-import Foundation
 import Headless
 import Logging
 import RenderTypes
@@ -23,8 +22,10 @@ final class RecycledContexts: Sendable {
         let tenant: TenantID
         /// `scheme://host[:port]` of the render's URL.
         let origin: String
-        /// The render's stealth settings and Accept-Language, canonically encoded.
-        let persona: String
+        /// The render's stealth settings and Accept-Language header: what its persona's overrides
+        /// (re-applied, not undone, by the next render) are made of.
+        let stealth: StealthConfig
+        let acceptLanguage: String?
     }
 
     struct Entry: Sendable {
@@ -70,11 +71,8 @@ final class RecycledContexts: Sendable {
         guard maxUses > 1, maxIdle > 0, request.config.proxy == nil, request.config.effectiveIsolation == .recycled,
             let origin = Page.origin(of: request.url)
         else { return nil }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
-        guard let stealth = try? encoder.encode(request.stealth) else { return nil }
-        let language = request.config.headers.first { $0.key.lowercased() == "accept-language" }?.value ?? ""
-        return Key(tenant: tenant, origin: origin, persona: String(decoding: stealth, as: UTF8.self) + "\n" + language)
+        let language = request.config.headers.first { $0.key.lowercased() == "accept-language" }?.value
+        return Key(tenant: tenant, origin: origin, stealth: request.stealth, acceptLanguage: language)
     }
 
     /// A parked context for `key`, taken for a render — or, when none is parked but one of `key` is

@@ -40,7 +40,7 @@ final class RecyclingContextProvider: ContextProvider {
         let uses = parked?.uses ?? 0
         served.withLock { $0 = parked == nil ? .fresh : .recycled }
         recycled.metrics.leased(parked == nil ? .fresh : .recycled)
-        let reuse = ContextReuse(.recycle(origin: key.origin), earlierUses: uses)
+        let reuse = ContextReuse(.recycle(origin: key.origin))
         let context = LeasedContext(
             page: held.page, browserContextId: held.browserContextId, browserUserAgent: held.browserUserAgent,
             queueDuration: parked == nil ? held.queueDuration : .zero,
