@@ -62,6 +62,19 @@ private func roundTrip<T: Codable & Equatable>(_ value: T) throws -> T {
         }
     }
 
+    @Test func popupAndDownloadWaitsTakeACountOfOneByDefault() throws {
+        let config = try decode(DynamicConfig.self, #"{"wait_for":{"type":"all","conditions":[{"type":"popup"},{"type":"download","count":3}]}}"#)
+        #expect(config.waitFor == .all([.popup(count: 1), .download(count: 3)]))
+        #expect(config.waitFor?.summary == "all(popup, download(3))")
+        #expect(try roundTrip(config) == config)
+        #expect(throws: FieldError(field: "wait_for.count", kind: .invalidValue("must be between 1 and 100"))) {
+            try decode(DynamicConfig.self, #"{"wait_for":{"type":"download","count":0}}"#)
+        }
+        #expect(throws: FieldError(field: "wait_for.count", kind: .unknownField)) {
+            try decode(DynamicConfig.self, #"{"wait_for":{"type":"load","count":1}}"#)
+        }
+    }
+
     @Test func unknownWaitTypeIsRejected() throws {
         let error = try #require(throws: FieldError.self) {
             try decode(DynamicConfig.self, #"{"wait_for":{"type":"forever"}}"#)

@@ -102,6 +102,12 @@ struct DownloadLog: Sendable {
             || unclaimed.contains { $0.state == .inProgress && owned($0.frameId) }
     }
 
+    /// How many downloads of the page have begun: listed, counted beyond the list, and waiting ones
+    /// whose frame `owned` now says is the page's.
+    func begun(owned: (String) -> Bool) -> Int {
+        downloads.count + dropped + unclaimed.count { owned($0.frameId) }
+    }
+
     private mutating func adopt(_ download: Download) -> Bool {
         guard downloads.count < limit else {
             dropped += 1

@@ -36,6 +36,18 @@ extension Page {
         return false
     }
 
+    /// Waits until at least `count` downloads of the page (or its popups) have begun (`wait_for:
+    /// download`): a download is known once Chromium announces it, after its response arrived.
+    public func waitForDownloads(begun count: Int, timeout: Duration? = nil) async throws(PageError) {
+        let start = clock.now
+        // Rechecked now and then too: a download waiting for its frame is claimed on a frame event
+        // that does not wake waiters.
+        let outcome = await monitor.wait(until: deadline(for: timeout), recheckEvery: .milliseconds(50)) { s, _ in
+            s.downloads.begun(owned: s.ownFrames.contains) >= count ? .done : .pending(wakeBy: nil)
+        }
+        try settle(outcome, "waiting for \(count == 1 ? "a download" : "\(count) downloads") to begin", since: start)
+    }
+
     /// Applies a browser-level download event; returns the guid of a download of the page to stop
     /// because it no longer fits (see `DownloadLog`).
     func downloadToCancel(_ event: CDPEvent) -> String? {

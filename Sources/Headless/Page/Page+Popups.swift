@@ -18,6 +18,16 @@ extension Page {
         monitor.read { ($0.popups, $0.popupsDropped) }
     }
 
+    /// Waits until the page (or one of its popups) has opened at least `count` windows (`wait_for: popup`),
+    /// as `Page.windowOpen` reports them.
+    public func waitForPopups(_ count: Int, timeout: Duration? = nil) async throws(PageError) {
+        let start = clock.now
+        let outcome = await monitor.wait(until: deadline(for: timeout)) { s, _ in
+            s.popups.count + s.popupsDropped >= count ? .done : .pending(wakeBy: nil)
+        }
+        try settle(outcome, "waiting for \(count == 1 ? "a popup" : "\(count) popups")", since: start)
+    }
+
     /// The target a `Target.targetCreated` event announces when the page (or one of its popups) opened
     /// it: a popup to close.
     func popupToClose(_ event: CDPEvent) -> String? {

@@ -154,7 +154,7 @@ final class PageMonitor: Sendable {
                 } else {
                     s.popupsDropped += 1
                 }
-                return false
+                return true
             }
         case "Network.requestWillBeSent":
             guard let e = try? event.decodeParams(as: CDP.Network.RequestWillBeSent.self) else { return }

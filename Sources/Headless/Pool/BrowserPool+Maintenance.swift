@@ -43,12 +43,23 @@ extension BrowserPool {
             var effects: [PoolEffect] = []
             for (id, healthy, memory) in results {
                 guard var record = state.browsers[id], record.phase == .ready else { continue }
-                record.memory = memory
-                state.browsers[id] = record
                 let used = config.memoryMetric == .pss ? memory.pssBytes : memory.rssBytes
+                let relievedLastRound = record.relievedMemory
+                record.memory = memory
+                record.relievedMemory = false
+                state.browsers[id] = record
+                let spares = state.held.values.filter { $0.browser == id && $0.spare && !$0.inUse }.count
                 if !healthy {
                     logger.warning("browser failed its health check", metadata: ["browser": "\(id)"])
                     effects += state.drain(id, reason: "health check failed", recycle: true)
+                } else if used > thresholdBytes, spares > 0, !relievedLastRound {
+                    // Spare contexts hold a renderer each: their memory goes back first, and the browser
+                    // is drained only if it is still over at the next round.
+                    logger.info(
+                        "browser over its memory threshold: its parked spare contexts go back first",
+                        metadata: ["browser": "\(id)", "\(config.memoryMetric.rawValue)_mb": "\(used >> 20)", "spares": "\(spares)"])
+                    effects += state.reclaimParked(limit: .max, now: now) { $0.browser == id && $0.spare }
+                    state.browsers[id]?.relievedMemory = true
                 } else if used > thresholdBytes {
                     logger.info(
                         "browser over its memory threshold",

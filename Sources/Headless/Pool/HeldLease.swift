@@ -67,11 +67,14 @@ public enum HeldLeaseEnding: Sendable, Hashable {
 }
 
 extension BrowserPool {
-    /// Checks out a lease that outlives one closure (see `HeldLease`); it starts in use. Throws like
-    /// `withLease` does before its body runs: `PoolError` (overloaded, queue timeout, shutting down,
-    /// launch or lease failure) or `CancellationError`.
+    /// Checks out a lease that outlives one closure (see `HeldLease`); it starts in use. A `spare` one
+    /// (a context kept only to spare the next call a fresh one) is the first the pool takes back while
+    /// parked, when it needs slots or a browser is over its memory threshold. Throws like `withLease`
+    /// does before its body runs: `PoolError` (overloaded, queue timeout, shutting down, launch or lease
+    /// failure) or `CancellationError`.
     public func checkout(
-        priority: RenderPriority = .normal, deadline: ContinuousClock.Instant, options: LeaseOptions = LeaseOptions()
+        priority: RenderPriority = .normal, deadline: ContinuousClock.Instant, options: LeaseOptions = LeaseOptions(),
+        spare: Bool = false
     ) async throws -> HeldLease {
         let lease = try await acquire(priority: priority, deadline: deadline, options: options)
         let id = nextHeldId.wrappingAdd(1, ordering: .relaxed).oldValue
@@ -79,7 +82,7 @@ extension BrowserPool {
         withState { state in
             state.held[id] = HeldRecord(
                 browser: lease.browser, contextId: lease.browserContextId, checkedOutAt: .now, inUse: true,
-                lastUsed: now)
+                lastUsed: now, spare: spare)
             return ((), [])
         }
         return HeldLease(id: id, lease: lease, pool: self)

@@ -145,13 +145,14 @@ struct PoolState {
             browser: lease.browser, contextId: lease.contextId, heldFor: ContinuousClock.now - lease.checkedOutAt, now: now)
     }
 
-    /// Gives back parked held leases, longest parked first, at most `limit`, those matching `predicate`.
+    /// Gives back parked held leases, at most `limit`, those matching `predicate`: spares first, then
+    /// each kind longest parked first.
     mutating func reclaimParked(
         limit: Int, now: ContinuousClock.Instant, where predicate: (HeldRecord) -> Bool = { _ in true }
     ) -> [PoolEffect] {
         guard limit > 0 else { return [] }
         let parked = held.filter { !$0.value.inUse && predicate($0.value) }
-            .sorted { $0.value.lastUsed < $1.value.lastUsed }
+            .sorted { ($0.value.spare ? 0 : 1, $0.value.lastUsed) < ($1.value.spare ? 0 : 1, $1.value.lastUsed) }
             .prefix(limit)
         var effects: [PoolEffect] = []
         for (heldId, _) in parked {

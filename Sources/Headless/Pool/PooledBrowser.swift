@@ -44,6 +44,9 @@ struct PooledBrowser {
     var startedAt: ContinuousClock.Instant
     var lastBusy: ContinuousClock.Instant
     var memory: ProcessTable.Memory?
+    /// The last health round found the browser over its memory threshold and gave back its parked
+    /// spare contexts instead of draining it; still over at the next round, it drains.
+    var relievedMemory = false
     /// `LaunchedBrowser.close()` has finished.
     var closed = false
 
@@ -84,4 +87,7 @@ struct HeldRecord {
     var inUse: Bool
     /// Pool-clock time it was last parked or checked out (for the idle limit).
     var lastUsed: ContinuousClock.Instant
+    /// Kept only to save the next call a context (a recycled context), not promised to anyone (a
+    /// keep_warm session's): when the pool needs slots or memory, parked spares go first.
+    var spare = false
 }

@@ -63,6 +63,10 @@ final class WaitRunner: Sendable {
             try await leaf(condition) { try await page.waitForSelector(selector, visible: visible, timeout: timeout) }
         case .javascript(let expression):
             try await leaf(condition) { try await page.waitForFunction(expression, timeout: timeout) }
+        case .popup(let count):
+            try await leaf(condition) { try await page.waitForPopups(count, timeout: timeout) }
+        case .download(let count):
+            try await leaf(condition) { try await page.waitForDownloads(begun: count, timeout: timeout) }
         case .delay(let ms):
             try await RenderDeadline(deadline).sleep(for: .milliseconds(ms), orThrow: Failure.timedOut(condition.summary))
             record(condition)

@@ -14,6 +14,10 @@ public struct WaitCondition: Sendable, Hashable {
         case javascript(String)
         /// A fixed pause.
         case delay(ms: Int)
+        /// The page (or one of its popups) has opened at least `count` windows since the render began.
+        case popup(count: Int)
+        /// At least `count` downloads of the page have begun since the render began.
+        case download(count: Int)
         /// Every condition holds.
         case all([WaitCondition])
         /// The first condition to hold.
@@ -41,6 +45,10 @@ public struct WaitCondition: Sendable, Hashable {
         Self(.javascript(expression), timeoutMs: timeoutMs)
     }
     public static func delay(ms: Int) -> Self { Self(.delay(ms: ms)) }
+    public static func popup(count: Int = 1, timeoutMs: Int? = nil) -> Self { Self(.popup(count: count), timeoutMs: timeoutMs) }
+    public static func download(count: Int = 1, timeoutMs: Int? = nil) -> Self {
+        Self(.download(count: count), timeoutMs: timeoutMs)
+    }
     public static func all(_ conditions: [WaitCondition], timeoutMs: Int? = nil) -> Self {
         Self(.all(conditions), timeoutMs: timeoutMs)
     }
@@ -57,6 +65,8 @@ public struct WaitCondition: Sendable, Hashable {
         case .selector: "selector"
         case .javascript: "javascript"
         case .delay: "delay"
+        case .popup: "popup"
+        case .download: "download"
         case .all: "all"
         case .any: "any"
         }
@@ -70,6 +80,8 @@ public struct WaitCondition: Sendable, Hashable {
         case .selector(let s, let visible): visible ? "selector(\(s), visible)" : "selector(\(s))"
         case .javascript(let e): "javascript(\(e.prefix(60)))"
         case .delay(let ms): "delay(\(ms)ms)"
+        case .popup(let count): count == 1 ? "popup" : "popup(\(count))"
+        case .download(let count): count == 1 ? "download" : "download(\(count))"
         case .all(let c): "all(\(c.map(\.summary).joined(separator: ", ")))"
         case .any(let c): "any(\(c.map(\.summary).joined(separator: ", ")))"
         }
@@ -89,7 +101,7 @@ extension WaitCondition: Codable {
         case type
         case timeoutMs = "timeout_ms"
         case idleMs = "idle_ms"
-        case selector, visible, expression, ms, conditions
+        case selector, visible, expression, ms, conditions, count
     }
 
     public init(from decoder: any Decoder) throws {
@@ -113,6 +125,10 @@ extension WaitCondition: Codable {
             kind = .javascript(expression)
         case "delay":
             kind = .delay(ms: try c.decode(Int.self, forKey: .ms, in: 0...RenderLimits.maxTimeoutMs))
+        case "popup":
+            kind = .popup(count: try c.decodeIfPresent(Int.self, forKey: .count, in: 1...RenderLimits.maxReportedPopups) ?? 1)
+        case "download":
+            kind = .download(count: try c.decodeIfPresent(Int.self, forKey: .count, in: 1...RenderLimits.maxReportedDownloads) ?? 1)
         case "all", "any":
             let conditions = try c.decode([WaitCondition].self, forKey: .conditions)
             try c.require((1...RenderLimits.maxConditions).contains(conditions.count), .conditions,
@@ -122,7 +138,7 @@ extension WaitCondition: Codable {
                           "nests deeper than \(RenderLimits.maxConditionDepth) levels")
         default:
             try c.require(false, .type,
-                          "must be one of load, dom_content_loaded, network_idle, selector, javascript, delay, all, any")
+                          "must be one of load, dom_content_loaded, network_idle, selector, javascript, delay, popup, download, all, any")
             kind = .load
         }
     }
@@ -139,6 +155,7 @@ extension WaitCondition: Codable {
             try c.encode(visible, forKey: .visible)
         case .javascript(let expression): try c.encode(expression, forKey: .expression)
         case .delay(let ms): try c.encode(ms, forKey: .ms)
+        case .popup(let count), .download(let count): try c.encode(count, forKey: .count)
         case .all(let conditions), .any(let conditions): try c.encode(conditions, forKey: .conditions)
         }
     }

@@ -32,7 +32,8 @@ final class RecyclingContextProvider: ContextProvider {
             held = parked.held
         } else {
             do {
-                held = try await pool.checkout(priority: priority, deadline: deadline, options: LeaseOptions(proxy: proxy))
+                held = try await pool.checkout(
+                    priority: priority, deadline: deadline, options: LeaseOptions(proxy: proxy), spare: true)
             } catch let error as PoolError {
                 throw ContextProviderError(error)
             }

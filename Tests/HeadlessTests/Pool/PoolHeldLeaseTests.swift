@@ -76,6 +76,45 @@ extension Chromium {
             }
         }
 
+        @Test func aQueuedLeaseTakesAParkedSpareBackBeforeAPromisedContextParkedLonger() async throws {
+            var config = singleSlot
+            config.contextsPerBrowser = 2
+            try await TestPools.with(config) { pool in
+                let promised = try await pool.checkout(deadline: TestPools.farDeadline())
+                #expect(pool.park(promised))
+                let spare = try await pool.checkout(deadline: TestPools.farDeadline(), spare: true)
+                #expect(pool.park(spare))
+                let served = try await pool.withLease(deadline: .now + .seconds(10)) { _ in true }
+                #expect(served)
+                #expect(!spare.isHeld)
+                #expect(promised.isHeld)
+                #expect(pool.unpark(promised))
+            }
+        }
+
+        @Test func overItsMemoryThresholdABrowserGivesBackItsParkedSparesFirstAndDrainsOnlyIfStillOver() async throws {
+            var config = TestPools.config(tmp: tmp, contextsPerBrowser: 3)
+            config.memoryThresholdMB = 1
+            try await TestPools.with(config) { pool in
+                let browser = try await TestPools.waitUntil(pool, "a ready browser") { $0.readyBrowsers == 1 }.browsers[0].id
+                let spare = try await pool.checkout(deadline: TestPools.farDeadline(), spare: true)
+                let promised = try await pool.checkout(deadline: TestPools.farDeadline())
+                #expect(pool.park(spare))
+                #expect(pool.park(promised))
+                await pool.maintain()
+                #expect(!spare.isHeld)
+                #expect(promised.isHeld)
+                #expect(pool.stats().browsers.first { $0.id == browser }?.state == "ready")
+                // Still over the threshold (1 MB) at the next round: the browser drains, and the
+                // promised context goes with it.
+                await pool.maintain()
+                try await TestPools.waitUntil(pool, "a replacement") { stats in
+                    !stats.browsers.contains { $0.id == browser } && stats.readyBrowsers == 1
+                }
+                #expect(!promised.isHeld)
+            }
+        }
+
         @Test func leaseInUseIsNotTakenBackButGoesBackWhenParkedWhileOthersWait() async throws {
             try await TestPools.with(singleSlot) { pool in
                 let held = try await pool.checkout(deadline: TestPools.farDeadline())

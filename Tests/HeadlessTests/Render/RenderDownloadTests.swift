@@ -68,5 +68,30 @@ extension Chromium {
                 #expect(try FileManager.default.contentsOfDirectory(atPath: downloads).isEmpty)
             }
         }
+
+        /// `wait_for: download` waits for a download the page starts late; without it the capture comes first.
+        @Test func waitForDownloadWaitsForADownloadStartedAfterLoad() async throws {
+            try await Self.with { c, _ in
+                let page = "/hostile/download.html?auto&after_ms=2000&bytes=2000"
+                let waited = try await c.render(page, #"{"wait_for": {"type": "download", "timeout_ms": 10000}}"#).result
+                #expect(waited.downloads.map(\.url) == [c.url("/download?bytes=2000")])
+                #expect(waited.waitConditionsMet == ["download"])
+                let unwaited = try await c.render(page, #"{"wait_for": {"type": "load"}}"#).result
+                #expect(unwaited.downloads.isEmpty)
+            }
+        }
+
+        /// A download wait on a page that never downloads ends at its timeout.
+        @Test func waitingForADownloadThatNeverComesTimesOut() async throws {
+            try await Self.with { c, _ in
+                let json = #"{"wait_for": {"type": "download", "timeout_ms": 700}}"#
+                let failure = try await RenderHarness.renderError { try await c.render("/hostile/download.html", json) }
+                guard case .timeout(let stage, _) = failure else {
+                    Issue.record("expected a wait timeout, got \(failure)")
+                    return
+                }
+                #expect(stage == .wait)
+            }
+        }
     }
 }

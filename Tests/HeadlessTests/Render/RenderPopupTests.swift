@@ -29,5 +29,30 @@ extension Chromium {
                 #expect(result.popups == [c.url("/hostile/popup.html?from=link")])
             }
         }
+
+        /// `wait_for: popup` waits for a window the page opens late; without it the capture comes first.
+        @Test func waitForPopupWaitsForAWindowOpenedAfterLoad() async throws {
+            try await RenderHarness.with { c in
+                let page = "/hostile/popups.html?n=1&after_ms=2000"
+                let waited = try await c.render(page, #"{"wait_for": {"type": "popup", "timeout_ms": 10000}}"#).result
+                #expect(waited.popups == [c.url("/hostile/popup.html?i=0")])
+                #expect(waited.waitConditionsMet == ["popup"])
+                let unwaited = try await c.render(page, #"{"wait_for": {"type": "load"}}"#).result
+                #expect(unwaited.popups.isEmpty)
+            }
+        }
+
+        /// Asking for more windows than the page opens ends the wait at its timeout.
+        @Test func waitingForMorePopupsThanThePageOpensTimesOut() async throws {
+            try await RenderHarness.with { c in
+                let json = #"{"wait_for": {"type": "popup", "count": 2, "timeout_ms": 700}}"#
+                let failure = try await RenderHarness.renderError { try await c.render("/hostile/popups.html?n=1", json) }
+                guard case .timeout(let stage, _) = failure else {
+                    Issue.record("expected a wait timeout, got \(failure)")
+                    return
+                }
+                #expect(stage == .wait)
+            }
+        }
     }
 }

@@ -27,6 +27,8 @@ extension BrowserSuites {
             (["config": ["timeout_ms": 120_001]], "config.timeout_ms"),
             (["config": ["wait_for": ["type": "bogus"]]], "config.wait_for.type"),
             (["config": ["wait_for": ["type": "selector"]]], "config.wait_for.selector"),
+            (["config": ["wait_for": ["type": "popup", "count": 0]]], "config.wait_for.count"),
+            (["config": ["wait_for": ["type": "download", "count": 101]]], "config.wait_for.count"),
             (["config": ["actions": [["type": "click"]]]], "config.actions[0].selector"),
             (["config": ["actions": [["type": "teleport"]]]], "config.actions[0].type"),
             (["config": ["viewport": ["width": -1, "height": 600]]], "config.viewport.width"),

@@ -6,9 +6,11 @@ import RenderTypes
 enum RenderSchemas {
     static let waitCondition = JSONSchema.object(
         [
-            "type": .string(oneOf: ["load", "dom_content_loaded", "network_idle", "selector", "javascript", "delay", "all", "any"]),
+            "type": .string(oneOf: [
+                "load", "dom_content_loaded", "network_idle", "selector", "javascript", "delay", "popup", "download", "all", "any",
+            ]),
             "timeout_ms": .integer(minimum: 1), "idle_ms": .integer(minimum: 0), "selector": .string,
-            "visible": .boolean, "expression": .string, "ms": .integer(minimum: 0),
+            "visible": .boolean, "expression": .string, "ms": .integer(minimum: 0), "count": .integer(minimum: 1),
             "conditions": .array(of: .ref("WaitCondition")),
         ],
         required: ["type"]
