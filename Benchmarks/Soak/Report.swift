@@ -41,21 +41,41 @@ struct Report {
         return end / warm
     }
 
+    /// The memory figures that must not grow, by name, with their end/warm ratio: the server, the
+    /// browsers' long-lived processes, and the median renderer. The whole tree's total is shown, not
+    /// judged: it moves with how many renderers exist, and the workload's out-of-memory pages (each
+    /// lasting 20–30 s, often two at once) and 10 MB documents make a few renderers gigabytes large.
+    /// The median renderer ignores those few, while a leak in recycled pages (all of them growing)
+    /// still shows.
+    var judgedGrowth: [(String, Double)] {
+        [
+            ("server", growth(\.serverPSSKB)), ("browser processes", growth(\.browserProcessesPSSKB)),
+            ("median renderer", growth(\.medianRendererPSSKB)),
+        ]
+    }
+
     var idleRenderersMatchThePool: Bool {
         guard let idle, let poolStats else { return false }
-        // Each idle (prewarmed) or kept context holds one renderer.
+        // Each idle (prewarmed), kept or parked (recycled) context holds one renderer.
         return idle.renderers <= poolStats.contextsIdle + poolStats.contextsHeld + poolStats.contextsWarming
     }
 
-    /// Idle, the server holds no more descriptors than it did under load at warm-up (a descriptor
-    /// leaked per call would add thousands).
+    /// Descriptors wander with the contexts parked for reuse (each has its egress listener) and with
+    /// browsers recycled (each has its pipe), by about 15 in a 30-minute run; a descriptor leaked per
+    /// call would add hundreds. So: the last minute's median stays within `descriptorSlack` of the
+    /// warm minute's most, and idle holds no more than the most under load.
+    static let descriptorSlack = 16
+
     var descriptorsSettled: Bool {
-        guard let idle, let most = warmWindow.map(\.descriptors).max() else { return false }
-        return idle.descriptors <= most
+        guard let idle, let warmMost = warmWindow.map(\.descriptors).max(), let loadedMost = loaded.map(\.descriptors).max()
+        else { return false }
+        let end = endWindow.map(\.descriptors).sorted()
+        guard !end.isEmpty else { return false }
+        return end[end.count / 2] <= warmMost + Self.descriptorSlack && idle.descriptors <= loadedMost
     }
 
     var passed: Bool {
-        unexpectedErrors == 0 && descriptorsSettled && growth(\.serverPSSKB) <= Self.growthLimit && growth(\.browsersPSSKB) <= Self.growthLimit
+        unexpectedErrors == 0 && descriptorsSettled && judgedGrowth.allSatisfy { $0.1 <= Self.growthLimit }
             && leftovers.isEmpty && idleRenderersMatchThePool && (idle?.temporaryProfiles ?? 0) == (poolStats?.browsers.count ?? 0)
     }
 
@@ -77,7 +97,10 @@ struct Report {
             lines.append("|---|---:|---:|---:|---:|")
             lines.append("| server PSS | \(mb(warm.serverPSSKB)) | \(mb(end.serverPSSKB)) | \(mb(idle.serverPSSKB)) | \(String(format: "%.2f", growth(\.serverPSSKB))) |")
             lines.append("| server RSS | \(mb(warm.serverRSSKB)) | \(mb(end.serverRSSKB)) | \(mb(idle.serverRSSKB)) | \(String(format: "%.2f", growth(\.serverRSSKB))) |")
-            lines.append("| browsers PSS | \(mb(warm.browsersPSSKB)) | \(mb(end.browsersPSSKB)) | \(mb(idle.browsersPSSKB)) | \(String(format: "%.2f", growth(\.browsersPSSKB))) |")
+            lines.append("| browsers PSS (whole tree, not judged) | \(mb(warm.browsersPSSKB)) | \(mb(end.browsersPSSKB)) | \(mb(idle.browsersPSSKB)) | \(String(format: "%.2f", growth(\.browsersPSSKB))) |")
+            lines.append("| browser processes PSS (no renderers) | \(mb(warm.browserProcessesPSSKB)) | \(mb(end.browserProcessesPSSKB)) | \(mb(idle.browserProcessesPSSKB)) | \(String(format: "%.2f", growth(\.browserProcessesPSSKB))) |")
+            lines.append("| median renderer PSS | \(mb(warm.medianRendererPSSKB)) | \(mb(end.medianRendererPSSKB)) | \(mb(idle.medianRendererPSSKB)) | \(String(format: "%.2f", growth(\.medianRendererPSSKB))) |")
+            lines.append("| largest renderer PSS | \(mb(warm.largestRendererPSSKB)) | \(mb(end.largestRendererPSSKB)) | \(mb(idle.largestRendererPSSKB)) | |")
             lines.append("| server descriptors | \(warm.descriptors) | \(end.descriptors) | \(idle.descriptors) | |")
             lines.append("| renderers | \(warm.renderers) | \(end.renderers) | \(idle.renderers) | |")
         }
@@ -91,14 +114,15 @@ struct Report {
         lines.append("CPU: server \(String(format: "%.1f", Double(cpu.0) / hz)) s, browsers \(String(format: "%.1f", Double(cpu.1) / hz)) s for \(calls) calls.")
         lines.append(leftovers.isEmpty ? "Nothing left behind after SIGTERM." : "Left behind: \(leftovers.joined(separator: "; "))")
         lines.append("")
-        lines.append("**\(passed ? "Passed" : "Failed")**: \(unexpectedErrors) unexpected errors, memory end/warm ≤ \(Self.growthLimit): server \(String(format: "%.2f", growth(\.serverPSSKB))), browsers \(String(format: "%.2f", growth(\.browsersPSSKB))); descriptors idle ≤ warm: \(descriptorsSettled); idle renderers within the pool's set: \(idleRenderersMatchThePool).")
+        let ratios = judgedGrowth.map { "\($0.0) \(String(format: "%.2f", $0.1))" }.joined(separator: ", ")
+        lines.append("**\(passed ? "Passed" : "Failed")**: \(unexpectedErrors) unexpected errors; memory end/warm ≤ \(Self.growthLimit) (medians of a minute): \(ratios); descriptors settled (last minute's median ≤ warm's most + \(Self.descriptorSlack), idle ≤ most under load): \(descriptorsSettled); idle renderers within the pool's set: \(idleRenderersMatchThePool).")
         return lines.joined(separator: "\n")
     }
 
     func write(to directory: String) throws {
-        var csv = "seconds,server_rss_kb,server_pss_kb,browsers_pss_kb,server_cpu_ticks,browsers_cpu_ticks,renderers,browsers,descriptors,temporary_profiles\n"
+        var csv = "seconds,server_rss_kb,server_pss_kb,browsers_pss_kb,server_cpu_ticks,browsers_cpu_ticks,renderers,browsers,descriptors,temporary_profiles,browser_processes_pss_kb,renderers_pss_kb,median_renderer_pss_kb,largest_renderer_pss_kb\n"
         for s in samples {
-            csv += "\(s.seconds),\(s.serverRSSKB),\(s.serverPSSKB),\(s.browsersPSSKB),\(s.serverCPUTicks),\(s.browsersCPUTicks),\(s.renderers),\(s.browsers),\(s.descriptors),\(s.temporaryProfiles)\n"
+            csv += "\(s.seconds),\(s.serverRSSKB),\(s.serverPSSKB),\(s.browsersPSSKB),\(s.serverCPUTicks),\(s.browsersCPUTicks),\(s.renderers),\(s.browsers),\(s.descriptors),\(s.temporaryProfiles),\(s.browserProcessesPSSKB),\(s.renderersPSSKB),\(s.medianRendererPSSKB),\(s.largestRendererPSSKB)\n"
         }
         try csv.write(toFile: directory + "/samples.csv", atomically: true, encoding: .utf8)
         try summary.write(toFile: directory + "/summary.md", atomically: true, encoding: .utf8)

@@ -7,6 +7,15 @@ struct Sample: Sendable {
     var serverRSSKB: Int
     var serverPSSKB: Int
     var browsersPSSKB: Int
+    /// The browsers' processes other than renderers (browser, GPU, utilities): they live as long as
+    /// their browser, so this is where a leak in the browser would show.
+    var browserProcessesPSSKB: Int
+    /// Every renderer's PSS, the median renderer's and the largest one's: renderers come and go with
+    /// contexts, and pages that allocate until their renderer dies (or load a 10 MB document) make a
+    /// few of them huge for seconds at a time.
+    var renderersPSSKB: Int
+    var medianRendererPSSKB: Int
+    var largestRendererPSSKB: Int
     var serverCPUTicks: Int
     var browsersCPUTicks: Int
     var renderers: Int
@@ -35,15 +44,21 @@ final class Sampler: Sendable {
     func sample() {
         let tree = ProcTree.descendants(of: serverPid)
         let commands = tree.map { ($0, ProcTree.command($0)) }
+        let pss = Dictionary(uniqueKeysWithValues: tree.map { ($0, ProcTree.kilobytes($0, file: "smaps_rollup", field: "Pss:")) })
+        let rendererPSS = commands.filter { $0.1.contains("--type=renderer") }.map { pss[$0.0] ?? 0 }
         let elapsed = ContinuousClock.now - started
         let sample = Sample(
             seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18,
             serverRSSKB: ProcTree.kilobytes(serverPid, file: "status", field: "VmRSS:"),
             serverPSSKB: ProcTree.kilobytes(serverPid, file: "smaps_rollup", field: "Pss:"),
-            browsersPSSKB: tree.reduce(0) { $0 + ProcTree.kilobytes($1, file: "smaps_rollup", field: "Pss:") },
+            browsersPSSKB: pss.values.reduce(0, +),
+            browserProcessesPSSKB: pss.values.reduce(0, +) - rendererPSS.reduce(0, +),
+            renderersPSSKB: rendererPSS.reduce(0, +),
+            medianRendererPSSKB: rendererPSS.isEmpty ? 0 : rendererPSS.sorted()[rendererPSS.count / 2],
+            largestRendererPSSKB: rendererPSS.max() ?? 0,
             serverCPUTicks: ProcTree.cpuTicks(serverPid),
             browsersCPUTicks: browsersCPUTicks(tree),
-            renderers: commands.filter { $0.1.contains("--type=renderer") }.count,
+            renderers: rendererPSS.count,
             browsers: commands.filter { $0.1.contains("--remote-debugging-pipe") }.count,
             descriptors: ProcTree.openDescriptors(serverPid),
             temporaryProfiles: ((try? FileManager.default.contentsOfDirectory(atPath: temporaryDirectory)) ?? [])

@@ -28,8 +28,10 @@ enum Workload {
         return grouped.indices.map { grouped[($0 * 37) % grouped.count] }
     }()
 
-    static func pick(round: Int, caller: Int) -> Kind {
-        rotation[(round + caller * 13) % rotation.count]
+    /// The kind of a caller's round: the rotation's, or with `kinds` only those, in the same order.
+    static func pick(round: Int, caller: Int, among kinds: Set<Kind>? = nil) -> Kind {
+        let rotation = kinds.map { kinds in Self.rotation.filter(kinds.contains) } ?? Self.rotation
+        return rotation[(round + caller * 13) % rotation.count]
     }
 
     static func run(_ kind: Kind, caller: Int, round: Int, client: RpcClient, site: FixtureServer) async -> Outcome {
@@ -72,11 +74,11 @@ enum Workload {
                 let result = try await render(client, site.url("/hostile/dialogs.html?open=\(kind)"))
                 return check(result.dialogs.first?.type.rawValue == kind, "dialogs \(result.dialogs) for \(kind) on load")
             case .popups:
-                let result = try await render(client, site.url("/hostile/popups.html"), #"{"wait_for": {"type": "delay", "ms": 500}}"#)
-                return check(!result.popups.isEmpty, "no popup reported")
+                let result = try await render(client, site.url("/hostile/popups.html"), #"{"wait_for": {"type": "popup", "timeout_ms": 10000}}"#)
+                return check(!result.popups.isEmpty, "no popup reported \(detail(result))")
             case .download:
-                let result = try await render(client, site.url("/hostile/download.html?auto"), #"{"wait_for": {"type": "delay", "ms": 500}}"#)
-                return check(!result.downloads.isEmpty, "no download reported")
+                let result = try await render(client, site.url("/hostile/download.html?auto"), #"{"wait_for": {"type": "download", "timeout_ms": 10000}}"#)
+                return check(!result.downloads.isEmpty, "no download reported \(detail(result))")
             case .huge:
                 let result = try await render(client, site.url("/huge?mb=10"), #"{"timeout_ms": 60000}"#)
                 return check((result.html?.utf8.count ?? 0) > 10_000_000, "document cut")
@@ -109,6 +111,13 @@ enum Workload {
             fatalError("soak config \(config) does not decode: \(error)")  // a mistake in this file
         }
         return try await client.render(RenderParams(url: url, sessionId: session, config: decoded))
+    }
+
+    /// What a failure report says of the render: its context, stage times and warnings.
+    private static func detail(_ result: DynamicRenderResult) -> String {
+        let t = result.timings
+        return "(context \(result.context?.rawValue ?? "-"), wait \(Int(t.waitMs)) ms, capture \(Int(t.captureMs)) ms, "
+            + "render \(Int(result.renderTimeMs)) ms, warnings \(result.warnings))"
     }
 
     private static func check(_ condition: Bool, _ failure: String) -> Outcome {

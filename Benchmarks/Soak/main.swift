@@ -16,6 +16,8 @@ struct Options {
     var minutes = 30.0
     var callers = 8
     var sampleSeconds = 10.0
+    /// Only these kinds (`--kinds popups,download`), to chase one kind's failures; nil: the whole mix.
+    var kinds: Set<Workload.Kind>?
 
     init(_ arguments: [String]) {
         var iterator = arguments.dropFirst().makeIterator()
@@ -24,6 +26,14 @@ struct Options {
             case "--minutes": minutes = iterator.next().flatMap(Double.init) ?? minutes
             case "--callers": callers = iterator.next().flatMap(Int.init) ?? callers
             case "--sample-secs": sampleSeconds = iterator.next().flatMap(Double.init) ?? sampleSeconds
+            case "--kinds":
+                let names = (iterator.next() ?? "").split(separator: ",").map(String.init)
+                let chosen = names.compactMap(Workload.Kind.init(rawValue:))
+                guard !chosen.isEmpty, chosen.count == names.count else {
+                    FileHandle.standardError.write(Data("--kinds takes a comma-separated list of: \(Workload.Kind.allCases.map(\.rawValue).joined(separator: ", "))\n".utf8))
+                    exit(2)
+                }
+                kinds = Set(chosen)
             default:
                 FileHandle.standardError.write(Data("unknown argument \(argument)\n".utf8))
                 exit(2)
@@ -56,7 +66,7 @@ try await withThrowingTaskGroup(of: Void.self) { group in
         group.addTask {
             var round = 0
             while ContinuousClock.now < deadline {
-                let kind = Workload.pick(round: round, caller: caller)
+                let kind = Workload.pick(round: round, caller: caller, among: options.kinds)
                 round += 1
                 let started = ContinuousClock.now
                 let outcome = await Workload.run(kind, caller: caller, round: round, client: client, site: site)

@@ -11,9 +11,18 @@ samples, png = sys.argv[1], sys.argv[2]
 rows = list(csv.DictReader(open(samples)))
 minutes = [float(r["seconds"]) / 60 for r in rows]
 fig, (memory, cpu) = plt.subplots(2, 1, figsize=(10, 7), sharex=True)
-for key, label in [("server_pss_kb", "server PSS"), ("server_rss_kb", "server RSS"), ("browsers_pss_kb", "browsers PSS")]:
+series = [("server_pss_kb", "server PSS"), ("server_rss_kb", "server RSS"), ("browsers_pss_kb", "browsers PSS (whole tree)")]
+if rows and "browser_processes_pss_kb" in rows[0]:
+    series.append(("browser_processes_pss_kb", "browser processes PSS (no renderers)"))
+for key, label in series:
     memory.plot(minutes, [int(r[key]) / 1024 for r in rows], label=label)
-memory.set_ylabel("MB")
+if rows and "median_renderer_pss_kb" in rows[0]:
+    series_extra = [("median_renderer_pss_kb", "median renderer PSS"), ("largest_renderer_pss_kb", "largest renderer PSS")]
+    for key, label in series_extra:
+        memory.plot(minutes, [int(r[key]) / 1024 for r in rows], label=label)
+# Log scale: a renderer running out of memory reaches gigabytes for a few seconds.
+memory.set_yscale("log")
+memory.set_ylabel("MB (log)")
 memory.legend()
 memory.grid(alpha=0.3)
 hz = 100.0
