@@ -39,15 +39,24 @@ struct LeasedSessionTurns: SessionTurns {
     }
 
     /// The session's lease and the session as it grants it; asks again, with growing pauses, while
-    /// another node holds it. Throws `LockRefusal.timedOut` when the next try would pass `deadline`.
+    /// another node holds it. Throws `LockRefusal.timedOut` when the next try would pass `deadline`,
+    /// or a request to the database is still unanswered at it.
     private func acquire(_ id: SessionID, deadline: ContinuousClock.Instant, claimingOwnership: Bool) async throws
         -> (SessionLease, RpcSessionContext)
     {
         let duration = cluster.configuration.leaseDuration
+        let (backend, nodeID) = (cluster.backend, cluster.nodeID)
         var pause = Duration.milliseconds(5)
         while true {
-            let attempt = try await cluster.backend.acquireLease(
-                id, holder: cluster.nodeID, duration: duration, claimingOwnership: claimingOwnership)
+            // Answered by the call's deadline even when the database is slow (the backend's own
+            // bound is its operation timeout, seconds longer): a lease granted after the call gave
+            // up is released at once.
+            let answered = try await value(by: deadline) {
+                try await backend.acquireLease(id, holder: nodeID, duration: duration, claimingOwnership: claimingOwnership)
+            } late: { [self] attempt in
+                if case .granted(let lease, _) = attempt { await release(lease) }
+            }
+            guard let attempt = answered else { throw LockRefusal.timedOut }
             switch attempt {
             case .granted(let lease, let session):
                 return (lease, session)

@@ -29,7 +29,16 @@ import TestSupport
 
     /// Runs `body` with two nodes on one fresh store of `kind` holding session "s" (on one node,
     /// the same node twice), closed afterwards.
-    func withNodes(_ kind: Kind, node: NodeConfiguration = .init(), _ body: ([Node]) async throws -> Void) async throws {
+    func withNodes(
+        _ kind: Kind, database: String? = nil, node: NodeConfiguration = .init(), _ body: ([Node]) async throws -> Void
+    ) async throws {
+        if kind == .postgres, let url = database {
+            let stores = [
+                RpcSessionStore(backend: AnySessionBackend(try await TestPostgres.backend(url: url))),
+                RpcSessionStore(backend: AnySessionBackend(try await TestPostgres.backend(url: url))),
+            ]
+            return try await run(stores, node: node, body)
+        }
         switch kind {
         case .memory:
             let store = RpcSessionStore(backend: AnySessionBackend(InMemorySessionBackend()))
@@ -162,6 +171,28 @@ import TestSupport
         }
     }
 
+    @Test func aLeaseRequestTheDatabaseLeavesUnansweredIsRefusedAtTheDeadlineAndItsLateGrantReleased() async throws {
+        try await TestPostgres.withDatabase { url in
+            // Leases of ten minutes: the last turn is had only if the late grant was released.
+            try await withNodes(.postgres, database: url, node: NodeConfiguration(nodeTimeout: .seconds(600), leaseDuration: .seconds(600))) {
+                nodes in
+                // Another client locks the session's row for 4 s: the lease's UPDATE waits behind it.
+                let locker = try Psql.start(url, "BEGIN; SELECT 1 FROM tidepool_sessions WHERE id = 's' FOR UPDATE; SELECT pg_sleep(4); COMMIT;")
+                defer { locker.waitUntilExit() }
+                try await Psql.waitUntil(url, "SELECT count(*) FROM pg_stat_activity WHERE wait_event = 'PgSleep' AND datname = current_database()", is: "1")
+                // Without an answer by its deadline the turn is refused then, not when the row is free.
+                await #expect(throws: LockRefusal.timedOut) {
+                    try await nodes[1].turns.withTurn("s", deadline: .now + .milliseconds(400), claimingOwnership: false) { _ in
+                        Issue.record("the turn ran although its deadline passed while the database had not answered")
+                    }
+                }
+                try await nodes[0].turns.withTurn("s", deadline: .now + .seconds(20), claimingOwnership: false) { turn in
+                    #expect(turn.session?.sessionId == "s")
+                }
+            }
+        }
+    }
+
     @Test func aTurnThatClaimsOwnershipMakesItsNodeTheOwner() async throws {
         try await withNodes(.postgres) { nodes in
             try await nodes[1].turns.withTurn("s", deadline: .now + .seconds(5), claimingOwnership: true) { _ in }
@@ -188,3 +219,44 @@ private final class OverlapProbe: Sendable {
 
     var overlapped: Bool { state.withLock { $0.overlapped } }
 }
+
+/// `psql` on a test database, for what the backends never do themselves (holding a row lock).
+private enum Psql {
+    struct Failed: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    /// Starts `psql` running `sql` (one implicit transaction) in the background.
+    static func start(_ url: String, _ sql: String) throws -> Process {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/psql")
+        process.arguments = [url, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-c", sql]
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+
+    /// Runs `sql` and returns its single value as text.
+    static func value(_ url: String, _ sql: String) throws -> String {
+        let process = Process()
+        let output = Pipe()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/psql")
+        process.arguments = [url, "-X", "-A", "-t", "-c", sql]
+        process.standardOutput = output
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { throw Failed(description: "psql failed on \(sql)") }
+        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// Asks `sql` every 50 ms until it answers `expected` (at most 20 s).
+    static func waitUntil(_ url: String, _ sql: String, is expected: String) async throws {
+        let deadline = ContinuousClock.now + .seconds(20)
+        while try value(url, sql) != expected {
+            guard ContinuousClock.now < deadline else { throw Failed(description: "\(sql) never answered \(expected)") }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+    }
+}
+
