@@ -106,9 +106,9 @@ extension BrowserSuites {
                 #expect(Self.figures(try await usage(acme, [:])) == sum, "day by default")
                 let day = try await acme.result("usage.get", ["period": "day"])
                 #expect(day["tenant"] == "acme")
-                #expect(day["start"] == "2026-01-01T00:00:00Z")
-                #expect(day["resets_at"] == "2026-01-02T00:00:00Z")
-                #expect(try await acme.result("usage.get", ["period": "month"])["resets_at"] == "2026-02-01T00:00:00Z")
+                #expect(day["start"] == "2026-01-01T00:00:00.000Z")
+                #expect(day["resets_at"] == "2026-01-02T00:00:00.000Z")
+                #expect(try await acme.result("usage.get", ["period": "month"])["resets_at"] == "2026-02-01T00:00:00.000Z")
                 #expect(Self.figures(try await usage(acme, ["session_id": "metered"])) == Self.figures(inSession["usage"]))
                 // Another tenant: nothing spent, and acme's session does not exist for it.
                 #expect(Self.figures(try await usage(globex, ["period": "day"])) == UsageFigures())
@@ -214,7 +214,7 @@ extension BrowserSuites {
                 #expect(errors.count == 33)
                 for error in errors {
                     #expect(error["code"] == -32007)
-                    #expect(error["data"] == ["scope": "renders_per_day", "limit": 7, "used": 7, "resets_at": "2026-01-02T00:00:00Z"])
+                    #expect(error["data"] == ["scope": "renders_per_day", "limit": 7, "used": 7, "resets_at": "2026-01-02T00:00:00.000Z"])
                 }
                 #expect(c.site.counter.count(path: "/static.html") == 7, "a refused call loads nothing")
                 let day = Self.figures(try await usage(acme, ["period": "day"]))
@@ -234,7 +234,7 @@ extension BrowserSuites {
                 #expect(refused["data"]?["scope"] == "browser_seconds_per_day")
                 #expect(refused["data"]?["limit"] == 1)
                 #expect(refused["data"]?["used"] == .int(spent.browserMs / 1000))
-                #expect(refused["data"]?["resets_at"] == "2026-01-02T00:00:00Z")
+                #expect(refused["data"]?["resets_at"] == "2026-01-02T00:00:00.000Z")
                 #expect(c.site.counter.count(path: "/scripts.html") == 0)
             }
         }
