@@ -1,3 +1,4 @@
+import AsyncSupport
 public import Logging
 public import ServiceLifecycle
 import SessionContext
@@ -21,10 +22,12 @@ public struct SessionStoreService: Service {
         // Usage reaches the store every `interval` while the server runs, in one write each time.
         await withTaskGroup(of: Void.self) { group in
             group.addTask {
+                // The first flush at once reads the stored totals (PostgreSQL: as soon as it is reachable).
+                // Cancellation stops the loop between flushes, never inside one: a write cut short
+                // could leave the SQLite connection inside its transaction and the last flush failing.
                 while !Task.isCancelled {
+                    _ = await withoutCancellation { await usage.flush() }
                     try? await Task.sleep(for: interval)
-                    if Task.isCancelled { return }
-                    await usage.flush()
                 }
             }
             // Returns on graceful shutdown, throws on cancellation; the store is closed either way.
@@ -32,7 +35,7 @@ public struct SessionStoreService: Service {
             group.cancelAll()
         }
         // What the last renders spent (every other service has stopped: no render runs any more).
-        if await usage.flush() {
+        if await withoutCancellation({ await usage.flush() }) {
             logger.debug("usage written")
         } else {
             logger.error("usage of the last renders could not be written", metadata: ["pending": "\(usage.pendingCount)"])

@@ -67,7 +67,7 @@ extension BrowserSuites {
         static func metric(_ c: RenderServer, _ name: String, _ labels: [String]) -> Double? {
             let text = String(decoding: c.server.metrics.exposition(), as: UTF8.self)
             let line = text.split(separator: "\n").first { line in
-                line.hasPrefix(name + "{") && labels.allSatisfy { line.contains($0) }
+                (line.hasPrefix(name + "{") || line.hasPrefix(name + " ")) && labels.allSatisfy { line.contains($0) }
             }
             return line?.split(separator: " ").last.flatMap { Double($0) }
         }
@@ -338,6 +338,49 @@ extension BrowserSuites {
                     #expect(refused["code"] == -32007)
                     #expect(refused["data"]?["used"] == 4)
                     #expect(try await third.stop(with: SIGTERM) == 0)
+                }
+            }
+        }
+    }
+}
+
+extension BrowserSuites {
+    /// Usage totals in PostgreSQL: written by one server, read back by the next on the same database.
+    @Suite struct PostgresUsageTests {
+        @Test func usageWrittenToPostgresIsReadBackByTheNextServer() async throws {
+            try await TestTenants.withTwo { two in
+                try writeTenants(two, limits: ["acme": ["renders_per_day": 3]])
+                try await TestPostgres.withDatabase { url in
+                    func server(_ body: (RenderServer, KeyedCaller) async throws -> Void) async throws {
+                        try await RenderServer.with(
+                            http: HTTPConfiguration(port: 0, tenantsFile: two.file),
+                            sessions: {
+                                $0.backend = .postgres
+                                $0.databaseURL = url
+                            }
+                        ) { c in try await body(c, KeyedCaller(c.server, key: two.acme)) }
+                    }
+                    var spent = UsageFigures()
+                    var inSession = UsageFigures()
+                    try await server { c, acme in
+                        spent += BrowserSuites.TenantUsageTests.figures(try await acme.result("render", ["url": .string(c.url("/static.html"))])["usage"])
+                        inSession = BrowserSuites.TenantUsageTests.figures(
+                            try await acme.result("render", ["url": .string(c.url("/static.html")), "session_id": "pg"])["usage"])
+                        spent += inSession
+                        try await eventually("written") {
+                            (BrowserSuites.TenantUsageTests.metric(c, "tidepool_usage_renders_written_total", []) ?? 0) >= 2
+                        }
+                    }
+                    try await server { c, acme in
+                        try await eventually("the stored totals read back") {
+                            BrowserSuites.TenantUsageTests.figures(try await acme.result("usage.get", ["period": "day"])["usage"]) == spent
+                        }
+                        let session = try await acme.result("usage.get", ["session_id": "pg"])["usage"]
+                        #expect(BrowserSuites.TenantUsageTests.figures(session) == inSession)
+                        #expect(try await acme.call("render", ["url": .string(c.url("/static.html"))])["result"] != nil)
+                        let refused = try await acme.error("render", ["url": .string(c.url("/static.html"))])
+                        #expect(refused["data"]?["used"] == 3)
+                    }
                 }
             }
         }
