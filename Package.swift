@@ -61,7 +61,7 @@ let package = Package(
         .target(
             name: "SessionContextSQLite",
             dependencies: [
-                "SessionContext", "AsyncSupport",
+                "SessionContext", "AsyncSupport", "RenderTypes",
                 .product(name: "SQLiteNIO", package: "sqlite-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],

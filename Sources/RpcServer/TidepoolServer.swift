@@ -96,8 +96,13 @@ public struct TidepoolServer: Sendable {
             backend: configuration.sessions.backend.rawValue, pool: renders,
             countMaxAge: configuration.sessions.healthCountMaxAge, node: configuration.node.health(port: configuration.http.port)
         ) { try await sessions.store.sessionCount() }
+        // Each tenant's limits, as the file says now and after each reload (SIGHUP).
+        tenants?.observe { [usage = sessions.usage] file in
+            usage.setLimits(Dictionary(file.tenants.map { ($0.id, $0.limits) }, uniquingKeysWith: { first, _ in first }))
+        }
         var registry = RpcMethodRegistry()
         WireSchemas.register(in: &registry)
+        UsageMethods.register(in: &registry, sessions: sessions)
         SessionMethods.register(in: &registry, sessions: sessions)
         CookieMethods.register(in: &registry, sessions: sessions)
         HealthMethod.register(in: &registry, health: health)

@@ -98,6 +98,22 @@ enum PostgresSchema {
             "ALTER TABLE tidepool_sessions DROP CONSTRAINT tidepool_sessions_pkey",
             "ALTER TABLE tidepool_sessions ADD PRIMARY KEY (tenant, id)",
         ],
+        4: [
+            // Usage totals (`UsageStore`): a tenant's per minute, day and month (key: the period's
+            // start in unix seconds) and each session's (key: the session id).
+            """
+            CREATE TABLE tidepool_usage (
+                tenant text COLLATE "C" NOT NULL,
+                scope text NOT NULL,
+                key text COLLATE "C" NOT NULL,
+                renders bigint NOT NULL,
+                browser_ms bigint NOT NULL,
+                bytes_in bigint NOT NULL,
+                bytes_out bigint NOT NULL,
+                PRIMARY KEY (tenant, scope, key)
+            )
+            """,
+        ],
     ]
 
     /// The version this build writes.

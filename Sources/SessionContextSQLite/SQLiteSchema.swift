@@ -53,6 +53,22 @@ enum SQLiteSchema {
             "ALTER TABLE sessions_by_tenant RENAME TO sessions",
             "CREATE INDEX sessions_expires_at ON sessions (expires_at)",
         ],
+        3: [
+            // Usage totals (`UsageStore`): a tenant's per minute, day and month (key: the period's
+            // start in unix seconds) and each session's (key: the session id).
+            """
+            CREATE TABLE usage (
+                tenant TEXT NOT NULL,
+                scope TEXT NOT NULL,
+                key TEXT NOT NULL,
+                renders INTEGER NOT NULL,
+                browser_ms INTEGER NOT NULL,
+                bytes_in INTEGER NOT NULL,
+                bytes_out INTEGER NOT NULL,
+                PRIMARY KEY (tenant, scope, key)
+            ) WITHOUT ROWID
+            """,
+        ],
     ]
 
     /// The version this build writes.

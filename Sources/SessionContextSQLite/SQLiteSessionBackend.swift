@@ -1,6 +1,7 @@
 import AsyncSupport
 public import Foundation
 public import Logging
+public import RenderTypes
 public import SessionContext
 import SQLiteNIO
 import Synchronization
@@ -384,6 +385,53 @@ public final class SQLiteSessionBackend: SessionBackend {
             return try await connection.query(sql, binds)
         } catch {
             throw .backend("SQLite could not \(what()) in \(path): \(error)")
+        }
+    }
+}
+
+extension SQLiteSessionBackend: UsageStore {
+    public func loadUsage(forgettingMinutesBefore minutesSince: Int) async throws(SessionError) -> [UsageKey: UsageFigures] {
+        try await transaction { () async throws(SessionError) in
+            try await self.run(
+                "DELETE FROM usage WHERE scope = 'minute' AND CAST(key AS INTEGER) < ?", [.integer(minutesSince)],
+                "forget old usage minutes")
+            try await self.run(
+                """
+                DELETE FROM usage WHERE scope = 'session'
+                    AND NOT EXISTS (SELECT 1 FROM sessions WHERE sessions.tenant = usage.tenant AND sessions.id = usage.key)
+                """, [], "forget the usage of gone sessions")
+            let rows = try await self.run(
+                "SELECT tenant, scope, key, renders, browser_ms, bytes_in, bytes_out FROM usage", [], "read usage")
+            var totals: [UsageKey: UsageFigures] = [:]
+            for row in rows {
+                guard let tenant = row.column("tenant")?.string.flatMap(TenantID.init),
+                    let scope = row.column("scope")?.string.flatMap(UsageKey.Scope.init(rawValue:)),
+                    let key = row.column("key")?.string
+                else { throw .backend("a usage row in \(self.path) has an invalid tenant or scope") }
+                totals[UsageKey(tenant: tenant, scope: scope, key: key)] = UsageFigures(
+                    browserMs: row.column("browser_ms")?.integer ?? 0, bytesIn: row.column("bytes_in")?.integer ?? 0,
+                    bytesOut: row.column("bytes_out")?.integer ?? 0, renders: row.column("renders")?.integer ?? 0)
+            }
+            return totals
+        }
+    }
+
+    public func addUsage(_ deltas: [UsageKey: UsageFigures]) async throws(SessionError) {
+        guard !deltas.isEmpty else { return }
+        try await transaction { () async throws(SessionError) in
+            for (key, delta) in deltas {
+                try await self.run(
+                    """
+                    INSERT INTO usage (tenant, scope, key, renders, browser_ms, bytes_in, bytes_out) VALUES (?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (tenant, scope, key) DO UPDATE SET renders = renders + excluded.renders,
+                        browser_ms = browser_ms + excluded.browser_ms, bytes_in = bytes_in + excluded.bytes_in,
+                        bytes_out = bytes_out + excluded.bytes_out
+                    """,
+                    [
+                        .text(key.tenant.rawValue), .text(key.scope.rawValue), .text(key.key), .integer(delta.renders),
+                        .integer(delta.browserMs), .integer(delta.bytesIn), .integer(delta.bytesOut),
+                    ], "add usage")
+            }
         }
     }
 }

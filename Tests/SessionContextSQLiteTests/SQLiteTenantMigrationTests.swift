@@ -45,7 +45,7 @@ import TestSupport
 
         let backend = try await SQLiteSessionBackend.open(path: directory.databasePath)
         do {
-            #expect(try await backend.storedSchemaVersion() == 2)
+            #expect(try await backend.storedSchemaVersion() == SQLiteSessionBackend.schemaVersion)
             let loaded = try #require(try await backend.load("old-shop"))
             #expect(loaded == old)
             #expect(loaded.sessionId.tenant == .default)

@@ -310,3 +310,10 @@ public final class Page: Sendable {
         clock.now + (timeout ?? configuration.defaultTimeout)
     }
 }
+
+extension Page {
+    /// Bytes the page's requests received (encoded, as on the wire) and sent so far.
+    public var networkBytes: (received: Int, sent: Int) {
+        monitor.read { ($0.bytesIn, $0.bytesOut) }
+    }
+}

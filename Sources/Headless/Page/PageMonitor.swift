@@ -58,6 +58,11 @@ final class PageMonitor: Sendable {
         var popupsDropped = 0
         var downloads: DownloadLog
         var closedReason: String?
+        /// Bytes the page's requests received (encoded, as `Network.loadingFinished` and redirect
+        /// responses report them) and sent (`Request.approximateSize`), every request counted,
+        /// whether the network log kept it or not.
+        var bytesIn = 0
+        var bytesOut = 0
         var waiters: [UInt64: Waiter] = [:]
         var nextWaiter: UInt64 = 0
 
@@ -165,7 +170,8 @@ final class PageMonitor: Sendable {
         case "Network.loadingFinished":
             guard let e = try? event.decodeParams(as: CDP.Network.LoadingFinished.self) else { return }
             update { s in
-                finish(e.requestId, at: e.timestamp, bytes: Int(e.encodedDataLength), error: nil, &s)
+                s.bytesIn += max(0, Int(e.encodedDataLength))
+                return finish(e.requestId, at: e.timestamp, bytes: Int(e.encodedDataLength), error: nil, &s)
             }
         case "Network.loadingFailed":
             guard let e = try? event.decodeParams(as: CDP.Network.LoadingFailed.self) else { return }
@@ -242,6 +248,8 @@ final class PageMonitor: Sendable {
     }
 
     private func requestWillBeSent(_ e: CDP.Network.RequestWillBeSent, _ s: inout State) -> Bool {
+        s.bytesOut += e.request.approximateSize
+        if let redirect = e.redirectResponse { s.bytesIn += max(0, Int(redirect.encodedDataLength ?? 0)) }
         if let redirect = e.redirectResponse, let index = s.recordIndex[e.requestId] {
             s.records[index].end = e.timestamp
             s.records[index].status = redirect.status

@@ -27,6 +27,12 @@ struct RenderExecution: Sendable {
         return try await Page.with(
             session: lease.page, browserContextId: lease.browserContextId, configuration: configuration.page, logger: logger
         ) { page in
+            defer {
+                if let meter = request.meter {
+                    let bytes = page.networkBytes
+                    meter.addBytes(received: bytes.received, sent: bytes.sent)
+                }
+            }
             do {
                 let outcome = try await render(page, lease: lease, downloads: downloads)
                 await Self.tidy(page, downloads: downloads)

@@ -27,6 +27,8 @@ public struct RenderRequest: Sendable {
     public var state: BrowserState?
     /// Read the context's cookies and localStorage back after the render (for a session).
     public var collectState: Bool
+    /// Where the render records what it spends (browser time, bytes); nil: not metered.
+    public var meter: RenderMeter?
 
     public init(
         url: String, config: DynamicConfig = DynamicConfig(), stealth: StealthConfig = .default,

@@ -87,10 +87,14 @@ public struct Renderer: Sendable {
         -> RenderOutcome
     {
         do {
+            let meter = execution.request.meter
+            // Browser time runs from the lease to the context's disposal, which `withContext` does before it returns.
+            defer { meter?.leaseEnded() }
             return try await provider.withContext(
                 priority: execution.request.priority, deadline: execution.deadline.instant, proxy: execution.config.proxy
             ) { lease in
-                try await execution.run(on: lease)
+                meter?.leaseBegan()
+                return try await execution.run(on: lease)
             }
         } catch let error as RenderError {
             if case .browserCrashed(_, let detail) = error { throw .browserCrashed(retried: retried, detail: detail) }
@@ -184,5 +188,11 @@ public struct CheckedRenderRequest: Sendable {
     public var collectState: Bool {
         get { request.collectState }
         set { request.collectState = newValue }
+    }
+
+    /// Where the render records what it spends.
+    public var meter: RenderMeter? {
+        get { request.meter }
+        set { request.meter = newValue }
     }
 }

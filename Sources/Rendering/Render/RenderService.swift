@@ -109,33 +109,42 @@ public final class RenderService: Sendable {
         -> DynamicRenderResult
     {
         let receivedAt = ContinuousClock.now
+        let metering = RenderMetering(ledger: sessions.usage)
         do {
-            let result = try await renderChecked(params, tenant: tenant, receivedAt: receivedAt, forwardedBy: forwardedBy)
+            var result = try await renderChecked(
+                params, tenant: tenant, receivedAt: receivedAt, forwardedBy: forwardedBy, metering: metering)
+            result.usage = metering.settle()
             metrics.recordSuccess(result)
             return result
         } catch RenderingError.ownedElsewhere(let nodeID, let url) {
-            // Served by the owner, measured there.
+            // Served by the owner, measured (and metered) there.
+            metering.settle()
             throw RenderingError.ownedElsewhere(nodeID: nodeID, advertiseURL: url)
         } catch {
+            metering.settle()
             metrics.recordFailure(elapsed: ContinuousClock.now - receivedAt)
             throw error
         }
     }
 
     private func renderChecked(
-        _ params: RenderParams, tenant: TenantID, receivedAt: ContinuousClock.Instant, forwardedBy: String?
+        _ params: RenderParams, tenant: TenantID, receivedAt: ContinuousClock.Instant, forwardedBy: String?,
+        metering: RenderMetering
     ) async throws -> DynamicRenderResult {
         // Every param is checked before a session or a browser is touched.
         var request = try Renderer.preflight(RenderRequest(
             url: params.url, config: params.config ?? DynamicConfig(), stealth: params.stealth ?? .default,
             priority: params.priority ?? .normal, receivedAt: receivedAt
         ))
+        request.meter = metering.meter
         let profile = try profileLocation.forTenant(tenant).profile(named: params.profile, userDataDir: params.userDataDir)
         if profile != nil, request.config.proxy != nil {
             throw RenderingError.invalidParams(
                 field: "config.proxy", reason: "a profile renders in its own browser, whose default context takes no proxy")
         }
         guard let rawID = params.sessionId else {
+            // The tenant's limits, before anything is leased.
+            try metering.admit(tenant)
             let profilePath = profile.map { ProfileLocation.path(of: $0, tenant: tenant) }
             request.stealthSeed = profilePath.map { "profile:" + $0 }
             if let profilePath {
@@ -159,13 +168,14 @@ public final class RenderService: Sendable {
         }
         return try await renderInSession(
             request, id: id, profile: profile, profileField: params.profile == nil ? "user_data_dir" : "profile",
-            forwardedBy: forwardedBy)
+            forwardedBy: forwardedBy, metering: metering)
     }
 
     /// Where the session is served (in a cluster), admission, then the session's turn, then the
     /// render with the session's state.
     private func renderInSession(
-        _ request: CheckedRenderRequest, id: SessionID, profile: String?, profileField: String, forwardedBy: String?
+        _ request: CheckedRenderRequest, id: SessionID, profile: String?, profileField: String, forwardedBy: String?,
+        metering: RenderMetering
     ) async throws -> DynamicRenderResult {
         let store = sessions.store
         // What is known of the session before admission: whether it exists and its profile (and,
@@ -196,11 +206,14 @@ public final class RenderService: Sendable {
         case .here(let claimingOwnership, let taken):
             (claiming, takeover) = (claimingOwnership, taken)
         }
+        // The tenant's limits, before the session counts the call or anything is leased (on the
+        // node that serves the call: a forwarded call is admitted once, there).
+        try metering.admit(id.tenant, session: id)
         // Counted before rendering, atomically: the call over max_requests gets -32003, nothing renders.
         // A session this call creates is admitted under the session cap's gate.
         // A profile named now is bound to a session that has none, in the same update.
         if !exists {
-            _ = try await sessions.admittingNewSession {
+            _ = try await sessions.admittingNewSession(tenant: id.tenant) {
                 try await store.beginRequest(id, createIfMissing: true, bindingProfile: profile)
             }
         } else {

@@ -25,6 +25,8 @@ public final class SessionService: Sendable {
     /// a cluster it admits one creator of this node at a time to the backend's gate, which admits
     /// one of all the nodes.
     private let creationGate = SerialLock(maxWaiters: 4096)
+    /// Usage per tenant and session, and the tenants' limits; its totals are written with the sessions.
+    public let usage: UsageLedger
 
     /// A service over an already-open store; with a backend several nodes share, it takes part in
     /// their cluster as the node `node` names (its metrics written through `metrics`).
@@ -38,6 +40,7 @@ public final class SessionService: Sendable {
             Cluster(backend: $0, configuration: node, metrics: ClusterMetrics(factory: metrics), logger: logger)
         }
         self.profiles = ProfileDirectories(root: configuration.profilesDirectory, logger: logger)
+        self.usage = UsageLedger(store: store.backend.base as? any UsageStore, clock: store.clock, metrics: metrics, logger: logger)
         self.logger = logger
     }
 
@@ -50,7 +53,7 @@ public final class SessionService: Sendable {
         if let ttl = params.ttlSecs { config.ttlSeconds = ttl }
         if let autoRenew = params.autoRenew { config.autoRenew = autoRenew }
         if let maxRequests = params.maxRequests { config.maxRequests = maxRequests }
-        let session = try await admittingNewSession {
+        let session = try await admittingNewSession(tenant: tenant) {
             try await store.create(
                 id: params.sessionId?.inTenant(tenant), tenant: tenant, config: config, metadata: params.metadata ?? [:], profile: params.profile,
                 keepWarm: params.keepWarm ?? false
@@ -64,23 +67,32 @@ public final class SessionService: Sendable {
     /// checking and creating under one gate so that concurrent creators cannot all pass the same
     /// count — in a cluster, the backend's gate shared by every node; `RenderingError.budgetExceeded`
     /// when the store is full, `.overloaded` when 4096 creators already wait or the gate is not had
-    /// within 10 s.
-    public func admittingNewSession<T: Sendable>(_ create: () async throws -> T) async throws -> T {
+    /// within 10 s. The tenant's own `max_sessions` (its sessions stored, expired ones not yet
+    /// removed included) is checked under the same gate: `TenantLimitError.budgetExceeded`.
+    public func admittingNewSession<T: Sendable>(tenant: TenantID = .default, _ create: () async throws -> T) async throws -> T {
         let maxSessions = configuration.maxSessions
-        func checked(_ count: Int) throws {
+        let tenantMax = usage.limits(for: tenant).maxSessions
+        func checked(_ count: Int) async throws {
             guard count < maxSessions else {
                 throw RenderingError.budgetExceeded(scope: "sessions", limit: maxSessions, used: count)
+            }
+            guard let tenantMax else { return }
+            let stored = try await store.backend.summary(now: store.clock.now(), tenant: tenant).storedSessions
+            guard stored < tenantMax else {
+                let refusal = TenantLimitError.budgetExceeded(scope: "max_sessions", limit: tenantMax, used: stored, resetsAt: nil)
+                usage.recordRefusal(refusal, tenant: tenant)
+                throw refusal
             }
         }
         do {
             return try await creationGate.withLock(deadline: .now + .seconds(10)) {
                 if let shared = store.cluster {
                     return try await shared.withCreationGate { stored in
-                        try checked(stored)
+                        try await checked(stored)
                         return try await create()
                     }
                 }
-                try checked(try await store.sessionCount())
+                try await checked(try await store.sessionCount())
                 return try await create()
             }
         } catch let refusal as LockRefusal {

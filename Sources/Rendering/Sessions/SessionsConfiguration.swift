@@ -32,6 +32,9 @@ public struct SessionsConfiguration: Sendable {
     public var healthCountMaxAge: Duration
     /// The root of named profiles when not `<dataDirectory>/profiles` (CHROME_USER_DATA_DIR).
     public var profilesRoot: String?
+    /// How often usage totals added since the last write reach the store (and what a process
+    /// killed with SIGKILL can lose at most); graceful shutdown writes the rest.
+    public var usageFlushInterval: Duration = .seconds(1)
 
     public init(
         backend: Backend = .sqlite, databaseURL: String? = nil, dataDirectory: String = "./.tidepool",

@@ -35,6 +35,9 @@ extension SessionService {
         )
         let store = RpcSessionStore(backend: AnySessionBackend(backend), clock: clock, configuration: storeConfiguration)
         logger.info("session store open", metadata: metadata)
-        return SessionService(store: store, configuration: configuration, node: node, metrics: metrics, logger: logger)
+        let service = SessionService(store: store, configuration: configuration, node: node, metrics: metrics, logger: logger)
+        // Usage totals: read now from SQLite; from PostgreSQL by the first flush once it is reachable.
+        if configuration.backend != .postgres { try await service.usage.load() }
+        return service
     }
 }

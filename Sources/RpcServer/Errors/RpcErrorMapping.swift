@@ -60,6 +60,15 @@ enum RpcErrorMapping {
             return RpcErrorObject(
                 .budgetExceeded, data: ["scope": .string(scope), "limit": .int(limit), "used": .int(used)]
             )
+        case .rateLimited(let scope, let limit, let retryAfterMs):
+            // The shape of every -32006 (`retry_after_ms`, `queue_length`), and which limit refused.
+            return RpcErrorObject(
+                .overloaded,
+                data: ["retry_after_ms": .int(retryAfterMs), "queue_length": 0, "scope": .string(scope), "limit": .int(limit)])
+        case .tenantBudgetExceeded(let scope, let limit, let used, let resetsAt):
+            var data: [String: JSONValue] = ["scope": .string(scope), "limit": .int(limit), "used": .int(used)]
+            if let resetsAt { data["resets_at"] = .string(RFC3339.string(from: resetsAt)) }
+            return RpcErrorObject(.budgetExceeded, data: .object(data))
         case .browserCrashed(let retried):
             return RpcErrorObject(.browserCrashed, data: ["retried": .bool(retried)])
         case .urlNotAllowed(let url, let reason):
@@ -87,6 +96,14 @@ enum RpcErrorMapping {
     static func mapLibraryError(_ error: any Error) -> RpcMethodError? {
         if let error = error as? RenderError { return map(error) }
         if let error = error as? RenderingError { return map(error) }
+        if let error = error as? TenantLimitError {
+            switch error {
+            case .rateLimited(let scope, let limit, let retryAfterMs):
+                return .rateLimited(scope: scope, limit: limit, retryAfterMs: retryAfterMs)
+            case .budgetExceeded(let scope, let limit, let used, let resetsAt):
+                return .tenantBudgetExceeded(scope: scope, limit: limit, used: used, resetsAt: resetsAt)
+            }
+        }
         guard let error = error as? SessionError else { return nil }
         switch error {
         case .notFound(let id):

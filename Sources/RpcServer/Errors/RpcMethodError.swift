@@ -21,6 +21,12 @@ public enum RpcMethodError: Error, Sendable, Hashable {
     case overloaded(retryAfterMs: Int, queueLength: Int)
     /// -32007: a budget (bytes, requests…) of `scope` was used up.
     case budgetExceeded(scope: String, limit: Int, used: Int)
+    /// -32006: over a tenant's rate or concurrency limit `scope` (`concurrent_renders`,
+    /// `renders_per_minute`); nothing was leased.
+    case rateLimited(scope: String, limit: Int, retryAfterMs: Int)
+    /// -32007: a tenant's budget `scope` is used up (`used` of `limit`) until `resetsAt` (nil for
+    /// `max_sessions`, which is no period's).
+    case tenantBudgetExceeded(scope: String, limit: Int, used: Int, resetsAt: Date?)
     /// -32008: the browser died during the call.
     case browserCrashed(retried: Bool)
     /// -32009: the URL's scheme or form is refused.

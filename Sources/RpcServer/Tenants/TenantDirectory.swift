@@ -9,6 +9,7 @@ public final class TenantDirectory: Sendable {
     /// The tenants file.
     public let path: String
     private let current: Mutex<TenantsFile>
+    private let observers = Mutex<[@Sendable (TenantsFile) -> Void]>([])
 
     /// Reads the file at `path`; throws `TenantsFileError` naming the file, tenant and field at fault.
     public init(path: String) throws(TenantsFileError) {
@@ -28,6 +29,7 @@ public final class TenantDirectory: Sendable {
         do {
             let file = try TenantsFile.load(path: path)
             current.withLock { $0 = file }
+            for observer in observers.withLock({ $0 }) { observer(file) }
             logger.info(
                 "tenants file reloaded",
                 metadata: ["path": "\(path)", "tenants": "\(file.tenants.count)", "keys": "\(file.tenants.map(\.keyHashes.count).reduce(0, +))"])
@@ -36,6 +38,12 @@ public final class TenantDirectory: Sendable {
             logger.error("tenants file not reloaded, keeping the tenants read before: \(error)", metadata: ["path": "\(path)"])
             return false
         }
+    }
+
+    /// Calls `observer` with the tenants now, and again after each reload that took a new file.
+    public func observe(_ observer: @escaping @Sendable (TenantsFile) -> Void) {
+        observers.withLock { $0.append(observer) }
+        observer(file)
     }
 
     /// The tenant whose key is `key`, or nil. Compares the key's SHA-256 with every stored hash in

@@ -1,5 +1,6 @@
 import Foundation
 public import RenderTypes
+public import Rendering
 public import SessionContext
 
 /// The tenants file (`--tenants-file`): which API keys belong to which tenant, and each tenant's
@@ -10,20 +11,21 @@ public import SessionContext
 /// ```
 ///
 /// Read strictly: an unknown member, a duplicate key, a tenant named twice or a key hash given to
-/// two tenants is refused, naming the file, the tenant and the field. `limits` and `presets` must be
-/// JSON objects; they are kept but not enforced yet.
+/// two tenants is refused, naming the file, the tenant and the field. `limits` is checked as
+/// `TenantLimits` (an unknown limit is refused, named `limits.<name>`); `presets` must be a JSON
+/// object, kept but not applied yet.
 public struct TenantsFile: Sendable, Hashable {
     /// One tenant of the file.
     public struct Tenant: Sendable, Hashable {
         public var id: TenantID
         /// The SHA-256 of each of its keys (32 bytes each).
         public var keyHashes: [[UInt8]]
-        /// `limits` as written (an object; not enforced yet).
-        public var limits: [String: JSONValue]
+        /// `limits`, checked (unknown names refused); enforced by the render path and session creation.
+        public var limits: TenantLimits
         /// `presets` as written (an object; not applied yet).
         public var presets: [String: JSONValue]
 
-        public init(id: TenantID, keyHashes: [[UInt8]], limits: [String: JSONValue] = [:], presets: [String: JSONValue] = [:]) {
+        public init(id: TenantID, keyHashes: [[UInt8]], limits: TenantLimits = .none, presets: [String: JSONValue] = [:]) {
             self.id = id
             self.keyHashes = keyHashes
             self.limits = limits
@@ -103,7 +105,13 @@ public struct TenantsFile: Sendable, Hashable {
                 guard let object = value.objectValue else { throw refuse(field, "must be a JSON object", tenant: name) }
                 objects[field] = object
             }
-            tenants.append(Tenant(id: id, keyHashes: hashes, limits: objects["limits"] ?? [:], presets: objects["presets"] ?? [:]))
+            let limits: TenantLimits
+            do throws(TenantLimits.LimitsError) {
+                limits = try TenantLimits.parse(objects["limits"] ?? [:])
+            } catch {
+                throw refuse("limits.\(error.field)", error.reason, tenant: name)
+            }
+            tenants.append(Tenant(id: id, keyHashes: hashes, limits: limits, presets: objects["presets"] ?? [:]))
         }
         return TenantsFile(path: path, tenants: tenants)
     }

@@ -1,4 +1,5 @@
 public import Foundation
+import RenderTypes
 public import Synchronization
 
 /// Sessions in process memory, in `shardCount` independently locked shards picked by the id's
@@ -9,6 +10,8 @@ public final class InMemorySessionBackend: SessionBackend {
     @usableFromInline let shards: [Shard]
     @usableFromInline let shardMask: Int
     private let expiredCleaned = Mutex<[TenantID: Int]>([:])
+    /// Usage totals (`UsageStore`).
+    let usageRows = Mutex<[UsageKey: UsageFigures]>([:])
 
     /// A backend with `shardCount` shards (rounded up to a power of two, at least 1).
     public init(shardCount: Int = 64) {

@@ -26,6 +26,8 @@ public final class RequestCounter: Sendable {
     private struct State {
         var byKind: [FixtureResourceKind: Int] = [:]
         var byPath: [String: Int] = [:]
+        var bodyBytes = 0
+        var bodiesOfUnknownLength = 0
     }
     private let state = Mutex(State())
 
@@ -37,6 +39,16 @@ public final class RequestCounter: Sendable {
             $0.byPath[path, default: 0] += 1
         }
     }
+
+    func recordBody(length: Int?) {
+        state.withLock {
+            if let length { $0.bodyBytes += length } else { $0.bodiesOfUnknownLength += 1 }
+        }
+    }
+
+    /// Bytes of the response bodies sent so far whose length was known when sent, and how many
+    /// bodies were of unknown length (streamed).
+    public var bodyBytes: (known: Int, unknownLengths: Int) { state.withLock { ($0.bodyBytes, $0.bodiesOfUnknownLength) } }
 
     /// Requests of `kind` received so far.
     public func count(_ kind: FixtureResourceKind) -> Int { state.withLock { $0.byKind[kind] ?? 0 } }
@@ -64,6 +76,8 @@ struct CountingMiddleware<Context: RequestContext>: RouterMiddleware {
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
         counter.record(path: request.uri.path)
-        return try await next(request, context)
+        let response = try await next(request, context)
+        counter.recordBody(length: response.body.contentLength)
+        return response
     }
 }

@@ -10,7 +10,7 @@ import TestSupport
     static let served = [
         "session.create", "session.get", "session.list", "session.delete", "session.extend",
         "session.set_metadata", "session.stats", "session.cleanup", "cookies.get", "cookies.set",
-        "cookies.delete", "cookies.clear", "health", "cluster.nodes", "rpc.discover",
+        "cookies.delete", "cookies.clear", "health", "cluster.nodes", "usage.get", "rpc.discover",
     ]
 
     @Test func discoverAnswersTheDocumentServedOverGET() async throws {

@@ -1,5 +1,6 @@
 import Foundation
 import NIOHTTP1
+import Rendering
 import RenderTypes
 @testable import RpcServer
 import SessionContext
@@ -121,7 +122,8 @@ import TestSupport
         let file = try TenantsFile.parse(Array(text.utf8), path: "t.json")
         #expect(file.tenants.map(\.id.rawValue) == ["acme", "b"])
         #expect(file.tenants[0].keyHashes == [TenantKey.digest(of: Array("k".utf8))])
-        #expect(file.tenants[0].limits == ["renders_per_minute": 60])
+        #expect(file.tenants[0].limits == TenantLimits(rendersPerMinute: 60))
+        #expect(file.tenants[1].limits == .none)
         #expect(file.tenants[0].presets == ["shop": [:]])
     }
 
@@ -134,6 +136,10 @@ import TestSupport
         (#"{"tenants":[{"id":"a b","keys_sha256":[]}]}"#, nil, "tenants[0].id"),
         (#"{"tenants":[{"id":"acme","keys_sha256":[],"limits":[]}]}"#, "acme", "limits"),
         (#"{"tenants":[{"id":"acme","keys_sha256":[],"presets":"x"}]}"#, "acme", "presets"),
+        (#"{"tenants":[{"id":"acme","keys_sha256":[],"limits":{"renders_per_hour":5}}]}"#, "acme", "limits.renders_per_hour"),
+        (#"{"tenants":[{"id":"acme","keys_sha256":[],"limits":{"max_sessions":-1}}]}"#, "acme", "limits.max_sessions"),
+        (#"{"tenants":[{"id":"acme","keys_sha256":[],"limits":{"bytes_per_day":"1e9"}}]}"#, "acme", "limits.bytes_per_day"),
+        (#"{"tenants":[{"id":"acme","keys_sha256":[],"limits":{"concurrent_renders":1.5}}]}"#, "acme", "limits.concurrent_renders"),
         (#"{"tenants":[{"id":"acme","keys":[]}]}"#, "acme", "keys"),
         (#"{"tenants":[{"id":"acme"}]}"#, "acme", "keys_sha256"),
         (#"{"tenants":[{"id":"acme","keys_sha256":[]},{"id":"acme","keys_sha256":[]}]}"#, "acme", "id"),

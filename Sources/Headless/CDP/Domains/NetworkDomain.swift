@@ -1,3 +1,5 @@
+public import RenderTypes
+
 extension CDP.Network {
     /// `Network.enable`: request, response and loading events.
     public struct Enable: CDPCommand {
@@ -18,6 +20,20 @@ extension CDP.Network {
     public struct Request: Decodable, Sendable {
         public let url: String
         public let method: String
+        /// The request's headers as Chromium reports them when sending (an object of strings).
+        public let headers: JSONValue?
+        /// The body, when Chromium includes it in the event.
+        public let postData: String?
+
+        /// Bytes the request sends, as far as the event tells: the request line, each header as
+        /// `name: value\r\n`, the blank line and the body included in the event.
+        public var approximateSize: Int {
+            var size = method.utf8.count + url.utf8.count + 12  // "<method> <url> HTTP/1.1\r\n"
+            if case .object(let fields)? = headers {
+                for (name, value) in fields { size += name.utf8.count + (value.stringValue?.utf8.count ?? 0) + 4 }
+            }
+            return size + 2 + (postData?.utf8.count ?? 0)
+        }
     }
 
     /// `Network.Response` (the fields the driver reads).

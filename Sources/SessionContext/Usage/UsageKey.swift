@@ -1,0 +1,40 @@
+public import RenderTypes
+
+/// One row of the usage totals the session store keeps: a tenant's totals for one period (a UTC
+/// minute, day or month, named by its start in unix seconds), or one session's totals.
+public struct UsageKey: Sendable, Hashable {
+    /// What a row sums.
+    public enum Scope: String, Sendable, Hashable, CaseIterable {
+        case minute, day, month
+        /// One session's renders (`key` is the session id).
+        case session
+    }
+
+    public var tenant: TenantID
+    public var scope: Scope
+    /// The period's start in unix seconds (as decimal text), or the session id.
+    public var key: String
+
+    public init(tenant: TenantID, scope: Scope, key: String) {
+        self.tenant = tenant
+        self.scope = scope
+        self.key = key
+    }
+
+    /// The row of `session`'s totals.
+    public static func session(_ id: SessionID) -> UsageKey {
+        UsageKey(tenant: id.tenant, scope: .session, key: id.rawValue)
+    }
+}
+
+/// Where usage totals survive restarts: the session backends (memory, SQLite, PostgreSQL) keep
+/// them next to the sessions. Writes add to what is stored, so a batch of several renders costs
+/// one write.
+public protocol UsageStore: Sendable {
+    /// Every stored total, after forgetting minute rows that started before `minutesSince` and
+    /// session rows whose session is gone (unix seconds).
+    func loadUsage(forgettingMinutesBefore minutesSince: Int) async throws(SessionError) -> [UsageKey: UsageFigures]
+
+    /// Adds each of `deltas` to its stored total (creating it), all or nothing.
+    func addUsage(_ deltas: [UsageKey: UsageFigures]) async throws(SessionError)
+}
