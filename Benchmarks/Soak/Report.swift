@@ -47,7 +47,7 @@ struct Report {
     /// while memory that grows with the calls served shows as a steady slope.
     func trend(_ figure: (Sample) -> Int) -> Double {
         let span = loaded.filter { $0.seconds >= (warmWindow.first?.seconds ?? 0) }
-        guard span.count >= 3, let first = span.first?.seconds, let last = span.last?.seconds, last > first else { return 0 }
+        guard span.count >= 3, let first = span.first?.seconds, let last = span.last?.seconds, last > first else { return .infinity }
         let xs = span.map(\.seconds)
         let ys = span.map { Double(figure($0)) }
         let meanX = xs.reduce(0, +) / Double(xs.count)
@@ -56,7 +56,8 @@ struct Report {
         let slope = zip(xs, ys).reduce(0) { $0 + ($1.0 - meanX) * ($1.1 - meanY) } / spread
         let atStart = meanY + slope * (first - meanX)
         let atEnd = meanY + slope * (last - meanX)
-        return atStart > 0 ? atEnd / atStart : 0
+        // A line that starts at or below zero rises steeply: as much growth as can be.
+        return atStart > 0 ? atEnd / atStart : .infinity
     }
 
     /// The memory figures that must not grow, by name, with their trend (end / minute 5): the server, the
@@ -117,7 +118,7 @@ struct Report {
             lines.append("| server RSS | \(mb(warm.serverRSSKB)) | \(mb(end.serverRSSKB)) | \(mb(idle.serverRSSKB)) | \(String(format: "%.2f", growth(\.serverRSSKB))) | \(String(format: "%.2f", trend(\.serverRSSKB))) |")
             lines.append("| browsers PSS (whole tree, not judged) | \(mb(warm.browsersPSSKB)) | \(mb(end.browsersPSSKB)) | \(mb(idle.browsersPSSKB)) | \(String(format: "%.2f", growth(\.browsersPSSKB))) | \(String(format: "%.2f", trend(\.browsersPSSKB))) |")
             lines.append("| browser processes PSS (no renderers) | \(mb(warm.browserProcessesPSSKB)) | \(mb(end.browserProcessesPSSKB)) | \(mb(idle.browserProcessesPSSKB)) | \(String(format: "%.2f", growth(\.browserProcessesPSSKB))) | \(String(format: "%.2f", trend(\.browserProcessesPSSKB))) |")
-            lines.append("| median renderer PSS | \(mb(warm.medianRendererPSSKB)) | \(mb(end.medianRendererPSSKB)) | \(mb(idle.medianRendererPSSKB)) | \(String(format: "%.2f", growth(\.medianRendererPSSKB))) | \(String(format: "%.2f", trend(\.medianRendererPSSKB))) |")
+            lines.append("| median renderer PSS (under 1 GiB) | \(mb(warm.medianRendererPSSKB)) | \(mb(end.medianRendererPSSKB)) | \(mb(idle.medianRendererPSSKB)) | \(String(format: "%.2f", growth(\.medianRendererPSSKB))) | \(String(format: "%.2f", trend(\.medianRendererPSSKB))) |")
             lines.append("| largest renderer PSS | \(mb(warm.largestRendererPSSKB)) | \(mb(end.largestRendererPSSKB)) | \(mb(idle.largestRendererPSSKB)) | | |")
             lines.append("| server descriptors | \(warm.descriptors) | \(end.descriptors) | \(idle.descriptors) | | |")
             lines.append("| renderers | \(warm.renderers) | \(end.renderers) | \(idle.renderers) | | |")
@@ -138,9 +139,9 @@ struct Report {
     }
 
     func write(to directory: String) throws {
-        var csv = "seconds,server_rss_kb,server_pss_kb,browsers_pss_kb,server_cpu_ticks,browsers_cpu_ticks,renderers,browsers,descriptors,temporary_profiles,browser_processes_pss_kb,renderers_pss_kb,median_renderer_pss_kb,largest_renderer_pss_kb\n"
+        var csv = "seconds,server_rss_kb,server_pss_kb,browsers_pss_kb,server_cpu_ticks,browsers_cpu_ticks,renderers,browsers,descriptors,temporary_profiles,browser_processes_pss_kb,renderers_pss_kb,median_renderer_pss_kb,largest_renderer_pss_kb,out_of_memory_renderers\n"
         for s in samples {
-            csv += "\(s.seconds),\(s.serverRSSKB),\(s.serverPSSKB),\(s.browsersPSSKB),\(s.serverCPUTicks),\(s.browsersCPUTicks),\(s.renderers),\(s.browsers),\(s.descriptors),\(s.temporaryProfiles),\(s.browserProcessesPSSKB),\(s.renderersPSSKB),\(s.medianRendererPSSKB),\(s.largestRendererPSSKB)\n"
+            csv += "\(s.seconds),\(s.serverRSSKB),\(s.serverPSSKB),\(s.browsersPSSKB),\(s.serverCPUTicks),\(s.browsersCPUTicks),\(s.renderers),\(s.browsers),\(s.descriptors),\(s.temporaryProfiles),\(s.browserProcessesPSSKB),\(s.renderersPSSKB),\(s.medianRendererPSSKB),\(s.largestRendererPSSKB),\(s.outOfMemoryRenderers)\n"
         }
         try csv.write(toFile: directory + "/samples.csv", atomically: true, encoding: .utf8)
         try summary.write(toFile: directory + "/summary.md", atomically: true, encoding: .utf8)

@@ -11,11 +11,13 @@ struct Sample: Sendable {
     /// their browser, so this is where a leak in the browser would show.
     var browserProcessesPSSKB: Int
     /// Every renderer's PSS, the median renderer's and the largest one's: renderers come and go with
-    /// contexts, and pages that allocate until their renderer dies (or load a 10 MB document) make a
-    /// few of them huge for seconds at a time.
+    /// contexts, and pages that allocate until their renderer dies make some of them gigabytes large
+    /// for 20–30 s (several at once when callers fall into step). The median leaves out renderers over
+    /// `outOfMemoryKB`, counted in `outOfMemoryRenderers`.
     var renderersPSSKB: Int
     var medianRendererPSSKB: Int
     var largestRendererPSSKB: Int
+    var outOfMemoryRenderers: Int
     var serverCPUTicks: Int
     var browsersCPUTicks: Int
     var renderers: Int
@@ -41,11 +43,17 @@ final class Sampler: Sendable {
 
     var samples: [Sample] { recorded.withLock { $0 } }
 
+    /// A renderer over this (1 GiB) is taken for one of the workload's out-of-memory pages in flight.
+    /// One still growing below it stays in the median, which tolerates that while fewer than half
+    /// the renderers are such pages.
+    static let outOfMemoryKB = 1 << 20
+
     func sample() {
         let tree = ProcTree.descendants(of: serverPid)
         let commands = tree.map { ($0, ProcTree.command($0)) }
         let pss = Dictionary(uniqueKeysWithValues: tree.map { ($0, ProcTree.kilobytes($0, file: "smaps_rollup", field: "Pss:")) })
         let rendererPSS = commands.filter { $0.1.contains("--type=renderer") }.map { pss[$0.0] ?? 0 }
+        let ordinary = rendererPSS.filter { $0 <= Self.outOfMemoryKB }.sorted()
         let elapsed = ContinuousClock.now - started
         let sample = Sample(
             seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18,
@@ -54,8 +62,9 @@ final class Sampler: Sendable {
             browsersPSSKB: pss.values.reduce(0, +),
             browserProcessesPSSKB: pss.values.reduce(0, +) - rendererPSS.reduce(0, +),
             renderersPSSKB: rendererPSS.reduce(0, +),
-            medianRendererPSSKB: rendererPSS.isEmpty ? 0 : rendererPSS.sorted()[rendererPSS.count / 2],
+            medianRendererPSSKB: ordinary.isEmpty ? 0 : ordinary[ordinary.count / 2],
             largestRendererPSSKB: rendererPSS.max() ?? 0,
+            outOfMemoryRenderers: rendererPSS.count - ordinary.count,
             serverCPUTicks: ProcTree.cpuTicks(serverPid),
             browsersCPUTicks: browsersCPUTicks(tree),
             renderers: rendererPSS.count,
