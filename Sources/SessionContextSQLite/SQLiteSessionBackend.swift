@@ -301,6 +301,9 @@ public final class SQLiteSessionBackend: SessionBackend {
     }
 
     /// Runs `body` holding the lock inside `BEGIN <mode> … COMMIT`; rolls back when anything throws.
+    /// COMMIT and ROLLBACK run even when the calling task is cancelled: SQLiteNIO refuses a statement
+    /// of a cancelled task before it runs, which would leave the one connection inside the transaction
+    /// (holding the write lock, and every later BEGIN failing).
     private func transaction<R>(
         mode: String = "IMMEDIATE", _ body: () async throws(SessionError) -> R
     ) async throws(SessionError) -> R {
@@ -308,12 +311,24 @@ public final class SQLiteSessionBackend: SessionBackend {
             try await self.run("BEGIN \(mode)", [], "begin a transaction")
             do throws(SessionError) {
                 let result = try await body()
-                try await self.run("COMMIT", [], "commit")
+                try await self.uncancelled("COMMIT", "commit").get()
                 return result
             } catch {
                 // After a failed COMMIT SQLite may have rolled back already; then this one fails harmlessly.
-                _ = try? await self.run("ROLLBACK", [], "roll back")
+                _ = await self.uncancelled("ROLLBACK", "roll back")
                 throw error
+            }
+        }
+    }
+
+    /// Runs a statement to its end whether or not the calling task is cancelled.
+    private func uncancelled(_ sql: String, _ what: String) async -> Result<Void, SessionError> {
+        await withoutCancellation {
+            do throws(SessionError) {
+                _ = try await self.run(sql, [], what)
+                return .success(())
+            } catch {
+                return .failure(error)
             }
         }
     }

@@ -37,6 +37,28 @@ import TestSupport
         return directory.databasePath
     }
 
+    @Test func aWriteCancelledWhileWaitingForTheDatabaseLockLeavesNoTransactionOpen() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        try await withDatabase(in: directory) { backend in
+            try await backend.put(RpcSessionContext(sessionId: "a", now: Date()))
+            // Another connection holds the write lock: the backend's BEGIN IMMEDIATE waits for it (busy timeout).
+            let other = try await SQLiteConnection.open(storage: .file(path: directory.databasePath))
+            _ = try await other.query("BEGIN IMMEDIATE")
+            let writer = Task { try await backend.put(RpcSessionContext(sessionId: "b", now: Date())) }
+            try await Task.sleep(for: .milliseconds(300))
+            // Cancelled while its BEGIN waits: once that returns, the transaction's next statement is refused.
+            writer.cancel()
+            try await Task.sleep(for: .milliseconds(100))
+            _ = try await other.query("ROLLBACK")
+            try await other.close()
+            _ = try? await writer.value
+            // The transaction was rolled back, not left open: the next write works.
+            try await backend.put(RpcSessionContext(sessionId: "c", now: Date()))
+            #expect(try await backend.load("c") != nil)
+        }
+    }
+
     @Test func sessionsSurviveCloseAndReopen() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
