@@ -28,6 +28,8 @@ public struct DynamicRenderResult: Sendable, Hashable {
     public var context: RenderIsolation?
     /// The downloads the page started.
     public var downloads: [DownloadEntry]
+    /// The tenant's preset the render applied (its `preset` param); nil when none was named.
+    public var preset: String?
 
     public init(
         html: String? = nil, finalUrl: String, statusCode: Int? = nil, title: String = "", renderTimeMs: Double = 0,
@@ -55,7 +57,7 @@ public struct DynamicRenderResult: Sendable, Hashable {
 
 extension DynamicRenderResult: Codable {
     enum CodingKeys: String, CodingKey {
-        case html, title, timings, artifacts, warnings, dialogs, popups, downloads, context
+        case html, title, timings, artifacts, warnings, dialogs, popups, downloads, context, preset
         case finalUrl = "final_url"
         case statusCode = "status_code"
         case renderTimeMs = "render_time_ms"
@@ -85,6 +87,7 @@ extension DynamicRenderResult: Codable {
         popups = try c.decodeIfPresent([String].self, forKey: .popups) ?? []
         downloads = try c.decodeIfPresent([DownloadEntry].self, forKey: .downloads) ?? []
         context = try c.decodeIfPresent(RenderIsolation.self, forKey: .context)
+        preset = try c.decodeIfPresent(String.self, forKey: .preset)
     }
 }
 

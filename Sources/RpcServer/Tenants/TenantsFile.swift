@@ -10,8 +10,9 @@ public import SessionContext
 /// ```
 ///
 /// Read strictly: an unknown member, a duplicate key, a tenant named twice or a key hash given to
-/// two tenants is refused, naming the file, the tenant and the field. `limits` and `presets` must be
-/// JSON objects; they are kept but not enforced yet.
+/// two tenants is refused, naming the file, the tenant and the field. `limits` must be a JSON object
+/// (kept, not enforced yet); `presets` maps preset names to `RenderPreset`s, each checked as a
+/// render's config would be.
 public struct TenantsFile: Sendable, Hashable {
     /// One tenant of the file.
     public struct Tenant: Sendable, Hashable {
@@ -20,10 +21,10 @@ public struct TenantsFile: Sendable, Hashable {
         public var keyHashes: [[UInt8]]
         /// `limits` as written (an object; not enforced yet).
         public var limits: [String: JSONValue]
-        /// `presets` as written (an object; not applied yet).
-        public var presets: [String: JSONValue]
+        /// Its render presets by name (`RenderPreset`).
+        public var presets: [String: RenderPreset]
 
-        public init(id: TenantID, keyHashes: [[UInt8]], limits: [String: JSONValue] = [:], presets: [String: JSONValue] = [:]) {
+        public init(id: TenantID, keyHashes: [[UInt8]], limits: [String: JSONValue] = [:], presets: [String: RenderPreset] = [:]) {
             self.id = id
             self.keyHashes = keyHashes
             self.limits = limits
@@ -103,7 +104,19 @@ public struct TenantsFile: Sendable, Hashable {
                 guard let object = value.objectValue else { throw refuse(field, "must be a JSON object", tenant: name) }
                 objects[field] = object
             }
-            tenants.append(Tenant(id: id, keyHashes: hashes, limits: objects["limits"] ?? [:], presets: objects["presets"] ?? [:]))
+            var presets: [String: RenderPreset] = [:]
+            for (presetName, value) in (objects["presets"] ?? [:]).sorted(by: { $0.key < $1.key }) {
+                guard RenderPreset.isValidName(presetName) else {
+                    throw refuse("presets.\(presetName)", "a preset name is \(RenderPreset.namePattern)", tenant: name)
+                }
+                do throws(FieldError) {
+                    presets[presetName] = try RenderPreset.parse(value)
+                } catch {
+                    let field = error.field.isEmpty ? "presets.\(presetName)" : "presets.\(presetName).\(error.field)"
+                    throw refuse(field, error.reason, tenant: name)
+                }
+            }
+            tenants.append(Tenant(id: id, keyHashes: hashes, limits: objects["limits"] ?? [:], presets: presets))
         }
         return TenantsFile(path: path, tenants: tenants)
     }

@@ -145,6 +145,7 @@ enum RenderSchemas {
             "session_id": .string, "cookies_updated": .integer(minimum: 0), "warnings": .array(of: .string),
             "dialogs": .array(of: dialogEntry), "popups": .array(of: .string), "downloads": .array(of: downloadEntry),
             "context": .string(oneOf: RenderIsolation.allCases.map(\.rawValue)),
+            "preset": JSONSchema.string.described("The tenant's preset the render applied (its `preset` param)."),
         ],
         required: [
             "final_url", "title", "render_time_ms", "timings", "actions_executed", "wait_conditions_met", "artifacts",
