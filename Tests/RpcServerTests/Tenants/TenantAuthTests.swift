@@ -122,7 +122,7 @@ import TestSupport
         #expect(file.tenants.map(\.id.rawValue) == ["acme", "b"])
         #expect(file.tenants[0].keyHashes == [TenantKey.digest(of: Array("k".utf8))])
         #expect(file.tenants[0].limits == ["renders_per_minute": 60])
-        #expect(file.tenants[0].presets == ["shop": [:]])
+        #expect(file.tenants[0].presets == ["shop": RenderPreset()])
     }
 
     @Test func aBadHashNamesTheFileTheTenantAndTheField() throws {
