@@ -109,7 +109,8 @@ public struct TidepoolServer: Sendable {
         ClusterMethods.register(in: &registry, sessions: sessions, health: health, renders: renders)
         if let renders {
             RenderMethods.register(
-                in: &registry, calls: RenderCalls(renders: renders, errors: RenderErrorMetrics(factory: metrics.factory)))
+                in: &registry, calls: RenderCalls(renders: renders, errors: RenderErrorMetrics(factory: metrics.factory)),
+                tenants: tenants)
         }
         if let cluster = sessions.cluster {
             registry.forwardSessionCalls(

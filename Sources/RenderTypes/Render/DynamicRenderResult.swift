@@ -30,6 +30,8 @@ public struct DynamicRenderResult: Sendable, Hashable {
     public var downloads: [DownloadEntry]
     /// What the render spent (browser time, bytes, `renders: 1`); nil from a server without metering.
     public var usage: UsageFigures?
+    /// The tenant's preset the render applied (its `preset` param); nil when none was named.
+    public var preset: String?
 
     public init(
         html: String? = nil, finalUrl: String, statusCode: Int? = nil, title: String = "", renderTimeMs: Double = 0,
@@ -57,7 +59,7 @@ public struct DynamicRenderResult: Sendable, Hashable {
 
 extension DynamicRenderResult: Codable {
     enum CodingKeys: String, CodingKey {
-        case html, title, timings, artifacts, warnings, dialogs, popups, downloads, context, usage
+        case html, title, timings, artifacts, warnings, dialogs, popups, downloads, context, usage, preset
         case finalUrl = "final_url"
         case statusCode = "status_code"
         case renderTimeMs = "render_time_ms"
@@ -88,6 +90,7 @@ extension DynamicRenderResult: Codable {
         downloads = try c.decodeIfPresent([DownloadEntry].self, forKey: .downloads) ?? []
         context = try c.decodeIfPresent(RenderIsolation.self, forKey: .context)
         usage = try c.decodeIfPresent(UsageFigures.self, forKey: .usage)
+        preset = try c.decodeIfPresent(String.self, forKey: .preset)
     }
 }
 

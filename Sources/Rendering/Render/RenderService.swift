@@ -104,15 +104,17 @@ public final class RenderService: Sendable {
     /// renderer's failures) or `SessionError` (the session's admission and store). In a cluster,
     /// a call for a session another live node owns throws `RenderingError.ownedElsewhere` before
     /// anything is counted, unless another node forwarded it here (`forwardedBy`). The call's
-    /// `session_id` and profile are `tenant`'s.
-    public func render(_ params: RenderParams, tenant: TenantID = .default, forwardedBy: String? = nil) async throws
-        -> DynamicRenderResult
-    {
+    /// `session_id` and profile are `tenant`'s. A session the call creates lives `sessionTTLSeconds`
+    /// (a tenant preset's) when given, else the sessions' default ttl.
+    public func render(
+        _ params: RenderParams, tenant: TenantID = .default, forwardedBy: String? = nil, sessionTTLSeconds: Int? = nil
+    ) async throws -> DynamicRenderResult {
         let receivedAt = ContinuousClock.now
         let metering = RenderMetering(ledger: sessions.usage)
         do {
             var result = try await renderChecked(
-                params, tenant: tenant, receivedAt: receivedAt, forwardedBy: forwardedBy, metering: metering)
+                params, tenant: tenant, receivedAt: receivedAt, forwardedBy: forwardedBy, metering: metering,
+                sessionTTLSeconds: sessionTTLSeconds)
             result.usage = metering.settle()
             metrics.recordSuccess(result)
             return result
@@ -129,7 +131,8 @@ public final class RenderService: Sendable {
 
     private func renderChecked(
         _ params: RenderParams, tenant: TenantID, receivedAt: ContinuousClock.Instant, forwardedBy: String?,
-        metering: RenderMetering
+        metering: RenderMetering,
+        sessionTTLSeconds: Int?
     ) async throws -> DynamicRenderResult {
         // Every param is checked before a session or a browser is touched.
         var request = try Renderer.preflight(RenderRequest(
@@ -168,14 +171,15 @@ public final class RenderService: Sendable {
         }
         return try await renderInSession(
             request, id: id, profile: profile, profileField: params.profile == nil ? "user_data_dir" : "profile",
-            forwardedBy: forwardedBy, metering: metering)
+            forwardedBy: forwardedBy, metering: metering, sessionTTLSeconds: sessionTTLSeconds)
     }
 
     /// Where the session is served (in a cluster), admission, then the session's turn, then the
     /// render with the session's state.
     private func renderInSession(
         _ request: CheckedRenderRequest, id: SessionID, profile: String?, profileField: String, forwardedBy: String?,
-        metering: RenderMetering
+        metering: RenderMetering,
+        sessionTTLSeconds: Int?
     ) async throws -> DynamicRenderResult {
         let store = sessions.store
         // What is known of the session before admission: whether it exists and its profile (and,
@@ -214,10 +218,11 @@ public final class RenderService: Sendable {
         // A profile named now is bound to a session that has none, in the same update.
         if !exists {
             _ = try await sessions.admittingNewSession(tenant: id.tenant) {
-                try await store.beginRequest(id, createIfMissing: true, bindingProfile: profile)
+                try await store.beginRequest(id, createIfMissing: true, bindingProfile: profile, ttlSeconds: sessionTTLSeconds)
             }
         } else {
-            try await store.beginRequest(id, createIfMissing: true, bindingProfile: profile)
+            // Created meanwhile by another call: the ttl it was created with stays.
+            try await store.beginRequest(id, createIfMissing: true, bindingProfile: profile, ttlSeconds: sessionTTLSeconds)
         }
         let deadline = request.receivedAt + .milliseconds(request.config.effectiveTimeoutMs)
         var locked = false

@@ -24,6 +24,9 @@ struct CallerAuthentication: Sendable {
         self.tenants = tenants
     }
 
+    /// Whether a call needs a key (a tenants file or a token is configured).
+    var isRequired: Bool { nodeToken != nil || tenants != nil }
+
     /// The tenant a request is made for; throws a 401 `HTTPError` when its key is missing or unknown.
     func tenant(of request: Request) throws -> TenantID {
         guard nodeToken != nil || tenants != nil else { return .default }

@@ -4,10 +4,11 @@ import Hummingbird
 import Rendering
 import RenderTypes
 
-/// The HTTP surface of SPEC: POST /rpc, GET /health, GET /metrics, GET /openrpc.json. Any other
-/// method on these paths gets 405 with `Allow`; /rpc and /metrics need a caller's key or the
-/// bearer token when either is configured (`CallerAuthentication`, which also picks the call's
-/// tenant), /health and /openrpc.json never do.
+/// The HTTP surface of SPEC: POST /rpc, GET /health, GET /metrics, GET /openrpc.json, the REST
+/// routes (`RestRoute.all`, whose methods are registered) and GET /openapi.json describing them. Any
+/// other method on these paths gets 405 with `Allow`; /rpc, /metrics and the REST routes need a
+/// caller's key or the bearer token when either is configured (`CallerAuthentication`, which also
+/// picks the call's tenant), /health, /openrpc.json and /openapi.json never do.
 enum TidepoolRouter {
     static func make(
         engine: RpcEngine, health: HealthReporter, metrics: ServerMetrics,
@@ -17,6 +18,11 @@ enum TidepoolRouter {
         let router = Router(context: BasicRequestContext.self)
         let openRPC = ByteBuffer(bytes: (try? engine.openRPCDocument.jsonData()) ?? Data("{}".utf8))
         let rpc = RpcEndpoint(engine: engine, maxBodyBytes: configuration.maxBodyBytes)
+        let rest = RestEndpoint(engine: engine, maxBodyBytes: configuration.maxBodyBytes, authentication: authentication)
+        let routes = RestRoute.all.filter { engine.registry.method(named: $0.rpcMethod) != nil }
+        let openAPIDocument = OpenAPIDocument.generate(
+            routes: routes, registry: engine.registry, secured: authentication.isRequired)
+        let openAPI = ByteBuffer(bytes: (try? openAPIDocument.jsonData()) ?? Data("{}".utf8))
 
         router.get("/health") { _, _ in
             let report = await health.report()
@@ -24,6 +30,14 @@ enum TidepoolRouter {
         }
         router.get("/openrpc.json") { _, _ in
             Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: openRPC))
+        }
+        router.get("/openapi.json") { _, _ in
+            Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: openAPI))
+        }
+        for route in routes {
+            router.on(RouterPath(route.path), method: route.method) { request, context in
+                try await rest.respond(route: route, to: request, context: context)
+            }
         }
         router.post("/rpc") { request, context in
             try await rpc.respond(to: request, context: context, tenant: authentication.tenant(of: request))
@@ -36,11 +50,22 @@ enum TidepoolRouter {
                 body: .init(byteBuffer: ByteBuffer(bytes: metrics.exposition()))
             )
         }
-        for (path, allowed) in [("/rpc", "POST"), ("/health", "GET"), ("/metrics", "GET"), ("/openrpc.json", "GET")] {
-            for method in [HTTPRequest.Method.get, .post, .put, .delete, .patch] where method.rawValue != allowed {
+        var allowedMethods: [(path: String, methods: [String])] = [
+            ("/rpc", ["POST"]), ("/health", ["GET"]), ("/metrics", ["GET"]), ("/openrpc.json", ["GET"]), ("/openapi.json", ["GET"]),
+        ]
+        for route in routes {
+            if let index = allowedMethods.firstIndex(where: { $0.path == route.path }) {
+                allowedMethods[index].methods.append(route.method.rawValue)
+            } else {
+                allowedMethods.append((route.path, [route.method.rawValue]))
+            }
+        }
+        for (path, methods) in allowedMethods {
+            let allowed = methods.joined(separator: ", ")
+            for method in [HTTPRequest.Method.get, .post, .put, .delete, .patch] where !methods.contains(method.rawValue) {
                 router.on(RouterPath(path), method: method) { _, _ -> Response in
                     throw HTTPError(
-                        .methodNotAllowed, headers: [.allow: allowed], message: "\(path) only answers \(allowed)"
+                        .methodNotAllowed, headers: [.allow: allowed], message: "\(path) answers \(allowed) only"
                     )
                 }
             }

@@ -117,33 +117,50 @@ public struct RpcEngine: Sendable {
             metrics?.record(method: RpcMetrics.invalidMethodLabel, code: .invalidRequest, duration: .zero)
             return RpcResponseWriter.error(RpcErrorObject(.invalidRequest), id: invalid.id)
         }
-        guard let method = registry.method(named: request.method) else {
+        guard registry.method(named: request.method) != nil else {
             metrics?.record(method: RpcMetrics.unknownMethodLabel, code: .methodNotFound, duration: .zero)
             guard let id = request.id else { return nil }
             return RpcResponseWriter.error(
                 RpcErrorObject(.methodNotFound, data: ["method": .string(request.method)]), id: id
             )
         }
-        let context = RpcCallContext(
-            method: request.method, isNotification: request.isNotification, logger: logger, tenant: tenant,
+        let outcome = await call(
+            request.method, params: request.params, isNotification: request.isNotification, logger: logger, tenant: tenant,
             forwardedBy: forwardedBy)
+        guard let id = request.id else { return nil }
+        switch outcome {
+        case .success(let result): return RpcResponseWriter.result(result, id: id)
+        case .failure(let error): return RpcResponseWriter.error(error, id: id)
+        }
+    }
+
+    /// Calls the registered method `name` with `params` for `tenant`, exactly as a JSON-RPC call of it
+    /// is served (forwarding to a session's owner included), measured the same way: the result
+    /// fragment, or the error object. The REST routes are served through here.
+    func call(
+        _ name: String, params: JSONValue?, isNotification: Bool = false, logger: Logger, tenant: TenantID,
+        forwardedBy: String?
+    ) async -> Result<[UInt8], RpcErrorObject> {
+        guard let method = registry.method(named: name) else {
+            metrics?.record(method: RpcMetrics.unknownMethodLabel, code: .methodNotFound, duration: .zero)
+            return .failure(RpcErrorObject(.methodNotFound, data: ["method": .string(name)]))
+        }
+        let context = RpcCallContext(
+            method: name, isNotification: isNotification, logger: logger, tenant: tenant, forwardedBy: forwardedBy)
         let start = ContinuousClock.now
         let outcome: Result<[UInt8], RpcErrorObject>
         do {
-            outcome = .success(try await method.invoke(request.params, context))
+            outcome = .success(try await method.invoke(params, context))
         } catch {
             outcome = .failure(RpcErrorMapping.errorObject(for: error, method: method.name, logger: logger))
         }
         let elapsed = ContinuousClock.now - start
         switch outcome {
-        case .success(let result):
+        case .success:
             metrics?.record(method: method.name, code: nil, duration: elapsed)
-            guard let id = request.id else { return nil }
-            return RpcResponseWriter.result(result, id: id)
         case .failure(let error):
             metrics?.record(method: method.name, code: error.code, duration: elapsed)
-            guard let id = request.id else { return nil }
-            return RpcResponseWriter.error(error, id: id)
         }
+        return outcome
     }
 }

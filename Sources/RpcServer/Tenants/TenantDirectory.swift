@@ -46,6 +46,11 @@ public final class TenantDirectory: Sendable {
         observer(file)
     }
 
+    /// The render presets of `tenant` as last read (none for a tenant the file does not list).
+    public func presets(of tenant: TenantID) -> [String: RenderPreset] {
+        current.withLock { file in file.tenants.first { $0.id == tenant }?.presets ?? [:] }
+    }
+
     /// The tenant whose key is `key`, or nil. Compares the key's SHA-256 with every stored hash in
     /// constant time each, all of them whatever matches, so the time taken says nothing of which
     /// tenant (or which bytes) came close.

@@ -12,8 +12,8 @@ public import SessionContext
 ///
 /// Read strictly: an unknown member, a duplicate key, a tenant named twice or a key hash given to
 /// two tenants is refused, naming the file, the tenant and the field. `limits` is checked as
-/// `TenantLimits` (an unknown limit is refused, named `limits.<name>`); `presets` must be a JSON
-/// object, kept but not applied yet.
+/// `TenantLimits` (an unknown limit is refused, named `limits.<name>`); `presets` maps preset names
+/// to `RenderPreset`s, each checked as a render's config would be.
 public struct TenantsFile: Sendable, Hashable {
     /// One tenant of the file.
     public struct Tenant: Sendable, Hashable {
@@ -22,10 +22,10 @@ public struct TenantsFile: Sendable, Hashable {
         public var keyHashes: [[UInt8]]
         /// `limits`, checked (unknown names refused); enforced by the render path and session creation.
         public var limits: TenantLimits
-        /// `presets` as written (an object; not applied yet).
-        public var presets: [String: JSONValue]
+        /// Its render presets by name (`RenderPreset`).
+        public var presets: [String: RenderPreset]
 
-        public init(id: TenantID, keyHashes: [[UInt8]], limits: TenantLimits = .none, presets: [String: JSONValue] = [:]) {
+        public init(id: TenantID, keyHashes: [[UInt8]], limits: TenantLimits = .none, presets: [String: RenderPreset] = [:]) {
             self.id = id
             self.keyHashes = keyHashes
             self.limits = limits
@@ -111,7 +111,19 @@ public struct TenantsFile: Sendable, Hashable {
             } catch {
                 throw refuse("limits.\(error.field)", error.reason, tenant: name)
             }
-            tenants.append(Tenant(id: id, keyHashes: hashes, limits: limits, presets: objects["presets"] ?? [:]))
+            var presets: [String: RenderPreset] = [:]
+            for (presetName, value) in (objects["presets"] ?? [:]).sorted(by: { $0.key < $1.key }) {
+                guard RenderPreset.isValidName(presetName) else {
+                    throw refuse("presets.\(presetName)", "a preset name is \(RenderPreset.namePattern)", tenant: name)
+                }
+                do throws(FieldError) {
+                    presets[presetName] = try RenderPreset.parse(value)
+                } catch {
+                    let field = error.field.isEmpty ? "presets.\(presetName)" : "presets.\(presetName).\(error.field)"
+                    throw refuse(field, error.reason, tenant: name)
+                }
+            }
+            tenants.append(Tenant(id: id, keyHashes: hashes, limits: limits, presets: presets))
         }
         return TenantsFile(path: path, tenants: tenants)
     }

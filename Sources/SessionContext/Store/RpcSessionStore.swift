@@ -180,7 +180,8 @@ public final class RpcSessionStore<Backend: SessionBackend>: Sendable {
 
     /// Admits one request on session `id` before any work starts: checks it is live and under its
     /// limit, counts the request and touches it, atomically. With `createIfMissing`, a session that
-    /// never existed is created with the default config (SPEC, `render` with a new `session_id`).
+    /// never existed is created with the default config (SPEC, `render` with a new `session_id`), its
+    /// ttl `ttlSeconds` when given (checked against the limits).
     /// Throws `.notFound`, `.expired`, or `.requestLimitReached` (that request is not counted).
     /// `bindingProfile` is stored as the session's profile, in the same update, when an admitted
     /// session has none yet.
@@ -188,9 +189,18 @@ public final class RpcSessionStore<Backend: SessionBackend>: Sendable {
     public func beginRequest(
         _ id: SessionID, createIfMissing: Bool = false, bindingProfile profile: String? = nil
     ) async throws(SessionError) -> RpcSessionContext {
+        try await beginRequest(id, createIfMissing: createIfMissing, bindingProfile: profile, ttlSeconds: nil)
+    }
+
+    /// `beginRequest`, a session it creates living `ttlSeconds` (when given) instead of the default ttl.
+    @inlinable @discardableResult
+    public func beginRequest(
+        _ id: SessionID, createIfMissing: Bool, bindingProfile profile: String?, ttlSeconds: Int?
+    ) async throws(SessionError) -> RpcSessionContext {
         let now = clock.now()
         let limits = configuration.limits
-        let defaultConfig = configuration.defaultConfig
+        var defaultConfig = configuration.defaultConfig
+        if let ttlSeconds { defaultConfig.ttlSeconds = ttlSeconds }
         return try await backend.modify(id) { (record: inout RpcSessionContext?) -> Result<RpcSessionContext, SessionError> in
             if record == nil {
                 guard createIfMissing else { return .failure(.notFound(id)) }

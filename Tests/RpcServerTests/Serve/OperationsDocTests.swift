@@ -28,5 +28,7 @@ import SessionContext
         let file = try TenantsFile.parse(Array(text[start..<end].utf8), path: "docs/operations.md")
         #expect(file.tenants.map(\.id.rawValue) == ["acme", "globex"])
         #expect(file.tenants.map(\.keyHashes.count) == [1, 2])
+        #expect(file.tenants[0].presets.keys.sorted() == ["fast", "shop"])
+        #expect(file.tenants[0].presets["shop"]?.sessionTTLSeconds == 600)
     }
 }

@@ -124,7 +124,7 @@ import TestSupport
         #expect(file.tenants[0].keyHashes == [TenantKey.digest(of: Array("k".utf8))])
         #expect(file.tenants[0].limits == TenantLimits(rendersPerMinute: 60))
         #expect(file.tenants[1].limits == .none)
-        #expect(file.tenants[0].presets == ["shop": [:]])
+        #expect(file.tenants[0].presets == ["shop": RenderPreset()])
     }
 
     @Test func aBadHashNamesTheFileTheTenantAndTheField() throws {

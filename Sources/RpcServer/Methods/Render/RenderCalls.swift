@@ -14,14 +14,19 @@ struct RenderCalls: Sendable {
 
     /// Renders `params` for `tenant` (forwarded here by node `forwardedBy`, if any); throws the call's
     /// `RpcErrorObject`, or `RenderingError.ownedElsewhere` for a session another node serves.
-    func serve(_ params: RenderParams, logger: Logger, tenant: TenantID = .default, forwardedBy: String? = nil) async throws
+    /// `sessionTTLSeconds` is the lifetime of a session the call creates (its preset's).
+    func serve(
+        _ params: RenderParams, sessionTTLSeconds: Int? = nil, logger: Logger, tenant: TenantID = .default,
+        forwardedBy: String? = nil
+    ) async throws
         -> DynamicRenderResult
     {
         let receivedAt = ContinuousClock.now
         var logger = logger
         if !tenant.isDefault { logger[metadataKey: "tenant"] = "\(tenant)" }
         do {
-            let result = try await renders.render(params, tenant: tenant, forwardedBy: forwardedBy)
+            let result = try await renders.render(
+                params, tenant: tenant, forwardedBy: forwardedBy, sessionTTLSeconds: sessionTTLSeconds)
             log(params, logger: logger, outcome: "ok", figures: Self.figures(of: result))
             return result
         } catch let error as RenderingError {

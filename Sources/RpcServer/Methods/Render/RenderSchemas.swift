@@ -148,6 +148,7 @@ enum RenderSchemas {
             "dialogs": .array(of: dialogEntry), "popups": .array(of: .string), "downloads": .array(of: downloadEntry),
             "context": .string(oneOf: RenderIsolation.allCases.map(\.rawValue)),
             "usage": .ref("Usage"),
+            "preset": JSONSchema.string.described("The tenant's preset the render applied (its `preset` param)."),
         ],
         required: [
             "final_url", "title", "render_time_ms", "timings", "actions_executed", "wait_conditions_met", "artifacts",
