@@ -1,5 +1,5 @@
 import Foundation
-public import RenderTypes
+import RenderTypes
 public import Rendering
 public import SessionContext
 
