@@ -102,6 +102,9 @@ struct DownloadLog: Sendable {
             || unclaimed.contains { $0.state == .inProgress && owned($0.frameId) }
     }
 
+    /// Whether a download waits for its frame to be known as the page's.
+    var hasUnclaimed: Bool { !unclaimed.isEmpty }
+
     /// How many downloads of the page have begun: listed, counted beyond the list, and waiting ones
     /// whose frame `owned` now says is the page's.
     func begun(owned: (String) -> Bool) -> Int {

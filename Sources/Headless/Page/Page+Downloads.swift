@@ -40,9 +40,7 @@ extension Page {
     /// download`): a download is known once Chromium announces it, after its response arrived.
     public func waitForDownloads(begun count: Int, timeout: Duration? = nil) async throws(PageError) {
         let start = clock.now
-        // Rechecked now and then too: a download waiting for its frame is claimed on a frame event
-        // that does not wake waiters.
-        let outcome = await monitor.wait(until: deadline(for: timeout), recheckEvery: .milliseconds(50)) { s, _ in
+        let outcome = await monitor.wait(until: deadline(for: timeout)) { s, _ in
             s.downloads.begun(owned: s.ownFrames.contains) >= count ? .done : .pending(wakeBy: nil)
         }
         try settle(outcome, "waiting for \(count == 1 ? "a download" : "\(count) downloads") to begin", since: start)

@@ -149,7 +149,8 @@ final class PageMonitor: Sendable {
             guard let e = try? event.decodeParams(as: CDP.Page.FrameAttached.self) else { return }
             update { s in
                 s.own(e.frameId, limit: limits.maxOwnFrames)
-                return false
+                // A download of this frame may be waiting to be claimed: its waiters look again.
+                return s.downloads.hasUnclaimed
             }
         case "Page.windowOpen":
             guard let e = try? event.decodeParams(as: CDP.Page.WindowOpen.self) else { return }
@@ -203,11 +204,15 @@ final class PageMonitor: Sendable {
     /// one of the page's own and this returns true (the caller closes it).
     func popupCreated(_ target: CDP.Target.TargetInfo) -> Bool {
         guard target.type == "page", let opener = target.openerId else { return false }
-        return state.withLock { s in
+        var owned = false
+        update { s in
             guard s.ownFrames.contains(opener) else { return false }
             s.own(target.targetId, limit: limits.maxOwnFrames)
-            return true
+            owned = true
+            // A download the popup started may be waiting to be claimed: its waiters look again.
+            return s.downloads.hasUnclaimed
         }
+        return owned
     }
 
     /// Applies a browser-level download event to the page's downloads: `change` gets the log and
