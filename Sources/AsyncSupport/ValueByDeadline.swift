@@ -16,7 +16,9 @@ public func value<T: Sendable>(
         await withCheckedContinuation { (continuation: CheckedContinuation<OnceAnswer<T>.Outcome, Never>) in
             guard answer.wait(continuation) else { return }
             let timer = Task {
-                try? await Task.sleep(until: deadline, clock: .continuous)
+                // A stopped timer (the operation ended first) must not answer: its sleep ends at
+                // once when cancelled, possibly before the operation has given its value.
+                guard (try? await Task.sleep(until: deadline, clock: .continuous)) != nil else { return }
                 answer.give(.deadlinePassed)
             }
             Task {
@@ -26,8 +28,9 @@ public func value<T: Sendable>(
                 } catch {
                     result = .failure(error)
                 }
+                let inTime = answer.give(.finished(result))
                 timer.cancel()
-                if !answer.give(.finished(result)), case .success(let value) = result { await late(value) }
+                if !inTime, case .success(let value) = result { await late(value) }
             }
         }
     } onCancel: {
