@@ -1,6 +1,7 @@
 public import Headless
 public import Hummingbird
 import HummingbirdCore
+import HummingbirdWebSocket
 public import Logging
 public import NIOCore
 public import Rendering
@@ -111,6 +112,7 @@ public struct TidepoolServer: Sendable {
             RenderMethods.register(
                 in: &registry, calls: RenderCalls(renders: renders, errors: RenderErrorMetrics(factory: metrics.factory)),
                 tenants: tenants)
+            ConnectMethods.register(in: &registry, renders: renders, health: health, clustered: sessions.cluster != nil)
         }
         if let cluster = sessions.cluster {
             registry.forwardSessionCalls(
@@ -160,6 +162,8 @@ public struct TidepoolServer: Sendable {
             },
             configuration: configuration.http, tenants: tenants
         )
+        let clustered = sessions.cluster != nil
+        CDPBridge.addRoutes(to: router, renders: renders) { [health] in clustered ? health.node?.advertiseURL : nil }
         var services: [any Service] = [SessionStoreService(sessions: sessions, logger: logger)]
         if let renders {
             services += [renders.pool, RenderServiceLifecycle(renders: renders, logger: logger)] as [any Service]
@@ -179,9 +183,15 @@ public struct TidepoolServer: Sendable {
         let idle = http.idleTimeout.components
         return Application(
             router: router,
-            server: .http1(
-                configuration: .init(idleTimeout: .seconds(idle.seconds) + .nanoseconds(idle.attoseconds / 1_000_000_000))
-            ),
+            // HTTP/1.1, and WebSocket upgrades for CDP clients' hand-offs (`CDPBridge`).
+            server: .http1WebSocketUpgrade(
+                configuration: .init(
+                    http1: .init(idleTimeout: .seconds(idle.seconds) + .nanoseconds(idle.attoseconds / 1_000_000_000)),
+                    ws: .init(maxFrameSize: CDPBridge.maxFrameSize, autoPing: .enabled(timePeriod: .seconds(30)))
+                )
+            ) { [renders] request, _, logger in
+                CDPBridge.shouldUpgrade(request, renders: renders, logger: logger)
+            },
             configuration: ApplicationConfiguration(
                 address: .hostname(http.host, port: http.port), serverName: "tidepool",
                 availableConnectionsDelegate: MaximumAvailableConnections(http.maxConnections)

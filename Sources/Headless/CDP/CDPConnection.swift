@@ -33,7 +33,7 @@ public final class CDPConnection: Sendable {
 
     typealias Reply = Result<Data, CDPError>
 
-    private struct Pending {
+    struct Pending {
         let method: String
         let sessionId: String?
         var continuation: CheckedContinuation<Reply, Never>?
@@ -41,13 +41,13 @@ public final class CDPConnection: Sendable {
         var timer: Scheduled<Void>?
     }
 
-    private struct Subscriber {
+    struct Subscriber {
         let continuation: AsyncStream<CDPEvent>.Continuation
         let methods: Set<String>?
         var dropped = 0
     }
 
-    private struct State {
+    struct State {
         var pending: [Int: Pending] = [:]
         var subscribers: [String?: [UInt64: Subscriber]] = [:]
         var nextSubscriber: UInt64 = 0
@@ -57,14 +57,24 @@ public final class CDPConnection: Sendable {
         var closedSessions: [String: String] = [:]
         var closedOrder: Deque<String> = []
         var closeReason: String?
+        /// The outside client bridged to this connection, if any (`openClientChannel`).
+        var client: ClientLink?
+    }
+
+    /// An open client channel: where its messages go, and its commands in flight (this
+    /// connection's id → the client's own id).
+    struct ClientLink {
+        let channel: UInt64
+        let deliver: @Sendable (Data) -> Void
+        var inFlight: [Int: JSONValue] = [:]
     }
 
     public let configuration: Configuration
-    private let transport: any CDPTransport
+    let transport: any CDPTransport
     private let logger: Logger
     private let timerLoop: any EventLoop
-    private let nextId = Atomic<Int>(1)
-    private let state = Mutex(State())
+    let nextId = Atomic<Int>(1)
+    let state = Mutex(State())
     private let closeLatch = AsyncLatch<String>()
 
     /// Wraps a transport and starts reading from it at once.
@@ -334,6 +344,7 @@ public final class CDPConnection: Sendable {
             }
         }
         if let id = header.id {
+            if deliverClientReply(id, message) { return }
             if header.hasError {
                 let error = (try? JSONDecoder().decode(ErrorEnvelope.self, from: message))?.error
                 complete(id) {
@@ -384,6 +395,7 @@ public final class CDPConnection: Sendable {
             break
         }
         dispatch(message, method: method, sessionId: header.sessionId)
+        deliverClientEvent(message)
         if let finishedSession { finishSubscribers(of: finishedSession) }
     }
 

@@ -121,8 +121,10 @@ public final class BrowserPool: Service, Sendable {
     /// directory (kept on close): the dedicated browser a profile session needs (Chromium locks a
     /// profile to one process). The caller owns it and must `close()` it.
     /// With an egress policy, the browser is launched with its own egress gate as its proxy (its
-    /// default context cannot be given one per context); the gate closes with the browser.
-    public func launchDedicatedBrowser(userDataDir: String) async throws(LaunchError) -> LaunchedBrowser {
+    /// default context cannot be given one per context); the gate closes with the browser. With
+    /// `userDataDir` nil the browser gets a fresh directory of its own, removed when it closes (a
+    /// CDP client's browser).
+    public func launchDedicatedBrowser(userDataDir: String?) async throws(LaunchError) -> LaunchedBrowser {
         var options = config.launch
         options.userDataDir = userDataDir
         let gate: EgressGate?

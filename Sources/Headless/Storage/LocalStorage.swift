@@ -80,6 +80,32 @@ extension Page {
         mutable.withLock { $0.restoreURLs = [] }
     }
 
+    /// Reads localStorage of each of `origins` whether or not a page shows it now: the page loads the
+    /// restore's placeholder document on each origin in turn (answered by request interception, no
+    /// byte to the network) and reads the origin's items there. An origin without items maps to an
+    /// empty dictionary. For a browser whose pages belong to someone else (a CDP client's), read
+    /// after they are done with it; call on a page of the same context.
+    public func readLocalStorage(ofOrigins origins: Set<String>, timeout: Duration? = nil) async throws(PageError)
+        -> LocalStorageContents
+    {
+        let wanted = origins.filter(Self.isStorageOrigin).sorted()
+        guard !wanted.isEmpty else { return [:] }
+        let urls = Set(wanted.map { $0 + Self.restorePath })
+        mutable.withLock { $0.restoreURLs = urls }
+        defer { mutable.withLock { $0.restoreURLs = [] } }
+        try await send(
+            CDP.Fetch.Enable(patterns: urls.sorted().map { CDP.Fetch.RequestPattern(urlPattern: RequestBlocking.fetchPattern($0)) }),
+            timeout: timeout
+        )
+        var contents: LocalStorageContents = [:]
+        for origin in wanted {
+            _ = try await navigate(to: origin + Self.restorePath, timeout: timeout)
+            contents[origin] = try await localStorage(origins: [origin], timeout: timeout)[origin] ?? [:]
+        }
+        try await send(CDP.Fetch.Disable(), timeout: timeout)
+        return contents
+    }
+
     /// Answers the placeholder request of a localStorage restore.
     func fulfillRestore(_ requestId: String) async {
         let body = Data("<!doctype html><title></title>".utf8).base64EncodedString()

@@ -16,12 +16,14 @@ struct LeasedSessionTurns: SessionTurns {
     let cluster: Cluster
 
     func withTurn<T: Sendable>(
-        _ id: SessionID, deadline: ContinuousClock.Instant, claimingOwnership: Bool,
+        _ id: SessionID, deadline: ContinuousClock.Instant, claimingOwnership: Bool, control: ControlMark?,
         _ body: (SessionTurn) async throws -> T
     ) async throws -> T {
         try await locks.withLock(id, deadline: deadline) {
             let started = ContinuousClock.now
-            let (lease, session) = try await acquire(id, deadline: deadline, claimingOwnership: claimingOwnership)
+            let (lease, session) = try await acquire(
+                id, deadline: deadline, claimingOwnership: claimingOwnership,
+                holder: control?.leaseHolder(node: cluster.nodeID) ?? cluster.nodeID)
             cluster.metrics.recordLeaseWait(.now - started)
             let turn = SessionTurn(session: session, lease: lease)
             let renewal = Task { await keepRenewing(lease) }
@@ -40,19 +42,20 @@ struct LeasedSessionTurns: SessionTurns {
 
     /// The session's lease and the session as it grants it; asks again, with growing pauses, while
     /// another node holds it. Throws `LockRefusal.timedOut` when the next try would pass `deadline`,
-    /// or a request to the database is still unanswered at it.
-    private func acquire(_ id: SessionID, deadline: ContinuousClock.Instant, claimingOwnership: Bool) async throws
-        -> (SessionLease, RpcSessionContext)
+    /// or a request to the database is still unanswered at it; `RenderingError.sessionHeld` at once
+    /// when a controller holds it (on any node).
+    private func acquire(_ id: SessionID, deadline: ContinuousClock.Instant, claimingOwnership: Bool, holder: String)
+        async throws -> (SessionLease, RpcSessionContext)
     {
         let duration = cluster.configuration.leaseDuration
-        let (backend, nodeID) = (cluster.backend, cluster.nodeID)
+        let backend = cluster.backend
         var pause = Duration.milliseconds(5)
         while true {
             // Answered by the call's deadline even when the database is slow (the backend's own
             // bound is its operation timeout, seconds longer): a lease granted after the call gave
             // up is released at once.
             let answered = try await value(by: deadline) {
-                try await backend.acquireLease(id, holder: nodeID, duration: duration, claimingOwnership: claimingOwnership)
+                try await backend.acquireLease(id, holder: holder, duration: duration, claimingOwnership: claimingOwnership)
             } late: { [self] attempt in
                 if case .granted(let lease, _) = attempt { await release(lease) }
             }
@@ -60,7 +63,8 @@ struct LeasedSessionTurns: SessionTurns {
             switch attempt {
             case .granted(let lease, let session):
                 return (lease, session)
-            case .held:
+            case .held(let by):
+                if let mark = ControlMark(leaseHolder: by) { throw mark.refusal }
                 let wait = pause + .milliseconds(Int.random(in: 0...pause.wholeMilliseconds))
                 guard ContinuousClock.now + wait < deadline else { throw LockRefusal.timedOut }
                 try await Task.sleep(for: wait)

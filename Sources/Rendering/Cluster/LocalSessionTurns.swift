@@ -8,7 +8,7 @@ struct LocalSessionTurns: SessionTurns {
     let store: RpcSessionStore<AnySessionBackend>
 
     func withTurn<T: Sendable>(
-        _ id: SessionID, deadline: ContinuousClock.Instant, claimingOwnership: Bool,
+        _ id: SessionID, deadline: ContinuousClock.Instant, claimingOwnership: Bool, control: ControlMark?,
         _ body: (SessionTurn) async throws -> T
     ) async throws -> T {
         try await locks.withLock(id, deadline: deadline) {

@@ -9,6 +9,11 @@ public enum RenderingError: Error, Sendable, Hashable {
     case budgetExceeded(scope: String, limit: Int, used: Int)
     /// Too many callers wait for the same gate; try again after `retryAfterMs`.
     case overloaded(retryAfterMs: Int, queueLength: Int)
+    /// The session is held by a controller (`kind`: a CDP client, a live viewer in control): a change
+    /// to it is refused until the holder is done, at the latest in `retryAfterMs`.
+    case sessionHeld(kind: ControlKind, retryAfterMs: Int)
+    /// A hand-off resource is used up (`reason` says which and its limit); try again after `retryAfterMs`.
+    case handoffUnavailable(reason: String, retryAfterMs: Int)
     /// The call's session lives on another node (its warm context or profile browser), which is
     /// alive: the call is to be served there. Not a failure: the protocol layer forwards the call to
     /// `advertiseURL` (once: a forwarded call is never thrown this).

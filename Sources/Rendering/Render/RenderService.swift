@@ -26,6 +26,8 @@ public final class RenderService: Sendable {
         public var renderer: Renderer.Configuration
         /// Renders a recycled context serves at most (SPEC-style `recycle_max_uses`); 1 or less: no recycling.
         public var recycleMaxUses: Int
+        /// Browsers CDP clients' hand-offs (`session.connect`) run at once.
+        public var maxCDPBrowsers: Int
         /// Recycled contexts waiting at most; nil: as many as the pool has contexts at full size (the
         /// pool takes a waiting one back whenever a render queues for a slot).
         public var recycleMaxIdle: Int?
@@ -33,8 +35,9 @@ public final class RenderService: Sendable {
         public init(
             maxProfileBrowsers: Int = 4, profileIdleTimeout: Duration? = nil, maxWaitingPerSession: Int = 256,
             renderer: Renderer.Configuration = Renderer.Configuration(), recycleMaxUses: Int = 50,
-            recycleMaxIdle: Int? = nil
+            recycleMaxIdle: Int? = nil, maxCDPBrowsers: Int = 2
         ) {
+            self.maxCDPBrowsers = max(1, maxCDPBrowsers)
             self.maxProfileBrowsers = max(1, maxProfileBrowsers)
             self.profileIdleTimeout = profileIdleTimeout
             self.maxWaitingPerSession = max(1, maxWaitingPerSession)
@@ -56,6 +59,9 @@ public final class RenderService: Sendable {
     /// Contexts of renders without a session, kept for the next render of their origin.
     let recycled: RecycledContexts
     let profiles: ProfileBrowsers
+    /// Sessions handed to CDP clients, and the tasks holding them.
+    let handoffs: CDPHandoffs
+    let handoffTasks = BackgroundTasks()
     let profileLocation: ProfileLocation
     let metrics: RenderMetrics
     let gauges: PoolGauges
@@ -92,6 +98,7 @@ public final class RenderService: Sendable {
         ) { directory throws(LaunchError) in
             try await pool.launchDedicatedBrowser(userDataDir: directory)
         }
+        self.handoffs = CDPHandoffs(maxBrowsers: configuration.maxCDPBrowsers)
         self.metrics = RenderMetrics(factory: metrics)
         self.gauges = PoolGauges(factory: metrics)
         self.logger = logger
@@ -182,6 +189,9 @@ public final class RenderService: Sendable {
         sessionTTLSeconds: Int?
     ) async throws -> DynamicRenderResult {
         let store = sessions.store
+        // Held by a controller on this node: refused at once (a hold on another node is found when
+        // the lease is asked for).
+        try sessions.holds.refuseIfHeld(id)
         // What is known of the session before admission: whether it exists and its profile (and,
         // in a cluster, where it lives — read without its browser state).
         let exists: Bool
@@ -403,7 +413,7 @@ public final class RenderService: Sendable {
 
     /// Process ids of every browser the render path runs now (pool and profiles).
     public func browserPids() async -> [Int32] {
-        pool.stats().browsers.compactMap(\.pid) + (await profiles.pids())
+        pool.stats().browsers.compactMap(\.pid) + (await profiles.pids()) + handoffs.all.map(\.browser.pid)
     }
 }
 
@@ -412,6 +422,7 @@ extension RenderService: SessionEndObserver {
     /// session service removes the profile directory).
     public func sessionEnded(_ id: SessionID, profile: String?) async {
         warm.release(id)
+        for handoff in handoffs.handoffs(of: id) { handoff.end("the session was deleted") }
         if let profile { await profiles.close(ProfileLocation.path(of: profile, tenant: id.tenant)) }
     }
 }

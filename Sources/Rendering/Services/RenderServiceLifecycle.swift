@@ -22,6 +22,7 @@ public struct RenderServiceLifecycle: Service {
                 await renders.profiles.closeIdle()
             }
         }
+        await renders.endHandoffs(reason: "the server is stopping")
         renders.warm.releaseAll()
         renders.recycled.releaseAll()
         await renders.profiles.closeAll()

@@ -27,6 +27,8 @@ public final class SessionService: Sendable {
     private let creationGate = SerialLock(maxWaiters: 4096)
     /// Usage per tenant and session, and the tenants' limits; its totals are written with the sessions.
     public let usage: UsageLedger
+    /// Sessions this node's controllers (CDP clients, live viewers in control) hold now.
+    public let holds = SessionHolds()
 
     /// A service over an already-open store; with a backend several nodes share, it takes part in
     /// their cluster as the node `node` names (its metrics written through `metrics`).
@@ -151,6 +153,15 @@ public final class SessionService: Sendable {
         _ id: SessionID, _ body: (inout RpcSessionContext) throws(SessionError) -> R
     ) async throws(SessionError) -> R {
         try await store.withSession(id, body)
+    }
+
+    /// `change(_:_:)` for a change a controller holding the session would lose or contradict
+    /// (`cookies.set|delete|clear`): refused with `RenderingError.sessionHeld` while it is held.
+    public func changeUnlessHeld<R: Sendable>(
+        _ id: SessionID, _ body: (inout RpcSessionContext) throws(SessionError) -> R
+    ) async throws -> R {
+        try holds.refuseIfHeld(id)
+        return try await store.withSession(id, body)
     }
 }
 

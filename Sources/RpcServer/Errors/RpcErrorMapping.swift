@@ -60,6 +60,9 @@ enum RpcErrorMapping {
             return RpcErrorObject(
                 .budgetExceeded, data: ["scope": .string(scope), "limit": .int(limit), "used": .int(used)]
             )
+        case .refusedForNow(let reason, let retryAfterMs):
+            return RpcErrorObject(
+                .overloaded, data: ["retry_after_ms": .int(retryAfterMs), "queue_length": 0, "reason": .string(reason)])
         case .rateLimited(let scope, let limit, let retryAfterMs):
             // The shape of every -32006 (`retry_after_ms`, `queue_length`), and which limit refused.
             return RpcErrorObject(
@@ -160,6 +163,10 @@ enum RpcErrorMapping {
             return .budgetExceeded(scope: scope, limit: limit, used: used)
         case .overloaded(let retryAfterMs, let queueLength):
             return .overloaded(retryAfterMs: retryAfterMs, queueLength: queueLength)
+        case .sessionHeld(let kind, let retryAfterMs):
+            return .refusedForNow(reason: kind.heldReason, retryAfterMs: retryAfterMs)
+        case .handoffUnavailable(let reason, let retryAfterMs):
+            return .refusedForNow(reason: reason, retryAfterMs: retryAfterMs)
         case .ownedElsewhere(let nodeID, let advertiseURL):
             // Only a method that cannot forward gets here: say where the session is served.
             return .unavailable(reason: "the session is served by node \(nodeID) (\(advertiseURL)): call it there")

@@ -19,6 +19,9 @@ public enum RpcMethodError: Error, Sendable, Hashable {
     case navigationFailed(url: String, netError: String)
     /// -32006: the queue is full or no browser context could be checked out in time.
     case overloaded(retryAfterMs: Int, queueLength: Int)
+    /// -32006: refused for now, for `reason` (the session is held by a controller, a hand-off limit
+    /// is reached); try again after `retryAfterMs`.
+    case refusedForNow(reason: String, retryAfterMs: Int)
     /// -32007: a budget (bytes, requests…) of `scope` was used up.
     case budgetExceeded(scope: String, limit: Int, used: Int)
     /// -32006: over a tenant's rate or concurrency limit `scope` (`concurrent_renders`,

@@ -29,10 +29,10 @@ struct RpcEndpoint: Sendable {
             throw Self.tooLarge(maxBodyBytes)
         }
         let forwardedBy = request.headers[NodeForwarder.forwardedByHeader]
-        guard
-            let answer = await engine.handle(
-                Array(body.readableBytesView), logger: context.logger, tenant: tenant, forwardedBy: forwardedBy)
-        else {
+        let answered = await RequestOrigin.$current.withValue(RequestOrigin(request.head)) {
+            await engine.handle(Array(body.readableBytesView), logger: context.logger, tenant: tenant, forwardedBy: forwardedBy)
+        }
+        guard let answer = answered else {
             return Response(status: .noContent)
         }
         return Response(

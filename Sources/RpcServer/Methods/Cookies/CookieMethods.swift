@@ -30,7 +30,7 @@ enum CookieMethods {
                     field: "cookies", reason: "\(params.cookies.count) cookies given, at most \(limit) allowed"
                 )
             }
-            return ["count": try await sessions.change(params.sessionId.inTenant(context.tenant)) { $0.setCookies(params.cookies) }]
+            return ["count": try await sessions.changeUnlessHeld(params.sessionId.inTenant(context.tenant)) { $0.setCookies(params.cookies) }]
         }
 
         registry.register(
@@ -38,7 +38,7 @@ enum CookieMethods {
             params: CookiesDeleteParams.self, result: RpcResultSpec("outcome", SessionMethods.deletedSchema("deleted")),
             errors: errors
         ) { params, context in
-            let deleted = try await sessions.change(params.sessionId.inTenant(context.tenant)) {
+            let deleted = try await sessions.changeUnlessHeld(params.sessionId.inTenant(context.tenant)) {
                 $0.deleteCookie(domain: params.domain, name: params.name, path: params.path)
             }
             return ["deleted": deleted]
@@ -48,7 +48,7 @@ enum CookieMethods {
             "cookies.clear", summary: "Removes every cookie of a session.", params: SessionIDParams.self,
             result: count("removed"), errors: errors
         ) { params, context in
-            ["removed": try await sessions.change(params.sessionId.inTenant(context.tenant)) { $0.clearCookies() }]
+            ["removed": try await sessions.changeUnlessHeld(params.sessionId.inTenant(context.tenant)) { $0.clearCookies() }]
         }
     }
 }

@@ -1,0 +1,143 @@
+import AsyncSupport
+public import Foundation
+public import Headless
+import RenderTypes
+public import SessionContext
+import Synchronization
+
+/// One session handed to a CDP client (`session.connect`): a browser process of its own, started
+/// with the session's cookies and localStorage, that one client drives through Tidepool's
+/// WebSocket bridge (`claim`). It ends when the client disconnects or sends `Browser.close`, at its
+/// TTL, when revoked or when the session is deleted; then the browser's state is written back to
+/// the session and the browser closes (`RenderService.connectCDP`).
+public final class CDPHandoff: Sendable {
+    public let sessionID: SessionID
+    /// When the hand-off ends at the latest (wall clock).
+    public let expiresAt: Date
+    /// The browser's `Browser.getVersion`, for the bridge's `/json/version`.
+    public var version: CDP.Browser.GetVersion.Response { browser.version }
+
+    let browser: LaunchedBrowser
+    private let claimed = Atomic<Bool>(false)
+    private let ending = AsyncLatch<String>()
+    /// Origins the client's pages showed (from the browser's events), read back at the end.
+    private let origins = Mutex<Set<String>>([])
+    /// The URL the client's page showed last.
+    private let lastURL = Mutex<String?>(nil)
+    static let maxOrigins = 256
+
+    init(sessionID: SessionID, expiresAt: Date, browser: LaunchedBrowser) {
+        self.sessionID = sessionID
+        self.expiresAt = expiresAt
+        self.browser = browser
+    }
+
+    /// The one client connection a hand-off allows: a channel to the browser whose replies and
+    /// events go to `deliver` (on the transport's thread: it must only enqueue). Nil when a client
+    /// connected already or the hand-off ended.
+    public func claim(deliver: @escaping @Sendable (Data) -> Void) -> CDPClientChannel? {
+        guard ending.current == nil, claimed.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged
+        else { return nil }
+        return browser.connection.openClientChannel { [self] message in
+            observe(message)
+            deliver(message)
+        }
+    }
+
+    /// Whether a client has connected.
+    public var isClaimed: Bool { claimed.load(ordering: .acquiring) }
+
+    /// Ends the hand-off (the first reason given is kept): the state is written back and the browser closes.
+    public func end(_ reason: String) {
+        ending.resolve(reason)
+    }
+
+    /// Waits until the hand-off ends and returns why.
+    public func ended() async -> String {
+        await ending.wait() ?? "cancelled"
+    }
+
+    /// Waits until the hand-off ends or `deadline` passes.
+    func waitForEnd(until deadline: ContinuousClock.Instant) async -> String {
+        let left = deadline - .now
+        guard left > .zero else { return "its ttl ran out" }
+        return await ending.wait(timeout: left) ?? "its ttl ran out"
+    }
+
+    var seenOrigins: Set<String> { origins.withLock { $0 } }
+    var lastSeenURL: String? { lastURL.withLock { $0 } }
+
+    /// Notes the URL of a page the client shows, from the events naming one (a cheap check first:
+    /// most messages name none).
+    private func observe(_ message: Data) {
+        guard message.count < 64 * 1024, message.range(of: Data(#""url":"http"#.utf8)) != nil else { return }
+        guard let parsed = try? JSONParser.parse(message, strictness: .lenient), let method = parsed["method"]?.stringValue else {
+            return
+        }
+        let url: String?
+        switch method {
+        case "Target.targetInfoChanged", "Target.targetCreated":
+            let info = parsed["params"]?["targetInfo"]
+            url = info?["type"]?.stringValue == "page" ? info?["url"]?.stringValue : nil
+        case "Page.frameNavigated":
+            url = parsed["params"]?["frame"]?["url"]?.stringValue
+        default:
+            url = nil
+        }
+        guard let url, let origin = Page.origin(of: url) else { return }
+        lastURL.withLock { $0 = url }
+        origins.withLock { if $0.count < Self.maxOrigins { $0.insert(origin) } }
+    }
+}
+
+/// The hand-offs of this node by their token's hash (the token itself is never kept), and the
+/// browsers they may run at once.
+final class CDPHandoffs: Sendable {
+    private struct State {
+        var byToken: [String: CDPHandoff] = [:]
+        var running = 0
+    }
+
+    let maxBrowsers: Int
+    private let state = Mutex(State())
+
+    init(maxBrowsers: Int) {
+        self.maxBrowsers = max(1, maxBrowsers)
+    }
+
+    /// Takes one of the browsers a hand-off may run; false when all run.
+    func reserve() -> Bool {
+        state.withLock { state in
+            guard state.running < maxBrowsers else { return false }
+            state.running += 1
+            return true
+        }
+    }
+
+    /// Gives a browser back.
+    func unreserve() {
+        state.withLock { $0.running -= 1 }
+    }
+
+    func register(_ handoff: CDPHandoff, tokenHash: String) {
+        state.withLock { $0.byToken[tokenHash] = handoff }
+    }
+
+    func remove(tokenHash: String) {
+        state.withLock { _ = $0.byToken.removeValue(forKey: tokenHash) }
+    }
+
+    func handoff(tokenHash: String) -> CDPHandoff? {
+        state.withLock { $0.byToken[tokenHash] }
+    }
+
+    /// Every hand-off of `id`.
+    func handoffs(of id: SessionID) -> [CDPHandoff] {
+        state.withLock { $0.byToken.values.filter { $0.sessionID == id } }
+    }
+
+    var all: [CDPHandoff] { state.withLock { Array($0.byToken.values) } }
+
+    /// Browsers running for hand-offs now.
+    var running: Int { state.withLock { $0.running } }
+}

@@ -1,0 +1,208 @@
+import AsyncSupport
+import Foundation
+import Headless
+import Logging
+import RenderTypes
+public import SessionContext
+
+extension RenderService {
+    /// What `session.connect` answers besides the URLs (which the protocol layer builds from the token).
+    public struct CDPGrant: Sendable {
+        public let handoff: CDPHandoff
+        /// The hold's TTL after clamping to the session's remaining life, in seconds.
+        public let ttlSeconds: Int
+    }
+
+    /// Hands session `id` to a CDP client: takes the session's turn as its holder
+    /// (renders and cookie changes on it are refused meanwhile, on every node), starts a browser of
+    /// its own with the session's cookies and localStorage, and returns once a client can connect
+    /// with the token whose hash is `tokenHash`. The hold lasts `ttlSeconds` (default 300, at most
+    /// 3600, clamped to the session's remaining life) unless it ends earlier; when it ends the
+    /// browser's cookies and localStorage are written back to the session in one update, like a
+    /// render's, and the browser closes.
+    public func connectCDP(_ id: SessionID, ttlSeconds: Int?, tokenHash: String) async throws -> CDPGrant {
+        if let ttlSeconds, !(1...3600).contains(ttlSeconds) {
+            throw RenderingError.invalidParams(field: "ttl_secs", reason: "must be 1…3600 seconds, got \(ttlSeconds)")
+        }
+        try sessions.holds.refuseIfHeld(id)
+        let session = try await sessions.store.peek(id)
+        if let profile = session.profile {
+            throw RenderingError.invalidParams(
+                field: "session_id",
+                reason: "session \(id) renders with profile \(profile), whose browser holds its directory: connect a session without a profile")
+        }
+        // A hold ends before the session could expire under it (its write-back renews it when it auto-renews).
+        let remaining = Int(session.expiresAt.timeIntervalSince(sessions.store.clock.now())) - 2
+        let ttl = min(ttlSeconds ?? 300, remaining)
+        guard ttl >= 5 else {
+            throw RenderingError.invalidParams(
+                field: "ttl_secs", reason: "session \(id) expires in \(max(0, remaining + 2)) s: extend it (session.extend) before connecting")
+        }
+        guard handoffs.reserve() else {
+            throw RenderingError.handoffUnavailable(
+                reason: "every CDP browser of this node is in use (max_cdp_browsers \(handoffs.maxBrowsers))", retryAfterMs: 1000)
+        }
+        let endsAt = ContinuousClock.now + .seconds(ttl)
+        let expiresAt = Date().addingTimeInterval(TimeInterval(ttl))
+        guard let hold = sessions.holds.claim(id, kind: .cdpClient, endsAt: endsAt) else {
+            handoffs.unreserve()
+            throw sessions.holds.refusal(for: id) ?? RenderingError.sessionHeld(kind: .cdpClient, retryAfterMs: 1000)
+        }
+        let ready = AsyncLatch<Result<CDPHandoff, any Error>>()
+        handoffTasks.run { [self] in
+            defer {
+                sessions.holds.release(id, hold)
+                handoffs.unreserve()
+            }
+            do {
+                try await holdForCDP(
+                    id, endsAt: endsAt, mark: ControlMark(kind: .cdpClient, endsAt: expiresAt), expiresAt: expiresAt,
+                    tokenHash: tokenHash, ready: ready)
+            } catch is LockRefusal {
+                ready.resolve(.failure(RenderingError.handoffUnavailable(
+                    reason: "the session's renders in progress did not end within 30 s", retryAfterMs: 1000)))
+            } catch {
+                if !ready.resolve(.failure(error)) {
+                    logger.warning("CDP hand-off ended with an error", metadata: ["session_id": "\(id)", "error": "\(error)"])
+                }
+            }
+        }
+        // The browser starts and the session's state goes in within the turn's own bounds; a
+        // render the turn waits for ends by its deadline.
+        guard let outcome = await ready.wait() else { throw CancellationError() }
+        return CDPGrant(handoff: try outcome.get(), ttlSeconds: ttl)
+    }
+
+    /// The hand-off with this token's hash, while it lasts.
+    public func cdpHandoff(tokenHash: String) -> CDPHandoff? {
+        handoffs.handoff(tokenHash: tokenHash)
+    }
+
+    /// Hand-offs running now (their browsers).
+    public var cdpHandoffCount: Int { handoffs.running }
+
+    /// Ends every hand-off (graceful shutdown) and waits until each wrote its session back.
+    public func endHandoffs(reason: String) async {
+        for handoff in handoffs.all { handoff.end(reason) }
+        await handoffTasks.waitForAll()
+    }
+
+    /// The hold's whole life, inside the session's turn: browser, restore, wait, read back, write back.
+    private func holdForCDP(
+        _ id: SessionID, endsAt: ContinuousClock.Instant, mark: ControlMark, expiresAt: Date, tokenHash: String,
+        ready: AsyncLatch<Result<CDPHandoff, any Error>>
+    ) async throws {
+        let timeout = Duration.seconds(10)
+        try await turns.withTurn(id, deadline: .now + .seconds(30), claimingOwnership: false, control: mark) { turn in
+            guard let session = turn.session else { throw SessionError.notFound(id) }
+            let browser = try await pool.launchDedicatedBrowser(userDataDir: nil)
+            let handoff = CDPHandoff(sessionID: id, expiresAt: expiresAt, browser: browser)
+            do {
+                try await restore(session, into: browser, timeout: timeout)
+            } catch {
+                await browser.close()
+                throw error
+            }
+            handoffs.register(handoff, tokenHash: tokenHash)
+            ready.resolve(.success(handoff))
+            logger.info("session handed to a CDP client", metadata: ["session_id": "\(id)", "pid": "\(browser.pid)"])
+            let reason = await withTaskCancellationHandler {
+                await handoff.waitForEnd(until: endsAt)
+            } onCancel: {
+                handoff.end("the server is stopping")
+            }
+            handoffs.remove(tokenHash: tokenHash)
+            handoff.end(reason)
+            let state = await readBack(handoff, session: session, timeout: timeout)
+            await browser.close()
+            var outcome = RequestOutcome(url: handoff.lastSeenURL)
+            var unread: [String] = []
+            switch state.cookies {
+            case .success(let cookies):
+                if sessions.configuration.persistCookies {
+                    outcome.cookies = cookies
+                    outcome.cookiesBefore = session.cookies
+                }
+            case .failure(let error):
+                unread.append("cookies (\(error))")
+            }
+            switch state.localStorage {
+            case .success(let localStorage): outcome.localStorage = localStorage
+            case .failure(let error): unread.append("localStorage (\(error))")
+            }
+            if !unread.isEmpty {
+                outcome.error = "the CDP client's browser state was not all read back: " + unread.joined(separator: ", ")
+                logger.warning("CDP hand-off's state not all read back", metadata: ["session_id": "\(id)", "unread": "\(unread)"])
+            }
+            do throws(SessionError) {
+                // Never cancelled (BackgroundTasks does not cancel): the write-back always runs.
+                try await sessions.store.completeRequest(id, outcome, fence: turn.finalFence)
+                turn.leaseEnded()
+            } catch .invalidValue(_, let why) {
+                outcome.cookies = nil
+                outcome.localStorage = nil
+                outcome.error = "browser state not saved: \(why)"
+                _ = try? await sessions.store.completeRequest(id, outcome, fence: turn.finalFence)
+                turn.leaseEnded()
+            } catch .leaseLost {
+                turn.leaseEnded()
+                logger.warning("CDP hand-off's lease ran out: its state was not saved", metadata: ["session_id": "\(id)"])
+            } catch .notFound {
+                logger.info("session deleted during its CDP hand-off: nothing saved", metadata: ["session_id": "\(id)"])
+            } catch {
+                throw error
+            }
+            logger.info("CDP hand-off ended", metadata: ["session_id": "\(id)", "reason": "\(reason)"])
+        }
+    }
+
+    /// Puts the session's cookies and localStorage into the browser's default context and leaves one
+    /// blank page, with no history and no session of Tidepool's attached, for the client.
+    private func restore(_ session: RpcSessionContext, into browser: LaunchedBrowser, timeout: Duration) async throws {
+        let connection = browser.connection
+        try await ContextCookies(connection: connection, browserContextId: nil).set(session.cookies, timeout: timeout)
+        if session.localStorage.values.contains(where: { !$0.isEmpty }) {
+            let page = try await connection.openPage(in: nil, timeout: timeout)
+            try await Page.with(session: page, browserContextId: nil, logger: logger) { page in
+                try await page.restoreLocalStorage(session.localStorage, timeout: timeout)
+            }
+            _ = try await connection.send(CDP.Target.CloseTarget(targetId: page.targetId), timeout: timeout)
+        }
+        let targets = try await connection.send(CDP.Target.GetTargets(), timeout: timeout).targetInfos
+        if !targets.contains(where: { $0.type == "page" }) {
+            _ = try await connection.send(CDP.Target.CreateTarget(url: "about:blank"), timeout: timeout)
+        }
+    }
+
+    /// The browser's cookies, and localStorage of every origin the session had or the client showed;
+    /// each read on its own (a failure of one keeps the session's stored value of it).
+    private func readBack(_ handoff: CDPHandoff, session: RpcSessionContext, timeout: Duration) async
+        -> (cookies: Result<[Cookie], any Error>, localStorage: Result<LocalStorageContents, any Error>)
+    {
+        let connection = handoff.browser.connection
+        // What the client set on the browser's own session outlives it: targets it asked to be
+        // attached to (and paused) at start would pause Tidepool's reading page.
+        _ = try? await connection.send(
+            CDP.Target.SetAutoAttach(autoAttach: false, waitForDebuggerOnStart: false, flatten: true), timeout: timeout)
+        let cookies: Result<[Cookie], any Error>
+        do {
+            cookies = .success(try await ContextCookies(connection: connection, browserContextId: nil).all(timeout: timeout))
+        } catch {
+            cookies = .failure(error)
+        }
+        do {
+            var origins = handoff.seenOrigins.union(session.localStorage.keys)
+            let targets = try await connection.send(CDP.Target.GetTargets(), timeout: timeout).targetInfos
+            for target in targets where target.type == "page" {
+                if let origin = Page.origin(of: target.url) { origins.insert(origin) }
+            }
+            let page = try await connection.openPage(in: nil, timeout: timeout)
+            let storage = try await Page.with(session: page, browserContextId: nil, logger: logger) { page in
+                try await page.readLocalStorage(ofOrigins: origins, timeout: timeout)
+            }
+            return (cookies, .success(storage))
+        } catch {
+            return (cookies, .failure(error))
+        }
+    }
+}
