@@ -18,6 +18,8 @@ public final class CDPHandoff: Sendable {
     public var version: CDP.Browser.GetVersion.Response { browser.version }
 
     let browser: LaunchedBrowser
+    /// The process id of the hand-off's browser.
+    public var pid: Int32 { browser.pid }
     private let claimed = Atomic<Bool>(false)
     private let ending = AsyncLatch<String>()
     /// Origins the client's pages showed (from the browser's events), read back at the end.

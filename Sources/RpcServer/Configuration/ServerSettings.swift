@@ -206,6 +206,11 @@ public enum ServerSettings {
             1...256, \.render.maxProfileBrowsers
         ),
         integer(
+            "TIDEPOOL_MAX_CDP_BROWSERS", "max-cdp-browsers",
+            "Browsers of sessions handed to CDP clients (session.connect) running at once.",
+            1...256, \.render.maxCDPBrowsers
+        ),
+        integer(
             "TIDEPOOL_RECYCLE_MAX_USES", "recycle-max-uses",
             "Renders without a session one recycled context serves at most (same origin, reset in between); 1 turns recycling off.",
             1...10_000, \.render.recycleMaxUses

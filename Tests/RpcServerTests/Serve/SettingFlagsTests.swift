@@ -25,7 +25,7 @@ import Testing
         "BROWSER_INITIAL_POOL_SIZE": "\(sized.initialPoolSize + 1)", "BROWSER_CONTEXTS_PER_BROWSER": "\(sized.contextsPerBrowser + 1)",
         "BROWSER_IDLE_TIMEOUT_SECS": "30", "BROWSER_MAX_LIFETIME_SECS": "600",
         "BROWSER_MEMORY_THRESHOLD_MB": "256", "CHROME_EXECUTABLE_PATH": "/opt/chromium/chrome",
-        "CHROME_USER_DATA_DIR": "/srv/profiles", "CHROME_NO_SANDBOX": "true", "TIDEPOOL_MAX_PROFILE_BROWSERS": "2",
+        "CHROME_USER_DATA_DIR": "/srv/profiles", "CHROME_NO_SANDBOX": "true", "TIDEPOOL_MAX_PROFILE_BROWSERS": "2", "TIDEPOOL_MAX_CDP_BROWSERS": "3",
         "TIDEPOOL_RECYCLE_MAX_USES": "5",
         "TIDEPOOL_ALLOW_NETWORKS": "127.0.0.1/32,10.8.0.0/16", "TIDEPOOL_ALLOW_PRIVATE_NETWORKS": "true",
     ]
