@@ -78,6 +78,21 @@ extension PostgresSessionBackend: ClusterSessionBackend {
         try await change(id, fence: fence, body)
     }
 
+    public func leaseHolder(of id: SessionID) async throws(SessionError) -> String? {
+        try await call("read who holds session \(id)") { [client, logger] in
+            let rows = try await client.query(
+                """
+                SELECT lease_holder FROM tidepool_sessions
+                WHERE tenant = \(id.tenant.rawValue) AND id = \(id.rawValue) AND lease_holder IS NOT NULL
+                    AND lease_expires_at > \(unescaped: PostgresSchema.now)
+                """,
+                logger: logger
+            )
+            for try await holder in rows.decode(String.self) { return holder }
+            return nil
+        }
+    }
+
     public func placement(of id: SessionID) async throws(SessionError) -> SessionPlacement? {
         try await call("read where session \(id) lives") { [client, logger] in
             // keep_warm is read out of the record's JSON, so the session's browser state is not read.

@@ -156,11 +156,15 @@ public final class SessionService: Sendable {
     }
 
     /// `change(_:_:)` for a change a controller holding the session would lose or contradict
-    /// (`cookies.set|delete|clear`): refused with `RenderingError.sessionHeld` while it is held.
+    /// (`cookies.set|delete|clear`): refused with `RenderingError.sessionHeld` while it is held —
+    /// on this node, or (in a cluster, one more read) on another, as its lease's holder says.
     public func changeUnlessHeld<R: Sendable>(
         _ id: SessionID, _ body: (inout RpcSessionContext) throws(SessionError) -> R
     ) async throws -> R {
         try holds.refuseIfHeld(id)
+        if let cluster, let holder = try await cluster.backend.leaseHolder(of: id), let mark = ControlMark(leaseHolder: holder) {
+            throw mark.refusal
+        }
         return try await store.withSession(id, body)
     }
 }

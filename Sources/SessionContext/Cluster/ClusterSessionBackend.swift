@@ -32,6 +32,11 @@ public protocol ClusterSessionBackend: SessionBackend {
         _ id: SessionID, fencedBy fence: SessionFence, _ body: (inout RpcSessionContext?) -> R
     ) async throws(SessionError) -> R
 
+    /// Who holds session `id`'s lease now (a lease run out holds nothing); nil when nobody does or
+    /// there is no session `id`. What a change made without a lease (a `cookies.*` call) checks when
+    /// a controller on another node may hold the session.
+    func leaseHolder(of id: SessionID) async throws(SessionError) -> String?
+
     /// Where session `id`'s node-local resources live; nil when there is no session `id`.
     func placement(of id: SessionID) async throws(SessionError) -> SessionPlacement?
 
