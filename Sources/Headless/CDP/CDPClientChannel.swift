@@ -1,5 +1,5 @@
 public import Foundation
-public import RenderTypes
+import RenderTypes
 import Synchronization
 
 /// A CDP client outside Tidepool driving the browser of a `CDPConnection` (the bridge behind
@@ -43,11 +43,19 @@ public final class CDPClientChannel: Sendable {
         guard let id = command["id"], id.intValue != nil else {
             return .answered(reply: Self.error(id: .int(0), code: -32600, "Message must have an integer 'id' property"))
         }
+        let sessionId = command["sessionId"]
         guard let method = command["method"]?.stringValue else {
-            return .answered(reply: Self.error(id: id, code: -32600, "Message must have a string 'method' property"))
+            return .answered(reply: Self.error(id: id, sessionId: sessionId, code: -32600, "Message must have a string 'method' property"))
         }
-        if method == "Browser.close", command["sessionId"] == nil {
-            return .browserClose(reply: Self.reply(id: id, result: .object([:])))
+        // On any session (a browser target's session from Target.attachToBrowserTarget too): the
+        // browser is Tidepool's to close, after it read the session's state out of it.
+        if method == "Browser.close" {
+            return .browserClose(reply: Self.reply(id: id, sessionId: sessionId, result: .object([:])))
+        }
+        if Self.refusedMethods.contains(method) {
+            return .answered(reply: Self.error(
+                id: id, sessionId: sessionId, code: -32000,
+                "\(method) is not allowed through Tidepool: the browser holds a session's state until it is written back"))
         }
         let ours = connection.nextId.wrappingAdd(1, ordering: .relaxed).oldValue
         let admitted: String? = connection.state.withLock { state in
@@ -59,12 +67,14 @@ public final class CDPClientChannel: Sendable {
             state.client!.inFlight[ours] = id
             return nil
         }
-        if let admitted { return .answered(reply: Self.error(id: id, code: -32000, admitted)) }
-        guard case .object(var fields) = command else { return .answered(reply: Self.error(id: id, code: -32600, "not an object")) }
+        if let admitted { return .answered(reply: Self.error(id: id, sessionId: sessionId, code: -32000, admitted)) }
+        guard case .object(var fields) = command else {
+            return .answered(reply: Self.error(id: id, sessionId: sessionId, code: -32600, "not an object"))
+        }
         fields["id"] = .int(ours)
         guard let renumbered = try? JSONValue.object(fields).jsonData() else {
             connection.state.withLock { _ = $0.client?.inFlight.removeValue(forKey: ours) }
-            return .answered(reply: Self.error(id: id, code: -32603, "the command could not be re-encoded"))
+            return .answered(reply: Self.error(id: id, sessionId: sessionId, code: -32603, "the command could not be re-encoded"))
         }
         connection.transport.send(renumbered)
         return .forwarded
@@ -78,13 +88,20 @@ public final class CDPClientChannel: Sendable {
         }
     }
 
-    static func reply(id: JSONValue, result: JSONValue) -> Data {
-        (try? JSONValue.object(["id": id, "result": result]).jsonData()) ?? Data()
+    /// Commands that would end the browser without Tidepool reading the session's state out of it.
+    static let refusedMethods: Set<String> = ["Browser.crash", "Browser.crashGpuProcess"]
+
+    /// A local answer, on the command's session (a client routes answers by it).
+    static func reply(id: JSONValue, sessionId: JSONValue? = nil, result: JSONValue) -> Data {
+        var fields: [String: JSONValue] = ["id": id, "result": result]
+        if let sessionId { fields["sessionId"] = sessionId }
+        return (try? JSONValue.object(fields).jsonData()) ?? Data()
     }
 
-    static func error(id: JSONValue, code: Int, _ message: String) -> Data {
-        (try? JSONValue.object(["id": id, "error": .object(["code": .int(code), "message": .string(message)])]).jsonData())
-            ?? Data()
+    static func error(id: JSONValue, sessionId: JSONValue? = nil, code: Int, _ message: String) -> Data {
+        var fields: [String: JSONValue] = ["id": id, "error": .object(["code": .int(code), "message": .string(message)])]
+        if let sessionId { fields["sessionId"] = sessionId }
+        return (try? JSONValue.object(fields).jsonData()) ?? Data()
     }
 }
 

@@ -21,14 +21,16 @@ public final class CDPHandoff: Sendable {
     /// The process id of the hand-off's browser.
     public var pid: Int32 { browser.pid }
     private let claimed = Atomic<Bool>(false)
-    private let ending = AsyncLatch<String>()
+    private let ending = AsyncLatch<HandoffEnd>()
+    let metrics: HandoffMetrics
     /// Origins the client's pages showed (from the browser's events), read back at the end.
     private let origins = Mutex<Set<String>>([])
     /// The URL the client's page showed last.
     private let lastURL = Mutex<String?>(nil)
     static let maxOrigins = 256
 
-    init(sessionID: SessionID, expiresAt: Date, browser: LaunchedBrowser) {
+    init(sessionID: SessionID, expiresAt: Date, browser: LaunchedBrowser, metrics: HandoffMetrics) {
+        self.metrics = metrics
         self.sessionID = sessionID
         self.expiresAt = expiresAt
         self.browser = browser
@@ -41,6 +43,7 @@ public final class CDPHandoff: Sendable {
         guard ending.current == nil, claimed.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged
         else { return nil }
         return browser.connection.openClientChannel { [self] message in
+            metrics.toClient(bytes: message.count)
             observe(message)
             deliver(message)
         }
@@ -50,20 +53,25 @@ public final class CDPHandoff: Sendable {
     public var isClaimed: Bool { claimed.load(ordering: .acquiring) }
 
     /// Ends the hand-off (the first reason given is kept): the state is written back and the browser closes.
-    public func end(_ reason: String) {
+    public func end(_ reason: HandoffEnd) {
         ending.resolve(reason)
     }
 
     /// Waits until the hand-off ends and returns why.
-    public func ended() async -> String {
-        await ending.wait() ?? "cancelled"
+    public func ended() async -> HandoffEnd {
+        await ending.wait() ?? .serverStopping
+    }
+
+    /// Counts a message the client sent through the bridge.
+    public func countFromClient(bytes: Int) {
+        metrics.toBrowser(bytes: bytes)
     }
 
     /// Waits until the hand-off ends or `deadline` passes.
-    func waitForEnd(until deadline: ContinuousClock.Instant) async -> String {
+    func waitForEnd(until deadline: ContinuousClock.Instant) async -> HandoffEnd {
         let left = deadline - .now
-        guard left > .zero else { return "its ttl ran out" }
-        return await ending.wait(timeout: left) ?? "its ttl ran out"
+        guard left > .zero else { return .ttl }
+        return await ending.wait(timeout: left) ?? .ttl
     }
 
     var seenOrigins: Set<String> { origins.withLock { $0 } }
@@ -101,24 +109,31 @@ final class CDPHandoffs: Sendable {
     }
 
     let maxBrowsers: Int
+    let metrics: HandoffMetrics
     private let state = Mutex(State())
 
-    init(maxBrowsers: Int) {
+    init(maxBrowsers: Int, metrics: HandoffMetrics) {
         self.maxBrowsers = max(1, maxBrowsers)
+        self.metrics = metrics
     }
 
     /// Takes one of the browsers a hand-off may run; false when all run.
     func reserve() -> Bool {
-        state.withLock { state in
-            guard state.running < maxBrowsers else { return false }
+        let running: Int? = state.withLock { state in
+            guard state.running < maxBrowsers else { return nil }
             state.running += 1
-            return true
+            return state.running
         }
+        if let running { metrics.setRunning(running) }
+        return running != nil
     }
 
     /// Gives a browser back.
     func unreserve() {
-        state.withLock { $0.running -= 1 }
+        metrics.setRunning(state.withLock { state in
+            state.running -= 1
+            return state.running
+        })
     }
 
     func register(_ handoff: CDPHandoff, tokenHash: String) {

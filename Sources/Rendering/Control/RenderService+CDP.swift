@@ -82,7 +82,7 @@ extension RenderService {
     public var cdpHandoffCount: Int { handoffs.running }
 
     /// Ends every hand-off (graceful shutdown) and waits until each wrote its session back.
-    public func endHandoffs(reason: String) async {
+    public func endHandoffs(reason: HandoffEnd) async {
         for handoff in handoffs.all { handoff.end(reason) }
         await handoffTasks.waitForAll()
     }
@@ -96,7 +96,7 @@ extension RenderService {
         try await turns.withTurn(id, deadline: .now + .seconds(30), claimingOwnership: false, control: mark) { turn in
             guard let session = turn.session else { throw SessionError.notFound(id) }
             let browser = try await pool.launchDedicatedBrowser(userDataDir: nil)
-            let handoff = CDPHandoff(sessionID: id, expiresAt: expiresAt, browser: browser)
+            let handoff = CDPHandoff(sessionID: id, expiresAt: expiresAt, browser: browser, metrics: handoffs.metrics)
             do {
                 try await restore(session, into: browser, timeout: timeout)
             } catch {
@@ -109,10 +109,11 @@ extension RenderService {
             let reason = await withTaskCancellationHandler {
                 await handoff.waitForEnd(until: endsAt)
             } onCancel: {
-                handoff.end("the server is stopping")
+                handoff.end(.serverStopping)
             }
             handoffs.remove(tokenHash: tokenHash)
             handoff.end(reason)
+            handoffs.metrics.ended(reason)
             let state = await readBack(handoff, session: session, timeout: timeout)
             await browser.close()
             var outcome = RequestOutcome(url: handoff.lastSeenURL)

@@ -98,7 +98,7 @@ public final class RenderService: Sendable {
         ) { directory throws(LaunchError) in
             try await pool.launchDedicatedBrowser(userDataDir: directory)
         }
-        self.handoffs = CDPHandoffs(maxBrowsers: configuration.maxCDPBrowsers)
+        self.handoffs = CDPHandoffs(maxBrowsers: configuration.maxCDPBrowsers, metrics: HandoffMetrics(factory: metrics))
         self.metrics = RenderMetrics(factory: metrics)
         self.gauges = PoolGauges(factory: metrics)
         self.logger = logger
@@ -422,7 +422,7 @@ extension RenderService: SessionEndObserver {
     /// session service removes the profile directory).
     public func sessionEnded(_ id: SessionID, profile: String?) async {
         warm.release(id)
-        for handoff in handoffs.handoffs(of: id) { handoff.end("the session was deleted") }
+        for handoff in handoffs.handoffs(of: id) { handoff.end(.sessionDeleted) }
         if let profile { await profiles.close(ProfileLocation.path(of: profile, tenant: id.tenant)) }
     }
 }

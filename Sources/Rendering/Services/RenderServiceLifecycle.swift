@@ -22,7 +22,7 @@ public struct RenderServiceLifecycle: Service {
                 await renders.profiles.closeIdle()
             }
         }
-        await renders.endHandoffs(reason: "the server is stopping")
+        await renders.endHandoffs(reason: .serverStopping)
         renders.warm.releaseAll()
         renders.recycled.releaseAll()
         await renders.profiles.closeAll()

@@ -45,7 +45,7 @@ enum CDPBridge {
         guard
             let channel = handoff.claim(deliver: { message in
                 if unsent.bytes.add(message.count, ordering: .relaxed).newValue > maxUnsent {
-                    handoff.end("the CDP client read too slowly (over \(maxUnsent >> 20) MiB unread)")
+                    handoff.end(.connectionFailed("the client read too slowly (over \(maxUnsent >> 20) MiB unread)"))
                     return
                 }
                 continuation.yield(message)
@@ -68,7 +68,7 @@ enum CDPBridge {
                         do {
                             try await outbound.write(.text(String(decoding: message, as: UTF8.self)))
                         } catch {
-                            handoff.end("the CDP client's connection failed: \(error)")
+                            handoff.end(.connectionFailed("\(error)"))
                         }
                     }
                     try? await outbound.close(.normalClosure, reason: "hand-off ended")
@@ -82,6 +82,7 @@ enum CDPBridge {
                             case .text(let text): data = Data(text.utf8)
                             case .binary(let buffer): data = Data(buffer.readableBytesView)
                             }
+                            handoff.countFromClient(bytes: data.count)
                             switch channel.send(data) {
                             case .forwarded:
                                 break
@@ -89,12 +90,12 @@ enum CDPBridge {
                                 continuation.yield(reply)
                             case .browserClose(let reply):
                                 continuation.yield(reply)
-                                handoff.end("the client sent Browser.close")
+                                handoff.end(.browserClose)
                             }
                         }
-                        handoff.end("the client disconnected")
+                        handoff.end(.clientLeft)
                     } catch {
-                        handoff.end("the client's connection failed: \(error)")
+                        handoff.end(.connectionFailed("\(error)"))
                     }
                 }
             }

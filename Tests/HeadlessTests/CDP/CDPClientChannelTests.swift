@@ -75,6 +75,17 @@ import Testing
         let answer = try JSONValue(parsing: reply)
         #expect(answer["id"] == 7)
         #expect(answer["result"] == [:])
+        // Also on a browser target's session, answered on that session.
+        guard case .browserClose(let onSession) = channel.send(Data(#"{"id":8,"method":"Browser.close","sessionId":"B"}"#.utf8)) else {
+            Issue.record("Browser.close on a session reached the browser")
+            return
+        }
+        #expect(try JSONValue(parsing: onSession)["sessionId"] == "B")
+        guard case .answered(let crash) = channel.send(Data(#"{"id":9,"method":"Browser.crash"}"#.utf8)) else {
+            Issue.record("Browser.crash reached the browser")
+            return
+        }
+        #expect(try JSONValue(parsing: crash)["error"]?["code"] == -32000)
     }
 
     @Test func malformedMessagesAreAnsweredWithAnErrorAndNothingIsSent() throws {

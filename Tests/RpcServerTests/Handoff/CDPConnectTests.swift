@@ -170,6 +170,15 @@ extension BrowserSuites {
 
                 #expect(try await client.disconnect() == 0, "\(client.logText)")
                 try await c.handoffsEnded(leaving: handoff.pid)
+                let metrics = try await c.server.request(.GET, "/metrics").body
+                func series(_ name: String) -> Double {
+                    metrics.split(separator: "\n").first { $0.hasPrefix(name + " ") }.flatMap { $0.split(separator: " ").last }
+                        .flatMap { Double($0) } ?? -1
+                }
+                #expect(series(#"tidepool_cdp_handoffs_total{ended="client_left"}"#) == 1, "\(metrics)")
+                #expect(series("tidepool_cdp_handoffs") == 0)
+                #expect(series(#"tidepool_cdp_messages_total{direction="to_browser"}"#) > 10)
+                #expect(series(#"tidepool_cdp_bytes_total{direction="to_client"}"#) > 1000, "a screenshot came through")
                 let dashboard = try await c.rendered("/dashboard", ["session_id": "hand"])
                 #expect(dashboard["html"]?.stringValue?.contains(#"<span id="user">grace</span>"#) == true, "the script's login")
                 let storage = try await c.rendered("/storage/read.html", ["session_id": "hand"])
@@ -214,7 +223,11 @@ extension BrowserSuites {
                 #expect(try await client.exit() == 0, "\(client.logText)")
                 let seen = try await client.seen()
                 #expect(seen["version"]?.stringValue?.contains("Chrome") == true, "\(seen)")
+                #expect(seen["close"] == "answered", "\(seen)")
                 try await c.handoffsEnded(leaving: pid)
+                let cookies = try await c.server.result("cookies.get", ["session_id": "closer"])["cookies"]
+                #expect(cookies?.arrayValue?.map { $0["name"] } == ["closing"], "written back after Browser.close: \(String(describing: cookies))")
+                #expect(try await c.server.request(.GET, "/metrics").body.contains(#"tidepool_cdp_handoffs_total{ended="browser_close"} 1"#))
                 #expect(try await c.rendered("/", ["session_id": "closer"])["status_code"] == 200, "the session is free again")
             }
         }

@@ -63,6 +63,7 @@ def main():
             seen["first_cookies"] = sorted(c["name"] for c in context_a.cookies())
         elif scenario == "close":
             browser = p.chromium.connect_over_cdp(urls[0], timeout=20000)
+            browser.contexts[0].add_cookies([{"name": "closing", "value": "1", "url": site}])
             session = browser.new_browser_cdp_session()
             seen["version"] = session.send("Browser.getVersion")["product"]
             try:
