@@ -67,8 +67,14 @@ public final class CDPHandoff: Sendable {
         metrics.toBrowser(bytes: bytes)
     }
 
-    /// Waits until the hand-off ends or `deadline` passes.
-    func waitForEnd(until deadline: ContinuousClock.Instant) async -> HandoffEnd {
+    /// Waits until the hand-off ends or `deadline` passes; one no client claimed within
+    /// `connectTimeout` ends then (its browser is not kept idle for a whole TTL).
+    func waitForEnd(until deadline: ContinuousClock.Instant, connectTimeout: Duration) async -> HandoffEnd {
+        let connectBy = ContinuousClock.now + connectTimeout
+        if connectBy < deadline {
+            if let reason = await ending.wait(timeout: connectTimeout) { return reason }
+            if !isClaimed { return .neverConnected }
+        }
         let left = deadline - .now
         guard left > .zero else { return .ttl }
         return await ending.wait(timeout: left) ?? .ttl

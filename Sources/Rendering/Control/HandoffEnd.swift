@@ -8,6 +8,8 @@ public enum HandoffEnd: Sendable, Hashable, CustomStringConvertible {
     case connectionFailed(String)
     /// Its TTL ran out.
     case ttl
+    /// No client connected within the connect timeout.
+    case neverConnected
     /// The session was deleted (or expired and was cleaned up).
     case sessionDeleted
     /// The server is stopping.
@@ -20,12 +22,15 @@ public enum HandoffEnd: Sendable, Hashable, CustomStringConvertible {
         case .browserClose: "browser_close"
         case .connectionFailed: "connection_failed"
         case .ttl: "ttl"
+        case .neverConnected: "never_connected"
         case .sessionDeleted: "session_deleted"
         case .serverStopping: "server_stopping"
         }
     }
 
-    static let labels = ["client_left", "browser_close", "connection_failed", "ttl", "session_deleted", "server_stopping"]
+    static let labels = [
+        "client_left", "browser_close", "connection_failed", "ttl", "never_connected", "session_deleted", "server_stopping",
+    ]
 
     public var description: String {
         switch self {
@@ -33,6 +38,7 @@ public enum HandoffEnd: Sendable, Hashable, CustomStringConvertible {
         case .browserClose: "the client sent Browser.close"
         case .connectionFailed(let detail): "the client's connection failed: \(detail)"
         case .ttl: "its ttl ran out"
+        case .neverConnected: "no client connected in time"
         case .sessionDeleted: "the session was deleted"
         case .serverStopping: "the server is stopping"
         }

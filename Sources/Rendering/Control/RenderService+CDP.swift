@@ -107,7 +107,7 @@ extension RenderService {
             ready.resolve(.success(handoff))
             logger.info("session handed to a CDP client", metadata: ["session_id": "\(id)", "pid": "\(browser.pid)"])
             let reason = await withTaskCancellationHandler {
-                await handoff.waitForEnd(until: endsAt)
+                await handoff.waitForEnd(until: endsAt, connectTimeout: configuration.cdpConnectTimeout)
             } onCancel: {
                 handoff.end(.serverStopping)
             }

@@ -28,6 +28,8 @@ public final class RenderService: Sendable {
         public var recycleMaxUses: Int
         /// Browsers CDP clients' hand-offs (`session.connect`) run at once.
         public var maxCDPBrowsers: Int
+        /// A hand-off no client connected to within this ends (its browser closes, the session is free).
+        public var cdpConnectTimeout: Duration
         /// Recycled contexts waiting at most; nil: as many as the pool has contexts at full size (the
         /// pool takes a waiting one back whenever a render queues for a slot).
         public var recycleMaxIdle: Int?
@@ -35,8 +37,9 @@ public final class RenderService: Sendable {
         public init(
             maxProfileBrowsers: Int = 4, profileIdleTimeout: Duration? = nil, maxWaitingPerSession: Int = 256,
             renderer: Renderer.Configuration = Renderer.Configuration(), recycleMaxUses: Int = 50,
-            recycleMaxIdle: Int? = nil, maxCDPBrowsers: Int = 2
+            recycleMaxIdle: Int? = nil, maxCDPBrowsers: Int = 2, cdpConnectTimeout: Duration = .seconds(60)
         ) {
+            self.cdpConnectTimeout = cdpConnectTimeout
             self.maxCDPBrowsers = max(1, maxCDPBrowsers)
             self.maxProfileBrowsers = max(1, maxProfileBrowsers)
             self.profileIdleTimeout = profileIdleTimeout

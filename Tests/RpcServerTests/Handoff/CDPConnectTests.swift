@@ -253,6 +253,19 @@ extension BrowserSuites {
             }
         }
 
+        @Test func aHandOffNoClientConnectsToEndsAtTheConnectTimeout() async throws {
+            try await RenderServer.with(render: RenderService.Configuration(cdpConnectTimeout: .seconds(2))) { c in
+                _ = try await c.server.result("session.create", ["session_id": "nobody-came"])
+                let connection = try await c.connect("nobody-came", ttl: 600)
+                let pid = try c.handoff(connection).pid
+                try await c.handoffsEnded(leaving: pid)
+                #expect(try await c.server.request(.GET, "/metrics").body.contains(#"tidepool_cdp_handoffs_total{ended="never_connected"} 1"#))
+                let token = try #require(connection["ws_url"]?.stringValue?.split(separator: "/").last)
+                #expect(try await c.server.request(.GET, "/cdp/\(token)/json/version").status == 404, "its token ended with it")
+                #expect(try await c.rendered("/", ["session_id": "nobody-came"])["status_code"] == 200)
+            }
+        }
+
         @Test func deletingAHeldSessionEndsItsHandOff() async throws {
             try await RenderServer.with { c in
                 _ = try await c.server.result("session.create", ["session_id": "gone"])
