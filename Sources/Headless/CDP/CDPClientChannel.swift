@@ -136,9 +136,18 @@ extension CDPConnection {
         return true
     }
 
-    /// Delivers an event to the client channel, if one is open.
-    func deliverClientEvent(_ message: Data) {
-        let deliver = state.withLock { $0.client?.deliver }
+    /// Delivers an event to the client channel, if one is open and the event is not of one of
+    /// Tidepool's hidden sessions.
+    func deliverClientEvent(_ message: Data, sessionId: String?) {
+        let deliver = state.withLock { state in
+            sessionId.map { state.hiddenFromClient.contains($0) } == true ? nil : state.client?.deliver
+        }
         deliver?(message)
+    }
+
+    /// Keeps the events of Tidepool's own session `sessionId` (and of the sessions attached through
+    /// it) from the client channel: a client must not see sessions it did not open.
+    public func hideFromClient(_ sessionId: String) {
+        state.withLock { _ = $0.hiddenFromClient.insert(sessionId) }
     }
 }

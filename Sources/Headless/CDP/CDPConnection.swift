@@ -59,6 +59,9 @@ public final class CDPConnection: Sendable {
         var closeReason: String?
         /// The outside client bridged to this connection, if any (`openClientChannel`).
         var client: ClientLink?
+        /// Tidepool's own sessions whose events the client never sees (`hideFromClient`), and the
+        /// sessions attached through them.
+        var hiddenFromClient: Set<String> = []
     }
 
     /// An open client channel: where its messages go, and its commands in flight (this
@@ -364,6 +367,10 @@ public final class CDPConnection: Sendable {
                     if state.closedSessions[params.sessionId] == nil {
                         state.sessions[params.sessionId] = params.targetInfo.targetId
                     }
+                    // Attached through one of Tidepool's hidden sessions: hidden too, from its first event.
+                    if let parent = header.sessionId, state.hiddenFromClient.contains(parent) {
+                        state.hiddenFromClient.insert(params.sessionId)
+                    }
                 }
             }
         case "Target.detachedFromTarget":
@@ -395,7 +402,7 @@ public final class CDPConnection: Sendable {
             break
         }
         dispatch(message, method: method, sessionId: header.sessionId)
-        deliverClientEvent(message)
+        deliverClientEvent(message, sessionId: header.sessionId)
         if let finishedSession { finishSubscribers(of: finishedSession) }
     }
 

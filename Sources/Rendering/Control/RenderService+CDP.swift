@@ -97,8 +97,18 @@ extension RenderService {
             guard let session = turn.session else { throw SessionError.notFound(id) }
             let browser = try await pool.launchDedicatedBrowser(userDataDir: nil)
             let handoff = CDPHandoff(sessionID: id, expiresAt: expiresAt, browser: browser, metrics: handoffs.metrics)
+            // The session's persona, as its renders get it with the default stealth, on every page
+            // and worker of the browser from the client's first page on.
+            let persona: Task<Void, Never>
             do {
                 try await restore(session, into: browser, timeout: timeout)
+                let userAgent = browser.version.userAgent
+                let profile = StealthProfile.resolve(
+                    .default, seed: id.tenant.isDefault ? id.rawValue : "\(id.tenant)/\(id)", browserUserAgent: userAgent,
+                    viewport: .default)
+                persona = try await HandoffPersona.cover(
+                    browser.connection, profile: profile, browserUserAgent: userAgent, logger: logger, timeout: timeout)
+                try await leaveBlankPage(in: browser, timeout: timeout)
             } catch {
                 await browser.close()
                 throw error
@@ -116,6 +126,8 @@ extension RenderService {
             handoffs.metrics.ended(reason)
             let state = await readBack(handoff, session: session, timeout: timeout)
             await browser.close()
+            persona.cancel()
+            await persona.value
             var outcome = RequestOutcome(url: handoff.lastSeenURL)
             var unread: [String] = []
             switch state.cookies {
@@ -157,8 +169,7 @@ extension RenderService {
         }
     }
 
-    /// Puts the session's cookies and localStorage into the browser's default context and leaves one
-    /// blank page, with no history and no session of Tidepool's attached, for the client.
+    /// Puts the session's cookies and localStorage into the browser's default context.
     private func restore(_ session: RpcSessionContext, into browser: LaunchedBrowser, timeout: Duration) async throws {
         let connection = browser.connection
         try await ContextCookies(connection: connection, browserContextId: nil).set(session.cookies, timeout: timeout)
@@ -169,6 +180,11 @@ extension RenderService {
             }
             _ = try await connection.send(CDP.Target.CloseTarget(targetId: page.targetId), timeout: timeout)
         }
+    }
+
+    /// Leaves one blank page, with no history and no session of Tidepool's attached, for the client.
+    private func leaveBlankPage(in browser: LaunchedBrowser, timeout: Duration) async throws {
+        let connection = browser.connection
         let targets = try await connection.send(CDP.Target.GetTargets(), timeout: timeout).targetInfos
         if !targets.contains(where: { $0.type == "page" }) {
             _ = try await connection.send(CDP.Target.CreateTarget(url: "about:blank"), timeout: timeout)

@@ -64,6 +64,20 @@ import Testing
         #expect(received.all[0]["method"] == "Target.targetCreated")
     }
 
+    @Test func tidepoolsHiddenSessionsAndTheSessionsAttachedThroughThemNeverReachTheClient() async throws {
+        let transport = FakeTransport()
+        let connection = CDPConnection(transport: transport)
+        let received = Received()
+        _ = try #require(connection.openClientChannel(deliver: received.deliver))
+        connection.hideFromClient("OWN")
+        transport.emit("Target.attachedToTarget", params: ["sessionId": "CHILD", "targetInfo": ["targetId": "T", "type": "page"], "waitingForDebugger": true], sessionId: "OWN")
+        transport.emit("Runtime.executionContextCreated", sessionId: "CHILD")
+        transport.emit("Page.loadEventFired", sessionId: "CLIENTS")
+        try await waitUntil { received.all.count == 1 }
+        try await Task.sleep(for: .milliseconds(50))
+        #expect(received.all.map { $0["sessionId"] } == ["CLIENTS"])
+    }
+
     @Test func browserCloseIsAnsweredHereAndNeverReachesTheBrowser() throws {
         let transport = FakeTransport()
         let connection = CDPConnection(transport: transport)

@@ -181,6 +181,18 @@ extension BrowserSuites {
                 #expect(series(#"tidepool_cdp_bytes_total{direction="to_client"}"#) > 1000, "a screenshot came through")
                 let dashboard = try await c.rendered("/dashboard", ["session_id": "hand"])
                 #expect(dashboard["html"]?.stringValue?.contains(#"<span id="user">grace</span>"#) == true, "the script's login")
+                // The session's persona, as its renders have it, in the client's page and its worker.
+                let persona = try #require(seen["persona"], "\(seen)")
+                let probe = try await c.rendered("/", [
+                    "session_id": "hand",
+                    "config": ["actions": [["type": "evaluate", "expression": "[navigator.userAgent, navigator.hardwareConcurrency]"]]],
+                ])
+                let rendered = probe["actions_executed"]?[0]?["result"]
+                #expect(persona["ua"] == rendered?[0], "\(persona) vs \(String(describing: rendered))")
+                #expect(persona["cores"] == rendered?[1])
+                #expect(persona["worker_ua"] == persona["ua"] && persona["worker_cores"] == persona["cores"], "\(persona)")
+                #expect(persona["ua"]?.stringValue?.contains("HeadlessChrome") == false, "\(persona)")
+                #expect(persona["webdriver"] == false)
                 let storage = try await c.rendered("/storage/read.html", ["session_id": "hand"])
                 let text = storage["html"]?.stringValue ?? ""
                 #expect(text.contains(#""from":"render""#) && text.contains(#""written_by":"playwright""#), "\(text)")

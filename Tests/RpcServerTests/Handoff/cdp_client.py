@@ -47,6 +47,13 @@ def main():
             page.click("#submit")
             page.wait_for_selector("#user")
             seen["user"] = page.inner_text("#user")
+            seen["persona"] = page.evaluate("""async () => {
+                const source = "postMessage([navigator.userAgent, navigator.hardwareConcurrency])";
+                const worker = new Worker(URL.createObjectURL(new Blob([source], {type: "text/javascript"})));
+                const inWorker = await new Promise(resolve => worker.onmessage = e => resolve(e.data));
+                return {ua: navigator.userAgent, cores: navigator.hardwareConcurrency, webdriver: navigator.webdriver,
+                        worker_ua: inWorker[0], worker_cores: inWorker[1]};
+            }""")
             page.goto(site + "/storage/write.html?written_by=playwright")
             seen["screenshot_bytes"] = len(page.screenshot(full_page=True))
         elif scenario == "two":
