@@ -26,6 +26,9 @@ struct Options {
     var warmup = 20
     var backend = SessionsConfiguration.Backend.memory
     var tenants = false
+    /// With `--tenants`: start the server with the tenants file first (its pool too), to see how much of
+    /// a difference is the order the two servers were started in.
+    var swap = false
 
     init(arguments: [String]) {
         var iterator = arguments.dropFirst().makeIterator()
@@ -34,6 +37,7 @@ struct Options {
             case "--renders": renders = iterator.next().flatMap(Int.init) ?? renders
             case "--backend": backend = iterator.next().flatMap(SessionsConfiguration.Backend.init(rawValue:)) ?? backend
             case "--tenants": tenants = true
+            case "--swap": swap = true
             default:
                 FileHandle.standardError.write(Data("unknown argument \(argument)\n".utf8))
                 exit(2)
@@ -134,11 +138,19 @@ struct Call {
     /// Wall time minus the lease, navigation, wait, actions and capture stages the Renderer measured:
     /// what the layers around the browser work add (RPC, sessions, queue).
     var outside: Double
+    /// The server's own render time minus the same stages: the part of `outside` spent in the server.
+    var inServer: Double
+    var queue: Double
+    var context: String
 
     init(wall: Double, _ result: DynamicRenderResult) {
         let t = result.timings
+        let stages = t.leaseMs + t.navigationMs + t.waitMs + t.actionsMs + t.captureMs
         self.wall = wall
-        self.outside = wall - (t.leaseMs + t.navigationMs + t.waitMs + t.actionsMs + t.captureMs)
+        self.outside = wall - stages
+        self.inServer = result.renderTimeMs - stages
+        self.queue = t.queueMs
+        self.context = result.context.map { "\($0)" } ?? "none"
     }
 }
 
@@ -301,37 +313,49 @@ func measureTenants(data: String) async throws -> String {
     try tenants.jsonString().write(toFile: file, atomically: true, encoding: .utf8)
     try FileManager.default.createDirectory(atPath: data + "/plain", withIntermediateDirectories: true)
     try FileManager.default.createDirectory(atPath: data + "/tenants", withIntermediateDirectories: true)
-    let (plainPool, tenantsPool) = (makePool(), makePool())
+    let (firstPool, secondPool) = (makePool(), makePool())
+    let (plainPool, tenantsPool) = options.swap ? (secondPool, firstPool) : (firstPool, secondPool)
     let started = loadAverage()
-    return try await FixtureServer.withRunning { site in
-        try await withServer(pool: plainPool, data: data + "/plain") { plain, _ in
-            try await withServer(pool: tenantsPool, data: data + "/tenants", tenantsFile: file) { withTenants, _ in
-                try await waitForPool(plainPool)
-                try await waitForPool(tenantsPool)
-                var keyed = withTenants
-                keyed.key = key
-                let url = site.url("/static.html")
-                let variants: [(name: String, client: Client, params: JSONValue)] = [
-                    ("plain", plain, ["url": .string(url)]),
-                    ("tenants", keyed, ["url": .string(url)]),
-                    ("plainSession", plain, ["url": .string(url), "session_id": "bench"]),
-                    ("tenantsSession", keyed, ["url": .string(url), "session_id": "bench"]),
-                ]
-                var calls: [String: [Call]] = [:]
-                for round in 0..<(options.warmup + options.renders) {
-                    // plain, tenants, plain with a session, tenants with a session — then the reverse.
-                    let order = round.isMultiple(of: 2) ? [0, 1, 2, 3] : [1, 0, 3, 2]
-                    for index in order {
-                        let variant = variants[index]
-                        let start = ContinuousClock.now
-                        let result = try await variant.client.render(variant.params)
-                        let call = Call(wall: ms(.now - start), try decodeResult(result))
-                        if round >= options.warmup { calls[variant.name, default: []].append(call) }
-                    }
-                }
-                let usage = try await keyed.call("usage.get", ["period": "day"])
-                return tenantsReport(calls, started: started, usage: usage, inProcess: try measureTenantSteps(file: file, key: key))
+    // The server started first (outer) gets the pool made first.
+    func withBoth<T: Sendable>(_ body: (_ plain: Client, _ withTenants: Client) async throws -> T) async throws -> T {
+        if options.swap {
+            return try await withServer(pool: tenantsPool, data: data + "/tenants", tenantsFile: file) { withTenants, _ in
+                try await withServer(pool: plainPool, data: data + "/plain") { plain, _ in try await body(plain, withTenants) }
             }
+        }
+        return try await withServer(pool: plainPool, data: data + "/plain") { plain, _ in
+            try await withServer(pool: tenantsPool, data: data + "/tenants", tenantsFile: file) { withTenants, _ in
+                try await body(plain, withTenants)
+            }
+        }
+    }
+    return try await FixtureServer.withRunning { site in
+        try await withBoth { plain, withTenants in
+            try await waitForPool(plainPool)
+            try await waitForPool(tenantsPool)
+            var keyed = withTenants
+            keyed.key = key
+            let url = site.url("/static.html")
+            let variants: [(name: String, client: Client, params: JSONValue)] = [
+                ("plain", plain, ["url": .string(url)]),
+                ("tenants", keyed, ["url": .string(url)]),
+                ("plainSession", plain, ["url": .string(url), "session_id": "bench"]),
+                ("tenantsSession", keyed, ["url": .string(url), "session_id": "bench"]),
+            ]
+            var calls: [String: [Call]] = [:]
+            for round in 0..<(options.warmup + options.renders) {
+                // plain, tenants, plain with a session, tenants with a session — then the reverse.
+                let order = round.isMultiple(of: 2) ? [0, 1, 2, 3] : [1, 0, 3, 2]
+                for index in order {
+                    let variant = variants[index]
+                    let start = ContinuousClock.now
+                    let result = try await variant.client.render(variant.params)
+                    let call = Call(wall: ms(.now - start), try decodeResult(result))
+                    if round >= options.warmup { calls[variant.name, default: []].append(call) }
+                }
+            }
+            let usage = try await keyed.call("usage.get", ["period": "day"])
+            return tenantsReport(calls, started: started, usage: usage, inProcess: try measureTenantSteps(file: file, key: key))
         }
     }
 }
@@ -385,7 +409,7 @@ func tenantsReport(
         return "| \(with) − \(without) | \(f2(outside50)) | \(f2(outside90)) | \(f2(pairedOutside)) | \(f2(wall50)) | \(f2(pairedWall)) |"
     }
     var lines: [String] = []
-    lines.append("Machine: \(ProcessInfo.processInfo.activeProcessorCount) cores, load \(started) at the start, \(loadAverage()) at the end; session backend \(options.backend.rawValue); \(options.renders) measured renders per variant after \(options.warmup) warm-up rounds, interleaved (order reversed every other round); two servers of the same build, each with one headless-shell browser (8 contexts, 2 prewarmed); page /static.html of the fixture site.")
+    lines.append("Machine: \(ProcessInfo.processInfo.activeProcessorCount) cores, load \(started) at the start, \(loadAverage()) at the end; session backend \(options.backend.rawValue); \(options.renders) measured renders per variant after \(options.warmup) warm-up rounds, interleaved (order reversed every other round); two servers of the same build, each with one headless-shell browser (8 contexts, 2 prewarmed), the one \(options.swap ? "with" : "without") the tenants file started first; page /static.html of the fixture site.")
     lines.append("")
     lines.append("| variant (ms) | wall p50 | wall p90 | outside the browser p50 | outside p90 |")
     lines.append("|---|---|---|---|---|")
@@ -398,6 +422,12 @@ func tenantsReport(
     lines.append("|---|---|---|---|---|---|")
     lines.append(difference("tenants", "plain"))
     lines.append(difference("tenantsSession", "plainSession"))
+    lines.append("")
+    lines.append("Where *outside* goes, p50 (ms): " + ["plain", "tenants", "plainSession", "tenantsSession"].map { name in
+        let all = calls[name] ?? []
+        let contexts = Dictionary(grouping: all, by: \.context).mapValues(\.count).sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
+        return "\(name): in the server \(f2(percentile(all.map(\.inServer), 0.5))), queue \(f2(percentile(all.map(\.queue), 0.5))), contexts \(contexts.joined(separator: "/"))"
+    }.joined(separator: "; ") + ".")
     lines.append("")
     lines.append("In process, per call (median of 5 batches): the key's tenant \(f2(inProcess.lookup / 1000)) µs (10 tenants' hashes); the ledger's admit + settle \(f2(inProcess.limited / 1000)) µs with every limit set, \(f2(inProcess.unlimited / 1000)) µs for `default` without limits.")
     lines.append("")
