@@ -3,14 +3,14 @@
 # Raw output goes to the terminal and to Benchmarks/results/<date>-<host>.txt; the figures and
 # their commentary are copied into BENCHMARKS.md by hand (each section names the command it ran).
 #
-#   Benchmarks/run.sh            # all: store, pool, render (with Playwright if installed), stateful, http, client
+#   Benchmarks/run.sh            # all: store, pool, render (with Playwright if installed), stateful, tenants, http, client
 #   Benchmarks/run.sh store http # a subset
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scratch="${TIDEPOOL_RELEASE_SCRATCH:-.build}"
 export TIDEPOOL_RELEASE_SCRATCH="$scratch"
 which=("$@")
-[ ${#which[@]} -gt 0 ] || which=(store pool render stateful http client)
+[ ${#which[@]} -gt 0 ] || which=(store pool render stateful tenants http client)
 
 mkdir -p Benchmarks/results
 log="Benchmarks/results/$(date -u +%Y-%m-%dT%H%M)-$(hostname).txt"
@@ -26,10 +26,10 @@ for b in "${which[@]}"; do
     store) products+=(StoreBench) ;;
     pool) products+=(PoolBench) ;;
     render) products+=(RenderBench) ;;
-    stateful) products+=(StatefulBench) ;;
+    stateful|tenants) products+=(StatefulBench) ;;
     http) products+=(tidepool) ;;
     client) products+=(ClientBench) ;;
-    *) echo "unknown benchmark '$b' (store, pool, render, stateful, http, client)" >&2; exit 2 ;;
+    *) echo "unknown benchmark '$b' (store, pool, render, stateful, tenants, http, client)" >&2; exit 2 ;;
   esac
 done
 for p in "${products[@]}"; do swift build -c release --scratch-path "$scratch" --product "$p" >&2; done
@@ -45,6 +45,7 @@ for b in "${which[@]}"; do
       else echo "(playwright not installed: pip install playwright; running without the comparison)" | tee -a "$log"
            "$bin/RenderBench" --no-playwright 2>&1 | tee -a "$log"; fi ;;
     stateful) "$bin/StatefulBench" --renders 300 2>&1 | tee -a "$log" ;;
+    tenants) "$bin/StatefulBench" --tenants --renders 300 2>&1 | tee -a "$log" ;;
     http) Benchmarks/HTTPBench/run.sh 20s 2 2>&1 | tee -a "$log" ;;
     client) "$bin/ClientBench" 2>&1 | tee -a "$log" ;;
   esac

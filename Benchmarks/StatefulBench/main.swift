@@ -3,6 +3,8 @@
 // HTTP), and the whole JSON-RPC stack over HTTP — then a session call that restores cookies + localStorage
 // into a fresh context versus a keep_warm session call.
 //   swift build -c release --product StatefulBench && .build/release/StatefulBench [--renders N] [--backend memory|sqlite]
+// With `--tenants` it measures only what tenants add to a render through the whole stack (issue 11:
+// key, limit checks and metering against the same build without a tenants file, interleaved).
 // Prints a Markdown section for BENCHMARKS.md. Every browser it starts is closed before it exits.
 import AsyncHTTPClient
 import Egress
@@ -23,6 +25,10 @@ struct Options {
     var renders = 200
     var warmup = 20
     var backend = SessionsConfiguration.Backend.memory
+    var tenants = false
+    /// With `--tenants`: start the server with the tenants file first (its pool too), to see how much of
+    /// a difference is the order the two servers were started in.
+    var swap = false
 
     init(arguments: [String]) {
         var iterator = arguments.dropFirst().makeIterator()
@@ -30,6 +36,8 @@ struct Options {
             switch argument {
             case "--renders": renders = iterator.next().flatMap(Int.init) ?? renders
             case "--backend": backend = iterator.next().flatMap(SessionsConfiguration.Backend.init(rawValue:)) ?? backend
+            case "--tenants": tenants = true
+            case "--swap": swap = true
             default:
                 FileHandle.standardError.write(Data("unknown argument \(argument)\n".utf8))
                 exit(2)
@@ -75,6 +83,8 @@ let logger: Logger = {
 /// JSON-RPC over one keep-alive HTTP connection pool.
 struct Client {
     let url: String
+    /// Sent as `Authorization: Bearer <key>` when set (a tenant's key).
+    var key: String? = nil
 
     func render(_ params: JSONValue) async throws -> JSONValue {
         try await call("render", params)
@@ -84,6 +94,7 @@ struct Client {
         var request = HTTPClientRequest(url: url + "/rpc")
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json")
+        if let key { request.headers.add(name: "Authorization", value: "Bearer \(key)") }
         request.body = .bytes(ByteBuffer(data: try JSONValue.object(["jsonrpc": "2.0", "method": .string(method), "params": params, "id": 1]).jsonData()))
         let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
         let answer = try JSONValue(parsing: Data(buffer: try await response.body.collect(upTo: 64 << 20)))
@@ -95,10 +106,11 @@ struct Client {
 /// Runs a whole Tidepool server (with `pool`) on an ephemeral port for `body`, which also gets the server's
 /// render path to call in process.
 func withServer<T: Sendable>(
-    pool: BrowserPool, data: String, _ body: (Client, RenderService) async throws -> T
+    pool: BrowserPool, data: String, tenantsFile: String? = nil, _ body: (Client, RenderService) async throws -> T
 ) async throws -> T {
     var configuration = TidepoolServer.Configuration()
     configuration.http.port = 0
+    configuration.http.tenantsFile = tenantsFile
     configuration.sessions.backend = options.backend
     configuration.sessions.dataDirectory = data
     let server = try await TidepoolServer.make(configuration: configuration, pool: pool, logger: logger)
@@ -126,11 +138,19 @@ struct Call {
     /// Wall time minus the lease, navigation, wait, actions and capture stages the Renderer measured:
     /// what the layers around the browser work add (RPC, sessions, queue).
     var outside: Double
+    /// The server's own render time minus the same stages: the part of `outside` spent in the server.
+    var inServer: Double
+    var queue: Double
+    var context: String
 
     init(wall: Double, _ result: DynamicRenderResult) {
         let t = result.timings
+        let stages = t.leaseMs + t.navigationMs + t.waitMs + t.actionsMs + t.captureMs
         self.wall = wall
-        self.outside = wall - (t.leaseMs + t.navigationMs + t.waitMs + t.actionsMs + t.captureMs)
+        self.outside = wall - stages
+        self.inServer = result.renderTimeMs - stages
+        self.queue = t.queueMs
+        self.context = result.context.map { "\($0)" } ?? "none"
     }
 }
 
@@ -264,7 +284,158 @@ func measure(data: String) async throws -> String {
     }
 }
 
-let report = try await measure(data: data)
+/// Part 3 (`--tenants`, alone): what tenants add to a render through the whole stack (HTTP, the key's
+/// tenant, the limit checks before the lease, metering settled after), against the same build without a
+/// tenants file. Two servers, each with its own pool of one browser of the same configuration: `plain`
+/// has no tenants file (callers are the `default` tenant: metered, no key, no limits); `tenants` has a
+/// file of 10 tenants, and its caller's tenant has all six limits set far above what the run uses, so
+/// every call passes every check. Calls alternate between the servers, the order swapped each round.
+func measureTenants(data: String) async throws -> String {
+    func makePool() -> BrowserPool {
+        BrowserPool(
+            config: BrowserPoolConfig(
+                minPoolSize: 1, maxPoolSize: 1, initialPoolSize: 1, contextsPerBrowser: 8, prewarmContexts: 2,
+                egress: EgressPolicy(allowed: [IPNetwork("127.0.0.0/8")!])),
+            logger: logger)
+    }
+    let key = TenantKey.generate()
+    let others = (1...9).map { index -> JSONValue in
+        ["id": .string("other\(index)"), "keys_sha256": [.string(TenantKey.hexDigest(of: TenantKey.generate()))]]
+    }
+    let limits: JSONValue = [
+        "concurrent_renders": 64, "renders_per_minute": 1_000_000, "renders_per_day": 100_000_000,
+        "browser_seconds_per_day": 100_000_000, "bytes_per_day": 1_000_000_000_000, "max_sessions": 100_000,
+    ]
+    let file = data + "/tenants.json"
+    let tenants: JSONValue = [
+        "tenants": .array([["id": "bench", "keys_sha256": [.string(TenantKey.hexDigest(of: key))], "limits": limits]] + others)
+    ]
+    try tenants.jsonString().write(toFile: file, atomically: true, encoding: .utf8)
+    try FileManager.default.createDirectory(atPath: data + "/plain", withIntermediateDirectories: true)
+    try FileManager.default.createDirectory(atPath: data + "/tenants", withIntermediateDirectories: true)
+    let (firstPool, secondPool) = (makePool(), makePool())
+    let (plainPool, tenantsPool) = options.swap ? (secondPool, firstPool) : (firstPool, secondPool)
+    let started = loadAverage()
+    // The server started first (outer) gets the pool made first.
+    func withBoth<T: Sendable>(_ body: (_ plain: Client, _ withTenants: Client) async throws -> T) async throws -> T {
+        if options.swap {
+            return try await withServer(pool: tenantsPool, data: data + "/tenants", tenantsFile: file) { withTenants, _ in
+                try await withServer(pool: plainPool, data: data + "/plain") { plain, _ in try await body(plain, withTenants) }
+            }
+        }
+        return try await withServer(pool: plainPool, data: data + "/plain") { plain, _ in
+            try await withServer(pool: tenantsPool, data: data + "/tenants", tenantsFile: file) { withTenants, _ in
+                try await body(plain, withTenants)
+            }
+        }
+    }
+    return try await FixtureServer.withRunning { site in
+        try await withBoth { plain, withTenants in
+            try await waitForPool(plainPool)
+            try await waitForPool(tenantsPool)
+            var keyed = withTenants
+            keyed.key = key
+            let url = site.url("/static.html")
+            let variants: [(name: String, client: Client, params: JSONValue)] = [
+                ("plain", plain, ["url": .string(url)]),
+                ("tenants", keyed, ["url": .string(url)]),
+                ("plainSession", plain, ["url": .string(url), "session_id": "bench"]),
+                ("tenantsSession", keyed, ["url": .string(url), "session_id": "bench"]),
+            ]
+            var calls: [String: [Call]] = [:]
+            for round in 0..<(options.warmup + options.renders) {
+                // plain, tenants, plain with a session, tenants with a session — then the reverse.
+                let order = round.isMultiple(of: 2) ? [0, 1, 2, 3] : [1, 0, 3, 2]
+                for index in order {
+                    let variant = variants[index]
+                    let start = ContinuousClock.now
+                    let result = try await variant.client.render(variant.params)
+                    let call = Call(wall: ms(.now - start), try decodeResult(result))
+                    if round >= options.warmup { calls[variant.name, default: []].append(call) }
+                }
+            }
+            let usage = try await keyed.call("usage.get", ["period": "day"])
+            return tenantsReport(calls, started: started, usage: usage, inProcess: try measureTenantSteps(file: file, key: key))
+        }
+    }
+}
+
+/// The tenant steps of a render alone, in process, ns per call (median of 5 batches): the key's lookup
+/// (SHA-256, compared in constant time with every hash of the file), and the ledger's admission and
+/// settlement with every limit set against the `default` tenant's without limits.
+func measureTenantSteps(file: String, key: String) throws -> (lookup: Double, limited: Double, unlimited: Double) {
+    let directory = try TenantDirectory(path: file)
+    let keyBytes = Array(key.utf8)
+    let ledger = UsageLedger(store: nil, logger: logger)
+    let bench = try TenantID(validating: "bench")
+    ledger.setLimits([
+        bench: TenantLimits(
+            concurrentRenders: 64, rendersPerMinute: 1_000_000_000, rendersPerDay: 1_000_000_000,
+            browserSecondsPerDay: 1_000_000_000, bytesPerDay: 1_000_000_000_000_000, maxSessions: 100_000)
+    ])
+    let spent = UsageFigures(browserMs: 50, bytesIn: 30_000, bytesOut: 2_000, renders: 1)
+    func nanoseconds(_ iterations: Int, _ body: () throws -> Void) rethrows -> Double {
+        var batches: [Double] = []
+        for _ in 0..<5 {
+            let start = ContinuousClock.now
+            for _ in 0..<iterations { try body() }
+            batches.append(ms(.now - start) * 1e6 / Double(iterations))
+        }
+        return Summary(batches).p50
+    }
+    let lookup = nanoseconds(20_000) { precondition(directory.tenant(forKey: keyBytes) == bench) }
+    let limited = try nanoseconds(100_000) { ledger.settle(try ledger.admit(bench), spent: spent) }
+    let unlimited = try nanoseconds(100_000) { ledger.settle(try ledger.admit(.default), spent: spent) }
+    return (lookup, limited, unlimited)
+}
+
+/// The Markdown report of `--tenants`.
+func tenantsReport(
+    _ calls: [String: [Call]], started: String, usage: JSONValue, inProcess: (lookup: Double, limited: Double, unlimited: Double)
+) -> String {
+    func percentile(_ values: [Double], _ p: Double) -> Double { Summary(values).percentile(p) }
+    func row(_ label: String, _ name: String) -> String {
+        let all = calls[name] ?? []
+        let wall = all.map(\.wall), outside = all.map(\.outside)
+        return "| \(label) | \(f2(percentile(wall, 0.5))) | \(f2(percentile(wall, 0.9))) | \(f2(percentile(outside, 0.5))) | \(f2(percentile(outside, 0.9))) |"
+    }
+    func difference(_ with: String, _ without: String) -> String {
+        let a = calls[with] ?? [], b = calls[without] ?? []
+        let outside50 = percentile(a.map(\.outside), 0.5) - percentile(b.map(\.outside), 0.5)
+        let outside90 = percentile(a.map(\.outside), 0.9) - percentile(b.map(\.outside), 0.9)
+        let wall50 = percentile(a.map(\.wall), 0.5) - percentile(b.map(\.wall), 0.5)
+        let pairedOutside = percentile(zip(a, b).map { $0.outside - $1.outside }, 0.5)
+        let pairedWall = percentile(zip(a, b).map { $0.wall - $1.wall }, 0.5)
+        return "| \(with) − \(without) | \(f2(outside50)) | \(f2(outside90)) | \(f2(pairedOutside)) | \(f2(wall50)) | \(f2(pairedWall)) |"
+    }
+    var lines: [String] = []
+    lines.append("Machine: \(ProcessInfo.processInfo.activeProcessorCount) cores, load \(started) at the start, \(loadAverage()) at the end; session backend \(options.backend.rawValue); \(options.renders) measured renders per variant after \(options.warmup) warm-up rounds, interleaved (order reversed every other round); two servers of the same build, each with one headless-shell browser (8 contexts, 2 prewarmed), the one \(options.swap ? "with" : "without") the tenants file started first; page /static.html of the fixture site.")
+    lines.append("")
+    lines.append("| variant (ms) | wall p50 | wall p90 | outside the browser p50 | outside p90 |")
+    lines.append("|---|---|---|---|---|")
+    lines.append(row("`plain`: no tenants file, no session", "plain"))
+    lines.append(row("`tenants`: key + every limit, no session", "tenants"))
+    lines.append(row("`plain`, with a session", "plainSession"))
+    lines.append(row("`tenants`, with a session", "tenantsSession"))
+    lines.append("")
+    lines.append("| difference (ms) | outside p50 | outside p90 | paired outside p50 | wall p50 | paired wall p50 |")
+    lines.append("|---|---|---|---|---|---|")
+    lines.append(difference("tenants", "plain"))
+    lines.append(difference("tenantsSession", "plainSession"))
+    lines.append("")
+    lines.append("Where *outside* goes, p50 (ms): " + ["plain", "tenants", "plainSession", "tenantsSession"].map { name in
+        let all = calls[name] ?? []
+        let contexts = Dictionary(grouping: all, by: \.context).mapValues(\.count).sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
+        return "\(name): in the server \(f2(percentile(all.map(\.inServer), 0.5))), queue \(f2(percentile(all.map(\.queue), 0.5))), contexts \(contexts.joined(separator: "/"))"
+    }.joined(separator: "; ") + ".")
+    lines.append("")
+    lines.append("In process, per call (median of 5 batches): the key's tenant \(f2(inProcess.lookup / 1000)) µs (10 tenants' hashes); the ledger's admit + settle \(f2(inProcess.limited / 1000)) µs with every limit set, \(f2(inProcess.unlimited / 1000)) µs for `default` without limits.")
+    lines.append("")
+    lines.append("usage.get of the tenant at the end (day): \(usage["usage"]?.jsonString() ?? "?")")
+    return lines.joined(separator: "\n")
+}
+
+let report = try await options.tenants ? measureTenants(data: data) : measure(data: data)
 print(report)
 
 func loadAverage() -> String {

@@ -117,7 +117,8 @@ public struct TidepoolServer: Sendable {
         if let cluster = sessions.cluster {
             registry.forwardSessionCalls(
                 through: NodeForwarder(
-                    cluster: cluster, token: configuration.http.bearerToken, metrics: ForwardMetrics(factory: metrics.factory)))
+                    cluster: cluster, token: configuration.http.bearerToken, metrics: ForwardMetrics(factory: metrics.factory)),
+                tenants: tenants)
         }
         self.renders = renders
         self.tenants = tenants

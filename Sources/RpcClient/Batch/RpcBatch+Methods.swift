@@ -98,6 +98,16 @@ extension RpcBatch {
         add(Calls.clearCookies(sessionID: sessionID))
     }
 
+    /// Adds `usage.get` for the current UTC `period` (the server's default, `day`, when nil).
+    public mutating func usage(period: UsagePeriod? = nil) -> BatchCall<UsageReport> {
+        add(Calls.usage(period: period))
+    }
+
+    /// Adds `usage.get` for session `sessionID`.
+    public mutating func usage(sessionID: SessionID) -> BatchCall<UsageReport> {
+        add(Calls.usage(sessionID: sessionID))
+    }
+
     /// Adds `health`.
     public mutating func health() -> BatchCall<ServerHealth> {
         add(Calls.health())

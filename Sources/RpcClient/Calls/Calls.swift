@@ -90,6 +90,27 @@ enum Calls {
         }
     }
 
+    // MARK: usage.get
+
+    static func usage(period: UsagePeriod?) -> RpcCall<UsageReport> {
+        RpcCall(method: "usage.get", params: UsageParams(period: period))
+    }
+
+    static func usage(sessionID: SessionID) -> RpcCall<UsageReport> {
+        RpcCall(method: "usage.get", params: UsageParams(sessionId: sessionID))
+    }
+
+    /// Params of `usage.get`: a period, or a session (never both).
+    struct UsageParams: Encodable, Sendable {
+        var period: UsagePeriod?
+        var sessionId: SessionID?
+
+        enum CodingKeys: String, CodingKey {
+            case period
+            case sessionId = "session_id"
+        }
+    }
+
     // MARK: server
 
     static func health() -> RpcCall<ServerHealth> {

@@ -117,6 +117,19 @@ extension RpcClient {
         try await call(Calls.clearCookies(sessionID: sessionID))
     }
 
+    // MARK: usage.get
+
+    /// `usage.get`: what the caller's tenant spent in the current UTC `period` (the server's
+    /// default, `day`, when nil), as the sum of the `usage` of every render it counted.
+    public func usage(period: UsagePeriod? = nil) async throws(RpcError) -> UsageReport {
+        try await call(Calls.usage(period: period))
+    }
+
+    /// `usage.get` with `session_id`: what the renders of the caller's session `sessionID` spent.
+    public func usage(sessionID: SessionID) async throws(RpcError) -> UsageReport {
+        try await call(Calls.usage(sessionID: sessionID))
+    }
+
     // MARK: server
 
     /// `health`: what GET /health says (status, session store, pool).

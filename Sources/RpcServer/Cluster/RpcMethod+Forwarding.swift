@@ -1,14 +1,18 @@
 import Rendering
 import RenderTypes
+import SessionContext
 
 extension RpcMethod {
     /// This method, with a call for a session that another live node serves forwarded to that
-    /// node (`RenderingError.ownedElsewhere`), waiting at most what `timeout` gives for its params.
+    /// node (`RenderingError.ownedElsewhere`), waiting at most what `timeout` gives for its params
+    /// and the caller's tenant.
     /// An owner that cannot be reached makes the call placed again: served here (the owner is
     /// gone), or forwarded once more when the owner is alive at another URL (it came back
     /// elsewhere) — at most `maxForwards` tries. A call another node forwarded here is served here
     /// and counted as received.
-    func forwarding(through forwarder: NodeForwarder, timeout: @escaping @Sendable (JSONValue?) -> Duration) -> RpcMethod {
+    func forwarding(
+        through forwarder: NodeForwarder, timeout: @escaping @Sendable (JSONValue?, TenantID) -> Duration
+    ) -> RpcMethod {
         var method = self
         let local = invoke
         let name = self.name
@@ -23,7 +27,7 @@ extension RpcMethod {
                 {
                     tries += 1
                     let answer = try await forwarder.forward(
-                        method: name, params: params, tenant: context.tenant, to: nodeID, at: url, timeout: timeout(params),
+                        method: name, params: params, tenant: context.tenant, to: nodeID, at: url, timeout: timeout(params, context.tenant),
                         logger: context.logger)
                     if case .result(let fragment) = answer { return fragment }
                 }
@@ -38,14 +42,13 @@ extension RpcMethod {
 
 extension RpcMethodRegistry {
     /// Makes the methods whose calls belong to a session's owner (`render`, `session.delete`)
-    /// forward them there through `forwarder`.
-    mutating func forwardSessionCalls(through forwarder: NodeForwarder) {
+    /// forward them there through `forwarder`; `tenants` holds the presets a render's timeout may come from.
+    mutating func forwardSessionCalls(through forwarder: NodeForwarder, tenants: TenantDirectory?) {
         replace("render") { render in
-            render.forwarding(through: forwarder) { params in
-                // The render's own deadline, queue included, and time for the answer to travel.
-                .milliseconds(params?["config"]?["timeout_ms"]?.intValue ?? RenderLimits.defaultTimeoutMs) + .seconds(10)
+            render.forwarding(through: forwarder) { params, tenant in
+                RenderMethods.forwardTimeout(params: params, tenant: tenant, tenants: tenants)
             }
         }
-        replace("session.delete") { delete in delete.forwarding(through: forwarder) { _ in .seconds(30) } }
+        replace("session.delete") { delete in delete.forwarding(through: forwarder) { _, _ in .seconds(30) } }
     }
 }

@@ -6,7 +6,7 @@ import RenderTypes
 
 /// The HTTP surface of SPEC: POST /rpc, GET /health, GET /metrics, GET /openrpc.json, the REST
 /// routes (`RestRoute.all`, whose methods are registered) and GET /openapi.json describing them. Any
-/// other method on these paths gets 405 with `Allow`; /rpc, /metrics and the REST routes need a
+/// other method on these paths gets 405 with `Allow` (`MethodNotAllowedMiddleware`); /rpc, /metrics and the REST routes need a
 /// caller's key or the bearer token when either is configured (`CallerAuthentication`, which also
 /// picks the call's tenant), /health, /openrpc.json and /openapi.json never do.
 enum TidepoolRouter {
@@ -23,6 +23,8 @@ enum TidepoolRouter {
         let openAPIDocument = OpenAPIDocument.generate(
             routes: routes, registry: engine.registry, secured: authentication.isRequired)
         let openAPI = ByteBuffer(bytes: (try? openAPIDocument.jsonData()) ?? Data("{}".utf8))
+        // Added first: the router applies a middleware only to the routes added after it.
+        router.add(middleware: MethodNotAllowedMiddleware(paths: servedPaths(routes)))
 
         router.get("/health") { _, _ in
             let report = await health.report()
@@ -50,27 +52,22 @@ enum TidepoolRouter {
                 body: .init(byteBuffer: ByteBuffer(bytes: metrics.exposition()))
             )
         }
-        var allowedMethods: [(path: String, methods: [String])] = [
-            ("/rpc", ["POST"]), ("/health", ["GET"]), ("/metrics", ["GET"]), ("/openrpc.json", ["GET"]), ("/openapi.json", ["GET"]),
+        return router
+    }
+
+    /// Every path the router serves, with its methods in the order registered.
+    static func servedPaths(_ routes: [RestRoute]) -> [(path: String, methods: [HTTPRequest.Method])] {
+        var paths: [(path: String, methods: [HTTPRequest.Method])] = [
+            ("/rpc", [.post]), ("/health", [.get]), ("/metrics", [.get]), ("/openrpc.json", [.get]), ("/openapi.json", [.get]),
         ]
         for route in routes {
-            if let index = allowedMethods.firstIndex(where: { $0.path == route.path }) {
-                allowedMethods[index].methods.append(route.method.rawValue)
+            if let index = paths.firstIndex(where: { $0.path == route.path }) {
+                paths[index].methods.append(route.method)
             } else {
-                allowedMethods.append((route.path, [route.method.rawValue]))
+                paths.append((route.path, [route.method]))
             }
         }
-        for (path, methods) in allowedMethods {
-            let allowed = methods.joined(separator: ", ")
-            for method in [HTTPRequest.Method.get, .post, .put, .delete, .patch] where !methods.contains(method.rawValue) {
-                router.on(RouterPath(path), method: method) { _, _ -> Response in
-                    throw HTTPError(
-                        .methodNotAllowed, headers: [.allow: allowed], message: "\(path) answers \(allowed) only"
-                    )
-                }
-            }
-        }
-        return router
+        return paths
     }
 
     static func jsonResponse(_ value: some Encodable, status: HTTPResponse.Status) -> Response {

@@ -17,7 +17,7 @@ enum OpenAPIDocument {
         for route in routes {
             guard let method = registry.method(named: route.rpcMethod) else { continue }
             var item = paths[route.path]?.objectValue ?? [:]
-            item[route.method.rawValue.lowercased()] = operation(route, method, secured: secured)
+            item[route.method.rawValue.lowercased()] = operation(route, method, secured: secured, routes: routes)
             paths[route.path] = .object(item)
         }
         var schemas = registry.schemas.mapValues(\.json)
@@ -61,16 +61,38 @@ enum OpenAPIDocument {
         ], required: ["error"]
     ).json
 
-    private static func operation(_ route: RestRoute, _ method: RpcMethod, secured: Bool) -> JSONValue {
+    /// The values of path parameter `name` of template `path` with which the path is another
+    /// route's concrete path (`stats` in `/sessions/{session_id}` is `/sessions/stats`), each with that path.
+    static func shadowedValues(of name: String, in path: String, among routes: [RestRoute]) -> [(value: String, path: String)]? {
+        let segments = path.split(separator: "/")
+        guard let index = segments.firstIndex(of: "{\(name)}") else { return nil }
+        var shadowed: [(value: String, path: String)] = []
+        for other in Set(routes.map(\.path)).sorted() where other != path {
+            let otherSegments = other.split(separator: "/")
+            guard otherSegments.count == segments.count, !otherSegments[index].hasPrefix("{") else { continue }
+            let rest = zip(segments, otherSegments).enumerated().allSatisfy { offset, pair in
+                offset == index || pair.0 == pair.1
+            }
+            if rest { shadowed.append((String(otherSegments[index]), other)) }
+        }
+        return shadowed.isEmpty ? nil : shadowed
+    }
+
+    private static func operation(_ route: RestRoute, _ method: RpcMethod, secured: Bool, routes: [RestRoute]) -> JSONValue {
         var parameters: [JSONValue] = []
         for name in route.pathParameters {
-            var schema = method.parameters.first { $0.name == name }?.schema.json ?? JSONSchema.string.json
-            if name == "session_id", case .object(var object) = schema {
-                // These two name routes of their own (`/sessions/stats`, `/sessions/cleanup`).
-                object["not"] = ["enum": .array(RestRoute.reservedSessionIDs.map(JSONValue.string))]
-                schema = .object(object)
+            let schema = method.parameters.first { $0.name == name }?.schema.json ?? JSONSchema.string.json
+            var parameter: [String: JSONValue] = ["name": .string(name), "in": "path", "required": true, "schema": schema]
+            if let shadowed = shadowedValues(of: name, in: route.path, among: routes) {
+                // Any id is a valid session id (as over JSON-RPC); the document says which the
+                // concrete paths take, rather than pretending the schema refuses them.
+                parameter["description"] = .string(
+                    "\(shadowed.map { "`\($0.value)`" }.joined(separator: " and ")) here would be "
+                        + shadowed.map { "`\($0.path)`" }.joined(separator: " and ")
+                        + ", concrete paths, which are matched before this templated one (OpenAPI path matching): "
+                        + "a session with such an id is reached at this path over JSON-RPC (`\(method.name)`).")
             }
-            parameters.append(["name": .string(name), "in": "path", "required": true, "schema": schema])
+            parameters.append(.object(parameter))
         }
         for name in route.query {
             guard let parameter = method.parameters.first(where: { $0.name == name }) else { continue }
@@ -91,7 +113,10 @@ enum OpenAPIDocument {
             let inBody = method.parameters.filter { !route.pathParameters.contains($0.name) && !route.query.contains($0.name) }
             var properties: [String: JSONSchema] = [:]
             for parameter in inBody {
-                properties[parameter.name] = parameter.summary.isEmpty ? parameter.schema : parameter.schema.described(parameter.summary)
+                // An optional param sent as null is taken as absent, as over JSON-RPC (the params'
+                // strict decoder reads a null member as a missing one): the document says so.
+                let schema = parameter.required ? parameter.schema : parameter.schema.acceptingNull
+                properties[parameter.name] = parameter.summary.isEmpty ? schema : schema.described(parameter.summary)
             }
             let required = inBody.filter(\.required).map(\.name)
             operation["requestBody"] = [

@@ -79,7 +79,7 @@ struct RestEndpoint: Sendable {
         return .object(params)
     }
 
-    /// The body as a JSON object: none (or an empty one) is `{}`.
+    /// The body as a JSON object: none (no bytes at all) is `{}`; blanks alone are not JSON (-32700).
     private func body(of request: Request) async throws -> [String: JSONValue] {
         if let contentType = request.headers[.contentType], !RpcEndpoint.isJSON(contentType) {
             throw HTTPError(
@@ -95,7 +95,7 @@ struct RestEndpoint: Sendable {
             throw HTTPError(.contentTooLarge, message: "request body is larger than \(maxBodyBytes) bytes")
         }
         let bytes = Array(buffer.readableBytesView)
-        if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) { return [:] }
+        if bytes.isEmpty { return [:] }
         let value: JSONValue
         do {
             value = try JSONParser.parse(bytes)

@@ -52,7 +52,4 @@ struct RestRoute: Sendable {
                   operationID: "deleteCookie", query: ["path"]),
         RestRoute(method: .post, path: "/render", rpcMethod: "render", operationID: "render", takesBody: true),
     ]
-
-    /// Path segments a session id cannot take in a REST path: they name routes of their own.
-    static let reservedSessionIDs = ["stats", "cleanup"]
 }

@@ -99,4 +99,20 @@ public struct JSONSchema: Sendable, Hashable {
     public var orNull: JSONSchema {
         JSONSchema(json: ["oneOf": [json, ["type": "null"]]])
     }
+
+    /// This schema also accepting JSON null, said as simply as JSON Schema 2020-12 (OpenAPI 3.1)
+    /// allows: a single `type` becomes `[type, "null"]` (and an `enum` gains null); anything else
+    /// becomes `oneOf` itself or null, its description kept outside. Any value already takes null.
+    public var acceptingNull: JSONSchema {
+        guard case .object(var object) = json, !object.isEmpty else { return self }
+        if case .string(let type)? = object["type"] {
+            object["type"] = [.string(type), "null"]
+            if case .array(let values)? = object["enum"] { object["enum"] = .array(values + [.null]) }
+            return JSONSchema(json: .object(object))
+        }
+        let description = object.removeValue(forKey: "description")
+        var wrapped: [String: JSONValue] = ["oneOf": [.object(object), ["type": "null"]]]
+        if let description { wrapped["description"] = description }
+        return JSONSchema(json: .object(wrapped))
+    }
 }

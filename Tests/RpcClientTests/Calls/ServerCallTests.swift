@@ -27,7 +27,7 @@ import TestSupport
                 let called: Set<String> = [
                     "session.create", "session.get", "session.list", "session.extend", "session.set_metadata",
                     "session.delete", "session.stats", "session.cleanup", "cookies.get", "cookies.set",
-                    "cookies.delete", "cookies.clear", "health", "rpc.discover",
+                    "cookies.delete", "cookies.clear", "usage.get", "health", "rpc.discover",
                 ]
                 #expect(called.subtracting(served).isEmpty, "served: \(served.sorted())")
                 #expect(document.method(named: "session.get")?.params.map(\.name) == ["session_id"])

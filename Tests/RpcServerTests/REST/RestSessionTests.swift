@@ -38,6 +38,10 @@ import TestSupport
             let notJSON = try await acme.send(.POST, "/sessions", template: "/sessions", rawBody: "{not json")
             #expect(notJSON.status == 400)
             #expect(notJSON.error?["code"] == -32700)
+            // No body is `{}`; blanks alone are not JSON.
+            let blank = try await acme.send(.POST, "/sessions", template: "/sessions", rawBody: "\n ")
+            #expect(blank.status == 400)
+            #expect(blank.error?["code"] == -32700)
             let array = try await acme.send(.POST, "/sessions", body: [["session_id": "x"]])
             #expect(array.status == 400)
             #expect(array.error?["data"]?["reason"]?.stringValue?.contains("must be a JSON object") == true)
@@ -202,11 +206,92 @@ import TestSupport
             let patch = try await acme.endpoint.request(.PATCH, "/sessions/x/cookies/d/n")
             #expect(patch.status == 405)
             #expect(patch.headers.first(name: "Allow") == "GET, DELETE")
+            // Any method, not only those a router registers: TRACE, QUERY, HEAD, OPTIONS, WebDAV's PROPFIND
+            // (a method the HTTP parser does not know at all is its 400, before any route).
+            for method in [HTTPMethod.TRACE, .RAW(value: "QUERY"), .HEAD, .OPTIONS, .PROPFIND] {
+                let answer = try await acme.endpoint.request(method, "/sessions/x")
+                #expect(answer.status == 405, "\(method)")
+                #expect(answer.headers.first(name: "Allow") == "GET, DELETE", "\(method)")
+                if method != .HEAD {
+                    #expect(answer.headers.first(name: "Content-Type")?.hasPrefix("application/json") == true, "\(method)")
+                    #expect(answer.error?["message"]?.stringValue?.contains("/sessions/{session_id} answers GET, DELETE only") == true)
+                }
+            }
+            // A literal path is its own route's, not a session id's: DELETE /sessions/stats is 405 (GET only).
+            let deleteStats = try await acme.endpoint.request(.DELETE, "/sessions/stats")
+            #expect(deleteStats.status == 405)
+            #expect(deleteStats.headers.first(name: "Allow") == "GET")
+            #expect(try await acme.endpoint.request(.TRACE, "/openapi.json").headers.first(name: "Allow") == "GET")
+            // An unknown path stays 404, whatever the method.
+            for method in [HTTPMethod.GET, .TRACE, .DELETE] {
+                #expect(try await acme.endpoint.request(method, "/sessions/x/nothing").status == 404)
+                #expect(try await acme.endpoint.request(method, "/nowhere").status == 404)
+            }
         }
     }
 
     /// The document is generated from the registry: each route's params are its method's, and it
     /// lists only the routes the server serves (no /render without a browser pool).
+    /// An optional body member sent as null is taken as absent, as over JSON-RPC, and the document
+    /// says so (`type: [X, "null"]`); a required one is still refused, and changes nothing.
+    @Test func anOptionalBodyMemberMayBeNullAsTheDocumentSays() async throws {
+        try await Self.withServer { acme, _, _ in
+            let create = acme.document["paths"]?["/sessions"]?["post"]?["requestBody"]?["content"]?["application/json"]?["schema"]
+            #expect(create?["properties"]?["ttl_secs"]?["type"] == ["integer", "null"])
+            #expect(create?["properties"]?["session_id"]?["type"] == ["string", "null"])
+            let extend = acme.document["paths"]?["/sessions/{session_id}/extend"]?["post"]?["requestBody"]?["content"]?["application/json"]?["schema"]
+            #expect(extend?["properties"]?["ttl_secs"]?["type"] == "integer", "required: never null")
+
+            let created = try await acme.send(
+                .POST, "/sessions",
+                body: [
+                    "session_id": "nulls", "ttl_secs": .null, "auto_renew": .null, "max_requests": .null, "metadata": .null,
+                    "profile": .null, "keep_warm": .null,
+                ])
+            #expect(created.status == 201)
+            #expect(try created.json["ttl_secs"] == 86400)
+            #expect(try created.json["auto_renew"] == true)
+            let generated = try await acme.send(.POST, "/sessions", body: ["session_id": .null])
+            #expect(generated.status == 201)
+            #expect(try generated.json["session_id"]?.stringValue?.hasPrefix(SessionID.generatedPrefix) == true)
+
+            let template = "/sessions/{session_id}/extend"
+            let noTTL = try await acme.send(.POST, "/sessions/nulls/extend", template: template, body: ["ttl_secs": .null])
+            #expect(noTTL.status == 400)
+            #expect(noTTL.error?["data"]?["field"] == "ttl_secs")
+            #expect(try await acme.send(.GET, "/sessions/nulls", template: "/sessions/{session_id}").json["ttl_secs"] == 86400)
+        }
+    }
+
+    /// `stats` and `cleanup` are valid session ids (as over JSON-RPC), but `/sessions/stats` and
+    /// `/sessions/cleanup` are the concrete paths of their own routes, matched first, as the
+    /// document's `session_id` says: such a session's other routes work, its GET and DELETE go
+    /// over JSON-RPC.
+    @Test func aSessionNamedLikeAConcretePathIsReachedAsTheDocumentSays() async throws {
+        try await Self.withServer { acme, _, _ in
+            let description = acme.document["paths"]?["/sessions/{session_id}"]?["get"]?["parameters"]?[0]?["description"]?.stringValue
+            #expect(description?.contains("`/sessions/cleanup` and `/sessions/stats`") == true, "\(description ?? "none")")
+            #expect(description?.contains("`session.get`") == true)
+            #expect(acme.document["paths"]?["/sessions/{session_id}/extend"]?["post"]?["parameters"]?[0]?["description"] == nil)
+
+            for id in ["stats", "cleanup"] {
+                #expect(try await acme.send(.POST, "/sessions", body: ["session_id": .string(id)]).status == 201)
+                let extended = try await acme.send(
+                    .POST, "/sessions/\(id)/extend", template: "/sessions/{session_id}/extend", body: ["ttl_secs": 900])
+                #expect(try extended.json["session_id"] == .string(id))
+                let cookies = try await acme.send(.GET, "/sessions/\(id)/cookies", template: "/sessions/{session_id}/cookies")
+                #expect(try cookies.json == ["cookies": []])
+                #expect(try await acme.endpoint.result("session.get", ["session_id": .string(id)])["ttl_secs"] == 900)
+            }
+            // The concrete paths answer as their own routes.
+            #expect(try await acme.send(.GET, "/sessions/stats").json["active_sessions"] == 2)
+            let deleteStats = try await acme.endpoint.request(.DELETE, "/sessions/stats")
+            #expect(deleteStats.status == 405)
+            #expect(deleteStats.headers.first(name: "Allow") == "GET")
+            #expect(try await acme.endpoint.result("session.delete", ["session_id": "stats"]) == ["deleted": true])
+        }
+    }
+
     @Test func theDocumentDescribesEachRouteWithItsMethodsSchemas() async throws {
         try await TestTenants.withTwo { two in
             try await TestServer.run(http: HTTPConfiguration(port: 0, tenantsFile: two.file)) { server in

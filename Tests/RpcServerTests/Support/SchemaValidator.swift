@@ -20,6 +20,9 @@ struct SchemaValidator {
         if let type = rules["type"]?.stringValue, !Self.matches(value, type: type) {
             return "\(path): expected \(type), found \(value.kindName)"
         }
+        if let types = rules["type"]?.arrayValue?.compactMap(\.stringValue), !types.contains(where: { Self.matches(value, type: $0) }) {
+            return "\(path): expected one of \(types.joined(separator: ", ")), found \(value.kindName)"
+        }
         if let options = rules["enum"]?.arrayValue, !options.contains(value) {
             return "\(path): \(value.jsonString()) not in enum"
         }
@@ -62,7 +65,7 @@ struct SchemaValidator {
         }
         if let first = rules["oneOf"]?.arrayValue?.first { return sample(of: first) }
         if let first = rules["enum"]?.arrayValue?.first { return first }
-        switch rules["type"]?.stringValue {
+        switch rules["type"]?.stringValue ?? rules["type"]?.arrayValue?.first?.stringValue {
         case "string": return "sample1"
         case "integer": return .int(rules["minimum"]?.intValue ?? 1)
         case "number": return .double(rules["minimum"]?.doubleValue ?? 1)

@@ -1,7 +1,7 @@
 public import Foundation
 
 /// A period `usage.get` sums and budgets count over: the current UTC minute, day or month.
-public enum UsagePeriod: String, Sendable, Hashable, CaseIterable {
+public enum UsagePeriod: String, Sendable, Hashable, Codable, CaseIterable {
     case minute, day, month
 
     private static let utc: Calendar = {
