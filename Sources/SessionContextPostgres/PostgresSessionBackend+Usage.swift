@@ -2,6 +2,32 @@ import PostgresNIO
 public import RenderTypes
 public import SessionContext
 
+extension PostgresSessionBackend: SharedUsageStore {
+    public func currentUsage(minute: Int, day: Int, month: Int) async throws(SessionError) -> [UsageKey: UsageFigures] {
+        let location = url.location
+        let (minuteKey, dayKey, monthKey) = (String(minute), String(day), String(month))
+        return try await call("read the current usage") { [client, logger] in
+            let rows = try await client.query(
+                """
+                SELECT tenant, scope, key, renders, browser_ms, bytes_in, bytes_out FROM tidepool_usage
+                WHERE (scope = 'minute' AND key = \(minuteKey)) OR (scope = 'day' AND key = \(dayKey))
+                    OR (scope = 'month' AND key = \(monthKey))
+                """, logger: logger)
+            var totals: [UsageKey: UsageFigures] = [:]
+            for try await (tenantText, scopeText, key, renders, browserMs, bytesIn, bytesOut) in rows.decode(
+                (String, String, String, Int, Int, Int, Int).self)
+            {
+                guard let tenant = TenantID(tenantText), let scope = UsageKey.Scope(rawValue: scopeText) else {
+                    throw SessionError.backend("\(location) holds a usage row with an invalid tenant or scope")
+                }
+                totals[UsageKey(tenant: tenant, scope: scope, key: key)] = UsageFigures(
+                    browserMs: browserMs, bytesIn: bytesIn, bytesOut: bytesOut, renders: renders)
+            }
+            return totals
+        }
+    }
+}
+
 extension PostgresSessionBackend: UsageStore {
     public func loadUsage(forgettingMinutesBefore minutesSince: Int) async throws(SessionError) -> [UsageKey: UsageFigures] {
         let location = url.location

@@ -16,8 +16,11 @@ import Synchronization
 /// flushes every `flushInterval` and on graceful shutdown), so a render pays no database round trip.
 /// A process killed with SIGKILL loses at most what was added since the last flush.
 ///
-/// With a store several nodes share, each node counts what it served: totals written by the
-/// others are seen only after a restart, and limits are enforced per node.
+/// With a store several nodes share (`SharedUsageStore`), each flush also reads the current minute's,
+/// day's and month's totals as every node wrote them: `usage.get` and the limit checks see the
+/// cluster's renders a flush interval late at most. Renders admitted on other nodes within that
+/// interval are not seen yet, so a budget can be overshot by them (never on one node); a session's
+/// totals stay this node's.
 public final class UsageLedger: Sendable {
     /// What a render was admitted with, to be handed back to `settle` once.
     public struct Ticket: Sendable {
@@ -226,7 +229,11 @@ public final class UsageLedger: Sendable {
                 defer { s.pending = [:] }
                 return s.pending
             }
-            guard !batch.isEmpty else { return true }
+            guard !batch.isEmpty else {
+                // Nothing of this node's to write; the other nodes' renders are still read.
+                if let shared = store as? any SharedUsageStore { await self.refresh(from: shared) }
+                return true
+            }
             do {
                 try await store.addUsage(batch)
             } catch {
@@ -236,7 +243,25 @@ public final class UsageLedger: Sendable {
             }
             self.metrics.recordWritten(renders: batch.filter { $0.key.scope == .day }.reduce(0) { $0 + $1.value.renders })
             self.forgetOldMinutes()
+            if let shared = store as? any SharedUsageStore { await self.refresh(from: shared) }
             return true
+        }
+    }
+
+    /// Takes the current periods' totals as every node wrote them (plus what this node added since),
+    /// in place of this node's own view; a failed read keeps it until the next flush.
+    private func refresh(from shared: any SharedUsageStore) async {
+        let now = clock.now()
+        let (minute, day, month) = (
+            UsagePeriod.minute.bounds(of: now).start, UsagePeriod.day.bounds(of: now).start, UsagePeriod.month.bounds(of: now).start
+        )
+        do {
+            let stored = try await shared.currentUsage(minute: minute, day: day, month: month)
+            state.withLock { s in
+                for (key, figures) in stored { s.totals[key] = figures + (s.pending[key] ?? .zero) }
+            }
+        } catch {
+            logger.debug("the cluster's usage not read", metadata: ["error": "\(error)"])
         }
     }
 

@@ -38,3 +38,11 @@ public protocol UsageStore: Sendable {
     /// Adds each of `deltas` to its stored total (creating it), all or nothing.
     func addUsage(_ deltas: [UsageKey: UsageFigures]) async throws(SessionError)
 }
+
+/// A usage store several nodes add to (PostgreSQL): each node reads the current periods' totals as
+/// all of them wrote them, so its `usage.get` answers and its limit checks see the whole cluster's
+/// renders (a second late at most: each node writes every second).
+public protocol SharedUsageStore: UsageStore {
+    /// Every tenant's stored totals of the minute, day and month starting at these unix seconds.
+    func currentUsage(minute: Int, day: Int, month: Int) async throws(SessionError) -> [UsageKey: UsageFigures]
+}

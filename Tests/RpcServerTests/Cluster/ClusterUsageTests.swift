@@ -1,0 +1,46 @@
+import FixtureServer
+import Foundation
+import RenderTypes
+import RpcServer
+import Testing
+import TestSupport
+
+extension BrowserSuites {
+    /// Usage and budgets across nodes: each node writes what it served every second and reads the
+    /// cluster's totals back, so `usage.get` on any node answers the cluster's renders and a budget
+    /// used up on one node refuses on the other.
+    @Suite struct ClusterUsageTests {
+        @Test func aBudgetUsedAcrossTwoNodesRefusesOnEitherAndUsageGetAnswersTheClustersTotals() async throws {
+            let directory = try TemporaryDirectory()
+            defer { directory.remove() }
+            let key = TenantKey.generate()
+            let file = directory.path + "/tenants.json"
+            let tenants: JSONValue = [
+                "tenants": [
+                    ["id": "acme", "keys_sha256": [.string(TenantKey.hexDigest(of: key))], "limits": ["renders_per_day": 3], "presets": [:]],
+                ],
+            ]
+            try tenants.jsonString().write(toFile: file, atomically: true, encoding: .utf8)
+            try await TestCluster.with(token: "node-secret", arguments: ["--tenants-file", file]) { cluster in
+                let (a, b) = (Endpoint(baseURL: cluster.nodes[0].baseURL, token: key), Endpoint(baseURL: cluster.nodes[1].baseURL, token: key))
+                let page = cluster.site.url("/static.html")
+                for _ in 0..<2 { _ = try await a.rendered(page) }
+                try await eventually("node-1 sees node-0's two renders", timeout: .seconds(15)) {
+                    try await b.result("usage.get", ["period": "day"])["usage"]?["renders"] == 2
+                }
+                _ = try await b.rendered(page)
+                try await eventually("node-0 sees the cluster's three renders", timeout: .seconds(15)) {
+                    try await a.result("usage.get", ["period": "day"])["usage"]?["renders"] == 3
+                }
+                for node in [a, b] {
+                    let refused = try await node.render(page)
+                    #expect(refused["error"]?["code"] == -32007, "\(refused)")
+                    #expect(refused["error"]?["data"]?["scope"] == "renders_per_day")
+                    #expect(refused["error"]?["data"]?["used"] == 3, "\(refused)")
+                }
+                let month = try await b.result("usage.get", ["period": "month"])["usage"]
+                #expect(month?["renders"] == 3, "\(String(describing: month))")
+            }
+        }
+    }
+}
