@@ -182,16 +182,23 @@ public struct TidepoolServer: Sendable {
         let node = configuration.node
         let health = self.health
         let idle = http.idleTimeout.components
+        let idleTimeout = TimeAmount.seconds(idle.seconds) + .nanoseconds(idle.attoseconds / 1_000_000_000)
         return Application(
             router: router,
-            // HTTP/1.1, and WebSocket upgrades for CDP clients' hand-offs (`CDPBridge`).
-            server: .http1WebSocketUpgrade(
-                configuration: .init(
-                    http1: .init(idleTimeout: .seconds(idle.seconds) + .nanoseconds(idle.attoseconds / 1_000_000_000)),
-                    ws: .init(maxFrameSize: CDPBridge.maxFrameSize, autoPing: .enabled(timePeriod: .seconds(30)))
-                )
-            ) { [renders] request, _, logger in
-                CDPBridge.shouldUpgrade(request, renders: renders, logger: logger)
+            // HTTP/1.1, and WebSocket upgrades for CDP clients' hand-offs (`CDPBridge`); a connection
+            // silent from the start is closed after the idle timeout too (`SilentConnectionGuard`).
+            server: HTTPServerBuilder { [renders] responder in
+                SilentConnectionGuard(
+                    base: HTTP1WebSocketUpgradeChannel(
+                        responder: responder,
+                        configuration: .init(
+                            http1: .init(idleTimeout: idleTimeout),
+                            ws: .init(maxFrameSize: CDPBridge.maxFrameSize, autoPing: .enabled(timePeriod: .seconds(30)))
+                        )
+                    ) { request, _, logger in
+                        CDPBridge.shouldUpgrade(request, renders: renders, logger: logger)
+                    },
+                    timeout: idleTimeout)
             },
             configuration: ApplicationConfiguration(
                 address: .hostname(http.host, port: http.port), serverName: "tidepool",

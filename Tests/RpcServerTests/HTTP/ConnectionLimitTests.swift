@@ -9,7 +9,10 @@ import Glibc
 
 /// Connections that say nothing are closed after the idle timeout.
 @Suite(.serialized) struct ConnectionLimitTests {
-    @Test func idleConnectionIsClosed() async throws {
+    /// Silent from the start, or stopped half-way through its first request's head (before the server
+    /// could decide whether it is a WebSocket upgrade).
+    @Test(arguments: [nil, "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n"])
+    func idleConnectionIsClosed(partial: String?) async throws {
         try await TestServer.run(http: HTTPConfiguration(port: 0, idleTimeout: .milliseconds(200))) { server in
             let port = try #require(UInt16(server.baseURL.split(separator: ":").last ?? ""))
             let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
@@ -25,6 +28,10 @@ import Glibc
                 }
             }
             #expect(connected == 0)
+            if let partial {
+                let sent = partial.utf8CString.withUnsafeBufferPointer { send(descriptor, $0.baseAddress, $0.count - 1, 0) }
+                #expect(sent == partial.utf8.count)
+            }
             // Wait at most 10 s for the server to close the silent connection (recv returns 0).
             var timeout = timeval(tv_sec: 10, tv_usec: 0)
             setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
