@@ -127,8 +127,11 @@ enum CDPBridge {
         router.get("/cdp/{token}/json/version", use: version)
         router.get("/cdp/{token}") { _, context -> Response in
             let token = context.parameters.get("token") ?? ""
-            guard let renders, HandoffToken.isWellFormed(token[...]), renders.cdpHandoff(tokenHash: HandoffToken.hash(token)) != nil
+            guard let renders, HandoffToken.isWellFormed(token[...]), let handoff = renders.cdpHandoff(tokenHash: HandoffToken.hash(token))
             else { throw HTTPError(.notFound, message: "no CDP hand-off has this token: it is wrong, used up or ended") }
+            guard !handoff.isClaimed else {
+                throw HTTPError(.gone, message: "a client is connected with this token already: ask session.connect for another")
+            }
             throw HTTPError(
                 .upgradeRequired,
                 message: "connect a CDP client with a WebSocket to this URL (or give its /json/version to connect_over_cdp); "
