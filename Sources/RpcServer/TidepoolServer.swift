@@ -113,6 +113,7 @@ public struct TidepoolServer: Sendable {
                 in: &registry, calls: RenderCalls(renders: renders, errors: RenderErrorMetrics(factory: metrics.factory)),
                 tenants: tenants)
             ConnectMethods.register(in: &registry, renders: renders, health: health, clustered: sessions.cluster != nil)
+            LiveMethods.register(in: &registry, renders: renders, health: health, clustered: sessions.cluster != nil)
         }
         if let cluster = sessions.cluster {
             registry.forwardSessionCalls(
@@ -164,6 +165,7 @@ public struct TidepoolServer: Sendable {
         )
         let clustered = sessions.cluster != nil
         CDPBridge.addRoutes(to: router, renders: renders) { [health] in clustered ? health.node?.advertiseURL : nil }
+        LiveBridge.addRoutes(to: router, renders: renders)
         var services: [any Service] = [SessionStoreService(sessions: sessions, logger: logger)]
         if let renders {
             services += [renders.pool, RenderServiceLifecycle(renders: renders, logger: logger)] as [any Service]
@@ -183,14 +185,17 @@ public struct TidepoolServer: Sendable {
         let idle = http.idleTimeout.components
         return Application(
             router: router,
-            // HTTP/1.1, and WebSocket upgrades for CDP clients' hand-offs (`CDPBridge`).
+            // HTTP/1.1, and WebSocket upgrades for CDP clients' hand-offs (`CDPBridge`) and live viewers (`LiveBridge`).
             server: .http1WebSocketUpgrade(
                 configuration: .init(
                     http1: .init(idleTimeout: .seconds(idle.seconds) + .nanoseconds(idle.attoseconds / 1_000_000_000)),
                     ws: .init(maxFrameSize: CDPBridge.maxFrameSize, autoPing: .enabled(timePeriod: .seconds(30)))
                 )
             ) { [renders] request, _, logger in
-                CDPBridge.shouldUpgrade(request, renders: renders, logger: logger)
+                if case .upgrade(let headers, let handler) = CDPBridge.shouldUpgrade(request, renders: renders, logger: logger) {
+                    return .upgrade(headers, handler)
+                }
+                return LiveBridge.shouldUpgrade(request, renders: renders, logger: logger)
             },
             configuration: ApplicationConfiguration(
                 address: .hostname(http.host, port: http.port), serverName: "tidepool",

@@ -84,6 +84,7 @@ extension RenderService {
     /// Ends every hand-off (graceful shutdown) and waits until each wrote its session back.
     public func endHandoffs(reason: String) async {
         for handoff in handoffs.all { handoff.end(reason) }
+        for view in lives.running { view.end(.serverStopping) }
         await handoffTasks.waitForAll()
     }
 
@@ -113,52 +114,64 @@ extension RenderService {
             }
             handoffs.remove(tokenHash: tokenHash)
             handoff.end(reason)
-            let state = await readBack(handoff, session: session, timeout: timeout)
-            await browser.close()
-            var outcome = RequestOutcome(url: handoff.lastSeenURL)
-            var unread: [String] = []
-            switch state.cookies {
-            case .success(let cookies):
-                if sessions.configuration.persistCookies {
-                    outcome.cookies = cookies
-                    outcome.cookiesBefore = session.cookies
-                }
-            case .failure(let error):
-                unread.append("cookies (\(error))")
-            }
-            switch state.localStorage {
-            case .success(let localStorage): outcome.localStorage = localStorage
-            case .failure(let error): unread.append("localStorage (\(error))")
-            }
-            if !unread.isEmpty {
-                outcome.error = "the CDP client's browser state was not all read back: " + unread.joined(separator: ", ")
-                logger.warning("CDP hand-off's state not all read back", metadata: ["session_id": "\(id)", "unread": "\(unread)"])
-            }
-            do throws(SessionError) {
-                // Never cancelled (BackgroundTasks does not cancel): the write-back always runs.
-                try await sessions.store.completeRequest(id, outcome, fence: turn.finalFence)
-                turn.leaseEnded()
-            } catch .invalidValue(_, let why) {
-                outcome.cookies = nil
-                outcome.localStorage = nil
-                outcome.error = "browser state not saved: \(why)"
-                _ = try? await sessions.store.completeRequest(id, outcome, fence: turn.finalFence)
-                turn.leaseEnded()
-            } catch .leaseLost {
-                turn.leaseEnded()
-                logger.warning("CDP hand-off's lease ran out: its state was not saved", metadata: ["session_id": "\(id)"])
-            } catch .notFound {
-                logger.info("session deleted during its CDP hand-off: nothing saved", metadata: ["session_id": "\(id)"])
-            } catch {
-                throw error
-            }
+            try await writeBack(
+                id, session: session, browser: browser, seenOrigins: handoff.seenOrigins, lastURL: handoff.lastSeenURL,
+                turn: turn, holder: "CDP client", timeout: timeout)
             logger.info("CDP hand-off ended", metadata: ["session_id": "\(id)", "reason": "\(reason)"])
+        }
+    }
+
+    /// Reads `browser`'s cookies and localStorage back, closes it, and writes the state to the
+    /// session in one update, exactly like a render's write-back (a hand-off's end: a CDP client's or
+    /// a live viewer's in control, named `holder` in what is logged or stored as the error).
+    func writeBack(
+        _ id: SessionID, session: RpcSessionContext, browser: LaunchedBrowser, seenOrigins: Set<String>, lastURL: String?,
+        turn: SessionTurn, holder: String, timeout: Duration
+    ) async throws {
+        let state = await readBack(browser.connection, seenOrigins: seenOrigins, session: session, timeout: timeout)
+        await browser.close()
+        var outcome = RequestOutcome(url: lastURL)
+        var unread: [String] = []
+        switch state.cookies {
+        case .success(let cookies):
+            if sessions.configuration.persistCookies {
+                outcome.cookies = cookies
+                outcome.cookiesBefore = session.cookies
+            }
+        case .failure(let error):
+            unread.append("cookies (\(error))")
+        }
+        switch state.localStorage {
+        case .success(let localStorage): outcome.localStorage = localStorage
+        case .failure(let error): unread.append("localStorage (\(error))")
+        }
+        if !unread.isEmpty {
+            outcome.error = "the \(holder)'s browser state was not all read back: " + unread.joined(separator: ", ")
+            logger.warning("hand-off's state not all read back", metadata: ["session_id": "\(id)", "unread": "\(unread)"])
+        }
+        do throws(SessionError) {
+            // Never cancelled (BackgroundTasks does not cancel): the write-back always runs.
+            try await sessions.store.completeRequest(id, outcome, fence: turn.finalFence)
+            turn.leaseEnded()
+        } catch .invalidValue(_, let why) {
+            outcome.cookies = nil
+            outcome.localStorage = nil
+            outcome.error = "browser state not saved: \(why)"
+            _ = try? await sessions.store.completeRequest(id, outcome, fence: turn.finalFence)
+            turn.leaseEnded()
+        } catch .leaseLost {
+            turn.leaseEnded()
+            logger.warning("hand-off's lease ran out: its state was not saved", metadata: ["session_id": "\(id)", "holder": "\(holder)"])
+        } catch .notFound {
+            logger.info("session deleted during its hand-off: nothing saved", metadata: ["session_id": "\(id)", "holder": "\(holder)"])
+        } catch {
+            throw error
         }
     }
 
     /// Puts the session's cookies and localStorage into the browser's default context and leaves one
     /// blank page, with no history and no session of Tidepool's attached, for the client.
-    private func restore(_ session: RpcSessionContext, into browser: LaunchedBrowser, timeout: Duration) async throws {
+    func restore(_ session: RpcSessionContext, into browser: LaunchedBrowser, timeout: Duration) async throws {
         let connection = browser.connection
         try await ContextCookies(connection: connection, browserContextId: nil).set(session.cookies, timeout: timeout)
         if session.localStorage.values.contains(where: { !$0.isEmpty }) {
@@ -176,10 +189,9 @@ extension RenderService {
 
     /// The browser's cookies, and localStorage of every origin the session had or the client showed;
     /// each read on its own (a failure of one keeps the session's stored value of it).
-    private func readBack(_ handoff: CDPHandoff, session: RpcSessionContext, timeout: Duration) async
+    private func readBack(_ connection: CDPConnection, seenOrigins: Set<String>, session: RpcSessionContext, timeout: Duration) async
         -> (cookies: Result<[Cookie], any Error>, localStorage: Result<LocalStorageContents, any Error>)
     {
-        let connection = handoff.browser.connection
         // What the client set on the browser's own session outlives it: targets it asked to be
         // attached to (and paused) at start would pause Tidepool's reading page.
         _ = try? await connection.send(
@@ -191,7 +203,7 @@ extension RenderService {
             cookies = .failure(error)
         }
         do {
-            var origins = handoff.seenOrigins.union(session.localStorage.keys)
+            var origins = seenOrigins.union(session.localStorage.keys)
             let targets = try await connection.send(CDP.Target.GetTargets(), timeout: timeout).targetInfos
             for target in targets where target.type == "page" {
                 if let origin = Page.origin(of: target.url) { origins.insert(origin) }

@@ -62,6 +62,8 @@ public final class RenderService: Sendable {
     /// Sessions handed to CDP clients, and the tasks holding them.
     let handoffs: CDPHandoffs
     let handoffTasks = BackgroundTasks()
+    /// Live views (`live.create`); their tasks run in `handoffTasks` too.
+    let lives = LiveViews()
     let profileLocation: ProfileLocation
     let metrics: RenderMetrics
     let gauges: PoolGauges
@@ -414,6 +416,7 @@ public final class RenderService: Sendable {
     /// Process ids of every browser the render path runs now (pool and profiles).
     public func browserPids() async -> [Int32] {
         pool.stats().browsers.compactMap(\.pid) + (await profiles.pids()) + handoffs.all.map(\.browser.pid)
+            + lives.running.map(\.browser.pid)
     }
 }
 
@@ -423,6 +426,7 @@ extension RenderService: SessionEndObserver {
     public func sessionEnded(_ id: SessionID, profile: String?) async {
         warm.release(id)
         for handoff in handoffs.handoffs(of: id) { handoff.end("the session was deleted") }
+        for view in lives.running(of: id) { view.end(.sessionDeleted) }
         if let profile { await profiles.close(ProfileLocation.path(of: profile, tenant: id.tenant)) }
     }
 }

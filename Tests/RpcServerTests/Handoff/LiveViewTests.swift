@@ -1,0 +1,268 @@
+import Foundation
+import NIOHTTP1
+import Rendering
+import RenderTypes
+@testable import RpcServer
+import Testing
+import TestSupport
+
+/// A running `live_viewer.py`: a person's browser on a live view.
+struct LiveViewerRun {
+    let process: Process
+    let out: String
+    let release: String
+    let log: String
+
+    static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("live_viewer.py").path
+
+    /// Starts `scenario` on `url` in a viewer window of `size` CSS pixels at device scale `scale`.
+    static func start(
+        _ scenario: String, url: String, site: String, size: (Int, Int) = (1280, 800), scale: Double = 1, in directory: String
+    ) throws -> LiveViewerRun {
+        let name = "\(scenario)-\(size.0)x\(size.1)@\(scale)"
+        let run = LiveViewerRun(
+            process: Process(), out: "\(directory)/\(name).json", release: "\(directory)/\(name).release", log: "\(directory)/\(name).log")
+        _ = FileManager.default.createFile(atPath: run.log, contents: nil)
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: run.log))
+        run.process.executableURL = URL(fileURLWithPath: try #require(PlaywrightPython.python))
+        run.process.arguments = [script, scenario, run.out, run.release, url, site, "\(size.0)", "\(size.1)", "\(scale)"]
+        run.process.standardOutput = handle
+        run.process.standardError = handle
+        try run.process.run()
+        return run
+    }
+
+    /// What the viewer saw in `file` (its out file, or `.end` after it), once written.
+    func seen(_ suffix: String = "") async throws -> JSONValue {
+        let path = out + suffix
+        try await eventually("the viewer wrote \(path) (log: \(logText))", timeout: .seconds(90)) {
+            FileManager.default.fileExists(atPath: path) || !process.isRunning
+        }
+        return try JSONValue(parsing: Data(contentsOf: URL(fileURLWithPath: path)))
+    }
+
+    func letGo() {
+        _ = FileManager.default.createFile(atPath: release, contents: nil)
+    }
+
+    /// Waits (at most 60 s) for the viewer to exit; its exit status.
+    func exit() async throws -> Int32 {
+        try await eventually("the viewer exited (log: \(logText))", timeout: .seconds(60)) { !process.isRunning }
+        return process.terminationStatus
+    }
+
+    func stop() {
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
+    }
+
+    var logText: String { (try? String(contentsOfFile: log, encoding: .utf8)) ?? "" }
+}
+
+extension RenderServer {
+    /// `live.create`'s result, failing on an error answer.
+    func live(_ session: String, mode: String? = nil, ttl: Int? = nil) async throws -> JSONValue {
+        var params: [String: JSONValue] = ["session_id": .string(session)]
+        if let mode { params["mode"] = .string(mode) }
+        if let ttl { params["ttl_secs"] = .int(ttl) }
+        let response = try await server.call("live.create", .object(params))
+        guard let result = response["result"] else { throw UnexpectedError(response: response) }
+        return result
+    }
+
+    /// The path (`/live/{token}`) of a `live.create` result.
+    func livePath(_ live: JSONValue) throws -> String {
+        let url = try #require(live["url"]?.stringValue)
+        return String(url.dropFirst(server.baseURL.count))
+    }
+
+    /// `live.wait`'s answer for `live` (at most `timeoutMs`).
+    func waitLive(_ live: JSONValue, timeoutMs: Int = 60_000) async throws -> JSONValue {
+        try await server.result("live.wait", ["live_id": live["live_id"] ?? nil, "timeout_ms": .int(timeoutMs)])
+    }
+
+    /// The session's localStorage of the fixture site, as a render of /storage/read.html shows it.
+    func storage(of session: String) async throws -> String {
+        try await rendered("/storage/read.html", ["session_id": .string(session)])["html"]?.stringValue ?? ""
+    }
+}
+
+extension BrowserSuites {
+    /// `live.create` (issue 12, part 2): a session shown to a person's browser (Playwright-launched
+    /// Chromium) on a canvas, driven through it in control mode, and its state written back on Done.
+    @Suite(.enabled(if: PlaywrightPython.shouldRun, "Playwright for Python is not installed: scripts/setup test installs it"))
+    struct LiveViewTests {
+        @Test func aViewerInControlClicksAndTypesAtAnySizeAndScaleAndDoneWritesItBack() async throws {
+            try await RenderServer.with { c in
+                _ = try await c.server.result("session.create", ["session_id": "human"])
+                _ = try await c.rendered("/live.html", ["session_id": "human"])
+                for (round, (size, scale)) in [((1280, 900), 1.0), ((520, 420), 2.0)].enumerated() {
+                    let live = try await c.live("human", mode: "control", ttl: 120)
+                    #expect(live["mode"] == "control" && live["ttl_secs"] == 120, "\(live)")
+                    #expect(live["url"]?.stringValue?.hasPrefix(c.server.baseURL + "/live/") == true, "\(live)")
+                    #expect(try await c.server.result("live.status", ["live_id": live["live_id"] ?? nil])["state"] == "waiting")
+                    let page = try await c.server.request(.GET, try c.livePath(live))
+                    #expect(page.status == 200)
+
+                    // Held while the viewer is in control: changes refused at once.
+                    let render = try await c.render("/live.html", ["session_id": "human"])
+                    #expect(render["error"]?["code"] == -32006, "\(render)")
+                    #expect(render["error"]?["data"]?["reason"] == "session held by live control", "\(render)")
+                    let set = try await c.server.call(
+                        "cookies.set", ["session_id": "human", "cookies": [["name": "late", "value": "x", "domain": "127.0.0.1", "path": "/"]]])
+                    #expect(set["error"]?["data"]?["reason"] == "session held by live control", "\(set)")
+
+                    let viewer = try LiveViewerRun.start("control", url: try #require(live["url"]?.stringValue), site: c.url(""), size: size, scale: scale, in: c.tmp)
+                    defer { viewer.stop() }
+                    let seen = try await viewer.seen()
+                    #expect(seen["status"] == 200, "\(seen) \(viewer.logText)")
+                    #expect(seen["mode"] == "control", "\(seen)")
+                    #expect((seen["nonblank"]?.intValue ?? 0) > 1000, "the session's page is drawn (its blue button): \(seen)")
+                    #expect(seen["reload_status"] == 410, "the link is single-use: \(seen)")
+                    #expect(seen["url_after_click"]?.stringValue?.hasSuffix("/live.html#clicked-\(round + 1)") == true, "\(seen)")
+                    #expect(seen["ended"] == "done", "\(seen)")
+                    #expect(try await viewer.exit() == 0, "\(viewer.logText)")
+
+                    let waited = try await c.waitLive(live)
+                    #expect(waited["ended"] == true && waited["ended_reason"] == "done", "\(waited)")
+                    #expect((waited["frames_sent"]?.intValue ?? 0) >= 1, "\(waited)")
+                    #expect((waited["inputs_relayed"]?.intValue ?? 0) >= 4, "\(waited)")
+                    let storage = try await c.storage(of: "human")
+                    #expect(storage.contains(#""clicks":"\#(round + 1)""#), "the click reached the session's page: \(storage)")
+                    #expect(storage.contains(#""typed":"Grüße 東京""#), "typed exactly: \(storage)")
+                    #expect(try await c.server.request(.GET, try c.livePath(live)).status == 404, "an ended link")
+                    #expect(c.renders.liveViewCount == 0)
+                    _ = try await c.rendered("/live.html", ["session_id": "human"])
+                }
+            }
+        }
+
+        @Test func aLoginThroughTheLiveViewReachesTheNextRender() async throws {
+            try await RenderServer.with { c in
+                _ = try await c.server.result("session.create", ["session_id": "twofa"])
+                let before = try await c.rendered("/dashboard", ["session_id": "twofa"])
+                #expect(before["html"]?.stringValue?.contains("Not logged in") == true)
+                let live = try await c.live("twofa", mode: "control")
+                let viewer = try LiveViewerRun.start("login", url: try #require(live["url"]?.stringValue), site: c.url(""), in: c.tmp)
+                defer { viewer.stop() }
+                let seen = try await viewer.seen()
+                #expect(seen["url_after_login"]?.stringValue?.hasSuffix("/dashboard") == true, "\(seen) \(viewer.logText)")
+                #expect(seen["ended"] == "done", "\(seen)")
+                #expect(try await viewer.exit() == 0, "\(viewer.logText)")
+                #expect(try await c.waitLive(live)["ended_reason"] == "done")
+                let dashboard = try await c.rendered("/dashboard", ["session_id": "twofa"])
+                #expect(dashboard["html"]?.stringValue?.contains(#"<span id="user">grace</span>"#) == true, "the viewer's login")
+            }
+        }
+
+        @Test func viewModeDropsInputOnTheServerAndHoldsNothing() async throws {
+            try await RenderServer.with { c in
+                _ = try await c.server.result("session.create", ["session_id": "watched"])
+                _ = try await c.rendered("/live.html", ["session_id": "watched"])
+                let live = try await c.live("watched")
+                #expect(live["mode"] == "view")
+                let liveID = live["live_id"] ?? nil
+                let viewer = try LiveViewerRun.start("view", url: try #require(live["url"]?.stringValue), site: c.url(""), in: c.tmp)
+                defer { viewer.stop() }
+                let seen = try await viewer.seen()
+                #expect(seen["mode"] == "view", "\(seen) \(viewer.logText)")
+                #expect((seen["nonblank"]?.intValue ?? 0) > 1000, "\(seen)")
+                // The viewer's (tampered) page sent a click and a key: both dropped.
+                try await eventually("the server dropped the viewer's input") {
+                    (try await c.server.result("live.status", ["live_id": liveID])["inputs_dropped"]?.intValue ?? 0) >= 3
+                }
+                let status = try await c.server.result("live.status", ["live_id": liveID])
+                #expect(status["state"] == "connected" && status["inputs_relayed"] == 0, "\(status)")
+                #expect(status["page_url"]?.stringValue?.hasSuffix("/live.html") == true, "no click reached the page: \(status)")
+                // Not held: the session renders and changes meanwhile.
+                #expect(try await c.rendered("/live.html", ["session_id": "watched"])["status_code"] == 200)
+                viewer.letGo()
+                let end = try await viewer.seen(".end")
+                #expect(end["ended"] == "done", "\(end)")
+                #expect(try await viewer.exit() == 0, "\(viewer.logText)")
+                #expect(try await c.waitLive(live)["ended_reason"] == "done")
+                #expect(!(try await c.storage(of: "watched")).contains(#""clicks""#), "nothing clicked, nothing written back")
+            }
+        }
+
+        @Test func revokedExpiredUnknownAndOtherSessionsLinksAreRefused() async throws {
+            try await RenderServer.with { c in
+                for id in ["a", "b"] { _ = try await c.server.result("session.create", ["session_id": .string(id)]) }
+                let revoked = try await c.live("a", mode: "control")
+                let other = try await c.live("b")
+                #expect(try await c.server.request(.GET, try c.livePath(revoked)).status == 200)
+                let status = try await c.server.result("live.revoke", ["live_id": revoked["live_id"] ?? nil])
+                #expect(status["ended"] == true && status["ended_reason"] == "revoked", "\(status)")
+                #expect(try await c.server.request(.GET, try c.livePath(revoked)).status == 404)
+                #expect(try await c.server.request(.GET, try c.livePath(revoked) + "/ws").status == 404)
+                #expect(try await c.rendered("/", ["session_id": "a"])["status_code"] == 200, "revoking released the hold")
+                #expect(try await c.waitLive(revoked, timeoutMs: 0)["ended_reason"] == "revoked")
+
+                // Another session's link opens that session's view only; a token nobody was given, nothing.
+                #expect(try await c.server.request(.GET, try c.livePath(other)).status == 200)
+                #expect(try await c.server.request(.GET, try c.livePath(other) + "/ws").status == 426, "a WebSocket is expected there")
+                let unknown = String(repeating: "A", count: 43)
+                for path in ["/live/\(unknown)", "/live/short", "/live/\(unknown)/ws"] {
+                    #expect(try await c.server.request(.GET, path).status == 404, "\(path)")
+                }
+                let waiting = try await c.waitLive(other, timeoutMs: 50)
+                #expect(waiting["ended"] == false && waiting["state"] == "waiting", "\(waiting)")
+
+                let brief = try await c.live("b", mode: "control", ttl: 5)
+                #expect(try await c.waitLive(brief)["ended_reason"] == "expired")
+                #expect(try await c.server.request(.GET, try c.livePath(brief)).status == 404)
+                #expect(try await c.rendered("/", ["session_id": "b"])["status_code"] == 200, "expiry released the hold")
+            }
+        }
+
+        @Test func deletingTheSessionEndsItsLiveView() async throws {
+            try await RenderServer.with { c in
+                _ = try await c.server.result("session.create", ["session_id": "gone"])
+                let live = try await c.live("gone", mode: "control")
+                #expect(try await c.server.result("session.delete", ["session_id": "gone"])["deleted"] == true)
+                #expect(try await c.waitLive(live)["ended_reason"] == "session_deleted")
+                #expect(c.renders.liveViewCount == 0)
+            }
+        }
+
+        @Test func liveCallsThatCannotBeServedAreRefusedAndChangeNothing() async throws {
+            try await RenderServer.with(render: RenderService.Configuration(maxCDPBrowsers: 1)) { c in
+                _ = try await c.server.result("session.create", ["session_id": "one"])
+                _ = try await c.server.result("session.create", ["session_id": "two"])
+                let refusals: [(String, JSONValue, Int, String)] = [
+                    ("live.create", ["session_id": "nobody"], -32001, "session_id"),
+                    ("live.create", [:], -32602, "session_id"),
+                    ("live.create", ["session_id": "one", "mode": "drive"], -32602, "mode"),
+                    ("live.create", ["session_id": "one", "ttl_secs": 0], -32602, "ttl_secs"),
+                    ("live.create", ["session_id": "one", "ttl_secs": 901], -32602, "ttl_secs"),
+                    ("live.create", ["session_id": "one", "ttl_secs": "long"], -32602, "ttl_secs"),
+                    ("live.create", ["session_id": "bad id!"], -32602, "session_id"),
+                    ("live.status", [:], -32602, "live_id"),
+                    ("live.status", ["live_id": "live_0123456789abcdef0123456789abcdef"], -32602, "live_id"),
+                    ("live.revoke", ["live_id": "nope"], -32602, "live_id"),
+                    ("live.wait", ["live_id": "live_0123456789abcdef0123456789abcdef", "timeout_ms": 10], -32602, "live_id"),
+                ]
+                for (method, params, code, field) in refusals {
+                    let answer = try await c.server.call(method, params)
+                    #expect(answer["error"]?["code"]?.intValue == code, "\(method) \(params): \(answer)")
+                    if code == -32602 { #expect(answer["error"]?["data"]?["field"]?.stringValue == field, "\(answer)") }
+                }
+                #expect(c.renders.liveViewCount == 0, "no view opened for a refused call")
+                #expect(try await c.rendered("/", ["session_id": "one"])["status_code"] == 200, "and no session held")
+
+                let made = try await c.live("one", mode: "control")
+                let bad = try await c.server.call("live.wait", ["live_id": made["live_id"] ?? nil, "timeout_ms": -1])
+                #expect(bad["error"]?["data"]?["field"] == "timeout_ms", "\(bad)")
+                let held = try await c.server.call("live.create", ["session_id": "one", "mode": "control"])
+                #expect(held["error"]?["data"]?["reason"] == "session held by live control", "one viewer in control: \(held)")
+                let connect = try await c.server.call("session.connect", ["session_id": "one"])
+                #expect(connect["error"]?["data"]?["reason"] == "session held by live control", "\(connect)")
+                let full = try await c.server.call("live.create", ["session_id": "two"])
+                #expect(full["error"]?["code"] == -32006, "\(full)")
+                #expect(full["error"]?["data"]?["reason"]?.stringValue?.contains("max_cdp_browsers 1") == true, "\(full)")
+                #expect(try await c.rendered("/", ["session_id": "two"])["status_code"] == 200, "the refused session is not held")
+                // Server shutdown (the end of this test) ends the unclaimed view and writes it back.
+            }
+        }
+    }
+}
