@@ -128,9 +128,8 @@ extension RenderService {
         let browser = try await pool.launchDedicatedBrowser(userDataDir: nil)
         do {
             try await restore(session, into: browser, timeout: timeout)
-            let targets = try await browser.connection.send(CDP.Target.GetTargets(), timeout: timeout).targetInfos
-            guard let target = targets.first(where: { $0.type == "page" }) else { throw LiveViewError.noPage }
-            let page = try await browser.connection.attach(toTarget: target.targetId, timeout: timeout)
+            // A page of its own (the restore's pages may still be closing).
+            let page = try await browser.connection.openPage(in: nil, timeout: timeout)
             _ = try await page.send(method: "Page.enable", timeout: timeout)
             if let last = session.lastUrl, Page.origin(of: last) != nil {
                 // A page that fails to load still shows (its error page); the viewer can go elsewhere.

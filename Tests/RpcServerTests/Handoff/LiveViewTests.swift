@@ -38,6 +38,7 @@ struct LiveViewerRun {
         try await eventually("the viewer wrote \(path) (log: \(logText))", timeout: .seconds(90)) {
             FileManager.default.fileExists(atPath: path) || !process.isRunning
         }
+        guard FileManager.default.fileExists(atPath: path) else { throw TestSupportError("the viewer wrote nothing: \(logText)") }
         return try JSONValue(parsing: Data(contentsOf: URL(fileURLWithPath: path)))
     }
 

@@ -77,7 +77,8 @@ def main():
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
         try:
-            context = browser.new_context(viewport={"width": width, "height": height}, device_scale_factor=scale)
+            # bypass_csp: Playwright evaluates its wait_for_function predicates with eval, which the page's CSP forbids.
+            context = browser.new_context(viewport={"width": width, "height": height}, device_scale_factor=scale, bypass_csp=True)
             page = context.new_page()
             response = page.goto(live_url)
             seen["status"] = response.status
