@@ -13,19 +13,24 @@ extension LiveView {
             return
         }
         guard mode == .control, endReason == nil else {
-            counters.dropped.add(1, ordering: .relaxed)
+            count(relayed: false)
             return
         }
         do {
-            if try await dispatch(input) {
-                counters.relayed.add(1, ordering: .relaxed)
-            } else {
-                counters.dropped.add(1, ordering: .relaxed)
-            }
+            count(relayed: try await dispatch(input))
         } catch {
             // A failed input (a page navigating away meanwhile) is lost like a click during a reload.
+            count(relayed: false)
+        }
+    }
+
+    private func count(relayed: Bool) {
+        if relayed {
+            counters.relayed.add(1, ordering: .relaxed)
+        } else {
             counters.dropped.add(1, ordering: .relaxed)
         }
+        metrics.input(relayed: relayed)
     }
 
     /// Sends `input` to the page; false when it maps to nothing (a point outside the frame, before

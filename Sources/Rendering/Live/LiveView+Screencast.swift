@@ -109,6 +109,7 @@ extension LiveView {
         try await send(.frame(base64: base64, geometry: geometry))
         counters.frames.add(1, ordering: .relaxed)
         counters.frameBytes.add(base64.utf8.count, ordering: .relaxed)
+        metrics.frame(bytes: base64.utf8.count)
     }
 
     static let jpegQuality = 70

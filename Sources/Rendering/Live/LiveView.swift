@@ -28,6 +28,7 @@ public final class LiveView: Sendable {
     /// Origins the page showed, whose localStorage is read back at the end.
     private let origins = Mutex<Set<String>>([])
     let counters = LiveCounters()
+    let metrics: LiveMetrics
 
     /// The largest frame sent to a viewer (base64 characters); a larger one is skipped (and acked).
     static let maxFrameBase64 = 8 << 20
@@ -37,7 +38,10 @@ public final class LiveView: Sendable {
     public static let writeStall: Duration = .seconds(30)
     static let maxOrigins = 256
 
-    init(id: String, sessionID: SessionID, mode: LiveMode, expiresAt: Date, browser: LaunchedBrowser, page: CDPSession) {
+    init(
+        id: String, sessionID: SessionID, mode: LiveMode, expiresAt: Date, browser: LaunchedBrowser, page: CDPSession, metrics: LiveMetrics
+    ) {
+        self.metrics = metrics
         self.id = id
         self.sessionID = sessionID
         self.mode = mode

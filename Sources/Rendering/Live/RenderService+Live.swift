@@ -135,7 +135,7 @@ extension RenderService {
                 // A page that fails to load still shows (its error page); the viewer can go elsewhere.
                 _ = try? await page.send(method: "Page.navigate", params: ["url": .string(last)], timeout: timeout)
             }
-            return LiveView(id: liveID, sessionID: id, mode: mode, expiresAt: expiresAt, browser: browser, page: page)
+            return LiveView(id: liveID, sessionID: id, mode: mode, expiresAt: expiresAt, browser: browser, page: page, metrics: liveMetrics)
         } catch {
             await browser.close()
             throw error
@@ -147,6 +147,7 @@ extension RenderService {
         async -> LiveEnd
     {
         lives.register(view, tokenHash: tokenHash)
+        liveMetrics.opened(view.mode)
         ready.resolve(.success(view))
         logger.info(
             "live view opened", metadata: ["session_id": "\(view.sessionID)", "live_id": "\(view.id)", "mode": "\(view.mode.rawValue)"])
@@ -165,6 +166,7 @@ extension RenderService {
         guard let view = lives.view(id: liveID) else { return }
         await view.browser.close()
         view.finish(view.endReason ?? .failed)
+        liveMetrics.ended(view.endReason ?? .failed)
         logger.info(
             "live view ended",
             metadata: ["session_id": "\(view.sessionID)", "live_id": "\(liveID)", "reason": "\(view.endReason?.rawValue ?? "failed")"])

@@ -64,6 +64,7 @@ public final class RenderService: Sendable {
     let handoffTasks = BackgroundTasks()
     /// Live views (`live.create`); their tasks run in `handoffTasks` too.
     let lives = LiveViews()
+    let liveMetrics: LiveMetrics
     let profileLocation: ProfileLocation
     let metrics: RenderMetrics
     let gauges: PoolGauges
@@ -102,6 +103,7 @@ public final class RenderService: Sendable {
         }
         self.handoffs = CDPHandoffs(maxBrowsers: configuration.maxCDPBrowsers)
         self.metrics = RenderMetrics(factory: metrics)
+        self.liveMetrics = LiveMetrics(factory: metrics)
         self.gauges = PoolGauges(factory: metrics)
         self.logger = logger
         sessions.observeSessionEnds(self)
@@ -404,6 +406,7 @@ public final class RenderService: Sendable {
     /// Refreshes the pool gauges (when /metrics is scraped).
     public func refreshGauges() async {
         gauges.update(pool.stats(), profileBrowsers: await profiles.count)
+        liveMetrics.record(running: lives.running.count)
     }
 
     /// What this node's heartbeat reports: the pool's utilization and the browsers running (pool

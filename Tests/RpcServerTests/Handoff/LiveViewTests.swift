@@ -183,6 +183,20 @@ extension BrowserSuites {
                 #expect(try await viewer.exit() == 0, "\(viewer.logText)")
                 #expect(try await c.waitLive(live)["ended_reason"] == "done")
                 #expect(!(try await c.storage(of: "watched")).contains(#""clicks""#), "nothing clicked, nothing written back")
+                let metrics = try await c.server.request(.GET, "/metrics").body
+                #expect(metrics.contains(#"tidepool_live_views_total{mode="view"} 1"#), "\(metrics)")
+                #expect(metrics.contains(#"tidepool_live_views_ended_total{reason="done"} 1"#), "\(metrics)")
+                #expect(metrics.contains("tidepool_live_views 0"), "\(metrics)")
+                #expect(metrics.contains(#"tidepool_live_inputs_total{outcome="relayed"} 0"#), "\(metrics)")
+                let figures = Dictionary(
+                    metrics.split(separator: "\n").compactMap { line -> (String, Double)? in
+                        let parts = line.split(separator: " ")
+                        guard parts.count == 2, let value = Double(parts[1]) else { return nil }
+                        return (String(parts[0]), value)
+                    }, uniquingKeysWith: { first, _ in first })
+                #expect((figures["tidepool_live_frames_total"] ?? 0) >= 1, "\(metrics)")
+                #expect((figures["tidepool_live_frame_bytes_total"] ?? 0) > 1000, "\(metrics)")
+                #expect((figures[#"tidepool_live_inputs_total{outcome="dropped"}"#] ?? 0) >= 3, "\(metrics)")
             }
         }
 
