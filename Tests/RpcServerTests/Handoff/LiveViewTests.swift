@@ -230,6 +230,31 @@ extension BrowserSuites {
             }
         }
 
+        @Test func aLiveIdBelongsToItsTenantAndTheLinkNeedsNoKey() async throws {
+            try await TestTenants.withTwo { two in
+                try await RenderServer.with(http: HTTPConfiguration(port: 0, tenantsFile: two.file)) { c in
+                    let acme = KeyedCaller(c.server, key: two.acme)
+                    let globex = KeyedCaller(c.server, key: two.globex)
+                    for caller in [acme, globex] { _ = try await caller.result("session.create", ["session_id": "shop"]) }
+                    let live = try await acme.result("live.create", ["session_id": "shop", "mode": "control"])
+                    let liveID = live["live_id"] ?? nil
+                    for method in ["live.status", "live.revoke", "live.wait"] {
+                        let params: JSONValue = method == "live.wait" ? ["live_id": liveID, "timeout_ms": 10] : ["live_id": liveID]
+                        let error = try await globex.error(method, params)
+                        #expect(error["code"] == -32602 && error["data"]?["field"] == "live_id", "\(method): \(error)")
+                    }
+                    #expect(try await acme.result("live.status", ["live_id": liveID])["state"] == "waiting", "globex revoked nothing")
+                    // acme's hold is on acme's session: globex's session of the same name is free.
+                    #expect(try await globex.result("render", ["url": .string(c.url("/")), "session_id": "shop"])["status_code"] == 200)
+                    let held = try await acme.error("render", ["url": .string(c.url("/")), "session_id": "shop"])
+                    #expect(held["data"]?["reason"] == "session held by live control", "\(held)")
+                    // The link is the credential: it opens without an API key.
+                    #expect(try await c.server.request(.GET, try c.livePath(live)).status == 200)
+                    #expect(try await acme.result("live.revoke", ["live_id": liveID])["ended_reason"] == "revoked")
+                }
+            }
+        }
+
         @Test func deletingTheSessionEndsItsLiveView() async throws {
             try await RenderServer.with { c in
                 _ = try await c.server.result("session.create", ["session_id": "gone"])
