@@ -1,5 +1,5 @@
 public import Foundation
-public import RenderTypes
+import RenderTypes
 import Synchronization
 
 /// A CDP client outside Tidepool driving the browser of a `CDPConnection` (the bridge behind
