@@ -148,6 +148,8 @@ extension BrowserSuites {
                 defer { viewer.stop() }
                 let seen = try await viewer.seen()
                 #expect(seen["url_after_login"]?.stringValue?.hasSuffix("/dashboard") == true, "\(seen) \(viewer.logText)")
+                #expect(seen["url_after_back"]?.stringValue?.hasSuffix("/login.html") == true, "\(seen)")
+                #expect(seen["url_after_forward"]?.stringValue?.hasSuffix("/dashboard") == true, "\(seen)")
                 #expect(seen["ended"] == "done", "\(seen)")
                 #expect(try await viewer.exit() == 0, "\(viewer.logText)")
                 #expect(try await c.waitLive(live)["ended_reason"] == "done")
@@ -252,6 +254,21 @@ extension BrowserSuites {
                     #expect(try await c.server.request(.GET, try c.livePath(live)).status == 200)
                     #expect(try await acme.result("live.revoke", ["live_id": liveID])["ended_reason"] == "revoked")
                 }
+            }
+        }
+
+        @Test func aViewerLeavingWithoutDoneEndsTheViewAndReleasesTheSession() async throws {
+            try await RenderServer.with { c in
+                _ = try await c.server.result("session.create", ["session_id": "left"])
+                _ = try await c.rendered("/live.html", ["session_id": "left"])
+                let live = try await c.live("left", mode: "control")
+                let viewer = try LiveViewerRun.start("leave", url: try #require(live["url"]?.stringValue), site: c.url(""), in: c.tmp)
+                defer { viewer.stop() }
+                #expect(try await viewer.seen()["mode"] == "control", "\(viewer.logText)")
+                #expect(try await viewer.exit() == 0, "\(viewer.logText)")
+                let ended = try await c.waitLive(live)
+                #expect(ended["ended_reason"] == "viewer_left" && (ended["frames_sent"]?.intValue ?? 0) >= 1, "\(ended)")
+                #expect(try await c.rendered("/live.html", ["session_id": "left"])["status_code"] == 200, "released")
             }
         }
 

@@ -9,7 +9,8 @@ WIDTH x HEIGHT CSS pixels at device scale SCALE, waits for the first frame, then
             "Grüße 東京", presses Done and waits for the view to end.
   login   - opens SITE/login.html through the URL bar, clicks and types the user and the password
             where a page of the session's size has its fields, presses Enter, waits for /dashboard,
-            presses Done and waits for the view to end.
+            goes back and forward, presses Done and waits for the view to end.
+  leave   - closes its browser after the first frame, without Done.
   view    - flips its page script to control mode (a hostile viewer), clicks where the button is, types, writes what it saw, waits (at most 60 s) until RELEASE_FILE
             exists, then presses Done and waits for the view to end.
 Writes what it saw as JSON to OUT_FILE (in view: before waiting for the release; then OUT_FILE.end).
@@ -117,7 +118,15 @@ def main():
                 page.keyboard.press("Enter")
                 page.wait_for_function(STATE + ".url !== null && " + STATE + ".url.includes('/dashboard')", timeout=20000)
                 seen["url_after_login"] = state(page)["url"]
+                page.click("#back")
+                page.wait_for_function(STATE + ".url.endsWith('/login.html')", timeout=20000)
+                seen["url_after_back"] = state(page)["url"]
+                page.click("#forward")
+                page.wait_for_function(STATE + ".url.includes('/dashboard')", timeout=20000)
+                seen["url_after_forward"] = state(page)["url"]
                 done(page, seen)
+            elif scenario == "leave":
+                pass  # the browser closes without Done
             elif scenario == "view":
                 # A viewer whose page script was changed to send input anyway: the server drops it.
                 page.evaluate(STATE + ".mode = 'control'")
