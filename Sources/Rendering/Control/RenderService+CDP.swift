@@ -114,22 +114,30 @@ extension RenderService {
             }
             handoffs.remove(tokenHash: tokenHash)
             handoff.end(reason)
+            // What the client set on the browser's own session outlives it: targets it asked to be
+            // attached to (and paused) at start would pause Tidepool's reading page.
+            _ = try? await browser.connection.send(
+                CDP.Target.SetAutoAttach(autoAttach: false, waitForDebuggerOnStart: false, flatten: true), timeout: timeout)
             try await writeBack(
-                id, session: session, browser: browser, seenOrigins: handoff.seenOrigins, lastURL: handoff.lastSeenURL,
-                turn: turn, holder: "CDP client", timeout: timeout)
+                id, session: session, connection: browser.connection, browserContextId: nil, seenOrigins: handoff.seenOrigins,
+                lastURL: handoff.lastSeenURL, turn: turn, holder: "CDP client", timeout: timeout
+            ) {
+                await browser.close()
+            }
             logger.info("CDP hand-off ended", metadata: ["session_id": "\(id)", "reason": "\(reason)"])
         }
     }
 
-    /// Reads `browser`'s cookies and localStorage back, closes it, and writes the state to the
-    /// session in one update, exactly like a render's write-back (a hand-off's end: a CDP client's or
-    /// a live viewer's in control, named `holder` in what is logged or stored as the error).
+    /// Reads the cookies and localStorage of the browser context `browserContextId` (nil: the
+    /// browser's default one) back, lets `close` end it, and writes the state to the session in one
+    /// update, exactly like a render's write-back (a hand-off's end: a CDP client's or a live
+    /// viewer's in control, named `holder` in what is logged or stored as the error).
     func writeBack(
-        _ id: SessionID, session: RpcSessionContext, browser: LaunchedBrowser, seenOrigins: Set<String>, lastURL: String?,
-        turn: SessionTurn, holder: String, timeout: Duration
+        _ id: SessionID, session: RpcSessionContext, connection: CDPConnection, browserContextId: String?, seenOrigins: Set<String>,
+        lastURL: String?, turn: SessionTurn, holder: String, timeout: Duration, close: () async -> Void
     ) async throws {
-        let state = await readBack(browser.connection, seenOrigins: seenOrigins, session: session, timeout: timeout)
-        await browser.close()
+        let state = await readBack(connection, browserContextId: browserContextId, seenOrigins: seenOrigins, session: session, timeout: timeout)
+        await close()
         var outcome = RequestOutcome(url: lastURL)
         var unread: [String] = []
         switch state.cookies {
@@ -189,27 +197,23 @@ extension RenderService {
 
     /// The browser's cookies, and localStorage of every origin the session had or the client showed;
     /// each read on its own (a failure of one keeps the session's stored value of it).
-    private func readBack(_ connection: CDPConnection, seenOrigins: Set<String>, session: RpcSessionContext, timeout: Duration) async
-        -> (cookies: Result<[Cookie], any Error>, localStorage: Result<LocalStorageContents, any Error>)
-    {
-        // What the client set on the browser's own session outlives it: targets it asked to be
-        // attached to (and paused) at start would pause Tidepool's reading page.
-        _ = try? await connection.send(
-            CDP.Target.SetAutoAttach(autoAttach: false, waitForDebuggerOnStart: false, flatten: true), timeout: timeout)
+    private func readBack(
+        _ connection: CDPConnection, browserContextId: String?, seenOrigins: Set<String>, session: RpcSessionContext, timeout: Duration
+    ) async -> (cookies: Result<[Cookie], any Error>, localStorage: Result<LocalStorageContents, any Error>) {
         let cookies: Result<[Cookie], any Error>
         do {
-            cookies = .success(try await ContextCookies(connection: connection, browserContextId: nil).all(timeout: timeout))
+            cookies = .success(try await ContextCookies(connection: connection, browserContextId: browserContextId).all(timeout: timeout))
         } catch {
             cookies = .failure(error)
         }
         do {
             var origins = seenOrigins.union(session.localStorage.keys)
             let targets = try await connection.send(CDP.Target.GetTargets(), timeout: timeout).targetInfos
-            for target in targets where target.type == "page" {
+            for target in targets where target.type == "page" && (browserContextId == nil || target.browserContextId == browserContextId) {
                 if let origin = Page.origin(of: target.url) { origins.insert(origin) }
             }
-            let page = try await connection.openPage(in: nil, timeout: timeout)
-            let storage = try await Page.with(session: page, browserContextId: nil, logger: logger) { page in
+            let page = try await connection.openPage(in: browserContextId, timeout: timeout)
+            let storage = try await Page.with(session: page, browserContextId: browserContextId, logger: logger) { page in
                 try await page.readLocalStorage(ofOrigins: origins, timeout: timeout)
             }
             return (cookies, .success(storage))

@@ -4,12 +4,13 @@ import Headless
 public import SessionContext
 import Synchronization
 
-/// One live view of a session (`live.create`): a browser of its own showing the session's page, with
-/// the session's cookies and localStorage, that one viewer watches (and in control mode drives)
+/// One live view of a session (`live.create`): a browser context of the pool showing the session's
+/// page — the session's keep_warm context, or a fresh one with the session's cookies and
+/// localStorage restored — that one viewer watches (and in control mode drives)
 /// through the page `/live/{token}` serves. The token is single-use: the viewer's WebSocket claims
 /// the view (`claim`). It ends on Done, `live.revoke`, its TTL, the session's deletion, the viewer
-/// leaving or stalling; then (in control mode) the browser's state is written back to the session,
-/// the browser closes and `finished` answers (`RenderService.createLive`).
+/// leaving or stalling; then (in control mode) the context's state is written back to the session,
+/// the context goes back to the pool and `finished` answers (`RenderService.createLive`).
 public final class LiveView: Sendable {
     /// The id `live.status|revoke|wait` name it by (not a credential: the token is).
     public let id: String
@@ -18,9 +19,10 @@ public final class LiveView: Sendable {
     /// When the view ends at the latest (wall clock).
     public let expiresAt: Date
 
-    let browser: LaunchedBrowser
-    /// The session's page in the view's browser: screencast from it, input into it.
-    let page: CDPSession
+    /// The view's context, held from the pool until the view is over.
+    let held: HeldLease
+    /// The session's page in the view's context: screencast from it, input into it.
+    var page: CDPSession { held.page }
     private let claimed = Atomic<Bool>(false)
     private let ending = AsyncLatch<LiveEnd>()
     private let finishing = AsyncLatch<LiveEnd>()
@@ -39,15 +41,14 @@ public final class LiveView: Sendable {
     static let maxOrigins = 256
 
     init(
-        id: String, sessionID: SessionID, mode: LiveMode, expiresAt: Date, browser: LaunchedBrowser, page: CDPSession, metrics: LiveMetrics
+        id: String, sessionID: SessionID, mode: LiveMode, expiresAt: Date, held: HeldLease, metrics: LiveMetrics
     ) {
         self.metrics = metrics
         self.id = id
         self.sessionID = sessionID
         self.mode = mode
         self.expiresAt = expiresAt
-        self.browser = browser
-        self.page = page
+        self.held = held
     }
 
     /// Claims the view for the one viewer its token allows; false when a viewer claimed it already or

@@ -14,12 +14,13 @@ extension RenderService {
     }
 
     /// Opens a live view of session `id` for the viewer holding the token whose hash is `tokenHash`:
-    /// a browser of its own with the session's cookies and localStorage, on the session's last URL.
-    /// In control mode the session is held (renders and cookie changes refused, on every node) and
-    /// its state is written back when the view ends, like a render's; in view mode nothing is held
-    /// or written back. The view lasts `ttlSeconds` (default 300, at most 900, clamped to the
-    /// session's remaining life) unless it ends earlier. It shares the browsers `session.connect`
-    /// may start (`max_cdp_browsers`).
+    /// a browser context of the pool on the session's last URL — in control mode the session's
+    /// keep_warm context when it has one, else a fresh context with the session's cookies and
+    /// localStorage restored. In control mode the session is held (renders and cookie changes
+    /// refused, on every node) and its state is written back when the view ends, like a render's;
+    /// in view mode nothing is held or written back. The view lasts `ttlSeconds` (default 300, at
+    /// most 900, clamped to the session's remaining life) unless it ends earlier. Live views and
+    /// `session.connect`'s hand-offs run at most `max_cdp_browsers` at once together.
     public func createLive(_ id: SessionID, mode: LiveMode, ttlSeconds: Int?, tokenHash: String) async throws -> LiveGrant {
         if let ttlSeconds, !(1...900).contains(ttlSeconds) {
             throw RenderingError.invalidParams(field: "ttl_secs", reason: "must be 1…900 seconds, got \(ttlSeconds)")
@@ -44,14 +45,14 @@ extension RenderService {
         }
         guard handoffs.reserve() else {
             throw RenderingError.handoffUnavailable(
-                reason: "every hand-off browser of this node is in use (max_cdp_browsers \(handoffs.maxBrowsers))", retryAfterMs: 1000)
+                reason: "every hand-off of this node is in use (max_cdp_browsers \(handoffs.maxBrowsers))", retryAfterMs: 1000)
         }
         let liveID = Self.newLiveID()
         let endsAt = ContinuousClock.now + .seconds(ttl)
         let expiresAt = Date().addingTimeInterval(TimeInterval(ttl))
         let ready = AsyncLatch<Result<LiveView, any Error>>()
-        let open: @Sendable (RpcSessionContext) async throws -> LiveView = { [self] session in
-            try await openLive(session, id: id, liveID: liveID, mode: mode, expiresAt: expiresAt)
+        let open: @Sendable (RpcSessionContext, HeldLease?) async throws -> LiveView = { [self] session, warm in
+            try await openLive(session, warm: warm, id: id, liveID: liveID, mode: mode, expiresAt: expiresAt)
         }
         switch mode {
         case .control:
@@ -70,12 +71,16 @@ extension RenderService {
                         control: ControlMark(kind: .liveControl, endsAt: expiresAt)
                     ) { turn in
                         guard let session = turn.session else { throw SessionError.notFound(id) }
-                        let view = try await open(session)
+                        // Its keep_warm context holds its state already (when nothing changed behind its back).
+                        let view = try await open(session, await warm.take(id, session: session, proxy: nil))
                         _ = await runLive(view, tokenHash: tokenHash, until: endsAt, ready: ready)
                         // A deleted session is not written (the store answers notFound, logged).
                         try await writeBack(
-                            id, session: session, browser: view.browser, seenOrigins: view.seenOrigins, lastURL: view.url,
-                            turn: turn, holder: "live viewer", timeout: .seconds(10))
+                            id, session: session, connection: view.page.connection, browserContextId: view.held.browserContextId,
+                            seenOrigins: view.seenOrigins, lastURL: view.url, turn: turn, holder: "live viewer", timeout: .seconds(10)
+                        ) {
+                            pool.checkin(view.held)
+                        }
                     }
                 } catch is LockRefusal {
                     ready.resolve(.failure(RenderingError.handoffUnavailable(
@@ -91,7 +96,7 @@ extension RenderService {
             handoffTasks.run { [self] in
                 defer { handoffs.unreserve() }
                 do {
-                    let view = try await open(session)
+                    let view = try await open(session, nil)
                     _ = await runLive(view, tokenHash: tokenHash, until: endsAt, ready: ready)
                 } catch {
                     if !ready.resolve(.failure(error)) {
@@ -120,24 +125,37 @@ extension RenderService {
     /// Live views running now.
     public var liveViewCount: Int { lives.running.count }
 
-    /// The view's browser with the session's state, on its last URL, one page attached for the screencast.
-    private func openLive(_ session: RpcSessionContext, id: SessionID, liveID: String, mode: LiveMode, expiresAt: Date)
-        async throws -> LiveView
-    {
+    /// The view's context (`warm`, which holds the session's state, or a fresh one of the pool with
+    /// it restored) on the session's last URL.
+    private func openLive(
+        _ session: RpcSessionContext, warm: HeldLease?, id: SessionID, liveID: String, mode: LiveMode, expiresAt: Date
+    ) async throws -> LiveView {
         let timeout = Duration.seconds(10)
-        let browser = try await pool.launchDedicatedBrowser(userDataDir: nil)
-        do {
-            try await restore(session, into: browser, timeout: timeout)
-            // A page of its own (the restore's pages may still be closing).
-            let page = try await browser.connection.openPage(in: nil, timeout: timeout)
-            _ = try await page.send(method: "Page.enable", timeout: timeout)
-            if let last = session.lastUrl, Page.origin(of: last) != nil {
-                // A page that fails to load still shows (its error page); the viewer can go elsewhere.
-                _ = try? await page.send(method: "Page.navigate", params: ["url": .string(last)], timeout: timeout)
+        let held: HeldLease
+        if let warm {
+            held = warm
+        } else {
+            do {
+                held = try await pool.checkout(deadline: .now + .seconds(30))
+            } catch let error as PoolError {
+                throw RenderingError.handoffUnavailable(reason: "no browser context for the live view: \(error)", retryAfterMs: 1000)
             }
-            return LiveView(id: liveID, sessionID: id, mode: mode, expiresAt: expiresAt, browser: browser, page: page, metrics: liveMetrics)
+        }
+        do {
+            if warm == nil {
+                try await ContextCookies(connection: held.page.connection, browserContextId: held.browserContextId)
+                    .set(session.cookies, timeout: timeout)
+                try await Page.with(session: held.page, browserContextId: held.browserContextId, logger: logger) { page in
+                    try await page.restoreLocalStorage(session.localStorage, timeout: timeout)
+                }
+            }
+            _ = try await held.page.send(method: "Page.enable", timeout: timeout)
+            let target = session.lastUrl.flatMap { Page.origin(of: $0) != nil ? $0 : nil } ?? "about:blank"
+            // A page that fails to load still shows (its error page); the viewer can go elsewhere.
+            _ = try? await held.page.send(method: "Page.navigate", params: ["url": .string(target)], timeout: timeout)
+            return LiveView(id: liveID, sessionID: id, mode: mode, expiresAt: expiresAt, held: held, metrics: liveMetrics)
         } catch {
-            await browser.close()
+            pool.checkin(held)
             throw error
         }
     }
@@ -161,10 +179,11 @@ extension RenderService {
         return view.endReason ?? reason
     }
 
-    /// The view is over (written back, when in control): its browser closes and `live.wait` answers.
+    /// The view is over (written back, when in control): its context goes back (when the write-back
+    /// did not give it back already) and `live.wait` answers.
     private func finishLive(_ liveID: String) async {
         guard let view = lives.view(id: liveID) else { return }
-        await view.browser.close()
+        pool.checkin(view.held)
         view.finish(view.endReason ?? .failed)
         liveMetrics.ended(view.endReason ?? .failed)
         logger.info(

@@ -419,7 +419,6 @@ public final class RenderService: Sendable {
     /// Process ids of every browser the render path runs now (pool and profiles).
     public func browserPids() async -> [Int32] {
         pool.stats().browsers.compactMap(\.pid) + (await profiles.pids()) + handoffs.all.map(\.browser.pid)
-            + lives.running.map(\.browser.pid)
     }
 }
 

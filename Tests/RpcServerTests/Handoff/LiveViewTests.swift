@@ -1,4 +1,5 @@
 import Foundation
+import Headless
 import NIOHTTP1
 import Rendering
 import RenderTypes
@@ -269,6 +270,32 @@ extension BrowserSuites {
                 let ended = try await c.waitLive(live)
                 #expect(ended["ended_reason"] == "viewer_left" && (ended["frames_sent"]?.intValue ?? 0) >= 1, "\(ended)")
                 #expect(try await c.rendered("/live.html", ["session_id": "left"])["status_code"] == 200, "released")
+            }
+        }
+
+        @Test func aKeepWarmSessionIsShownInItsWarmContextOthersInAFreshOne() async throws {
+            try await RenderServer.with { c in
+                _ = try await c.server.result("session.create", ["session_id": "warm", "keep_warm": true])
+                _ = try await c.server.result("session.create", ["session_id": "cold"])
+                for id in ["warm", "cold"] { _ = try await c.rendered("/live.html", ["session_id": .string(id)]) }
+                #expect(c.pool.stats().contextsParked == 1, "warm's context is kept")
+
+                let warm = try await c.live("warm", mode: "control")
+                #expect(c.pool.stats().contextsParked == 0, "taken for the view")
+                let cold = try await c.live("cold", mode: "control")
+                #expect(c.pool.stats().contextsHeld == 2)
+
+                for live in [warm, cold] {
+                    #expect(try await c.server.result("live.revoke", ["live_id": live["live_id"] ?? nil])["ended_reason"] == "revoked")
+                }
+                #expect(c.pool.stats().contextsHeld == 0, "both contexts went back")
+                // The views opened /live.html again, each in its context's page: only the kept page had
+                // the sessionStorage of the render before (the fixture notes it in localStorage).
+                #expect(try await c.storage(of: "warm").contains(#""warm":"yes""#), "the warm context's own page")
+                #expect(!(try await c.storage(of: "cold").contains(#""warm""#)), "a fresh context")
+                for id in ["warm", "cold"] {
+                    #expect(try await c.rendered("/live.html", ["session_id": .string(id)])["status_code"] == 200, "\(id) released")
+                }
             }
         }
 
