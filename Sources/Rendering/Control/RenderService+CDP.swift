@@ -21,26 +21,11 @@ extension RenderService {
     /// browser's cookies and localStorage are written back to the session in one update, like a
     /// render's, and the browser closes.
     public func connectCDP(_ id: SessionID, ttlSeconds: Int?, tokenHash: String) async throws -> CDPGrant {
-        if let ttlSeconds, !(1...3600).contains(ttlSeconds) {
-            throw RenderingError.invalidParams(field: "ttl_secs", reason: "must be 1…3600 seconds, got \(ttlSeconds)")
-        }
-        try sessions.holds.refuseIfHeld(id)
-        let session = try await sessions.store.peek(id)
-        if let profile = session.profile {
-            throw RenderingError.invalidParams(
-                field: "session_id",
-                reason: "session \(id) renders with profile \(profile), whose browser holds its directory: connect a session without a profile")
-        }
-        // A hold ends before the session could expire under it (its write-back renews it when it auto-renews).
-        let remaining = Int(session.expiresAt.timeIntervalSince(sessions.store.clock.now())) - 2
-        let ttl = min(ttlSeconds ?? 300, remaining)
-        guard ttl >= 5 else {
-            throw RenderingError.invalidParams(
-                field: "ttl_secs", reason: "session \(id) expires in \(max(0, remaining + 2)) s: extend it (session.extend) before connecting")
-        }
+        let (_, ttl) = try await handoffSession(id, ttlSeconds: ttlSeconds, maxTTL: 3600, holding: true)
         guard handoffs.reserve() else {
             throw RenderingError.handoffUnavailable(
-                reason: "every CDP browser of this node is in use (max_cdp_browsers \(handoffs.maxBrowsers))", retryAfterMs: 1000)
+                reason: "every hand-off of this node is in use (max_cdp_browsers \(handoffs.maxBrowsers): CDP connections and live views)",
+                retryAfterMs: 1000)
         }
         let endsAt = ContinuousClock.now + .seconds(ttl)
         let expiresAt = Date().addingTimeInterval(TimeInterval(ttl))

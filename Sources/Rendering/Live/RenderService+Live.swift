@@ -22,30 +22,15 @@ extension RenderService {
     /// most 900, clamped to the session's remaining life) unless it ends earlier. Live views and
     /// `session.connect`'s hand-offs run at most `max_cdp_browsers` at once together.
     public func createLive(_ id: SessionID, mode: LiveMode, ttlSeconds: Int?, tokenHash: String) async throws -> LiveGrant {
-        if let ttlSeconds, !(1...900).contains(ttlSeconds) {
-            throw RenderingError.invalidParams(field: "ttl_secs", reason: "must be 1…900 seconds, got \(ttlSeconds)")
-        }
-        if mode == .control { try sessions.holds.refuseIfHeld(id) }
-        let session = try await sessions.store.peek(id)
-        if let profile = session.profile {
-            throw RenderingError.invalidParams(
-                field: "session_id",
-                reason: "session \(id) renders with profile \(profile), whose browser holds its directory: open a live view of a session without a profile")
-        }
-        // A view ends before the session could expire under it (its write-back renews it when it auto-renews).
-        let remaining = Int(session.expiresAt.timeIntervalSince(sessions.store.clock.now())) - 2
-        let ttl = min(ttlSeconds ?? 300, remaining)
-        guard ttl >= 5 else {
-            throw RenderingError.invalidParams(
-                field: "ttl_secs", reason: "session \(id) expires in \(max(0, remaining + 2)) s: extend it (session.extend) first")
-        }
+        let (session, ttl) = try await handoffSession(id, ttlSeconds: ttlSeconds, maxTTL: 900, holding: mode == .control)
         guard lives.running(of: id).count < LiveViews.maxPerSession else {
             throw RenderingError.handoffUnavailable(
                 reason: "session \(id) has \(LiveViews.maxPerSession) live views already: revoke one (live.revoke)", retryAfterMs: 1000)
         }
         guard handoffs.reserve() else {
             throw RenderingError.handoffUnavailable(
-                reason: "every hand-off of this node is in use (max_cdp_browsers \(handoffs.maxBrowsers))", retryAfterMs: 1000)
+                reason: "every hand-off of this node is in use (max_cdp_browsers \(handoffs.maxBrowsers): CDP connections and live views)",
+                retryAfterMs: 1000)
         }
         let liveID = Self.newLiveID()
         let endsAt = ContinuousClock.now + .seconds(ttl)

@@ -7,58 +7,18 @@ import RenderTypes
 import Testing
 import TestSupport
 
-/// A running `live_viewer.py`: a person's browser on a live view.
-struct LiveViewerRun {
-    let process: Process
-    let out: String
-    let release: String
-    let log: String
-
+/// `live_viewer.py`: a person's browser on a live view.
+enum LiveViewer {
     static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("live_viewer.py").path
 
     /// Starts `scenario` on `url` in a viewer window of `size` CSS pixels at device scale `scale`.
     static func start(
         _ scenario: String, url: String, site: String, size: (Int, Int) = (1280, 800), scale: Double = 1, in directory: String
-    ) throws -> LiveViewerRun {
-        let name = "\(scenario)-\(size.0)x\(size.1)@\(scale)"
-        let run = LiveViewerRun(
-            process: Process(), out: "\(directory)/\(name).json", release: "\(directory)/\(name).release", log: "\(directory)/\(name).log")
-        _ = FileManager.default.createFile(atPath: run.log, contents: nil)
-        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: run.log))
-        run.process.executableURL = URL(fileURLWithPath: try #require(PlaywrightPython.python))
-        run.process.arguments = [script, scenario, run.out, run.release, url, site, "\(size.0)", "\(size.1)", "\(scale)"]
-        run.process.standardOutput = handle
-        run.process.standardError = handle
-        try run.process.run()
-        return run
+    ) throws -> CDPClientRun {
+        try CDPClientRun.start(
+            script: script, scenario, name: "\(scenario)-\(size.0)x\(size.1)@\(scale)",
+            arguments: [url, site, "\(size.0)", "\(size.1)", "\(scale)"], in: directory)
     }
-
-    /// What the viewer saw in `file` (its out file, or `.end` after it), once written.
-    func seen(_ suffix: String = "") async throws -> JSONValue {
-        let path = out + suffix
-        try await eventually("the viewer wrote \(path) (log: \(logText))", timeout: .seconds(90)) {
-            FileManager.default.fileExists(atPath: path) || !process.isRunning
-        }
-        guard FileManager.default.fileExists(atPath: path) else { throw TestSupportError("the viewer wrote nothing: \(logText)") }
-        return try JSONValue(parsing: Data(contentsOf: URL(fileURLWithPath: path)))
-    }
-
-    func letGo() {
-        _ = FileManager.default.createFile(atPath: release, contents: nil)
-    }
-
-    /// Waits (at most 60 s) for the viewer to exit; its exit status.
-    func exit() async throws -> Int32 {
-        try await eventually("the viewer exited (log: \(logText))", timeout: .seconds(60)) { !process.isRunning }
-        return process.terminationStatus
-    }
-
-    func stop() {
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
-    }
-
-    var logText: String { (try? String(contentsOfFile: log, encoding: .utf8)) ?? "" }
 }
 
 extension RenderServer {
@@ -114,7 +74,7 @@ extension BrowserSuites {
                         "cookies.set", ["session_id": "human", "cookies": [["name": "late", "value": "x", "domain": "127.0.0.1", "path": "/"]]])
                     #expect(set["error"]?["data"]?["reason"] == "session held by live control", "\(set)")
 
-                    let viewer = try LiveViewerRun.start("control", url: try #require(live["url"]?.stringValue), site: c.url(""), size: size, scale: scale, in: c.tmp)
+                    let viewer = try LiveViewer.start("control", url: try #require(live["url"]?.stringValue), site: c.url(""), size: size, scale: scale, in: c.tmp)
                     defer { viewer.stop() }
                     let seen = try await viewer.seen()
                     #expect(seen["status"] == 200, "\(seen) \(viewer.logText)")
@@ -145,7 +105,7 @@ extension BrowserSuites {
                 let before = try await c.rendered("/dashboard", ["session_id": "twofa"])
                 #expect(before["html"]?.stringValue?.contains("Not logged in") == true)
                 let live = try await c.live("twofa", mode: "control")
-                let viewer = try LiveViewerRun.start("login", url: try #require(live["url"]?.stringValue), site: c.url(""), in: c.tmp)
+                let viewer = try LiveViewer.start("login", url: try #require(live["url"]?.stringValue), site: c.url(""), in: c.tmp)
                 defer { viewer.stop() }
                 let seen = try await viewer.seen()
                 #expect(seen["url_after_login"]?.stringValue?.hasSuffix("/dashboard") == true, "\(seen) \(viewer.logText)")
@@ -166,7 +126,7 @@ extension BrowserSuites {
                 let live = try await c.live("watched")
                 #expect(live["mode"] == "view")
                 let liveID = live["live_id"] ?? nil
-                let viewer = try LiveViewerRun.start("view", url: try #require(live["url"]?.stringValue), site: c.url(""), in: c.tmp)
+                let viewer = try LiveViewer.start("view", url: try #require(live["url"]?.stringValue), site: c.url(""), in: c.tmp)
                 defer { viewer.stop() }
                 let seen = try await viewer.seen()
                 #expect(seen["mode"] == "view", "\(seen) \(viewer.logText)")
@@ -180,10 +140,9 @@ extension BrowserSuites {
                 #expect(status["page_url"]?.stringValue?.hasSuffix("/live.html") == true, "no click reached the page: \(status)")
                 // Not held: the session renders and changes meanwhile.
                 #expect(try await c.rendered("/live.html", ["session_id": "watched"])["status_code"] == 200)
-                viewer.letGo()
+                #expect(try await viewer.disconnect() == 0, "\(viewer.logText)")
                 let end = try await viewer.seen(".end")
                 #expect(end["ended"] == "done", "\(end)")
-                #expect(try await viewer.exit() == 0, "\(viewer.logText)")
                 #expect(try await c.waitLive(live)["ended_reason"] == "done")
                 #expect(!(try await c.storage(of: "watched")).contains(#""clicks""#), "nothing clicked, nothing written back")
                 let metrics = try await c.server.request(.GET, "/metrics").body
@@ -263,7 +222,7 @@ extension BrowserSuites {
                 _ = try await c.server.result("session.create", ["session_id": "left"])
                 _ = try await c.rendered("/live.html", ["session_id": "left"])
                 let live = try await c.live("left", mode: "control")
-                let viewer = try LiveViewerRun.start("leave", url: try #require(live["url"]?.stringValue), site: c.url(""), in: c.tmp)
+                let viewer = try LiveViewer.start("leave", url: try #require(live["url"]?.stringValue), site: c.url(""), in: c.tmp)
                 defer { viewer.stop() }
                 #expect(try await viewer.seen()["mode"] == "control", "\(viewer.logText)")
                 #expect(try await viewer.exit() == 0, "\(viewer.logText)")
