@@ -258,6 +258,28 @@ extension BrowserSuites {
             }
         }
 
+        @Test func aViewerThatStopsReadingHoldsTheStreamBackAndEndsIdle() async throws {
+            try await RenderServer.with { c in
+                _ = try await c.server.result("session.create", ["session_id": "slow"])
+                _ = try await c.rendered("/live.html?animate", ["session_id": "slow"])
+                let live = try await c.live("slow", mode: "control")
+                let viewer = try CDPClientRun.start(
+                    script: LiveViewer.script, "stall", name: "stall", arguments: [try #require(live["url"]?.stringValue), c.url("")],
+                    in: c.tmp)
+                defer { viewer.stop() }
+                #expect(try await viewer.seen()["status"] == 101, "\(viewer.logText)")
+                // Each frame waits for its write: a viewer that reads nothing stalls the stream (the page
+                // keeps repainting), and after 30 s stalled the view ends and the session is released.
+                try await eventually("the stalled view ended", timeout: .seconds(120)) {
+                    try await c.waitLive(live, timeoutMs: 20_000)["ended"] == true
+                }
+                let ended = try await c.waitLive(live, timeoutMs: 0)
+                #expect(ended["ended_reason"] == "idle", "\(ended)")
+                #expect(try await c.rendered("/", ["session_id": "slow"])["status_code"] == 200, "released")
+                #expect(try await viewer.disconnect() == 0, "\(viewer.logText)")
+            }
+        }
+
         @Test func deletingTheSessionEndsItsLiveView() async throws {
             try await RenderServer.with { c in
                 _ = try await c.server.result("session.create", ["session_id": "gone"])

@@ -11,14 +11,19 @@ WIDTH x HEIGHT CSS pixels at device scale SCALE, waits for the first frame, then
             where a page of the session's size has its fields, presses Enter, waits for /dashboard,
             goes back and forward, presses Done and waits for the view to end.
   leave   - closes its browser after the first frame, without Done.
+  stall   - no browser: opens the view's WebSocket with a tiny receive buffer, writes the upgrade's
+            status, then reads nothing until RELEASE_FILE exists (a viewer that stopped reading).
   view    - flips its page script to control mode (a hostile viewer), clicks where the button is, types, writes what it saw, waits (at most 60 s) until RELEASE_FILE
             exists, then presses Done and waits for the view to end.
 Writes what it saw as JSON to OUT_FILE (in view: before waiting for the release; then OUT_FILE.end).
 """
+import base64
 import json
 import os
+import socket
 import sys
 import time
+import urllib.parse
 
 from playwright.sync_api import sync_playwright
 
@@ -71,10 +76,29 @@ def done(page, seen):
     seen["ended"] = state(page)["ended"]
 
 
+def stall(live_url, out, release, seen):
+    url = urllib.parse.urlparse(live_url)
+    connection = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    # Set before connecting, so the window the server may fill stays small.
+    connection.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    connection.connect((url.hostname, url.port))
+    key = base64.b64encode(os.urandom(16)).decode()
+    connection.sendall((
+        "GET %s/ws HTTP/1.1\r\nHost: %s\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+        "Sec-WebSocket-Key: %s\r\nSec-WebSocket-Version: 13\r\n\r\n" % (url.path, url.netloc, key)).encode())
+    seen["status"] = int(connection.recv(12).split()[1])
+    write(out, seen)
+    wait_for_release(release)
+    connection.close()
+
+
 def main():
     scenario, out, release, live_url, site = sys.argv[1:6]
     width, height, scale = (int(sys.argv[6]), int(sys.argv[7]), float(sys.argv[8])) if len(sys.argv) > 8 else (1280, 800, 1.0)
     seen = {}
+    if scenario == "stall":
+        stall(live_url, out, release, seen)
+        return
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
         try:
