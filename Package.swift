@@ -380,7 +380,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
-            exclude: ["Handoff/cdp_client.py"],
+            exclude: ["Handoff/cdp_client.py", "Handoff/live_viewer.py"],
             swiftSettings: swift6
         ),
         .testTarget(

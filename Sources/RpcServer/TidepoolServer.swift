@@ -113,6 +113,7 @@ public struct TidepoolServer: Sendable {
                 in: &registry, calls: RenderCalls(renders: renders, errors: RenderErrorMetrics(factory: metrics.factory)),
                 tenants: tenants)
             ConnectMethods.register(in: &registry, renders: renders, health: health, clustered: sessions.cluster != nil)
+            LiveMethods.register(in: &registry, renders: renders, health: health, clustered: sessions.cluster != nil)
         }
         if let cluster = sessions.cluster {
             registry.forwardSessionCalls(
@@ -165,6 +166,7 @@ public struct TidepoolServer: Sendable {
         )
         let clustered = sessions.cluster != nil
         CDPBridge.addRoutes(to: router, renders: renders) { [health] in clustered ? health.node?.advertiseURL : nil }
+        LiveBridge.addRoutes(to: router, renders: renders)
         var services: [any Service] = [SessionStoreService(sessions: sessions, logger: logger)]
         if let renders {
             services += [renders.pool, RenderServiceLifecycle(renders: renders, logger: logger)] as [any Service]
@@ -185,8 +187,9 @@ public struct TidepoolServer: Sendable {
         let idleTimeout = TimeAmount.seconds(idle.seconds) + .nanoseconds(idle.attoseconds / 1_000_000_000)
         return Application(
             router: router,
-            // HTTP/1.1, and WebSocket upgrades for CDP clients' hand-offs (`CDPBridge`); a connection
-            // silent from the start is closed after the idle timeout too (`SilentConnectionGuard`).
+            // HTTP/1.1, and WebSocket upgrades for CDP clients' hand-offs (`CDPBridge`) and live viewers
+            // (`LiveBridge`); a connection silent from the start is closed after the idle timeout too
+            // (`SilentConnectionGuard`).
             server: HTTPServerBuilder { [renders] responder in
                 SilentConnectionGuard(
                     base: HTTP1WebSocketUpgradeChannel(
@@ -196,7 +199,10 @@ public struct TidepoolServer: Sendable {
                             ws: .init(maxFrameSize: CDPBridge.maxFrameSize, autoPing: .enabled(timePeriod: .seconds(30)))
                         )
                     ) { request, _, logger in
-                        CDPBridge.shouldUpgrade(request, renders: renders, logger: logger)
+                        if case .upgrade(let headers, let handler) = CDPBridge.shouldUpgrade(request, renders: renders, logger: logger) {
+                            return .upgrade(headers, handler)
+                        }
+                        return LiveBridge.shouldUpgrade(request, renders: renders, logger: logger)
                     },
                     timeout: idleTimeout)
             },

@@ -21,26 +21,11 @@ extension RenderService {
     /// browser's cookies and localStorage are written back to the session in one update, like a
     /// render's, and the browser closes.
     public func connectCDP(_ id: SessionID, ttlSeconds: Int?, tokenHash: String) async throws -> CDPGrant {
-        if let ttlSeconds, !(1...3600).contains(ttlSeconds) {
-            throw RenderingError.invalidParams(field: "ttl_secs", reason: "must be 1…3600 seconds, got \(ttlSeconds)")
-        }
-        try sessions.holds.refuseIfHeld(id)
-        let session = try await sessions.store.peek(id)
-        if let profile = session.profile {
-            throw RenderingError.invalidParams(
-                field: "session_id",
-                reason: "session \(id) renders with profile \(profile), whose browser holds its directory: connect a session without a profile")
-        }
-        // A hold ends before the session could expire under it (its write-back renews it when it auto-renews).
-        let remaining = Int(session.expiresAt.timeIntervalSince(sessions.store.clock.now())) - 2
-        let ttl = min(ttlSeconds ?? 300, remaining)
-        guard ttl >= 5 else {
-            throw RenderingError.invalidParams(
-                field: "ttl_secs", reason: "session \(id) expires in \(max(0, remaining + 2)) s: extend it (session.extend) before connecting")
-        }
+        let (_, ttl) = try await handoffSession(id, ttlSeconds: ttlSeconds, maxTTL: 3600, holding: true)
         guard handoffs.reserve() else {
             throw RenderingError.handoffUnavailable(
-                reason: "every CDP browser of this node is in use (max_cdp_browsers \(handoffs.maxBrowsers))", retryAfterMs: 1000)
+                reason: "every hand-off of this node is in use (max_cdp_browsers \(handoffs.maxBrowsers): CDP connections and live views)",
+                retryAfterMs: 1000)
         }
         let endsAt = ContinuousClock.now + .seconds(ttl)
         let expiresAt = Date().addingTimeInterval(TimeInterval(ttl))
@@ -78,12 +63,13 @@ extension RenderService {
         handoffs.handoff(tokenHash: tokenHash)
     }
 
-    /// Hand-offs running now (their browsers).
+    /// Hand-offs running now: CDP connections (a browser each) and live views, which share the limit.
     public var cdpHandoffCount: Int { handoffs.running }
 
     /// Ends every hand-off (graceful shutdown) and waits until each wrote its session back.
     public func endHandoffs(reason: HandoffEnd) async {
         for handoff in handoffs.all { handoff.end(reason) }
+        for view in lives.running { view.end(.serverStopping) }
         await handoffTasks.waitForAll()
     }
 
@@ -124,53 +110,73 @@ extension RenderService {
             handoffs.remove(tokenHash: tokenHash)
             handoff.end(reason)
             handoffs.metrics.ended(reason)
-            let state = await readBack(handoff, session: session, timeout: timeout)
-            await browser.close()
-            persona.cancel()
-            await persona.value
-            var outcome = RequestOutcome(url: handoff.lastSeenURL)
-            var unread: [String] = []
-            switch state.cookies {
-            case .success(let cookies):
-                if sessions.configuration.persistCookies {
-                    outcome.cookies = cookies
-                    outcome.cookiesBefore = session.cookies
-                }
-            case .failure(let error):
-                unread.append("cookies (\(error))")
-            }
-            switch state.localStorage {
-            case .success(let localStorage): outcome.localStorage = localStorage
-            case .failure(let error): unread.append("localStorage (\(error))")
-            }
-            if !unread.isEmpty {
-                outcome.error = "the CDP client's browser state was not all read back: " + unread.joined(separator: ", ")
-                logger.warning("CDP hand-off's state not all read back", metadata: ["session_id": "\(id)", "unread": "\(unread)"])
-            }
-            do throws(SessionError) {
-                // Never cancelled (BackgroundTasks does not cancel): the write-back always runs.
-                try await sessions.store.completeRequest(id, outcome, fence: turn.finalFence)
-                turn.leaseEnded()
-            } catch .invalidValue(_, let why) {
-                outcome.cookies = nil
-                outcome.localStorage = nil
-                outcome.error = "browser state not saved: \(why)"
-                _ = try? await sessions.store.completeRequest(id, outcome, fence: turn.finalFence)
-                turn.leaseEnded()
-            } catch .leaseLost {
-                turn.leaseEnded()
-                logger.warning("CDP hand-off's lease ran out: its state was not saved", metadata: ["session_id": "\(id)"])
-            } catch .notFound {
-                logger.info("session deleted during its CDP hand-off: nothing saved", metadata: ["session_id": "\(id)"])
-            } catch {
-                throw error
+            // What the client set on the browser's own session outlives it: targets it asked to be
+            // attached to (and paused) at start would pause Tidepool's reading page.
+            _ = try? await browser.connection.send(
+                CDP.Target.SetAutoAttach(autoAttach: false, waitForDebuggerOnStart: false, flatten: true), timeout: timeout)
+            try await writeBack(
+                id, session: session, connection: browser.connection, browserContextId: nil, seenOrigins: handoff.seenOrigins,
+                lastURL: handoff.lastSeenURL, turn: turn, holder: "CDP client", timeout: timeout
+            ) {
+                await browser.close()
+                persona.cancel()
+                await persona.value
             }
             logger.info("CDP hand-off ended", metadata: ["session_id": "\(id)", "reason": "\(reason)"])
         }
     }
 
+    /// Reads the cookies and localStorage of the browser context `browserContextId` (nil: the
+    /// browser's default one) back, lets `close` end it, and writes the state to the session in one
+    /// update, exactly like a render's write-back (a hand-off's end: a CDP client's or a live
+    /// viewer's in control, named `holder` in what is logged or stored as the error).
+    func writeBack(
+        _ id: SessionID, session: RpcSessionContext, connection: CDPConnection, browserContextId: String?, seenOrigins: Set<String>,
+        lastURL: String?, turn: SessionTurn, holder: String, timeout: Duration, close: () async -> Void
+    ) async throws {
+        let state = await readBack(connection, browserContextId: browserContextId, seenOrigins: seenOrigins, session: session, timeout: timeout)
+        await close()
+        var outcome = RequestOutcome(url: lastURL)
+        var unread: [String] = []
+        switch state.cookies {
+        case .success(let cookies):
+            if sessions.configuration.persistCookies {
+                outcome.cookies = cookies
+                outcome.cookiesBefore = session.cookies
+            }
+        case .failure(let error):
+            unread.append("cookies (\(error))")
+        }
+        switch state.localStorage {
+        case .success(let localStorage): outcome.localStorage = localStorage
+        case .failure(let error): unread.append("localStorage (\(error))")
+        }
+        if !unread.isEmpty {
+            outcome.error = "the \(holder)'s browser state was not all read back: " + unread.joined(separator: ", ")
+            logger.warning("hand-off's state not all read back", metadata: ["session_id": "\(id)", "unread": "\(unread)"])
+        }
+        do throws(SessionError) {
+            // Never cancelled (BackgroundTasks does not cancel): the write-back always runs.
+            try await sessions.store.completeRequest(id, outcome, fence: turn.finalFence)
+            turn.leaseEnded()
+        } catch .invalidValue(_, let why) {
+            outcome.cookies = nil
+            outcome.localStorage = nil
+            outcome.error = "browser state not saved: \(why)"
+            _ = try? await sessions.store.completeRequest(id, outcome, fence: turn.finalFence)
+            turn.leaseEnded()
+        } catch .leaseLost {
+            turn.leaseEnded()
+            logger.warning("hand-off's lease ran out: its state was not saved", metadata: ["session_id": "\(id)", "holder": "\(holder)"])
+        } catch .notFound {
+            logger.info("session deleted during its hand-off: nothing saved", metadata: ["session_id": "\(id)", "holder": "\(holder)"])
+        } catch {
+            throw error
+        }
+    }
+
     /// Puts the session's cookies and localStorage into the browser's default context.
-    private func restore(_ session: RpcSessionContext, into browser: LaunchedBrowser, timeout: Duration) async throws {
+    func restore(_ session: RpcSessionContext, into browser: LaunchedBrowser, timeout: Duration) async throws {
         let connection = browser.connection
         try await ContextCookies(connection: connection, browserContextId: nil).set(session.cookies, timeout: timeout)
         if session.localStorage.values.contains(where: { !$0.isEmpty }) {
@@ -193,28 +199,23 @@ extension RenderService {
 
     /// The browser's cookies, and localStorage of every origin the session had or the client showed;
     /// each read on its own (a failure of one keeps the session's stored value of it).
-    private func readBack(_ handoff: CDPHandoff, session: RpcSessionContext, timeout: Duration) async
-        -> (cookies: Result<[Cookie], any Error>, localStorage: Result<LocalStorageContents, any Error>)
-    {
-        let connection = handoff.browser.connection
-        // What the client set on the browser's own session outlives it: targets it asked to be
-        // attached to (and paused) at start would pause Tidepool's reading page.
-        _ = try? await connection.send(
-            CDP.Target.SetAutoAttach(autoAttach: false, waitForDebuggerOnStart: false, flatten: true), timeout: timeout)
+    private func readBack(
+        _ connection: CDPConnection, browserContextId: String?, seenOrigins: Set<String>, session: RpcSessionContext, timeout: Duration
+    ) async -> (cookies: Result<[Cookie], any Error>, localStorage: Result<LocalStorageContents, any Error>) {
         let cookies: Result<[Cookie], any Error>
         do {
-            cookies = .success(try await ContextCookies(connection: connection, browserContextId: nil).all(timeout: timeout))
+            cookies = .success(try await ContextCookies(connection: connection, browserContextId: browserContextId).all(timeout: timeout))
         } catch {
             cookies = .failure(error)
         }
         do {
-            var origins = handoff.seenOrigins.union(session.localStorage.keys)
+            var origins = seenOrigins.union(session.localStorage.keys)
             let targets = try await connection.send(CDP.Target.GetTargets(), timeout: timeout).targetInfos
-            for target in targets where target.type == "page" {
+            for target in targets where target.type == "page" && (browserContextId == nil || target.browserContextId == browserContextId) {
                 if let origin = Page.origin(of: target.url) { origins.insert(origin) }
             }
-            let page = try await connection.openPage(in: nil, timeout: timeout)
-            let storage = try await Page.with(session: page, browserContextId: nil, logger: logger) { page in
+            let page = try await connection.openPage(in: browserContextId, timeout: timeout)
+            let storage = try await Page.with(session: page, browserContextId: browserContextId, logger: logger) { page in
                 try await page.readLocalStorage(ofOrigins: origins, timeout: timeout)
             }
             return (cookies, .success(storage))

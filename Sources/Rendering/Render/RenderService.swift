@@ -65,6 +65,9 @@ public final class RenderService: Sendable {
     /// Sessions handed to CDP clients, and the tasks holding them.
     let handoffs: CDPHandoffs
     let handoffTasks = BackgroundTasks()
+    /// Live views (`live.create`); their tasks run in `handoffTasks` too.
+    let lives = LiveViews()
+    let liveMetrics: LiveMetrics
     let profileLocation: ProfileLocation
     let metrics: RenderMetrics
     let gauges: PoolGauges
@@ -103,6 +106,7 @@ public final class RenderService: Sendable {
         }
         self.handoffs = CDPHandoffs(maxBrowsers: configuration.maxCDPBrowsers, metrics: HandoffMetrics(factory: metrics))
         self.metrics = RenderMetrics(factory: metrics)
+        self.liveMetrics = LiveMetrics(factory: metrics)
         self.gauges = PoolGauges(factory: metrics)
         self.logger = logger
         sessions.observeSessionEnds(self)
@@ -405,6 +409,7 @@ public final class RenderService: Sendable {
     /// Refreshes the pool gauges (when /metrics is scraped).
     public func refreshGauges() async {
         gauges.update(pool.stats(), profileBrowsers: await profiles.count)
+        liveMetrics.record(running: lives.running.count)
     }
 
     /// What this node's heartbeat reports: the pool's utilization and the browsers running (pool
@@ -426,6 +431,7 @@ extension RenderService: SessionEndObserver {
     public func sessionEnded(_ id: SessionID, profile: String?) async {
         warm.release(id)
         for handoff in handoffs.handoffs(of: id) { handoff.end(.sessionDeleted) }
+        for view in lives.running(of: id) { view.end(.sessionDeleted) }
         if let profile { await profiles.close(ProfileLocation.path(of: profile, tenant: id.tenant)) }
     }
 }

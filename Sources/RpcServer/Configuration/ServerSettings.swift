@@ -207,7 +207,7 @@ public enum ServerSettings {
         ),
         integer(
             "TIDEPOOL_MAX_CDP_BROWSERS", "max-cdp-browsers",
-            "Browsers of sessions handed to CDP clients (session.connect) running at once.",
+            "Hand-offs at once: sessions handed to CDP clients (session.connect, a browser each) and live views (live.create).",
             1...256, \.render.maxCDPBrowsers
         ),
         integer(

@@ -42,7 +42,8 @@ enum PlaywrightPython {
     static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("cdp_client.py").path
 }
 
-/// A running `cdp_client.py`: what it saw (once it wrote it), its release while connected, its exit.
+/// A running Playwright script (`cdp_client.py`, `live_viewer.py`): what it saw (once it wrote it), its
+/// release while connected, its exit.
 struct CDPClientRun {
     let process: Process
     let out: String
@@ -51,25 +52,32 @@ struct CDPClientRun {
 
     /// Starts `scenario` against `urls`, with the fixture site at `site`.
     static func start(_ scenario: String, urls: [String], site: String, in directory: String) throws -> CDPClientRun {
+        try start(script: PlaywrightPython.script, scenario, name: scenario, arguments: urls + [site], in: directory)
+    }
+
+    /// Starts `script` with `scenario`, its out and release files (named `name` in `directory`), then `arguments`.
+    static func start(script: String, _ scenario: String, name: String, arguments: [String], in directory: String) throws -> CDPClientRun {
         let run = CDPClientRun(
-            process: Process(), out: "\(directory)/\(scenario).json", release: "\(directory)/\(scenario).release",
-            log: "\(directory)/\(scenario).log")
+            process: Process(), out: "\(directory)/\(name).json", release: "\(directory)/\(name).release", log: "\(directory)/\(name).log")
         _ = FileManager.default.createFile(atPath: run.log, contents: nil)
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: run.log))
         run.process.executableURL = URL(fileURLWithPath: try #require(PlaywrightPython.python))
-        run.process.arguments = [PlaywrightPython.script, scenario, run.out, run.release] + urls + [site]
+        run.process.arguments = [script, scenario, run.out, run.release] + arguments
         run.process.standardOutput = handle
         run.process.standardError = handle
         try run.process.run()
         return run
     }
 
-    /// What the client saw, once it wrote it (it stays connected until `disconnect`).
-    func seen() async throws -> JSONValue {
-        try await eventually("the CDP client wrote what it saw (log: \(logText))", timeout: .seconds(60)) {
-            FileManager.default.fileExists(atPath: out) || !process.isRunning
+    /// What the client saw, once it wrote it (it stays connected until `disconnect`); `suffix` names
+    /// a later file next to it.
+    func seen(_ suffix: String = "") async throws -> JSONValue {
+        let path = out + suffix
+        try await eventually("the script wrote \(path) (log: \(logText))", timeout: .seconds(90)) {
+            FileManager.default.fileExists(atPath: path) || !process.isRunning
         }
-        return try JSONValue(parsing: Data(contentsOf: URL(fileURLWithPath: out)))
+        guard FileManager.default.fileExists(atPath: path) else { throw TestSupportError("the script wrote nothing: \(logText)") }
+        return try JSONValue(parsing: Data(contentsOf: URL(fileURLWithPath: path)))
     }
 
     /// Lets the client disconnect and waits for it to exit; its exit status.

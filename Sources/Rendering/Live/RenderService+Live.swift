@@ -1,0 +1,184 @@
+import AsyncSupport
+import Foundation
+import Headless
+import Logging
+import RenderTypes
+public import SessionContext
+
+extension RenderService {
+    /// What `live.create` answers besides the URL (which the protocol layer builds from the token).
+    public struct LiveGrant: Sendable {
+        public let view: LiveView
+        /// The view's TTL after clamping to the session's remaining life, in seconds.
+        public let ttlSeconds: Int
+    }
+
+    /// Opens a live view of session `id` for the viewer holding the token whose hash is `tokenHash`:
+    /// a browser context of the pool on the session's last URL — in control mode the session's
+    /// keep_warm context when it has one, else a fresh context with the session's cookies and
+    /// localStorage restored. In control mode the session is held (renders and cookie changes
+    /// refused, on every node) and its state is written back when the view ends, like a render's;
+    /// in view mode nothing is held or written back. The view lasts `ttlSeconds` (default 300, at
+    /// most 900, clamped to the session's remaining life) unless it ends earlier. Live views and
+    /// `session.connect`'s hand-offs run at most `max_cdp_browsers` at once together.
+    public func createLive(_ id: SessionID, mode: LiveMode, ttlSeconds: Int?, tokenHash: String) async throws -> LiveGrant {
+        let (session, ttl) = try await handoffSession(id, ttlSeconds: ttlSeconds, maxTTL: 900, holding: mode == .control)
+        guard lives.running(of: id).count < LiveViews.maxPerSession else {
+            throw RenderingError.handoffUnavailable(
+                reason: "session \(id) has \(LiveViews.maxPerSession) live views already: revoke one (live.revoke)", retryAfterMs: 1000)
+        }
+        guard handoffs.reserve() else {
+            throw RenderingError.handoffUnavailable(
+                reason: "every hand-off of this node is in use (max_cdp_browsers \(handoffs.maxBrowsers): CDP connections and live views)",
+                retryAfterMs: 1000)
+        }
+        let liveID = Self.newLiveID()
+        let endsAt = ContinuousClock.now + .seconds(ttl)
+        let expiresAt = Date().addingTimeInterval(TimeInterval(ttl))
+        let ready = AsyncLatch<Result<LiveView, any Error>>()
+        let open: @Sendable (RpcSessionContext, HeldLease?) async throws -> LiveView = { [self] session, warm in
+            try await openLive(session, warm: warm, id: id, liveID: liveID, mode: mode, expiresAt: expiresAt)
+        }
+        switch mode {
+        case .control:
+            guard let hold = sessions.holds.claim(id, kind: .liveControl, endsAt: endsAt) else {
+                handoffs.unreserve()
+                throw sessions.holds.refusal(for: id) ?? RenderingError.sessionHeld(kind: .liveControl, retryAfterMs: 1000)
+            }
+            handoffTasks.run { [self] in
+                defer {
+                    sessions.holds.release(id, hold)
+                    handoffs.unreserve()
+                }
+                do {
+                    try await turns.withTurn(
+                        id, deadline: .now + .seconds(30), claimingOwnership: false,
+                        control: ControlMark(kind: .liveControl, endsAt: expiresAt)
+                    ) { turn in
+                        guard let session = turn.session else { throw SessionError.notFound(id) }
+                        // Its keep_warm context holds its state already (when nothing changed behind its back).
+                        let view = try await open(session, await warm.take(id, session: session, proxy: nil))
+                        _ = await runLive(view, tokenHash: tokenHash, until: endsAt, ready: ready)
+                        // A deleted session is not written (the store answers notFound, logged).
+                        try await writeBack(
+                            id, session: session, connection: view.page.connection, browserContextId: view.held.browserContextId,
+                            seenOrigins: view.seenOrigins, lastURL: view.url, turn: turn, holder: "live viewer", timeout: .seconds(10)
+                        ) {
+                            pool.checkin(view.held)
+                        }
+                    }
+                } catch is LockRefusal {
+                    ready.resolve(.failure(RenderingError.handoffUnavailable(
+                        reason: "the session's renders in progress did not end within 30 s", retryAfterMs: 1000)))
+                } catch {
+                    if !ready.resolve(.failure(error)) {
+                        logger.warning("live view ended with an error", metadata: ["session_id": "\(id)", "error": "\(error)"])
+                    }
+                }
+                await finishLive(liveID)
+            }
+        case .view:
+            handoffTasks.run { [self] in
+                defer { handoffs.unreserve() }
+                do {
+                    let view = try await open(session, nil)
+                    _ = await runLive(view, tokenHash: tokenHash, until: endsAt, ready: ready)
+                } catch {
+                    if !ready.resolve(.failure(error)) {
+                        logger.warning("live view ended with an error", metadata: ["session_id": "\(id)", "error": "\(error)"])
+                    }
+                }
+                await finishLive(liveID)
+            }
+        }
+        guard let outcome = await ready.wait() else { throw CancellationError() }
+        return LiveGrant(view: try outcome.get(), ttlSeconds: ttl)
+    }
+
+    /// The running live view this token's hash opens.
+    public func liveView(tokenHash: String) -> LiveView? {
+        lives.view(tokenHash: tokenHash)
+    }
+
+    /// The live view `liveID` (running, or ended within the last minutes) of a session of `tenant`;
+    /// nil for an unknown id and for another tenant's view alike.
+    public func liveView(_ liveID: String, tenant: TenantID) -> LiveView? {
+        guard let view = lives.view(id: liveID), view.sessionID.tenant == tenant else { return nil }
+        return view
+    }
+
+    /// Live views running now.
+    public var liveViewCount: Int { lives.running.count }
+
+    /// The view's context (`warm`, which holds the session's state, or a fresh one of the pool with
+    /// it restored) on the session's last URL.
+    private func openLive(
+        _ session: RpcSessionContext, warm: HeldLease?, id: SessionID, liveID: String, mode: LiveMode, expiresAt: Date
+    ) async throws -> LiveView {
+        let timeout = Duration.seconds(10)
+        let held: HeldLease
+        if let warm {
+            held = warm
+        } else {
+            do {
+                held = try await pool.checkout(deadline: .now + .seconds(30))
+            } catch let error as PoolError {
+                throw RenderingError.handoffUnavailable(reason: "no browser context for the live view: \(error)", retryAfterMs: 1000)
+            }
+        }
+        do {
+            if warm == nil {
+                try await ContextCookies(connection: held.page.connection, browserContextId: held.browserContextId)
+                    .set(session.cookies, timeout: timeout)
+                try await Page.with(session: held.page, browserContextId: held.browserContextId, logger: logger) { page in
+                    try await page.restoreLocalStorage(session.localStorage, timeout: timeout)
+                }
+            }
+            _ = try await held.page.send(method: "Page.enable", timeout: timeout)
+            let target = session.lastUrl.flatMap { Page.origin(of: $0) != nil ? $0 : nil } ?? "about:blank"
+            // A page that fails to load still shows (its error page); the viewer can go elsewhere.
+            _ = try? await held.page.send(method: "Page.navigate", params: ["url": .string(target)], timeout: timeout)
+            return LiveView(id: liveID, sessionID: id, mode: mode, expiresAt: expiresAt, held: held, metrics: liveMetrics)
+        } catch {
+            pool.checkin(held)
+            throw error
+        }
+    }
+
+    /// The view's life once open: reachable by its token until it ends; returns why it ended.
+    private func runLive(_ view: LiveView, tokenHash: String, until endsAt: ContinuousClock.Instant, ready: AsyncLatch<Result<LiveView, any Error>>)
+        async -> LiveEnd
+    {
+        lives.register(view, tokenHash: tokenHash)
+        liveMetrics.opened(view.mode)
+        ready.resolve(.success(view))
+        logger.info(
+            "live view opened", metadata: ["session_id": "\(view.sessionID)", "live_id": "\(view.id)", "mode": "\(view.mode.rawValue)"])
+        let reason = await withTaskCancellationHandler {
+            await view.waitForEnd(until: endsAt)
+        } onCancel: {
+            view.end(.serverStopping)
+        }
+        view.end(reason)
+        lives.retire(view, tokenHash: tokenHash)
+        return view.endReason ?? reason
+    }
+
+    /// The view is over (written back, when in control): its context goes back (when the write-back
+    /// did not give it back already) and `live.wait` answers.
+    private func finishLive(_ liveID: String) async {
+        guard let view = lives.view(id: liveID) else { return }
+        pool.checkin(view.held)
+        view.finish(view.endReason ?? .failed)
+        liveMetrics.ended(view.endReason ?? .failed)
+        logger.info(
+            "live view ended",
+            metadata: ["session_id": "\(view.sessionID)", "live_id": "\(liveID)", "reason": "\(view.endReason?.rawValue ?? "failed")"])
+    }
+
+    /// `live_` and 32 hex digits.
+    private static func newLiveID() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return "live_" + (0..<16).map { _ in String(format: "%02x", UInt8.random(in: .min ... .max, using: &generator)) }.joined()
+    }
+}

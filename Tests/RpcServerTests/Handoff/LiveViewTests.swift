@@ -1,0 +1,333 @@
+import Foundation
+import Headless
+import NIOHTTP1
+import Rendering
+import RenderTypes
+@testable import RpcServer
+import Testing
+import TestSupport
+
+/// `live_viewer.py`: a person's browser on a live view.
+enum LiveViewer {
+    static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("live_viewer.py").path
+
+    /// Starts `scenario` on `url` in a viewer window of `size` CSS pixels at device scale `scale`.
+    static func start(
+        _ scenario: String, url: String, site: String, size: (Int, Int) = (1280, 800), scale: Double = 1, in directory: String
+    ) throws -> CDPClientRun {
+        try CDPClientRun.start(
+            script: script, scenario, name: "\(scenario)-\(size.0)x\(size.1)@\(scale)",
+            arguments: [url, site, "\(size.0)", "\(size.1)", "\(scale)"], in: directory)
+    }
+}
+
+extension RenderServer {
+    /// `live.create`'s result, failing on an error answer.
+    func live(_ session: String, mode: String? = nil, ttl: Int? = nil) async throws -> JSONValue {
+        var params: [String: JSONValue] = ["session_id": .string(session)]
+        if let mode { params["mode"] = .string(mode) }
+        if let ttl { params["ttl_secs"] = .int(ttl) }
+        let response = try await server.call("live.create", .object(params))
+        guard let result = response["result"] else { throw UnexpectedError(response: response) }
+        return result
+    }
+
+    /// The path (`/live/{token}`) of a `live.create` result.
+    func livePath(_ live: JSONValue) throws -> String {
+        let url = try #require(live["url"]?.stringValue)
+        return String(url.dropFirst(server.baseURL.count))
+    }
+
+    /// `live.wait`'s answer for `live` (at most `timeoutMs`).
+    func waitLive(_ live: JSONValue, timeoutMs: Int = 60_000) async throws -> JSONValue {
+        try await server.result("live.wait", ["live_id": live["live_id"] ?? nil, "timeout_ms": .int(timeoutMs)])
+    }
+
+    /// The session's localStorage of the fixture site, as a render of /storage/read.html shows it.
+    func storage(of session: String) async throws -> String {
+        try await rendered("/storage/read.html", ["session_id": .string(session)])["html"]?.stringValue ?? ""
+    }
+}
+
+extension BrowserSuites {
+    /// `live.create` (issue 12, part 2): a session shown to a person's browser (Playwright-launched
+    /// Chromium) on a canvas, driven through it in control mode, and its state written back on Done.
+    @Suite(.enabled(if: PlaywrightPython.shouldRun, "Playwright for Python is not installed: scripts/setup test installs it"))
+    struct LiveViewTests {
+        @Test func aViewerInControlClicksAndTypesAtAnySizeAndScaleAndDoneWritesItBack() async throws {
+            try await RenderServer.with { c in
+                _ = try await c.server.result("session.create", ["session_id": "human"])
+                _ = try await c.rendered("/live.html", ["session_id": "human"])
+                for (round, (size, scale)) in [((1280, 900), 1.0), ((520, 420), 2.0)].enumerated() {
+                    let live = try await c.live("human", mode: "control", ttl: 120)
+                    #expect(live["mode"] == "control" && live["ttl_secs"] == 120, "\(live)")
+                    #expect(live["url"]?.stringValue?.hasPrefix(c.server.baseURL + "/live/") == true, "\(live)")
+                    #expect(try await c.server.result("live.status", ["live_id": live["live_id"] ?? nil])["state"] == "waiting")
+                    let page = try await c.server.request(.GET, try c.livePath(live))
+                    #expect(page.status == 200)
+
+                    // Held while the viewer is in control: changes refused at once.
+                    let render = try await c.render("/live.html", ["session_id": "human"])
+                    #expect(render["error"]?["code"] == -32006, "\(render)")
+                    #expect(render["error"]?["data"]?["reason"] == "session held by live control", "\(render)")
+                    let set = try await c.server.call(
+                        "cookies.set", ["session_id": "human", "cookies": [["name": "late", "value": "x", "domain": "127.0.0.1", "path": "/"]]])
+                    #expect(set["error"]?["data"]?["reason"] == "session held by live control", "\(set)")
+
+                    let viewer = try LiveViewer.start("control", url: try #require(live["url"]?.stringValue), site: c.url(""), size: size, scale: scale, in: c.tmp)
+                    defer { viewer.stop() }
+                    let seen = try await viewer.seen()
+                    #expect(seen["status"] == 200, "\(seen) \(viewer.logText)")
+                    #expect(seen["mode"] == "control", "\(seen)")
+                    #expect((seen["nonblank"]?.intValue ?? 0) > 1000, "the session's page is drawn (its blue button): \(seen)")
+                    #expect(seen["reload_status"] == 410, "the link is single-use: \(seen)")
+                    #expect(seen["url_after_click"]?.stringValue?.hasSuffix("/live.html#clicked-\(round + 1)") == true, "\(seen)")
+                    #expect(seen["ended"] == "done", "\(seen)")
+                    #expect(try await viewer.exit() == 0, "\(viewer.logText)")
+
+                    let waited = try await c.waitLive(live)
+                    #expect(waited["ended"] == true && waited["ended_reason"] == "done", "\(waited)")
+                    #expect((waited["frames_sent"]?.intValue ?? 0) >= 1, "\(waited)")
+                    #expect((waited["inputs_relayed"]?.intValue ?? 0) >= 4, "\(waited)")
+                    let storage = try await c.storage(of: "human")
+                    #expect(storage.contains(#""clicks":"\#(round + 1)""#), "the click reached the session's page: \(storage)")
+                    #expect(storage.contains(#""typed":"Grüße 東京""#), "typed exactly: \(storage)")
+                    #expect(try await c.server.request(.GET, try c.livePath(live)).status == 404, "an ended link")
+                    #expect(c.renders.liveViewCount == 0)
+                    _ = try await c.rendered("/live.html", ["session_id": "human"])
+                }
+            }
+        }
+
+        @Test func aLoginThroughTheLiveViewReachesTheNextRender() async throws {
+            try await RenderServer.with { c in
+                _ = try await c.server.result("session.create", ["session_id": "twofa"])
+                let before = try await c.rendered("/dashboard", ["session_id": "twofa"])
+                #expect(before["html"]?.stringValue?.contains("Not logged in") == true)
+                let live = try await c.live("twofa", mode: "control")
+                let viewer = try LiveViewer.start("login", url: try #require(live["url"]?.stringValue), site: c.url(""), in: c.tmp)
+                defer { viewer.stop() }
+                let seen = try await viewer.seen()
+                #expect(seen["url_after_login"]?.stringValue?.hasSuffix("/dashboard") == true, "\(seen) \(viewer.logText)")
+                #expect(seen["url_after_back"]?.stringValue?.hasSuffix("/login.html") == true, "\(seen)")
+                #expect(seen["url_after_forward"]?.stringValue?.hasSuffix("/dashboard") == true, "\(seen)")
+                #expect(seen["ended"] == "done", "\(seen)")
+                #expect(try await viewer.exit() == 0, "\(viewer.logText)")
+                #expect(try await c.waitLive(live)["ended_reason"] == "done")
+                let dashboard = try await c.rendered("/dashboard", ["session_id": "twofa"])
+                #expect(dashboard["html"]?.stringValue?.contains(#"<span id="user">grace</span>"#) == true, "the viewer's login")
+            }
+        }
+
+        @Test func viewModeDropsInputOnTheServerAndHoldsNothing() async throws {
+            try await RenderServer.with { c in
+                _ = try await c.server.result("session.create", ["session_id": "watched"])
+                _ = try await c.rendered("/live.html", ["session_id": "watched"])
+                let live = try await c.live("watched")
+                #expect(live["mode"] == "view")
+                let liveID = live["live_id"] ?? nil
+                let viewer = try LiveViewer.start("view", url: try #require(live["url"]?.stringValue), site: c.url(""), in: c.tmp)
+                defer { viewer.stop() }
+                let seen = try await viewer.seen()
+                #expect(seen["mode"] == "view", "\(seen) \(viewer.logText)")
+                #expect((seen["nonblank"]?.intValue ?? 0) > 1000, "\(seen)")
+                // The viewer's (tampered) page sent a click and a key: both dropped.
+                try await eventually("the server dropped the viewer's input") {
+                    (try await c.server.result("live.status", ["live_id": liveID])["inputs_dropped"]?.intValue ?? 0) >= 3
+                }
+                let status = try await c.server.result("live.status", ["live_id": liveID])
+                #expect(status["state"] == "connected" && status["inputs_relayed"] == 0, "\(status)")
+                #expect(status["page_url"]?.stringValue?.hasSuffix("/live.html") == true, "no click reached the page: \(status)")
+                // Not held: the session renders and changes meanwhile.
+                #expect(try await c.rendered("/live.html", ["session_id": "watched"])["status_code"] == 200)
+                #expect(try await viewer.disconnect() == 0, "\(viewer.logText)")
+                let end = try await viewer.seen(".end")
+                #expect(end["ended"] == "done", "\(end)")
+                #expect(try await c.waitLive(live)["ended_reason"] == "done")
+                #expect(!(try await c.storage(of: "watched")).contains(#""clicks""#), "nothing clicked, nothing written back")
+                let metrics = try await c.server.request(.GET, "/metrics").body
+                #expect(metrics.contains(#"tidepool_live_views_total{mode="view"} 1"#), "\(metrics)")
+                #expect(metrics.contains(#"tidepool_live_views_ended_total{reason="done"} 1"#), "\(metrics)")
+                #expect(metrics.contains("tidepool_live_views 0"), "\(metrics)")
+                #expect(metrics.contains(#"tidepool_live_inputs_total{outcome="relayed"} 0"#), "\(metrics)")
+                let figures = Dictionary(
+                    metrics.split(separator: "\n").compactMap { line -> (String, Double)? in
+                        let parts = line.split(separator: " ")
+                        guard parts.count == 2, let value = Double(parts[1]) else { return nil }
+                        return (String(parts[0]), value)
+                    }, uniquingKeysWith: { first, _ in first })
+                #expect((figures["tidepool_live_frames_total"] ?? 0) >= 1, "\(metrics)")
+                #expect((figures["tidepool_live_frame_bytes_total"] ?? 0) > 1000, "\(metrics)")
+                #expect((figures[#"tidepool_live_inputs_total{outcome="dropped"}"#] ?? 0) >= 3, "\(metrics)")
+            }
+        }
+
+        @Test func revokedExpiredUnknownAndOtherSessionsLinksAreRefused() async throws {
+            try await RenderServer.with { c in
+                for id in ["a", "b"] { _ = try await c.server.result("session.create", ["session_id": .string(id)]) }
+                let revoked = try await c.live("a", mode: "control")
+                let other = try await c.live("b")
+                #expect(try await c.server.request(.GET, try c.livePath(revoked)).status == 200)
+                let status = try await c.server.result("live.revoke", ["live_id": revoked["live_id"] ?? nil])
+                #expect(status["ended"] == true && status["ended_reason"] == "revoked", "\(status)")
+                #expect(try await c.server.request(.GET, try c.livePath(revoked)).status == 404)
+                #expect(try await c.server.request(.GET, try c.livePath(revoked) + "/ws").status == 404)
+                #expect(try await c.rendered("/", ["session_id": "a"])["status_code"] == 200, "revoking released the hold")
+                #expect(try await c.waitLive(revoked, timeoutMs: 0)["ended_reason"] == "revoked")
+
+                // Another session's link opens that session's view only; a token nobody was given, nothing.
+                #expect(try await c.server.request(.GET, try c.livePath(other)).status == 200)
+                #expect(try await c.server.request(.GET, try c.livePath(other) + "/ws").status == 426, "a WebSocket is expected there")
+                let unknown = String(repeating: "A", count: 43)
+                for path in ["/live/\(unknown)", "/live/short", "/live/\(unknown)/ws"] {
+                    #expect(try await c.server.request(.GET, path).status == 404, "\(path)")
+                }
+                let waiting = try await c.waitLive(other, timeoutMs: 50)
+                #expect(waiting["ended"] == false && waiting["state"] == "waiting", "\(waiting)")
+
+                let brief = try await c.live("b", mode: "control", ttl: 5)
+                #expect(try await c.waitLive(brief)["ended_reason"] == "expired")
+                #expect(try await c.server.request(.GET, try c.livePath(brief)).status == 404)
+                #expect(try await c.rendered("/", ["session_id": "b"])["status_code"] == 200, "expiry released the hold")
+            }
+        }
+
+        @Test func aLiveIdBelongsToItsTenantAndTheLinkNeedsNoKey() async throws {
+            try await TestTenants.withTwo { two in
+                try await RenderServer.with(http: HTTPConfiguration(port: 0, tenantsFile: two.file)) { c in
+                    let acme = KeyedCaller(c.server, key: two.acme)
+                    let globex = KeyedCaller(c.server, key: two.globex)
+                    for caller in [acme, globex] { _ = try await caller.result("session.create", ["session_id": "shop"]) }
+                    let live = try await acme.result("live.create", ["session_id": "shop", "mode": "control"])
+                    let liveID = live["live_id"] ?? nil
+                    for method in ["live.status", "live.revoke", "live.wait"] {
+                        let params: JSONValue = method == "live.wait" ? ["live_id": liveID, "timeout_ms": 10] : ["live_id": liveID]
+                        let error = try await globex.error(method, params)
+                        #expect(error["code"] == -32602 && error["data"]?["field"] == "live_id", "\(method): \(error)")
+                    }
+                    #expect(try await acme.result("live.status", ["live_id": liveID])["state"] == "waiting", "globex revoked nothing")
+                    // acme's hold is on acme's session: globex's session of the same name is free.
+                    #expect(try await globex.result("render", ["url": .string(c.url("/")), "session_id": "shop"])["status_code"] == 200)
+                    let held = try await acme.error("render", ["url": .string(c.url("/")), "session_id": "shop"])
+                    #expect(held["data"]?["reason"] == "session held by live control", "\(held)")
+                    // The link is the credential: it opens without an API key.
+                    #expect(try await c.server.request(.GET, try c.livePath(live)).status == 200)
+                    #expect(try await acme.result("live.revoke", ["live_id": liveID])["ended_reason"] == "revoked")
+                }
+            }
+        }
+
+        @Test func aViewerLeavingWithoutDoneEndsTheViewAndReleasesTheSession() async throws {
+            try await RenderServer.with { c in
+                _ = try await c.server.result("session.create", ["session_id": "left"])
+                _ = try await c.rendered("/live.html", ["session_id": "left"])
+                let live = try await c.live("left", mode: "control")
+                let viewer = try LiveViewer.start("leave", url: try #require(live["url"]?.stringValue), site: c.url(""), in: c.tmp)
+                defer { viewer.stop() }
+                #expect(try await viewer.seen()["mode"] == "control", "\(viewer.logText)")
+                #expect(try await viewer.exit() == 0, "\(viewer.logText)")
+                let ended = try await c.waitLive(live)
+                #expect(ended["ended_reason"] == "viewer_left" && (ended["frames_sent"]?.intValue ?? 0) >= 1, "\(ended)")
+                #expect(try await c.rendered("/live.html", ["session_id": "left"])["status_code"] == 200, "released")
+            }
+        }
+
+        @Test func aKeepWarmSessionIsShownInItsWarmContextOthersInAFreshOne() async throws {
+            try await RenderServer.with { c in
+                _ = try await c.server.result("session.create", ["session_id": "warm", "keep_warm": true])
+                _ = try await c.server.result("session.create", ["session_id": "cold"])
+                for id in ["warm", "cold"] { _ = try await c.rendered("/live.html", ["session_id": .string(id)]) }
+                #expect(c.pool.stats().contextsParked == 1, "warm's context is kept")
+
+                let warm = try await c.live("warm", mode: "control")
+                #expect(c.pool.stats().contextsParked == 0, "taken for the view")
+                let cold = try await c.live("cold", mode: "control")
+                #expect(c.pool.stats().contextsHeld == 2)
+
+                for live in [warm, cold] {
+                    #expect(try await c.server.result("live.revoke", ["live_id": live["live_id"] ?? nil])["ended_reason"] == "revoked")
+                }
+                #expect(c.pool.stats().contextsHeld == 0, "both contexts went back")
+                // The views opened /live.html again, each in its context's page: only the kept page had
+                // the sessionStorage of the render before (the fixture notes it in localStorage).
+                #expect(try await c.storage(of: "warm").contains(#""warm":"yes""#), "the warm context's own page")
+                #expect(!(try await c.storage(of: "cold").contains(#""warm""#)), "a fresh context")
+                for id in ["warm", "cold"] {
+                    #expect(try await c.rendered("/live.html", ["session_id": .string(id)])["status_code"] == 200, "\(id) released")
+                }
+            }
+        }
+
+        @Test func aViewerThatStopsReadingHoldsTheStreamBackAndEndsIdle() async throws {
+            try await RenderServer.with { c in
+                _ = try await c.server.result("session.create", ["session_id": "slow"])
+                _ = try await c.rendered("/live.html?animate", ["session_id": "slow"])
+                let live = try await c.live("slow", mode: "control")
+                let viewer = try CDPClientRun.start(
+                    script: LiveViewer.script, "stall", name: "stall", arguments: [try #require(live["url"]?.stringValue), c.url("")],
+                    in: c.tmp)
+                defer { viewer.stop() }
+                #expect(try await viewer.seen()["status"] == 101, "\(viewer.logText)")
+                // Each frame waits for its write: a viewer that reads nothing stalls the stream (the page
+                // keeps repainting), and after 30 s stalled the view ends and the session is released.
+                try await eventually("the stalled view ended", timeout: .seconds(120)) {
+                    try await c.waitLive(live, timeoutMs: 20_000)["ended"] == true
+                }
+                let ended = try await c.waitLive(live, timeoutMs: 0)
+                #expect(ended["ended_reason"] == "idle", "\(ended)")
+                #expect(try await c.rendered("/", ["session_id": "slow"])["status_code"] == 200, "released")
+                #expect(try await viewer.disconnect() == 0, "\(viewer.logText)")
+            }
+        }
+
+        @Test func deletingTheSessionEndsItsLiveView() async throws {
+            try await RenderServer.with { c in
+                _ = try await c.server.result("session.create", ["session_id": "gone"])
+                let live = try await c.live("gone", mode: "control")
+                #expect(try await c.server.result("session.delete", ["session_id": "gone"])["deleted"] == true)
+                #expect(try await c.waitLive(live)["ended_reason"] == "session_deleted")
+                #expect(c.renders.liveViewCount == 0)
+            }
+        }
+
+        @Test func liveCallsThatCannotBeServedAreRefusedAndChangeNothing() async throws {
+            try await RenderServer.with(render: RenderService.Configuration(maxCDPBrowsers: 1)) { c in
+                _ = try await c.server.result("session.create", ["session_id": "one"])
+                _ = try await c.server.result("session.create", ["session_id": "two"])
+                let refusals: [(String, JSONValue, Int, String)] = [
+                    ("live.create", ["session_id": "nobody"], -32001, "session_id"),
+                    ("live.create", [:], -32602, "session_id"),
+                    ("live.create", ["session_id": "one", "mode": "drive"], -32602, "mode"),
+                    ("live.create", ["session_id": "one", "ttl_secs": 0], -32602, "ttl_secs"),
+                    ("live.create", ["session_id": "one", "ttl_secs": 901], -32602, "ttl_secs"),
+                    ("live.create", ["session_id": "one", "ttl_secs": "long"], -32602, "ttl_secs"),
+                    ("live.create", ["session_id": "bad id!"], -32602, "session_id"),
+                    ("live.status", [:], -32602, "live_id"),
+                    ("live.status", ["live_id": "live_0123456789abcdef0123456789abcdef"], -32602, "live_id"),
+                    ("live.revoke", ["live_id": "nope"], -32602, "live_id"),
+                    ("live.wait", ["live_id": "live_0123456789abcdef0123456789abcdef", "timeout_ms": 10], -32602, "live_id"),
+                ]
+                for (method, params, code, field) in refusals {
+                    let answer = try await c.server.call(method, params)
+                    #expect(answer["error"]?["code"]?.intValue == code, "\(method) \(params): \(answer)")
+                    if code == -32602 { #expect(answer["error"]?["data"]?["field"]?.stringValue == field, "\(answer)") }
+                }
+                #expect(c.renders.liveViewCount == 0, "no view opened for a refused call")
+                #expect(try await c.rendered("/", ["session_id": "one"])["status_code"] == 200, "and no session held")
+
+                let made = try await c.live("one", mode: "control")
+                let bad = try await c.server.call("live.wait", ["live_id": made["live_id"] ?? nil, "timeout_ms": -1])
+                #expect(bad["error"]?["data"]?["field"] == "timeout_ms", "\(bad)")
+                let held = try await c.server.call("live.create", ["session_id": "one", "mode": "control"])
+                #expect(held["error"]?["data"]?["reason"] == "session held by live control", "one viewer in control: \(held)")
+                let connect = try await c.server.call("session.connect", ["session_id": "one"])
+                #expect(connect["error"]?["data"]?["reason"] == "session held by live control", "\(connect)")
+                let full = try await c.server.call("live.create", ["session_id": "two"])
+                #expect(full["error"]?["code"] == -32006, "\(full)")
+                #expect(full["error"]?["data"]?["reason"]?.stringValue?.contains("max_cdp_browsers 1") == true, "\(full)")
+                #expect(try await c.rendered("/", ["session_id": "two"])["status_code"] == 200, "the refused session is not held")
+                // Server shutdown (the end of this test) ends the unclaimed view and writes it back.
+            }
+        }
+    }
+}
