@@ -203,7 +203,7 @@ let package = Package(
             swiftSettings: swift6
         ),
         // What the benchmarks share: CPU time of the process and its reaped descendants.
-        .target(name: "BenchSupport", path: "Benchmarks/BenchSupport", exclude: ["subreaper.py"], swiftSettings: swift6),
+        .target(name: "BenchSupport", path: "Benchmarks/BenchSupport", exclude: ["subreaper.py", "pss_peak.py"], swiftSettings: swift6),
         // Rendering benchmarks (release build): static render end to end, renders/s, Playwright comparison.
         .executableTarget(
             name: "RenderBench",
