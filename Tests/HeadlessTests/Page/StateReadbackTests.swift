@@ -6,8 +6,13 @@ import Testing
 /// Reading a context's cookies and localStorage back, against a fake page that answers the cookie jar
 /// only once the localStorage read has started: the reads must be in flight together.
 @Suite struct StateReadbackTests {
+    /// How long a read may take. A reader that asks one question at a time never finishes (the fake
+    /// answers only pairs), so this only bounds the wrong case; it is long because a loaded machine
+    /// (the suite's own parallel tests) slowed the right one past 2 s.
+    static let patience = Duration.seconds(20)
+
     @Test func cookiesAndLocalStorageAreReadAtTheSameTime() async throws {
-        let state = try await FakePage.with(timeout: .seconds(2), browser: Self.browserAnsweringCookiesAfterStorage()) { page in
+        let state = try await FakePage.with(timeout: Self.patience, browser: Self.browserAnsweringCookiesAfterStorage()) { page in
             try await page.readState(withLocalStorage: true)
         }
         #expect(state.cookies.map(\.name) == ["sid"])
@@ -28,7 +33,7 @@ import Testing
     }
 
     @Test func localStorageOfSeveralOriginsIsReadAtOnceAfterEnableAndFrameTreeAtOnce() async throws {
-        let contents = try await FakePage.with(timeout: .seconds(2), browser: Self.browserAnsweringInPairs()) { page in
+        let contents = try await FakePage.with(timeout: Self.patience, browser: Self.browserAnsweringInPairs()) { page in
             try await page.localStorage()
         }
         #expect(contents == ["http://a.test": ["origin": "http://a.test"], "http://b.test": ["origin": "http://b.test"]])

@@ -11,8 +11,9 @@ import TestSupport
 @Suite struct RenderSetupTests {
     @Test func interceptionGoesOutWithTheSetupBatchWhenNothingIsRestored() async throws {
         // Network.enable (a member of the setup batch) is answered only once Fetch.enable was sent: a render
-        // that switches interception on after the batch never gets there.
-        let (error, sent) = try await Self.render(#"{"block_resources": ["image"], "timeout_ms": 3000}"#, holding: "Network.enable", until: "Fetch.enable")
+        // that switches interception on after the batch never gets there, and times out. (20 s: only the
+        // wrong case waits that long; 3 s timed the right one out once on a loaded machine.)
+        let (error, sent) = try await Self.render(#"{"block_resources": ["image"], "timeout_ms": 20000}"#, holding: "Network.enable", until: "Fetch.enable")
         #expect(error == .navigationFailed(url: Self.url, netError: "net::ERR_ABORTED"))
         #expect(sent.filter { $0.hasPrefix("Fetch.") } == ["Fetch.enable"])
         #expect(sent.last == "Page.navigate")
