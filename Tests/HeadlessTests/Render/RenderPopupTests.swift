@@ -11,7 +11,9 @@ extension Chromium {
             try await RenderHarness.with { c in
                 // Each popup calls /api/beacon on load and every 50 ms after: left open for the second the
                 // render waits, 30 of them would call it some 600 times; closed at once, about once each.
-                let json = #"{"actions": [{"type": "wait", "condition": {"type": "delay", "ms": 1000}}]}"#
+                // A long timeout: thirty windows loading at once took the page's load past the default 30 s
+                // once, on a machine loaded by a build as well as the suite.
+                let json = #"{"timeout_ms": 90000, "actions": [{"type": "wait", "condition": {"type": "delay", "ms": 1000}}]}"#
                 let result = try await c.render("/hostile/popups.html?n=30", json).result
                 #expect(result.popups == (0..<30).map { c.url("/hostile/popup.html?i=\($0)") })
                 let beacons = c.server.counter.count(path: "/api/beacon")
