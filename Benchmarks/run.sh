@@ -3,14 +3,14 @@
 # Raw output goes to the terminal and to Benchmarks/results/<date>-<host>.txt; the figures and
 # their commentary are copied into BENCHMARKS.md by hand (each section names the command it ran).
 #
-#   Benchmarks/run.sh            # all: store, pool, render (with Playwright if installed), stateful, tenants, http, client
+#   Benchmarks/run.sh            # all: store, pool, render (with Playwright if installed), stateful, tenants, http, client, live
 #   Benchmarks/run.sh store http # a subset
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scratch="${TIDEPOOL_RELEASE_SCRATCH:-.build}"
 export TIDEPOOL_RELEASE_SCRATCH="$scratch"
 which=("$@")
-[ ${#which[@]} -gt 0 ] || which=(store pool render stateful tenants http client)
+[ ${#which[@]} -gt 0 ] || which=(store pool render stateful tenants http client live)
 
 mkdir -p Benchmarks/results
 log="Benchmarks/results/$(date -u +%Y-%m-%dT%H%M)-$(hostname).txt"
@@ -29,7 +29,8 @@ for b in "${which[@]}"; do
     stateful|tenants) products+=(StatefulBench) ;;
     http) products+=(tidepool) ;;
     client) products+=(ClientBench) ;;
-    *) echo "unknown benchmark '$b' (store, pool, render, stateful, tenants, http, client)" >&2; exit 2 ;;
+    live) products+=(tidepool) ;;
+    *) echo "unknown benchmark '$b' (store, pool, render, stateful, tenants, http, client, live)" >&2; exit 2 ;;
   esac
 done
 for p in "${products[@]}"; do swift build -c release --scratch-path "$scratch" --product "$p" >&2; done
@@ -48,6 +49,19 @@ for b in "${which[@]}"; do
     tenants) "$bin/StatefulBench" --tenants --renders 300 2>&1 | tee -a "$log" ;;
     http) Benchmarks/HTTPBench/run.sh 20s 2 2>&1 | tee -a "$log" ;;
     client) "$bin/ClientBench" 2>&1 | tee -a "$log" ;;
+    live)
+      # A live view's hand-off and frame rate (Playwright for Python as the viewer) against a server
+      # of its own on a free port, stopped by its PID afterwards.
+      if python3 -c 'import playwright' 2>/dev/null; then
+        port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+        data="$(mktemp -d)"
+        "$bin/tidepool" serve --port "$port" --allow-network 127.0.0.1/32 --session-backend memory --data-dir "$data" >"$data/serve.log" 2>&1 &
+        server=$!
+        for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/health" >/dev/null && break; sleep 0.1; done
+        python3 Benchmarks/live_handoff.py "http://127.0.0.1:$port" 2>&1 | tee -a "$log" || true
+        kill -TERM "$server"; wait "$server" || true
+        rm -rf "$data"
+      else echo "(playwright not installed: pip install playwright; live view benchmark skipped)" | tee -a "$log"; fi ;;
   esac
 done
 echo "raw results: $log"
