@@ -13,18 +13,23 @@ extension PostgresSessionBackend: SharedUsageStore {
                 WHERE (scope = 'minute' AND key = \(minuteKey)) OR (scope = 'day' AND key = \(dayKey))
                     OR (scope = 'month' AND key = \(monthKey))
                 """, logger: logger)
-            var totals: [UsageKey: UsageFigures] = [:]
-            for try await (tenantText, scopeText, key, renders, browserMs, bytesIn, bytesOut) in rows.decode(
-                (String, String, String, Int, Int, Int, Int).self)
-            {
-                guard let tenant = TenantID(tenantText), let scope = UsageKey.Scope(rawValue: scopeText) else {
-                    throw SessionError.backend("\(location) holds a usage row with an invalid tenant or scope")
-                }
-                totals[UsageKey(tenant: tenant, scope: scope, key: key)] = UsageFigures(
-                    browserMs: browserMs, bytesIn: bytesIn, bytesOut: bytesOut, renders: renders)
-            }
-            return totals
+            return try await Self.usageTotals(rows, location: location)
         }
+    }
+
+    /// The usage rows of a `SELECT tenant, scope, key, renders, browser_ms, bytes_in, bytes_out`.
+    static func usageTotals(_ rows: PostgresRowSequence, location: String) async throws -> [UsageKey: UsageFigures] {
+        var totals: [UsageKey: UsageFigures] = [:]
+        for try await (tenantText, scopeText, key, renders, browserMs, bytesIn, bytesOut) in rows.decode(
+            (String, String, String, Int, Int, Int, Int).self)
+        {
+            guard let tenant = TenantID(tenantText), let scope = UsageKey.Scope(rawValue: scopeText) else {
+                throw SessionError.backend("\(location) holds a usage row with an invalid tenant or scope")
+            }
+            totals[UsageKey(tenant: tenant, scope: scope, key: key)] = UsageFigures(
+                browserMs: browserMs, bytesIn: bytesIn, bytesOut: bytesOut, renders: renders)
+        }
+        return totals
     }
 }
 
@@ -42,17 +47,7 @@ extension PostgresSessionBackend: UsageStore {
                     """, logger: logger)
                 let rows = try await connection.query(
                     "SELECT tenant, scope, key, renders, browser_ms, bytes_in, bytes_out FROM tidepool_usage", logger: logger)
-                var totals: [UsageKey: UsageFigures] = [:]
-                for try await (tenantText, scopeText, key, renders, browserMs, bytesIn, bytesOut) in rows.decode(
-                    (String, String, String, Int, Int, Int, Int).self)
-                {
-                    guard let tenant = TenantID(tenantText), let scope = UsageKey.Scope(rawValue: scopeText) else {
-                        throw SessionError.backend("\(location) holds a usage row with an invalid tenant or scope")
-                    }
-                    totals[UsageKey(tenant: tenant, scope: scope, key: key)] = UsageFigures(
-                        browserMs: browserMs, bytesIn: bytesIn, bytesOut: bytesOut, renders: renders)
-                }
-                return totals
+                return try await Self.usageTotals(rows, location: location)
             }
         }
     }

@@ -28,6 +28,8 @@ public final class CDPHandoff: Sendable {
     /// The URL the client's page showed last.
     private let lastURL = Mutex<String?>(nil)
     static let maxOrigins = 256
+    /// The events whose URL is a page's (network events, far more frequent, name URLs too: not parsed).
+    private static let urlEvents = ["Target.targetInfoChanged", "Target.targetCreated", "Page.frameNavigated"].map { Data($0.utf8) }
 
     init(sessionID: SessionID, expiresAt: Date, browser: LaunchedBrowser, metrics: HandoffMetrics) {
         self.metrics = metrics
@@ -86,7 +88,7 @@ public final class CDPHandoff: Sendable {
     /// Notes the URL of a page the client shows, from the events naming one (a cheap check first:
     /// most messages name none).
     private func observe(_ message: Data) {
-        guard message.count < 64 * 1024, message.range(of: Data(#""url":"http"#.utf8)) != nil else { return }
+        guard message.count < 64 * 1024, Self.urlEvents.contains(where: { message.range(of: $0) != nil }) else { return }
         guard let parsed = try? JSONParser.parse(message, strictness: .lenient), let method = parsed["method"]?.stringValue else {
             return
         }
