@@ -95,7 +95,10 @@ enum CDPBridge {
                         }
                         handoff.end(.clientLeft)
                     } catch {
-                        handoff.end(.connectionFailed("\(error)"))
+                        // A client that exits closes its socket without a close frame (Playwright's
+                        // driver does at times): reading then fails, and the client has left all the same.
+                        logger.debug("CDP client's connection ended without a close", metadata: ["error": "\(error)"])
+                        handoff.end(.clientLeft)
                     }
                 }
             }
