@@ -270,7 +270,7 @@ let package = Package(
         // Soak (release build): a long mixed workload through a real `tidepool serve`, memory and leftovers watched.
         .executableTarget(
             name: "Soak",
-            dependencies: ["RpcClient", "RenderTypes", "SessionContext", "FixtureServer"],
+            dependencies: ["BenchSupport", "RpcClient", "RenderTypes", "SessionContext", "FixtureServer"],
             path: "Benchmarks/Soak",
             exclude: ["plot.py"],
             swiftSettings: swift6

@@ -5,7 +5,7 @@
 // context per render and with one page per worker (no isolation). renders/s and CPU per render (this
 // process, every Chromium it started, and the Playwright driver), each arm on a pool or browser of its own.
 //   swift build -c release --product RecycleBench && .build/release/RecycleBench [--renders N] [--callers 1,8]
-//     [--no-playwright]
+//     [--no-playwright] [--workloads same,many] [--stealth none|low|medium|high]
 // Prints a Markdown section for BENCHMARKS.md. Every browser it starts is closed before it exits.
 import BenchSupport
 import FixtureServer
@@ -24,6 +24,10 @@ struct Options {
     var warmup = 16
     var callers = [1, 8]
     var playwright = true
+    /// `same` (one origin) and/or `many` (four origins in turn).
+    var workloads = ["same", "many"]
+    /// Tidepool's stealth preset (the default `medium`; Playwright's arms hide nothing).
+    var stealth = StealthConfig.Preset.medium
 
     init(arguments: [String]) {
         var iterator = arguments.dropFirst().makeIterator()
@@ -32,6 +36,8 @@ struct Options {
             case "--renders": renders = iterator.next().flatMap(Int.init) ?? renders
             case "--callers": callers = (iterator.next() ?? "").split(separator: ",").compactMap { Int($0) }
             case "--no-playwright": playwright = false
+            case "--workloads": workloads = (iterator.next() ?? "").split(separator: ",").map(String.init)
+            case "--stealth": stealth = iterator.next().flatMap(StealthConfig.Preset.init(rawValue:)) ?? stealth
             default:
                 FileHandle.standardError.write(Data("unknown argument \(argument)\n".utf8))
                 exit(2)
@@ -47,6 +53,17 @@ struct Figure {
     var cpuMs: Double
     /// Renders that ran in a recycled context (Tidepool only).
     var recycled: Int?
+    /// Tidepool only: CPU ms per render of the measured renders (after the warm-up) by process: this
+    /// process (the render path, the server's engine and the fixture sites) and each kind of Chromium
+    /// process.
+    var breakdown: [(String, Double)] = []
+}
+
+/// CPU seconds so far of this process and of its Chromium descendants by kind.
+func cpuByProcess() -> [String: Double] {
+    var kinds = ProcTree.cpuSecondsByKind(under: getpid())
+    kinds["this process"] = CPUAccounting.now().own
+    return kinds
 }
 
 final class Counter: Sendable {
@@ -90,7 +107,7 @@ func tidepool(urls: [String], callers: Int, isolation: RenderIsolation) async th
         let renders = server.renders!
         while pool.stats().readyBrowsers < 1 { try await Task.sleep(for: .milliseconds(20)) }
         func one(_ i: Int) async throws -> (Double, Bool) {
-            var params = RenderParams(url: urls[i % urls.count])
+            var params = RenderParams(url: urls[i % urls.count], stealth: StealthConfig(preset: options.stealth))
             params.config = DynamicConfig(isolation: isolation)
             let start = ContinuousClock.now
             let result = try await renders.render(params)
@@ -98,6 +115,7 @@ func tidepool(urls: [String], callers: Int, isolation: RenderIsolation) async th
             return (ms(.now - start), result.context == .recycled)
         }
         for i in 0..<options.warmup { _ = try await one(i) }
+        let cpuBefore = cpuByProcess()
         let counter = Counter()
         let start = ContinuousClock.now
         let results = try await withThrowingTaskGroup(of: [(Double, Bool)].self) { group in
@@ -111,10 +129,12 @@ func tidepool(urls: [String], callers: Int, isolation: RenderIsolation) async th
             return try await group.reduce(into: []) { $0 += $1 }
         }
         let seconds = ms(.now - start) / 1000
+        let cpuAfter = cpuByProcess()
         let latencies = results.map(\.0).sorted()
+        let breakdown = cpuAfter.map { kind, after in (kind, (after - (cpuBefore[kind] ?? 0)) * 1000 / Double(results.count)) }
         return Figure(
             rps: Double(results.count) / seconds, p50: latencies[latencies.count / 2], cpuMs: 0,
-            recycled: results.filter(\.1).count)
+            recycled: results.filter(\.1).count, breakdown: breakdown.sorted { $0.1 > $1.1 })
     }
     CPUAccounting.reapOrphans()
     let cpu = CPUAccounting.now() - before
@@ -158,11 +178,12 @@ var lines = [
     "| workload | callers | Tidepool recycled | Tidepool fresh | Playwright context per render | Playwright page reuse | recycled ÷ PW context | recycled ÷ PW page |",
     "|---|---|---|---|---|---|---|---|",
 ]
+var breakdowns: [String] = []
 func cell(_ f: Figure?) -> String {
     guard let f else { return "–" }
     return "\(f1(f.rps))/s, p50 \(f1(f.p50)) ms, \(f1(f.cpuMs)) ms CPU" + (f.recycled.map { " (\($0) recycled)" } ?? "")
 }
-for (name, urls) in [("same site", sameSite), ("4 sites", manySites)] {
+for (name, urls) in [("same site", sameSite), ("4 sites", manySites)] where options.workloads.contains(name == "same site" ? "same" : "many") {
     for callers in options.callers {
         let recycled = try await tidepool(urls: urls, callers: callers, isolation: .recycled)
         let fresh = try await tidepool(urls: urls, callers: callers, isolation: .fresh)
@@ -173,12 +194,22 @@ for (name, urls) in [("same site", sameSite), ("4 sites", manySites)] {
         lines.append(
             "| \(name) | \(callers) | \(cell(recycled)) | \(cell(fresh)) | \(cell(context)) | \(cell(page)) | \(ratioContext) | \(ratioPage) |")
         FileHandle.standardError.write(Data((lines.last! + "\n").utf8))
+        for (arm, figure) in [("recycled", recycled), ("fresh", fresh)] {
+            breakdowns.append(
+                "- \(name), \(callers) callers, \(arm): "
+                    + figure.breakdown.map { "\($0.0) \(f1($0.1))" }.joined(separator: ", ") + " ms")
+        }
     }
 }
 for site in sites { await site.stop() }
 let loadAfter = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").prefix(3).joined(separator: " ") ?? "?"
 lines.append("")
+lines.append("Tidepool's CPU per measured render (after the warm-up) by process, ms:")
+lines.append("")
+lines += breakdowns
+lines.append("")
 lines.append(
     "\(options.renders) renders per arm after \(options.warmup) warm-up renders; CPU per render counts the warm-up, the browser's launch and "
-        + "the fixture servers. Load average \(loadBefore) at the start, \(loadAfter) at the end.")
+        + "the fixture servers. Tidepool's stealth preset `\(options.stealth.rawValue)` (Playwright hides nothing). "
+        + "Load average \(loadBefore) at the start, \(loadAfter) at the end.")
 print(lines.joined(separator: "\n"))

@@ -5,6 +5,8 @@ import RenderTypes
 struct Report {
     let tally: Tally
     let samples: [Sample]
+    /// How many of the last samples were taken once the load had stopped.
+    let idleSamples: Int
     let poolStats: BrowserPoolStats?
     let leftovers: [String]
     let options: Options
@@ -12,8 +14,8 @@ struct Report {
     /// Memory may end at most this much above its value at minute 5 (after warm-up).
     static let growthLimit = 1.2
 
-    /// Samples taken under load (the very last one is the idle one).
-    var loaded: ArraySlice<Sample> { samples.count >= 2 ? samples.dropLast() : samples[...] }
+    /// Samples taken under load (the last `idleSamples` ones are taken idle).
+    var loaded: ArraySlice<Sample> { samples.count > idleSamples ? samples.dropLast(idleSamples) : samples[...] }
     /// A minute of samples from minute 5 (or from halfway through a shorter run).
     var warmWindow: [Sample] {
         let start = min(300, (loaded.last?.seconds ?? 0) / 2)
@@ -26,7 +28,10 @@ struct Report {
     }
     var warm: Sample? { warmWindow.first }
     var end: Sample? { loaded.last }
-    var idle: Sample? { samples.last }
+    /// The first sample once the load stopped, and the last one, taken minutes later: memory the
+    /// server holds only while winding down shows in the first and is gone in the last.
+    var firstIdle: Sample? { idleSamples > 0 && samples.count > idleSamples ? samples[samples.count - idleSamples] : nil }
+    var idle: Sample? { idleSamples > 0 ? samples.last : nil }
 
     var unexpectedErrors: Int { tally.all.values.reduce(0) { $0 + $1.unexpected } }
 
@@ -111,17 +116,18 @@ struct Report {
         for (kind, row) in tally.all where !row.reasons.isEmpty { lines.append("- \(kind.rawValue): \(row.reasons.joined(separator: "; "))") }
         lines.append("")
         func mb(_ kb: Int) -> String { String(format: "%.0f MB", Double(kb) / 1024) }
-        if let warm, let end, let idle {
-            lines.append("| | at \(Int(warm.seconds)) s (warm) | at \(Int(end.seconds)) s (end of load) | idle after | end / warm (medians of a minute) | trend, end / minute 5 |")
+        if let warm, let end, let firstIdle, let idle {
+            let idleAfter = { (sample: Sample) in Int(sample.seconds - end.seconds) }
+            lines.append("| | at \(Int(warm.seconds)) s (warm) | at \(Int(end.seconds)) s (end of load) | idle, \(idleAfter(firstIdle)) s after | idle, \(idleAfter(idle)) s after | end / warm (medians of a minute) | trend, end / minute 5 |")
             lines.append("|---|---:|---:|---:|---:|---:|")
-            lines.append("| server PSS | \(mb(warm.serverPSSKB)) | \(mb(end.serverPSSKB)) | \(mb(idle.serverPSSKB)) | \(String(format: "%.2f", growth(\.serverPSSKB))) | \(String(format: "%.2f", trend(\.serverPSSKB))) |")
-            lines.append("| server RSS | \(mb(warm.serverRSSKB)) | \(mb(end.serverRSSKB)) | \(mb(idle.serverRSSKB)) | \(String(format: "%.2f", growth(\.serverRSSKB))) | \(String(format: "%.2f", trend(\.serverRSSKB))) |")
-            lines.append("| browsers PSS (whole tree, not judged) | \(mb(warm.browsersPSSKB)) | \(mb(end.browsersPSSKB)) | \(mb(idle.browsersPSSKB)) | \(String(format: "%.2f", growth(\.browsersPSSKB))) | \(String(format: "%.2f", trend(\.browsersPSSKB))) |")
-            lines.append("| browser processes PSS (no renderers) | \(mb(warm.browserProcessesPSSKB)) | \(mb(end.browserProcessesPSSKB)) | \(mb(idle.browserProcessesPSSKB)) | \(String(format: "%.2f", growth(\.browserProcessesPSSKB))) | \(String(format: "%.2f", trend(\.browserProcessesPSSKB))) |")
-            lines.append("| median renderer PSS (under 1 GiB) | \(mb(warm.medianRendererPSSKB)) | \(mb(end.medianRendererPSSKB)) | \(mb(idle.medianRendererPSSKB)) | \(String(format: "%.2f", growth(\.medianRendererPSSKB))) | \(String(format: "%.2f", trend(\.medianRendererPSSKB))) |")
-            lines.append("| largest renderer PSS | \(mb(warm.largestRendererPSSKB)) | \(mb(end.largestRendererPSSKB)) | \(mb(idle.largestRendererPSSKB)) | | |")
-            lines.append("| server descriptors | \(warm.descriptors) | \(end.descriptors) | \(idle.descriptors) | | |")
-            lines.append("| renderers | \(warm.renderers) | \(end.renderers) | \(idle.renderers) | | |")
+            lines.append("| server PSS | \(mb(warm.serverPSSKB)) | \(mb(end.serverPSSKB)) | \(mb(firstIdle.serverPSSKB)) | \(mb(idle.serverPSSKB)) | \(String(format: "%.2f", growth(\.serverPSSKB))) | \(String(format: "%.2f", trend(\.serverPSSKB))) |")
+            lines.append("| server RSS | \(mb(warm.serverRSSKB)) | \(mb(end.serverRSSKB)) | \(mb(firstIdle.serverRSSKB)) | \(mb(idle.serverRSSKB)) | \(String(format: "%.2f", growth(\.serverRSSKB))) | \(String(format: "%.2f", trend(\.serverRSSKB))) |")
+            lines.append("| browsers PSS (whole tree, not judged) | \(mb(warm.browsersPSSKB)) | \(mb(end.browsersPSSKB)) | \(mb(firstIdle.browsersPSSKB)) | \(mb(idle.browsersPSSKB)) | \(String(format: "%.2f", growth(\.browsersPSSKB))) | \(String(format: "%.2f", trend(\.browsersPSSKB))) |")
+            lines.append("| browser processes PSS (no renderers) | \(mb(warm.browserProcessesPSSKB)) | \(mb(end.browserProcessesPSSKB)) | \(mb(firstIdle.browserProcessesPSSKB)) | \(mb(idle.browserProcessesPSSKB)) | \(String(format: "%.2f", growth(\.browserProcessesPSSKB))) | \(String(format: "%.2f", trend(\.browserProcessesPSSKB))) |")
+            lines.append("| median renderer PSS (under 1 GiB) | \(mb(warm.medianRendererPSSKB)) | \(mb(end.medianRendererPSSKB)) | \(mb(firstIdle.medianRendererPSSKB)) | \(mb(idle.medianRendererPSSKB)) | \(String(format: "%.2f", growth(\.medianRendererPSSKB))) | \(String(format: "%.2f", trend(\.medianRendererPSSKB))) |")
+            lines.append("| largest renderer PSS | \(mb(warm.largestRendererPSSKB)) | \(mb(end.largestRendererPSSKB)) | \(mb(firstIdle.largestRendererPSSKB)) | \(mb(idle.largestRendererPSSKB)) | | |")
+            lines.append("| server descriptors | \(warm.descriptors) | \(end.descriptors) | \(firstIdle.descriptors) | \(idle.descriptors) | | |")
+            lines.append("| renderers | \(warm.renderers) | \(end.renderers) | \(firstIdle.renderers) | \(idle.renderers) | | |")
         }
         if let idle, let poolStats {
             lines.append("")

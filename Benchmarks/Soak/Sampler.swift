@@ -1,4 +1,5 @@
 import Foundation
+import BenchSupport
 import Synchronization
 
 /// One moment of the soak.

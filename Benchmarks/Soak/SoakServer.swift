@@ -1,4 +1,5 @@
 import Foundation
+import BenchSupport
 
 /// The `tidepool serve` under test: the release binary next to this one, on a free port, a throwaway
 /// data directory and a temporary directory of its own (so its browsers' profiles can be counted),

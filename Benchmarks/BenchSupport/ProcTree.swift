@@ -1,9 +1,9 @@
 import Foundation
 
 /// Figures of a process and its descendants from /proc.
-enum ProcTree {
+public enum ProcTree {
     /// Every descendant of `pid` (children, their children …).
-    static func descendants(of pid: Int32) -> [Int32] {
+    public static func descendants(of pid: Int32) -> [Int32] {
         var parents: [Int32: [Int32]] = [:]
         for entry in (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? [] {
             guard let child = Int32(entry), let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
@@ -21,19 +21,19 @@ enum ProcTree {
         return all
     }
 
-    static func isAlive(_ pid: Int32) -> Bool {
+    public static func isAlive(_ pid: Int32) -> Bool {
         guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8), let close = stat.lastIndex(of: ")")
         else { return false }
         return !stat[stat.index(after: close)...].hasPrefix(" Z")
     }
 
-    static func command(_ pid: Int32) -> String {
+    public static func command(_ pid: Int32) -> String {
         ((try? String(contentsOfFile: "/proc/\(pid)/cmdline", encoding: .utf8)) ?? "")
             .split(separator: "\0").prefix(2).joined(separator: " ")
     }
 
     /// A kB figure of /proc/<pid>/<file> (`Rss:` of status is `VmRSS:`; `Pss:` of smaps_rollup).
-    static func kilobytes(_ pid: Int32, file: String, field: String) -> Int {
+    public static func kilobytes(_ pid: Int32, file: String, field: String) -> Int {
         guard let text = try? String(contentsOfFile: "/proc/\(pid)/\(file)", encoding: .utf8) else { return 0 }
         for line in text.split(separator: "\n") where line.hasPrefix(field) {
             return Int(line.split(separator: " ").dropFirst().first ?? "0") ?? 0
@@ -43,7 +43,7 @@ enum ProcTree {
 
     /// User + system CPU time in clock ticks; with `reaped`, also that of its children that have
     /// exited and been waited for (a renderer gone after its render still counts).
-    static func cpuTicks(_ pid: Int32, reaped: Bool = false) -> Int {
+    public static func cpuTicks(_ pid: Int32, reaped: Bool = false) -> Int {
         guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8), let close = stat.lastIndex(of: ")")
         else { return 0 }
         // After the name: state, ppid, … utime is field 14 of stat(5), stime 15, cutime 16, cstime 17.
@@ -53,7 +53,28 @@ enum ProcTree {
         return reaped ? own + (Int(fields[13]) ?? 0) + (Int(fields[14]) ?? 0) : own
     }
 
-    static func openDescriptors(_ pid: Int32) -> Int {
+    public static func openDescriptors(_ pid: Int32) -> Int {
         ((try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd")) ?? []).count
+    }
+
+    /// CPU seconds of `pid`'s descendants by Chromium process type (`--type=` of the command line;
+    /// the program's name without one: the browser process), each with its reaped children's, so renderers that exited count under
+    /// the zygote that waited for them ("zygote" is folded into "renderer").
+    public static func cpuSecondsByKind(under pid: Int32) -> [String: Double] {
+        let ticksPerSecond = Double(sysconf(Int32(_SC_CLK_TCK)))
+        var kinds: [String: Double] = [:]
+        for child in descendants(of: pid) {
+            let arguments = ((try? String(contentsOfFile: "/proc/\(child)/cmdline", encoding: .utf8)) ?? "").split(separator: "\0")
+            let type = arguments.first { $0.hasPrefix("--type=") }.map { String($0.dropFirst("--type=".count)) }
+            let kind: String
+            switch type {
+            case nil: kind = arguments.first.map { String($0.split(separator: "/").last ?? $0) } ?? "other"
+            case "zygote", "renderer": kind = "renderer"
+            case "utility": kind = arguments.contains { $0.contains("NetworkService") } ? "network" : "utility"
+            case let other?: kind = other
+            }
+            kinds[kind, default: 0] += Double(cpuTicks(child, reaped: true)) / ticksPerSecond
+        }
+        return kinds
     }
 }
