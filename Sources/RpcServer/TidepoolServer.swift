@@ -198,11 +198,11 @@ public struct TidepoolServer: Sendable {
                             http1: .init(idleTimeout: idleTimeout),
                             ws: .init(maxFrameSize: CDPBridge.maxFrameSize, autoPing: .enabled(timePeriod: .seconds(30)))
                         )
-                    ) { request, _, logger in
+                    ) { request, channel, logger in
                         if case .upgrade(let headers, let handler) = CDPBridge.shouldUpgrade(request, renders: renders, logger: logger) {
                             return .upgrade(headers, handler)
                         }
-                        return LiveBridge.shouldUpgrade(request, renders: renders, logger: logger)
+                        return LiveBridge.shouldUpgrade(request, channel: channel, renders: renders, logger: logger)
                     },
                     timeout: idleTimeout)
             },

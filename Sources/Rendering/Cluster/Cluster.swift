@@ -90,6 +90,21 @@ public final class Cluster: Sendable {
         }
     }
 
+    /// Where node `nodeID` serves calls while it sends heartbeats (its advertised URL); nil when it is
+    /// gone, or is this node. What a call for something only that node has (a live view) is forwarded to.
+    public func aliveURL(of nodeID: String) async -> String? {
+        guard nodeID != self.nodeID else { return nil }
+        if case .alive(let status) = directory.liveness(of: nodeID, timeout: configuration.nodeTimeout) { return status.advertiseURL }
+        // As for a takeover: decided on the table as it is now (the node may have joined since the last read).
+        do throws(SessionError) {
+            try await refresh()
+        } catch {
+            logger.debug("nodes not read", metadata: ["error": "\(error)"])
+        }
+        guard case .alive(let status) = directory.liveness(of: nodeID, timeout: configuration.nodeTimeout) else { return nil }
+        return status.advertiseURL
+    }
+
     /// Writes this node's heartbeat with its figures and reads every node's.
     func beat(load: Double, browsers: Int) async throws(SessionError) {
         let node = self.node

@@ -129,11 +129,14 @@ extension RenderService {
     /// Reads the cookies and localStorage of the browser context `browserContextId` (nil: the
     /// browser's default one) back, lets `close` end it, and writes the state to the session in one
     /// update, exactly like a render's write-back (a hand-off's end: a CDP client's or a live
-    /// viewer's in control, named `holder` in what is logged or stored as the error).
+    /// viewer's in control, named `holder` in what is logged or stored as the error). Returns what
+    /// the session stored, nil when its browser state was not stored (the session is gone, the lease
+    /// lost, or the state over a bound).
+    @discardableResult
     func writeBack(
         _ id: SessionID, session: RpcSessionContext, connection: CDPConnection, browserContextId: String?, seenOrigins: Set<String>,
         lastURL: String?, turn: SessionTurn, holder: String, timeout: Duration, close: () async -> Void
-    ) async throws {
+    ) async throws -> WrittenBack? {
         let state = await readBack(connection, browserContextId: browserContextId, seenOrigins: seenOrigins, session: session, timeout: timeout)
         await close()
         var outcome = RequestOutcome(url: lastURL)
@@ -157,8 +160,10 @@ extension RenderService {
         }
         do throws(SessionError) {
             // Never cancelled (BackgroundTasks does not cancel): the write-back always runs.
-            try await sessions.store.completeRequest(id, outcome, fence: turn.finalFence)
+            let stored = try await sessions.store.completeRequest(id, outcome, fence: turn.finalFence)
             turn.leaseEnded()
+            let read = try? state.cookies.get()
+            return WrittenBack(stored: stored, inSync: read != nil && outcome.localStorage != nil && stored.cookies == read)
         } catch .invalidValue(_, let why) {
             outcome.cookies = nil
             outcome.localStorage = nil
@@ -173,6 +178,14 @@ extension RenderService {
         } catch {
             throw error
         }
+        return nil
+    }
+
+    /// What a hand-off's write-back stored, and whether that is exactly what the browser holds
+    /// (its cookies and localStorage were both read and stored as read).
+    struct WrittenBack {
+        let stored: RpcSessionContext
+        let inSync: Bool
     }
 
     /// Puts the session's cookies and localStorage into the browser's default context.

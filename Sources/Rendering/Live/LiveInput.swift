@@ -13,6 +13,10 @@ public enum LiveInput: Sendable, Hashable {
     case navigate(String)
     case back
     case forward
+    /// Show tab `id` of the strip (allowed in view mode too: it changes what the viewer sees, not the session).
+    case showTab(String)
+    /// Close tab `id` (a window the page opened; never the session's page).
+    case closeTab(String)
     /// The viewer is done: the live view ends (in control mode the state is written back).
     case done
 
@@ -57,11 +61,19 @@ public enum LiveInput: Sendable, Hashable {
         case "navigate":
             guard let url = message["url"]?.stringValue, !url.isEmpty else { return nil }
             self = .navigate(url)
+        case "tab", "close_tab":
+            guard let id = message["id"]?.stringValue, Self.isTabID(id) else { return nil }
+            self = message["t"]?.stringValue == "tab" ? .showTab(id) : .closeTab(id)
         case "back": self = .back
         case "forward": self = .forward
         case "done": self = .done
         default: return nil
         }
+    }
+
+    /// Whether `id` can be a tab's id (a CDP target id): 1–64 ASCII letters and digits.
+    static func isTabID(_ id: String) -> Bool {
+        (1...64).contains(id.utf8.count) && id.utf8.allSatisfy { ($0 >= 48 && $0 <= 57) || ($0 >= 65 && $0 <= 90) || ($0 >= 97 && $0 <= 122) }
     }
 
     /// The text a key types besides its own action (Enter submits a form through it).

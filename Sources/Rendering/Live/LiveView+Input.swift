@@ -12,6 +12,10 @@ extension LiveView {
             end(.done)
             return
         }
+        if case .showTab(let id) = input {
+            count(relayed: endReason == nil && showTab(id))
+            return
+        }
         guard mode == .control, endReason == nil else {
             count(relayed: false)
             return
@@ -37,10 +41,12 @@ extension LiveView {
     /// the first frame, a URL that is not http(s)).
     private func dispatch(_ input: LiveInput) async throws -> Bool {
         let timeout = Duration.seconds(10)
+        // The tab shown as the input arrived gets all of it (a back reads and moves the same history).
+        let shown = shownPage
         switch input {
         case .mouse(let type, let x, let y, let width, let height, let button, let buttons, let clickCount, let modifiers):
             guard let point = geometry?.cssPoint(x: x, y: y, viewWidth: width, viewHeight: height) else { return false }
-            _ = try await page.send(
+            _ = try await shown.send(
                 method: "Input.dispatchMouseEvent",
                 params: [
                     "type": .string(type), "x": .double(point.x), "y": .double(point.y), "button": .string(button),
@@ -48,7 +54,7 @@ extension LiveView {
                 ], timeout: timeout)
         case .wheel(let x, let y, let width, let height, let deltaX, let deltaY, let modifiers):
             guard let point = geometry?.cssPoint(x: x, y: y, viewWidth: width, viewHeight: height) else { return false }
-            _ = try await page.send(
+            _ = try await shown.send(
                 method: "Input.dispatchMouseEvent",
                 params: [
                     "type": "mouseWheel", "x": .double(point.x), "y": .double(point.y), "deltaX": .double(deltaX),
@@ -68,19 +74,22 @@ extension LiveView {
             } else {
                 params["type"] = "rawKeyDown"
             }
-            _ = try await page.send(method: "Input.dispatchKeyEvent", params: .object(params), timeout: timeout)
+            _ = try await shown.send(method: "Input.dispatchKeyEvent", params: .object(params), timeout: timeout)
         case .text(let text):
-            _ = try await page.send(method: "Input.insertText", params: ["text": .string(text)], timeout: timeout)
+            _ = try await shown.send(method: "Input.insertText", params: ["text": .string(text)], timeout: timeout)
         case .navigate(let url):
             guard Self.isNavigable(url) else { return false }
-            _ = try await page.send(method: "Page.navigate", params: ["url": .string(url)], timeout: timeout)
+            _ = try await shown.send(method: "Page.navigate", params: ["url": .string(url)], timeout: timeout)
         case .back, .forward:
-            let history = try await page.send(method: "Page.getNavigationHistory", timeout: timeout)
+            let history = try await shown.send(method: "Page.getNavigationHistory", timeout: timeout)
             guard let current = history["currentIndex"]?.intValue, let entries = history["entries"]?.arrayValue else { return false }
             let target = current + (input == .back ? -1 : 1)
             guard entries.indices.contains(target), let entry = entries[target]["id"]?.intValue else { return false }
-            _ = try await page.send(method: "Page.navigateToHistoryEntry", params: ["entryId": .int(entry)], timeout: timeout)
-        case .done:
+            _ = try await shown.send(method: "Page.navigateToHistoryEntry", params: ["entryId": .int(entry)], timeout: timeout)
+        case .closeTab(let id):
+            guard id != tabs.main.targetId, tabs.contains(id) else { return false }
+            _ = try await page.connection.send(CDP.Target.CloseTarget(targetId: id), timeout: timeout)
+        case .done, .showTab:
             return false
         }
         return true

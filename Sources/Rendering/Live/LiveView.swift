@@ -21,9 +21,17 @@ public final class LiveView: Sendable {
 
     /// The view's context, held from the pool until the view is over.
     let held: HeldLease
-    /// The session's page in the view's context: screencast from it, input into it.
+    /// The session's page in the view's context: the first tab.
     var page: CDPSession { held.page }
+    /// The session's page and the windows opened from it; the one shown is screencast and takes input.
+    let tabs: LiveTabs
+    /// The tab shown now.
+    var shownPage: CDPSession { tabs.active.session }
     private let claimed = Atomic<Bool>(false)
+    /// Set once the view's context was kept for its keep_warm session (then it is not given back).
+    private let kept = Atomic<Bool>(false)
+    /// Set once the tab strip went to the viewer.
+    let tabsSent = Atomic<Bool>(false)
     private let ending = AsyncLatch<LiveEnd>()
     private let finishing = AsyncLatch<LiveEnd>()
     private let shown = Mutex<(url: String?, geometry: ScreencastGeometry?)>((nil, nil))
@@ -49,6 +57,7 @@ public final class LiveView: Sendable {
         self.mode = mode
         self.expiresAt = expiresAt
         self.held = held
+        self.tabs = LiveTabs(main: held.page)
     }
 
     /// Claims the view for the one viewer its token allows; false when a viewer claimed it already or
@@ -59,6 +68,13 @@ public final class LiveView: Sendable {
 
     /// Whether a viewer has connected.
     public var isClaimed: Bool { claimed.load(ordering: .acquiring) }
+
+    /// The view's context now belongs to its session's kept contexts (`WarmContexts`).
+    func keptForSession() {
+        kept.store(true, ordering: .releasing)
+    }
+
+    var isKeptForSession: Bool { kept.load(ordering: .acquiring) }
 
     /// Ends the view (the first reason given is kept).
     public func end(_ reason: LiveEnd) {
@@ -106,9 +122,28 @@ public final class LiveView: Sendable {
     /// Notes that the page shows `url` (its origin's localStorage is read back at the end).
     func show(url: String) {
         shown.withLock { $0.url = url }
+        note(url: url)
+    }
+
+    /// Notes that a tab showed `url`: its origin's localStorage is read back at the end.
+    func note(url: String) {
         if let origin = Page.origin(of: url) {
             origins.withLock { if $0.count < Self.maxOrigins { $0.insert(origin) } }
         }
+    }
+
+    /// Shows tab `id` (input goes there from its first frame on); false when there is no such tab or
+    /// it is shown already.
+    @discardableResult
+    func showTab(_ id: String) -> Bool {
+        guard tabs.activate(id) else { return false }
+        shown.withLock { $0.geometry = nil }
+        return true
+    }
+
+    /// Forgets the last frame's geometry: input maps to nothing until the shown tab's first frame.
+    func clearGeometry() {
+        shown.withLock { $0.geometry = nil }
     }
 
     var seenOrigins: Set<String> { origins.withLock { $0 } }

@@ -32,7 +32,7 @@ extension RenderService {
                 reason: "every hand-off of this node is in use (max_cdp_browsers \(handoffs.maxBrowsers): CDP connections and live views)",
                 retryAfterMs: 1000)
         }
-        let liveID = Self.newLiveID()
+        let liveID = newLiveID()
         let endsAt = ContinuousClock.now + .seconds(ttl)
         let expiresAt = Date().addingTimeInterval(TimeInterval(ttl))
         let ready = AsyncLatch<Result<LiveView, any Error>>()
@@ -57,15 +57,18 @@ extension RenderService {
                     ) { turn in
                         guard let session = turn.session else { throw SessionError.notFound(id) }
                         // Its keep_warm context holds its state already (when nothing changed behind its back).
-                        let view = try await open(session, await warm.take(id, session: session, proxy: nil))
+                        let warmContext = await warm.takeForView(id, session: session)
+                        let view = try await open(session, warmContext?.held)
                         _ = await runLive(view, tokenHash: tokenHash, until: endsAt, ready: ready)
-                        // A deleted session is not written (the store answers notFound, logged).
-                        try await writeBack(
+                        // A deleted session is not written (the store answers notFound, logged). A
+                        // warm context stays open until the session stored its state.
+                        let written = try await writeBack(
                             id, session: session, connection: view.page.connection, browserContextId: view.held.browserContextId,
                             seenOrigins: view.seenOrigins, lastURL: view.url, turn: turn, holder: "live viewer", timeout: .seconds(10)
                         ) {
-                            pool.checkin(view.held)
+                            if warmContext == nil { pool.checkin(view.held) }
                         }
+                        if let warmContext { await keepWarm(view, written: written, proxy: warmContext.proxy) }
                     }
                 } catch is LockRefusal {
                     ready.resolve(.failure(RenderingError.handoffUnavailable(
@@ -101,10 +104,17 @@ extension RenderService {
     }
 
     /// The live view `liveID` (running, or ended within the last minutes) of a session of `tenant`;
-    /// nil for an unknown id and for another tenant's view alike.
-    public func liveView(_ liveID: String, tenant: TenantID) -> LiveView? {
-        guard let view = lives.view(id: liveID), view.sessionID.tenant == tenant else { return nil }
-        return view
+    /// nil for an unknown id and for another tenant's view alike. In a cluster, a view another node
+    /// opened throws `RenderingError.ownedElsewhere` naming that node while it is alive (the call is
+    /// forwarded there, where the tenant is checked).
+    public func liveView(_ liveID: String, tenant: TenantID) async throws -> LiveView? {
+        if let view = lives.view(id: liveID) { return view.sessionID.tenant == tenant ? view : nil }
+        if let cluster = sessions.cluster, let node = Self.node(ofLiveID: liveID), node != cluster.nodeID,
+            let url = await cluster.aliveURL(of: node)
+        {
+            throw RenderingError.ownedElsewhere(nodeID: node, advertiseURL: url)
+        }
+        return nil
     }
 
     /// Live views running now.
@@ -164,11 +174,29 @@ extension RenderService {
         return view.endReason ?? reason
     }
 
+    /// After a control view of a keep_warm session in its kept context: the context is kept for the
+    /// session again when the session stored exactly what it holds (its next render skips the
+    /// restore, as after a render); the windows the view opened are closed and its page moves to a
+    /// blank document of the origin it shows. Otherwise it goes back to the pool.
+    private func keepWarm(_ view: LiveView, written: WrittenBack?, proxy: ProxyConfig?) async {
+        guard let written, written.inSync else {
+            pool.checkin(view.held)
+            return
+        }
+        for tab in view.tabs.snapshot.tabs where tab.id != view.tabs.main.targetId {
+            _ = try? await view.page.connection.send(CDP.Target.CloseTarget(targetId: tab.id), timeout: .seconds(5))
+        }
+        let page = view.url.flatMap { Page.origin(of: $0) }.map { ContextReuse.Outcome.resettable(origin: $0, clearing: nil, initScripts: []) }
+        view.keptForSession()
+        warm.keep(
+            view.sessionID, view.held, cookies: written.stored.cookies, localStorage: written.stored.localStorage, proxy: proxy, page: page)
+    }
+
     /// The view is over (written back, when in control): its context goes back (when the write-back
-    /// did not give it back already) and `live.wait` answers.
+    /// did not give it back already, or kept it for the session) and `live.wait` answers.
     private func finishLive(_ liveID: String) async {
         guard let view = lives.view(id: liveID) else { return }
-        pool.checkin(view.held)
+        if !view.isKeptForSession { pool.checkin(view.held) }
         view.finish(view.endReason ?? .failed)
         liveMetrics.ended(view.endReason ?? .failed)
         logger.info(
@@ -176,9 +204,25 @@ extension RenderService {
             metadata: ["session_id": "\(view.sessionID)", "live_id": "\(liveID)", "reason": "\(view.endReason?.rawValue ?? "failed")"])
     }
 
-    /// `live_` and 32 hex digits.
-    private static func newLiveID() -> String {
+    /// `live_` and 32 random hex digits; in a cluster then `_` and the node's id in hex, so any node
+    /// knows where the view lives (`live.status|revoke|wait` are forwarded there).
+    private func newLiveID() -> String {
         var generator = SystemRandomNumberGenerator()
-        return "live_" + (0..<16).map { _ in String(format: "%02x", UInt8.random(in: .min ... .max, using: &generator)) }.joined()
+        let random = (0..<16).map { _ in String(format: "%02x", UInt8.random(in: .min ... .max, using: &generator)) }.joined()
+        guard let cluster = sessions.cluster else { return "live_" + random }
+        return "live_" + random + "_" + cluster.nodeID.utf8.map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// The node a live id names (nil for a single node's id or a malformed one).
+    static func node(ofLiveID liveID: String) -> String? {
+        let parts = liveID.split(separator: "_", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0] == "live", parts[2].utf8.count.isMultiple(of: 2), parts[2].utf8.count <= 512 else { return nil }
+        var bytes: [UInt8] = []
+        var digits = parts[2].makeIterator()
+        while let high = digits.next(), let low = digits.next() {
+            guard let byte = UInt8(String([high, low]), radix: 16) else { return nil }
+            bytes.append(byte)
+        }
+        return bytes.isEmpty ? nil : String(validating: bytes, as: UTF8.self)
     }
 }

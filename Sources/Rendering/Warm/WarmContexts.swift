@@ -41,15 +41,29 @@ final class WarmContexts: Sendable {
     /// The session's kept context, taken for a call, when it can serve `session` as stored now with
     /// `proxy`; else any kept context is given back to the pool and nil is returned.
     func take(_ id: SessionID, session: RpcSessionContext, proxy: ProxyConfig?) async -> HeldLease? {
+        await take(id, session: session) { $0 == proxy }?.held
+    }
+
+    /// The session's kept context for a live view, with the proxy it was kept with (the view shows the
+    /// session through it), when it can serve `session` as stored now and its proxy needs no
+    /// credentials (nothing answers a proxy's challenge during a view); else nil, any kept context
+    /// given back to the pool.
+    func takeForView(_ id: SessionID, session: RpcSessionContext) async -> (held: HeldLease, proxy: ProxyConfig?)? {
+        await take(id, session: session) { $0?.username == nil }
+    }
+
+    private func take(_ id: SessionID, session: RpcSessionContext, proxy accepted: (ProxyConfig?) -> Bool) async
+        -> (held: HeldLease, proxy: ProxyConfig?)?
+    {
         guard let entry = entries.withLock({ $0.removeValue(forKey: id) }) else { return nil }
         let renewed = await entry.renewal.value
-        guard renewed, entry.proxy == proxy, entry.cookies == session.cookies,
+        guard renewed, accepted(entry.proxy), entry.cookies == session.cookies,
             entry.localStorage == session.localStorage, entry.held.page.closeReason == nil, pool.unpark(entry.held)
         else {
             pool.checkin(entry.held)
             return nil
         }
-        return entry.held
+        return (entry.held, entry.proxy)
     }
 
     /// Keeps `held` for the session after a successful call whose state the session stored as

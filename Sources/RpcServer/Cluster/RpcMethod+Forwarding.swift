@@ -41,8 +41,8 @@ extension RpcMethod {
 }
 
 extension RpcMethodRegistry {
-    /// Makes the methods whose calls belong to a session's owner (`render`, `session.delete`)
-    /// forward them there through `forwarder`; `tenants` holds the presets a render's timeout may come from.
+    /// Makes the methods whose calls belong to a session's owner (`render`, `session.delete`) or to
+    /// the node that opened a live view (`live.status|revoke|wait`) forward them there through `forwarder`; `tenants` holds the presets a render's timeout may come from.
     mutating func forwardSessionCalls(through forwarder: NodeForwarder, tenants: TenantDirectory?) {
         replace("render") { render in
             render.forwarding(through: forwarder) { params, tenant in
@@ -50,5 +50,13 @@ extension RpcMethodRegistry {
             }
         }
         replace("session.delete") { delete in delete.forwarding(through: forwarder) { _, _ in .seconds(30) } }
+        // A live view lives on the node that opened it (its id names that node).
+        replace("live.status") { $0.forwarding(through: forwarder) { _, _ in .seconds(10) } }
+        replace("live.revoke") { $0.forwarding(through: forwarder) { _, _ in .seconds(40) } }
+        replace("live.wait") { wait in
+            wait.forwarding(through: forwarder) { params, _ in
+                .milliseconds(min(max(params?["timeout_ms"]?.intValue ?? 30_000, 0), LiveMethods.maxWaitMs)) + .seconds(10)
+            }
+        }
     }
 }

@@ -24,7 +24,7 @@ enum LiveBridge {
 
     /// Whether an upgrade request is for a running, unclaimed live view; if so it is claimed and the
     /// WebSocket streams the view.
-    static func shouldUpgrade(_ request: HTTPRequest, renders: RenderService?, logger: Logger)
+    static func shouldUpgrade(_ request: HTTPRequest, channel: any Channel, renders: RenderService?, logger: Logger)
         -> ShouldUpgradeResult<WebSocketDataHandler<HTTP1WebSocketUpgradeChannel.Context>>
     {
         guard let renders, let token = token(inPath: request.path),
@@ -35,8 +35,23 @@ enum LiveBridge {
             await withTaskGroup(of: Void.self) { group in
                 // Page → viewer until the view ends; then the close.
                 group.addTask {
-                    await view.stream { text in try await outbound.write(.text(text)) }
-                    try? await outbound.close(.normalClosure, reason: "live view ended")
+                    await withTaskGroup(of: Void.self) { closing in
+                        closing.addTask {
+                            await view.stream { text in try await outbound.write(.text(text)) }
+                            try? await outbound.close(.normalClosure, reason: "live view ended")
+                        }
+                        // A viewer that stopped reading takes neither the view's last message nor the close
+                        // frame (nor the library's own close or ping after them): once the view has ended,
+                        // its connection is cut after `closeGrace` instead of staying open until TCP gives
+                        // up. Closing the channel fails the writes waiting on it.
+                        closing.addTask {
+                            _ = await view.ended()
+                            try? await Task.sleep(for: closeGrace)
+                            if !Task.isCancelled { channel.close(promise: nil) }
+                        }
+                        await closing.next()
+                        closing.cancelAll()
+                    }
                 }
                 // Viewer → page, in order.
                 group.addTask {
@@ -55,6 +70,10 @@ enum LiveBridge {
             }
         }
     }
+
+    /// How long a viewer has to take the view's last message and the close frame once the view ended,
+    /// before its connection is cut.
+    static let closeGrace: Duration = .seconds(5)
 
     /// Registers `GET /live/{token}` (the viewer page) and `/live/{token}/ws` without an upgrade.
     static func addRoutes(to router: Router<BasicRequestContext>, renders: RenderService?) {

@@ -21,6 +21,14 @@ enum LiveViewerPage {
         #done { background: #2e7d32; color: #fff; border: 0; border-radius: 4px; padding: 0 14px; font-weight: 600; }
         #stage { position: absolute; top: 36px; left: 0; right: 0; bottom: 0; display: flex; align-items: center; justify-content: center; }
         #screen { background: #fff; cursor: default; touch-action: none; }
+        #tabs { display: none; gap: 4px; align-items: flex-end; height: 30px; padding: 0 6px; background: #242424; overflow-x: auto; }
+        body.tabbed #tabs { display: flex; }
+        body.tabbed #stage { top: 66px; }
+        .tab { display: flex; align-items: center; flex: 0 1 220px; min-width: 60px; height: 26px; background: #333; border-radius: 4px 4px 0 0; }
+        .tab.active { background: #5a5a5a; }
+        .tab button { background: none; border: 0; color: #eee; cursor: pointer; height: 26px; }
+        .tab .pick { flex: 1; min-width: 0; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; text-align: left; padding: 0 8px; }
+        .tab .close { color: #bbb; padding: 0 6px; }
         #keys { position: absolute; left: -10000px; top: 0; width: 20px; height: 20px; opacity: 0; }
         body.view .control { display: none; }
         </style>
@@ -33,15 +41,16 @@ enum LiveViewerPage {
           <span id="status">connecting&hellip;</span>
           <button id="done" title="End the live view (the session carries on with what you did)">Done</button>
         </div>
+        <div id="tabs" role="tablist" aria-label="Windows of the page"></div>
         <div id="stage"><canvas id="screen" width="1" height="1"></canvas></div>
         <textarea id="keys" autocomplete="off" autocapitalize="off" spellcheck="false"></textarea>
         <script>
         (function () {
           "use strict";
-          var state = window.tidepoolLive = { frames: 0, width: 0, height: 0, mode: null, url: null, ended: null, open: false };
+          var state = window.tidepoolLive = { frames: 0, width: 0, height: 0, mode: null, url: null, ended: null, open: false, tabs: [], active: null, frameTab: null };
           var canvas = document.getElementById("screen"), context = canvas.getContext("2d");
           var stage = document.getElementById("stage"), keys = document.getElementById("keys");
-          var urlBar = document.getElementById("url"), status = document.getElementById("status");
+          var urlBar = document.getElementById("url"), status = document.getElementById("status"), strip = document.getElementById("tabs");
           var socket = new WebSocket(location.href.replace(/^http/, "ws").replace(/[?#].*$/, "").replace(/\/$/, "") + "/ws");
           var buttons = ["left", "middle", "right", "back", "forward"];
 
@@ -67,22 +76,56 @@ enum LiveViewerPage {
                   canvas.width = image.naturalWidth; canvas.height = image.naturalHeight;
                 }
                 context.drawImage(image, 0, 0);
-                state.width = message.w; state.height = message.h; state.frames += 1;
+                state.width = message.w; state.height = message.h; state.frames += 1; state.frameTab = message.tab;
                 fit();
               };
               image.src = "data:image/jpeg;base64," + message.data;
             } else if (message.t === "hello") {
               state.mode = message.mode;
-              document.body.className = message.mode;
+              document.body.classList.remove("view", "control");
+              document.body.classList.add(message.mode);
               status.textContent = message.mode === "control" ? "live: you are in control" : "live: view only";
             } else if (message.t === "url") {
               state.url = message.url;
               if (document.activeElement !== urlBar) urlBar.value = message.url;
+            } else if (message.t === "tabs") {
+              showTabs(message);
             } else if (message.t === "ended") {
               state.ended = message.reason;
               status.textContent = "ended (" + message.reason + ")";
             }
           };
+
+          // The session's page and the windows it opened: a tab each (shown from two on); a click shows
+          // one, its cross closes a window (in control mode; the session's page has none).
+          function showTabs(message) {
+            state.tabs = message.tabs;
+            state.active = message.active;
+            strip.textContent = "";
+            message.tabs.forEach(function (tab, index) {
+              var item = document.createElement("span");
+              item.className = "tab" + (tab.id === message.active ? " active" : "");
+              item.setAttribute("role", "tab");
+              item.dataset.id = tab.id;
+              var pick = document.createElement("button");
+              pick.className = "pick";
+              pick.textContent = tab.title || tab.url || "New window";
+              pick.title = tab.url;
+              pick.addEventListener("click", function () { send({ t: "tab", id: tab.id }); keys.focus(); });
+              item.appendChild(pick);
+              if (index > 0) {
+                var close = document.createElement("button");
+                close.className = "close control";
+                close.textContent = "\u00d7";
+                close.title = "Close this window";
+                close.addEventListener("click", function () { send({ t: "close_tab", id: tab.id }); });
+                item.appendChild(close);
+              }
+              strip.appendChild(item);
+            });
+            document.body.classList.toggle("tabbed", message.tabs.length > 1);
+            fit();
+          }
 
           function point(e, extra) {
             var box = canvas.getBoundingClientRect();

@@ -41,5 +41,38 @@ extension BrowserSuites {
                 #expect(after["status_code"] == 200)
             }
         }
+
+        /// A live view lives on the node that opened it; its id names that node, so `live.status`,
+        /// `live.wait` and `live.revoke` on any node reach it.
+        @Test func aLiveViewIsAskedAboutAndRevokedThroughAnyNode() async throws {
+            try await TestCluster.with { cluster in
+                let (a, b) = (cluster.node(0), cluster.node(1))
+                _ = try await a.result("session.create", ["session_id": "watched"])
+                let live = try await a.result("live.create", ["session_id": "watched", "mode": "control", "ttl_secs": 120])
+                let id = try #require(live["live_id"])
+                #expect(live["url"]?.stringValue?.hasPrefix(cluster.nodes[0].baseURL + "/live/") == true, "the opening node's URL: \(live)")
+
+                let status = try await b.result("live.status", ["live_id": id])
+                #expect(status["live_id"] == id && status["state"] == "waiting" && status["session_id"] == "watched", "\(status)")
+                let early = try await b.result("live.wait", ["live_id": id, "timeout_ms": 200])
+                #expect(early["ended"] == false, "\(early)")
+                let render = try await b.call("render", ["url": .string(cluster.site.url("/static.html")), "session_id": "watched"])
+                #expect(render["error"]?["data"]?["reason"] == "session held by live control", "\(render)")
+
+                let revoked = try await b.result("live.revoke", ["live_id": id])
+                #expect(revoked["ended"] == true && revoked["ended_reason"] == "revoked", "\(revoked)")
+                #expect(try await a.result("live.status", ["live_id": id])["state"] == "ended")
+                #expect(try await b.rendered(cluster.site.url("/static.html"), ["session_id": "watched"])["status_code"] == 200, "released")
+
+                // An id of no view, on either node, and one naming a node that is not there.
+                for (node, unknown) in [
+                    (b, "live_" + String(repeating: "0", count: 32) + "_" + cluster.nodes[0].nodeID.utf8.map { String(format: "%02x", $0) }.joined()),
+                    (a, "live_" + String(repeating: "0", count: 32) + "_6e6f6e65"), (b, "live_" + String(repeating: "0", count: 32)),
+                ] {
+                    let answer = try await node.call("live.status", ["live_id": .string(unknown)])
+                    #expect(answer["error"]?["code"] == -32602 && answer["error"]?["data"]?["field"] == "live_id", "\(unknown): \(answer)")
+                }
+            }
+        }
     }
 }

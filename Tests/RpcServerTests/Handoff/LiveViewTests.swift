@@ -99,6 +99,35 @@ extension BrowserSuites {
             }
         }
 
+        @Test func aWindowThePageOpensIsATabTheViewerShowsDrivesAndCloses() async throws {
+            try await RenderServer.with { c in
+                _ = try await c.server.result("session.create", ["session_id": "tabs"])
+                _ = try await c.rendered("/live.html", ["session_id": "tabs"])
+                let live = try await c.live("tabs", mode: "control", ttl: 120)
+                let viewer = try LiveViewer.start("tabs", url: try #require(live["url"]?.stringValue), site: c.url(""), in: c.tmp)
+                defer { viewer.stop() }
+                let seen = try await viewer.seen()
+                #expect(seen["strip_visible_at_start"] == false, "one tab shows no strip: \(seen) \(viewer.logText)")
+                let tabs = seen["tabs_after_open"]?.arrayValue ?? []
+                #expect(tabs.count == 2, "\(seen)")
+                #expect(tabs.first?["url"]?.stringValue?.hasSuffix("/live.html") == true, "\(seen)")
+                #expect(tabs.last?["url"]?.stringValue?.hasSuffix("/live.html?popup") == true, "\(seen)")
+                #expect(tabs.last?["title"] == "Popup window", "\(seen)")
+                #expect(seen["strip_visible"] == true, "\(seen)")
+                #expect(seen["popup_url_after_click"]?.stringValue?.hasSuffix("/live.html?popup#clicked-1") == true, "the click went to the popup: \(seen)")
+                #expect(seen["url_after_switch_back"]?.stringValue?.hasSuffix("/live.html") == true, "\(seen)")
+                #expect(seen["strip_visible_after_close"] == false, "\(seen)")
+                #expect(seen["ended"] == "done", "\(seen)")
+                #expect(try await viewer.exit() == 0, "\(viewer.logText)")
+                let waited = try await c.waitLive(live)
+                #expect(waited["ended_reason"] == "done", "\(waited)")
+                // The popup's click counted in the origin's localStorage, which went back to the session.
+                let storage = try await c.storage(of: "tabs")
+                #expect(storage.contains(#""clicks":"1""#), "\(storage)")
+                #expect(c.renders.liveViewCount == 0)
+            }
+        }
+
         @Test func aLoginThroughTheLiveViewReachesTheNextRender() async throws {
             try await RenderServer.with { c in
                 _ = try await c.server.result("session.create", ["session_id": "twofa"])
@@ -247,10 +276,17 @@ extension BrowserSuites {
                 for live in [warm, cold] {
                     #expect(try await c.server.result("live.revoke", ["live_id": live["live_id"] ?? nil])["ended_reason"] == "revoked")
                 }
-                #expect(c.pool.stats().contextsHeld == 0, "both contexts went back")
+                // The cold view's context went back; the warm one is kept for its session again (it
+                // holds exactly what the session stored).
+                try await eventually("the cold view's context went back") { c.pool.stats().contextsHeld == 1 }
+                #expect(c.pool.stats().contextsParked == 1, "warm's context is kept again")
                 // The views opened /live.html again, each in its context's page: only the kept page had
                 // the sessionStorage of the render before (the fixture notes it in localStorage).
-                #expect(try await c.storage(of: "warm").contains(#""warm":"yes""#), "the warm context's own page")
+                let served = c.pool.stats().leasesServed
+                let read = try await c.rendered("/storage/read.html", ["session_id": "warm", "config": WarmSessionTests.readStorage])
+                #expect(read["html"]?.stringValue?.contains(#""warm":"yes""#) == true, "the warm context's own page: \(read)")
+                #expect(!WarmSessionTests.restored(read), "the kept context: nothing restored")
+                #expect(c.pool.stats().leasesServed == served, "no new lease for the warm session's render")
                 #expect(!(try await c.storage(of: "cold").contains(#""warm""#)), "a fresh context")
                 for id in ["warm", "cold"] {
                     #expect(try await c.rendered("/live.html", ["session_id": .string(id)])["status_code"] == 200, "\(id) released")
@@ -276,7 +312,12 @@ extension BrowserSuites {
                 let ended = try await c.waitLive(live, timeoutMs: 0)
                 #expect(ended["ended_reason"] == "idle", "\(ended)")
                 #expect(try await c.rendered("/", ["session_id": "slow"])["status_code"] == 200, "released")
+                // The viewer reads again only after the server had time to cut its connection.
+                try await Task.sleep(for: LiveBridge.closeGrace + .seconds(3))
                 #expect(try await viewer.disconnect() == 0, "\(viewer.logText)")
+                let end = try await viewer.seen(".end")
+                #expect(end["closed_by_server"] == true, "the stalled viewer's connection is cut: \(end) \(viewer.logText)")
+                #expect(end["close_frame"] == false, "cut, not closed by a handshake that waited for the viewer: \(end)")
             }
         }
 

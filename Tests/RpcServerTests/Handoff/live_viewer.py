@@ -10,9 +10,13 @@ WIDTH x HEIGHT CSS pixels at device scale SCALE, waits for the first frame, then
   login   - opens SITE/login.html through the URL bar, clicks and types the user and the password
             where a page of the session's size has its fields, presses Enter, waits for /dashboard,
             goes back and forward, presses Done and waits for the view to end.
+  tabs    - clicks the page's "Open a window" button (page CSS point 200,350); waits until the
+            popup shows as a second, shown tab and a frame of it arrived; clicks the popup's button;
+            shows the first tab again from the strip; closes the popup with its cross; presses Done.
   leave   - closes its browser after the first frame, without Done.
   stall   - no browser: opens the view's WebSocket with a tiny receive buffer, writes the upgrade's
-            status, then reads nothing until RELEASE_FILE exists (a viewer that stopped reading).
+            status, then reads nothing until RELEASE_FILE exists (a viewer that stopped reading); then
+            reads until the server closes the connection (at most 30 s) and writes OUT_FILE.end.
   view    - flips its page script to control mode (a hostile viewer), clicks where the button is, types, writes what it saw, waits (at most 60 s) until RELEASE_FILE
             exists, then presses Done and waits for the view to end.
 Writes what it saw as JSON to OUT_FILE (in view: before waiting for the release; then OUT_FILE.end).
@@ -89,7 +93,50 @@ def stall(live_url, out, release, seen):
     seen["status"] = int(connection.recv(12).split()[1])
     write(out, seen)
     wait_for_release(release)
+    # The view has ended: the server has cut the connection that stopped reading, so reading now drains
+    # what had reached the socket and then meets its end - with no close frame among it (a server that
+    # waited for this viewer would send the close frame only now, and end the connection after its own
+    # close timeout).
+    connection.settimeout(30)
+    received = bytearray()
+    seen["closed_by_server"] = False
+    try:
+        while True:
+            chunk = connection.recv(1 << 20)
+            if not chunk:
+                seen["closed_by_server"] = True
+                break
+            received += chunk
+    except ConnectionResetError:
+        seen["closed_by_server"] = True
+    except socket.timeout:
+        pass
+    opcodes = websocket_opcodes(bytes(received))
+    seen["frames_after_release"] = len(opcodes)
+    seen["close_frame"] = 8 in opcodes
+    write(out + ".end", seen)
     connection.close()
+
+
+def websocket_opcodes(data):
+    """The opcodes of the complete server frames in data (the rest of the upgrade's head first)."""
+    head = data.find(b"\r\n\r\n")
+    position = head + 4 if head >= 0 else len(data)
+    opcodes = []
+    while position + 2 <= len(data):
+        opcode, length = data[position] & 0x0F, data[position + 1] & 0x7F
+        position += 2
+        if length >= 126:
+            size = 2 if length == 126 else 8
+            if position + size > len(data):
+                break
+            length = int.from_bytes(data[position:position + size], "big")
+            position += size
+        if position + length > len(data):
+            break
+        opcodes.append(opcode)
+        position += length
+    return opcodes
 
 
 def main():
@@ -148,6 +195,28 @@ def main():
                 page.click("#forward")
                 page.wait_for_function(STATE + ".url.includes('/dashboard')", timeout=20000)
                 seen["url_after_forward"] = state(page)["url"]
+                done(page, seen)
+            elif scenario == "tabs":
+                seen["strip_visible_at_start"] = page.is_visible("#tabs")
+                click_page_point(page, 200, 350)
+                shown_popup = STATE + ".tabs.length === 2 && " + STATE + ".active === " + STATE + ".tabs[1].id"
+                page.wait_for_function(shown_popup + " && " + STATE + ".frameTab === " + STATE + ".active", timeout=20000)
+                page.wait_for_function(STATE + ".url !== null && " + STATE + ".url.includes('?popup')", timeout=20000)
+                page.wait_for_function(STATE + ".tabs[1].title === 'Popup window'", timeout=20000)
+                seen["tabs_after_open"] = state(page)["tabs"]
+                seen["strip_visible"] = page.is_visible("#tabs")
+                seen["url_of_popup"] = state(page)["url"]
+                click_page_point(page, 200, 140)
+                page.wait_for_function(STATE + ".url.includes('?popup#clicked-')", timeout=20000)
+                seen["popup_url_after_click"] = state(page)["url"]
+                page.click("#tabs .tab:nth-child(1) .pick")
+                page.wait_for_function(
+                    STATE + ".active === " + STATE + ".tabs[0].id && " + STATE + ".frameTab === " + STATE + ".active && !"
+                    + STATE + ".url.includes('?popup')", timeout=20000)
+                seen["url_after_switch_back"] = state(page)["url"]
+                page.click("#tabs .tab:nth-child(2) .close")
+                page.wait_for_function(STATE + ".tabs.length === 1", timeout=20000)
+                seen["strip_visible_after_close"] = page.is_visible("#tabs")
                 done(page, seen)
             elif scenario == "leave":
                 pass  # the browser closes without Done

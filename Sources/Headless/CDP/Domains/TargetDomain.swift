@@ -150,4 +150,14 @@ extension CDP.Target {
     public struct TargetCreated: Decodable, Sendable {
         public let targetInfo: TargetInfo
     }
+
+    /// `Target.targetInfoChanged` params (a target's URL or title changed; with discovery on).
+    public struct TargetInfoChanged: Decodable, Sendable {
+        public let targetInfo: TargetInfo
+    }
+
+    /// `Target.targetDestroyed` params (with discovery on).
+    public struct TargetDestroyed: Decodable, Sendable {
+        public let targetId: String
+    }
 }

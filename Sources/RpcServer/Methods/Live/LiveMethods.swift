@@ -53,7 +53,7 @@ enum LiveMethods {
             result: RpcResultSpec("live view status", .object([:])),
             errors: [.invalidParams]
         ) { (params: LiveIDParams, context: RpcCallContext) -> JSONValue in
-            status(try lookup(params.liveId, renders: renders, tenant: context.tenant))
+            status(try await lookup(params.liveId, renders: renders, tenant: context.tenant))
         }
         registry.register(
             "live.revoke",
@@ -63,7 +63,7 @@ enum LiveMethods {
             result: RpcResultSpec("live view status", .object([:])),
             errors: [.invalidParams]
         ) { (params: LiveIDParams, context: RpcCallContext) -> JSONValue in
-            let view = try lookup(params.liveId, renders: renders, tenant: context.tenant)
+            let view = try await lookup(params.liveId, renders: renders, tenant: context.tenant)
             view.end(.revoked)
             // Answers once the write-back is done, so the next render sees the state.
             _ = await view.finished(timeout: .seconds(30))
@@ -77,7 +77,7 @@ enum LiveMethods {
             result: RpcResultSpec("live view status", .object([:])),
             errors: [.invalidParams]
         ) { (params: LiveWaitParams, context: RpcCallContext) -> JSONValue in
-            let view = try lookup(params.liveId, renders: renders, tenant: context.tenant)
+            let view = try await lookup(params.liveId, renders: renders, tenant: context.tenant)
             let timeout = params.timeoutMs ?? 30_000
             guard (0...maxWaitMs).contains(timeout) else {
                 throw RpcMethodError.invalidParams(field: "timeout_ms", reason: "must be 0…\(maxWaitMs), got \(timeout)")
@@ -88,8 +88,8 @@ enum LiveMethods {
     }
 
     /// The caller's view `liveID`; an unknown id and another tenant's alike are -32602 `live_id`.
-    private static func lookup(_ liveID: String, renders: RenderService, tenant: TenantID) throws -> LiveView {
-        guard let view = renders.liveView(liveID, tenant: tenant) else {
+    private static func lookup(_ liveID: String, renders: RenderService, tenant: TenantID) async throws -> LiveView {
+        guard let view = try await renders.liveView(liveID, tenant: tenant) else {
             throw RpcMethodError.invalidParams(
                 field: "live_id", reason: "no live view \(liveID): it is wrong, or it ended more than 10 minutes ago")
         }

@@ -53,4 +53,4 @@ struct LiveWaitParams: RpcParams, Sendable, Hashable, Codable {
     ]
 }
 
-let liveIDSchema = JSONSchema.string(pattern: "^live_[0-9a-f]{32}$")
+let liveIDSchema = JSONSchema.string(pattern: "^live_[0-9a-f]{32}(_([0-9a-f]{2}){1,256})?$")
