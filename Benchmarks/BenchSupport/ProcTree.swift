@@ -64,7 +64,9 @@ public enum ProcTree {
         let ticksPerSecond = Double(sysconf(Int32(_SC_CLK_TCK)))
         var kinds: [String: Double] = [:]
         for child in descendants(of: pid) {
-            let arguments = ((try? String(contentsOfFile: "/proc/\(child)/cmdline", encoding: .utf8)) ?? "").split(separator: "\0")
+            // Chromium's children rewrite their command line as one string with spaces: split on both.
+            let arguments = ((try? String(contentsOfFile: "/proc/\(child)/cmdline", encoding: .utf8)) ?? "")
+                .split(whereSeparator: { $0 == "\0" || $0 == " " })
             let type = arguments.first { $0.hasPrefix("--type=") }.map { String($0.dropFirst("--type=".count)) }
             let kind: String
             switch type {

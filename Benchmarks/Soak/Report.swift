@@ -65,7 +65,10 @@ struct Report {
         return atStart > 0 ? atEnd / atStart : .infinity
     }
 
-    /// The memory figures that must not grow, by name, with their trend (end / minute 5): the server, the
+    /// The memory figures that must not grow, by name, with their trend (end / minute 5): the server's
+    /// anonymous memory (its PSS is shown, not judged: it moves with how many other processes share its
+    /// libraries — a test run or a build beside the soak lowers it while it runs and raises it when it
+    /// ends, with the server's own memory flat), the
     /// browsers' long-lived processes, and the median renderer. The whole tree's total is shown, not
     /// judged: it moves with how many renderers exist, and the workload's out-of-memory pages (each
     /// lasting 20–30 s, often two at once) and 10 MB documents make a few renderers gigabytes large.
@@ -73,7 +76,7 @@ struct Report {
     /// still shows.
     var judgedGrowth: [(String, Double)] {
         [
-            ("server", trend(\.serverPSSKB)), ("browser processes", trend(\.browserProcessesPSSKB)),
+            ("server", trend(\.serverAnonKB)), ("browser processes", trend(\.browserProcessesPSSKB)),
             ("median renderer", trend(\.medianRendererPSSKB)),
         ]
     }
@@ -84,18 +87,17 @@ struct Report {
         return idle.renderers <= poolStats.contextsIdle + poolStats.contextsHeld + poolStats.contextsWarming
     }
 
-    /// Descriptors wander with the contexts parked for reuse (each has its egress listener) and with
-    /// browsers recycled (each has its pipe), by about 15 in a 30-minute run; a descriptor leaked per
-    /// call would add hundreds. So: the last minute's median stays within `descriptorSlack` of the
-    /// warm minute's most, and idle holds no more than the most under load.
+    /// Descriptors wander with the contexts parked for reuse (each has its egress listener), with
+    /// browsers recycled (each has its pipe) and with the calls in flight (slow ones pile up when the
+    /// machine is busy), by tens; a descriptor leaked per call would add hundreds or thousands. So
+    /// once the load has stopped for two minutes the server holds at most `descriptorSlack` more than
+    /// the warm minute's most, and no more than the most under load.
     static let descriptorSlack = 16
 
     var descriptorsSettled: Bool {
         guard let idle, let warmMost = warmWindow.map(\.descriptors).max(), let loadedMost = loaded.map(\.descriptors).max()
         else { return false }
-        let end = endWindow.map(\.descriptors).sorted()
-        guard !end.isEmpty else { return false }
-        return end[end.count / 2] <= warmMost + Self.descriptorSlack && idle.descriptors <= loadedMost
+        return idle.descriptors <= warmMost + Self.descriptorSlack && idle.descriptors <= loadedMost
     }
 
     var passed: Bool {
@@ -119,8 +121,9 @@ struct Report {
         if let warm, let end, let firstIdle, let idle {
             let idleAfter = { (sample: Sample) in Int(sample.seconds - end.seconds) }
             lines.append("| | at \(Int(warm.seconds)) s (warm) | at \(Int(end.seconds)) s (end of load) | idle, \(idleAfter(firstIdle)) s after | idle, \(idleAfter(idle)) s after | end / warm (medians of a minute) | trend, end / minute 5 |")
-            lines.append("|---|---:|---:|---:|---:|---:|")
-            lines.append("| server PSS | \(mb(warm.serverPSSKB)) | \(mb(end.serverPSSKB)) | \(mb(firstIdle.serverPSSKB)) | \(mb(idle.serverPSSKB)) | \(String(format: "%.2f", growth(\.serverPSSKB))) | \(String(format: "%.2f", trend(\.serverPSSKB))) |")
+            lines.append("|---|---:|---:|---:|---:|---:|---:|")
+            lines.append("| server PSS (not judged) | \(mb(warm.serverPSSKB)) | \(mb(end.serverPSSKB)) | \(mb(firstIdle.serverPSSKB)) | \(mb(idle.serverPSSKB)) | \(String(format: "%.2f", growth(\.serverPSSKB))) | \(String(format: "%.2f", trend(\.serverPSSKB))) |")
+            lines.append("| server anonymous (RssAnon, judged) | \(mb(warm.serverAnonKB)) | \(mb(end.serverAnonKB)) | \(mb(firstIdle.serverAnonKB)) | \(mb(idle.serverAnonKB)) | \(String(format: "%.2f", growth(\.serverAnonKB))) | \(String(format: "%.2f", trend(\.serverAnonKB))) |")
             lines.append("| server RSS | \(mb(warm.serverRSSKB)) | \(mb(end.serverRSSKB)) | \(mb(firstIdle.serverRSSKB)) | \(mb(idle.serverRSSKB)) | \(String(format: "%.2f", growth(\.serverRSSKB))) | \(String(format: "%.2f", trend(\.serverRSSKB))) |")
             lines.append("| browsers PSS (whole tree, not judged) | \(mb(warm.browsersPSSKB)) | \(mb(end.browsersPSSKB)) | \(mb(firstIdle.browsersPSSKB)) | \(mb(idle.browsersPSSKB)) | \(String(format: "%.2f", growth(\.browsersPSSKB))) | \(String(format: "%.2f", trend(\.browsersPSSKB))) |")
             lines.append("| browser processes PSS (no renderers) | \(mb(warm.browserProcessesPSSKB)) | \(mb(end.browserProcessesPSSKB)) | \(mb(firstIdle.browserProcessesPSSKB)) | \(mb(idle.browserProcessesPSSKB)) | \(String(format: "%.2f", growth(\.browserProcessesPSSKB))) | \(String(format: "%.2f", trend(\.browserProcessesPSSKB))) |")
@@ -140,14 +143,14 @@ struct Report {
         lines.append(leftovers.isEmpty ? "Nothing left behind after SIGTERM." : "Left behind: \(leftovers.joined(separator: "; "))")
         lines.append("")
         let ratios = judgedGrowth.map { "\($0.0) \(String(format: "%.2f", $0.1))" }.joined(separator: ", ")
-        lines.append("**\(passed ? "Passed" : "Failed")**: \(unexpectedErrors) unexpected errors; memory trend end/minute 5 ≤ \(Self.growthLimit): \(ratios); descriptors settled (last minute's median ≤ warm's most + \(Self.descriptorSlack), idle ≤ most under load): \(descriptorsSettled); idle renderers within the pool's set: \(idleRenderersMatchThePool).")
+        lines.append("**\(passed ? "Passed" : "Failed")**: \(unexpectedErrors) unexpected errors; memory trend end/minute 5 ≤ \(Self.growthLimit): \(ratios); descriptors settled (idle ≤ warm's most + \(Self.descriptorSlack) and ≤ most under load): \(descriptorsSettled); idle renderers within the pool's set: \(idleRenderersMatchThePool).")
         return lines.joined(separator: "\n")
     }
 
     func write(to directory: String) throws {
-        var csv = "seconds,server_rss_kb,server_pss_kb,browsers_pss_kb,server_cpu_ticks,browsers_cpu_ticks,renderers,browsers,descriptors,temporary_profiles,browser_processes_pss_kb,renderers_pss_kb,median_renderer_pss_kb,largest_renderer_pss_kb,out_of_memory_renderers\n"
+        var csv = "seconds,server_rss_kb,server_pss_kb,browsers_pss_kb,server_cpu_ticks,browsers_cpu_ticks,renderers,browsers,descriptors,temporary_profiles,browser_processes_pss_kb,renderers_pss_kb,median_renderer_pss_kb,largest_renderer_pss_kb,out_of_memory_renderers,server_anon_kb\n"
         for s in samples {
-            csv += "\(s.seconds),\(s.serverRSSKB),\(s.serverPSSKB),\(s.browsersPSSKB),\(s.serverCPUTicks),\(s.browsersCPUTicks),\(s.renderers),\(s.browsers),\(s.descriptors),\(s.temporaryProfiles),\(s.browserProcessesPSSKB),\(s.renderersPSSKB),\(s.medianRendererPSSKB),\(s.largestRendererPSSKB),\(s.outOfMemoryRenderers)\n"
+            csv += "\(s.seconds),\(s.serverRSSKB),\(s.serverPSSKB),\(s.browsersPSSKB),\(s.serverCPUTicks),\(s.browsersCPUTicks),\(s.renderers),\(s.browsers),\(s.descriptors),\(s.temporaryProfiles),\(s.browserProcessesPSSKB),\(s.renderersPSSKB),\(s.medianRendererPSSKB),\(s.largestRendererPSSKB),\(s.outOfMemoryRenderers),\(s.serverAnonKB)\n"
         }
         try csv.write(toFile: directory + "/samples.csv", atomically: true, encoding: .utf8)
         try summary.write(toFile: directory + "/summary.md", atomically: true, encoding: .utf8)

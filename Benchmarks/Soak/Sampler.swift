@@ -7,6 +7,9 @@ struct Sample: Sendable {
     var seconds: Double
     var serverRSSKB: Int
     var serverPSSKB: Int
+    /// The server's anonymous resident memory (`RssAnon`: its heap and stacks). Unlike its PSS, it does
+    /// not move when other processes map or unmap the libraries it shares (the Swift runtime, Foundation).
+    var serverAnonKB: Int
     var browsersPSSKB: Int
     /// The browsers' processes other than renderers (browser, GPU, utilities): they live as long as
     /// their browser, so this is where a leak in the browser would show.
@@ -60,6 +63,7 @@ final class Sampler: Sendable {
             seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18,
             serverRSSKB: ProcTree.kilobytes(serverPid, file: "status", field: "VmRSS:"),
             serverPSSKB: ProcTree.kilobytes(serverPid, file: "smaps_rollup", field: "Pss:"),
+            serverAnonKB: ProcTree.kilobytes(serverPid, file: "status", field: "RssAnon:"),
             browsersPSSKB: pss.values.reduce(0, +),
             browserProcessesPSSKB: pss.values.reduce(0, +) - rendererPSS.reduce(0, +),
             renderersPSSKB: rendererPSS.reduce(0, +),
