@@ -42,7 +42,8 @@ extension RpcMethod {
 
 extension RpcMethodRegistry {
     /// Makes the methods whose calls belong to a session's owner (`render`, `session.delete`) or to
-    /// the node that opened a live view (`live.status|revoke|wait`) forward them there through `forwarder`; `tenants` holds the presets a render's timeout may come from.
+    /// the node that opened a live view (`live.status|revoke|wait`) forward them there through
+    /// `forwarder`; `tenants` holds the presets a render's timeout may come from.
     mutating func forwardSessionCalls(through forwarder: NodeForwarder, tenants: TenantDirectory?) {
         replace("render") { render in
             render.forwarding(through: forwarder) { params, tenant in

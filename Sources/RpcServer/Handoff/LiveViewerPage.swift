@@ -3,7 +3,8 @@
 /// text back as `LiveInput` messages with points in CSS pixels of the canvas box and that box's size
 /// (the server maps them to the page). Text goes through a hidden textarea, so typing, paste and IME
 /// composition all arrive as text (`Input.insertText`); keys that type nothing (Enter, Backspace,
-/// arrows, Tab, shortcuts) go as key events. `window.tidepoolLive` shows its state (tests read it).
+/// arrows, Tab, shortcuts) go as key events. From two tabs on (the session's page and the windows it
+/// opened) a tab strip shows under the toolbar. `window.tidepoolLive` shows its state (tests read it).
 enum LiveViewerPage {
     static let html = #"""
         <!doctype html>
