@@ -71,18 +71,7 @@ public final class Cluster: Sendable {
                 claimingOwnership: true,
                 takeover: Takeover(previousOwner: owner, reason: "node \(forwardedBy) forwarded the call here"))
         }
-        var liveness = directory.liveness(of: owner, timeout: configuration.nodeTimeout)
-        if case .gone = liveness {
-            // A takeover is decided on the table as it is now, not as the last heartbeat read it: the
-            // owner may have joined (or beaten) since. Rare, so one more round trip is cheap.
-            do throws(SessionError) {
-                try await refresh()
-                liveness = directory.liveness(of: owner, timeout: configuration.nodeTimeout)
-            } catch {
-                logger.debug("nodes not read", metadata: ["error": "\(error)"])
-            }
-        }
-        switch liveness {
+        switch await liveness(of: owner) {
         case .alive(let status):
             return .owner(status)
         case .gone(let reason):
@@ -93,16 +82,23 @@ public final class Cluster: Sendable {
     /// Where node `nodeID` serves calls while it sends heartbeats (its advertised URL); nil when it is
     /// gone, or is this node. What a call for something only that node has (a live view) is forwarded to.
     public func aliveURL(of nodeID: String) async -> String? {
-        guard nodeID != self.nodeID else { return nil }
-        if case .alive(let status) = directory.liveness(of: nodeID, timeout: configuration.nodeTimeout) { return status.advertiseURL }
-        // As for a takeover: decided on the table as it is now (the node may have joined since the last read).
+        guard nodeID != self.nodeID, case .alive(let status) = await liveness(of: nodeID) else { return nil }
+        return status.advertiseURL
+    }
+
+    /// Node `nodeID`'s standing. One found gone in the last read is judged again on the table as it
+    /// is now, not as the last heartbeat read it: it may have joined (or beaten) since. Rare, so one
+    /// more round trip is cheap.
+    private func liveness(of nodeID: String) async -> NodeDirectory.Liveness {
+        let liveness = directory.liveness(of: nodeID, timeout: configuration.nodeTimeout)
+        guard case .gone = liveness else { return liveness }
         do throws(SessionError) {
             try await refresh()
         } catch {
             logger.debug("nodes not read", metadata: ["error": "\(error)"])
+            return liveness
         }
-        guard case .alive(let status) = directory.liveness(of: nodeID, timeout: configuration.nodeTimeout) else { return nil }
-        return status.advertiseURL
+        return directory.liveness(of: nodeID, timeout: configuration.nodeTimeout)
     }
 
     /// Writes this node's heartbeat with its figures and reads every node's.

@@ -91,7 +91,8 @@ extension LiveView {
                 end(.failed)
                 return
             }
-            if tabs.remove(tab.id) { try await sendTabs(send) }
+            // The next round sends the strip without it.
+            tabs.remove(tab.id)
         }
     }
 
@@ -218,9 +219,9 @@ extension LiveView {
                 _ = try? await session.send(method: "Page.enable", timeout: timeout)
                 note(url: info.url)
                 let tab = LiveTabs.Tab(id: info.targetId, session: session, opener: info.openerId, url: info.url, title: info.title)
+                // Added, it is shown: the screencast's next round sends the strip.
                 if tabs.add(tab) {
                     clearGeometry()
-                    try await sendTabs(send)
                 } else {
                     _ = try? await connection.send(CDP.Target.CloseTarget(targetId: info.targetId), timeout: timeout)
                 }
