@@ -5,7 +5,8 @@
 // context per render and with one page per worker (no isolation). renders/s and CPU per render (this
 // process, every Chromium it started, and the Playwright driver), each arm on a pool or browser of its own.
 //   swift build -c release --product RecycleBench && .build/release/RecycleBench [--renders N] [--callers 1,8]
-//     [--no-playwright] [--workloads same,many] [--stealth none|low|medium|high]
+//     [--no-playwright] [--no-fresh] [--workloads same,many] [--stealth none|low|medium|high]
+//     [--browser-flag SWITCH]…
 // Prints a Markdown section for BENCHMARKS.md. Every browser it starts is closed before it exits.
 import BenchSupport
 import FixtureServer
@@ -28,6 +29,11 @@ struct Options {
     var workloads = ["same", "many"]
     /// Tidepool's stealth preset (the default `medium`; Playwright's arms hide nothing).
     var stealth = StealthConfig.Preset.medium
+    /// Extra Chromium switches for Tidepool's browser (`--browser-flag --disable-back-forward-cache`,
+    /// repeatable): to measure what a switch does to a recycled render.
+    var browserFlags: [String] = []
+    /// Whether to run Tidepool's `isolation: "fresh"` arm (`--no-fresh` leaves it out).
+    var fresh = true
 
     init(arguments: [String]) {
         var iterator = arguments.dropFirst().makeIterator()
@@ -36,8 +42,10 @@ struct Options {
             case "--renders": renders = iterator.next().flatMap(Int.init) ?? renders
             case "--callers": callers = (iterator.next() ?? "").split(separator: ",").compactMap { Int($0) }
             case "--no-playwright": playwright = false
+            case "--no-fresh": fresh = false
             case "--workloads": workloads = (iterator.next() ?? "").split(separator: ",").map(String.init)
             case "--stealth": stealth = iterator.next().flatMap(StealthConfig.Preset.init(rawValue:)) ?? stealth
+            case "--browser-flag": browserFlags += iterator.next().map { [$0] } ?? []
             default:
                 FileHandle.standardError.write(Data("unknown argument \(argument)\n".utf8))
                 exit(2)
@@ -98,6 +106,7 @@ func tidepool(urls: [String], callers: Int, isolation: RenderIsolation) async th
     poolConfig.contextsPerBrowser = 8
     poolConfig.egress = nil
     poolConfig.launch.temporaryDirectory = data
+    poolConfig.launch.extraFlags += options.browserFlags
     let pool = BrowserPool(config: poolConfig, logger: logger)
     var configuration = TidepoolServer.Configuration()
     configuration.http.port = 0
@@ -186,7 +195,7 @@ func cell(_ f: Figure?) -> String {
 for (name, urls) in [("same site", sameSite), ("4 sites", manySites)] where options.workloads.contains(name == "same site" ? "same" : "many") {
     for callers in options.callers {
         let recycled = try await tidepool(urls: urls, callers: callers, isolation: .recycled)
-        let fresh = try await tidepool(urls: urls, callers: callers, isolation: .fresh)
+        let fresh = options.fresh ? try await tidepool(urls: urls, callers: callers, isolation: .fresh) : nil
         let context = options.playwright ? try playwright(urls: urls, callers: callers, mode: "context", binary: binary) : nil
         let page = options.playwright ? try playwright(urls: urls, callers: callers, mode: "page", binary: binary) : nil
         let ratioContext = context.map { f2(recycled.rps / $0.rps) + "×" } ?? "–"
@@ -195,6 +204,7 @@ for (name, urls) in [("same site", sameSite), ("4 sites", manySites)] where opti
             "| \(name) | \(callers) | \(cell(recycled)) | \(cell(fresh)) | \(cell(context)) | \(cell(page)) | \(ratioContext) | \(ratioPage) |")
         FileHandle.standardError.write(Data((lines.last! + "\n").utf8))
         for (arm, figure) in [("recycled", recycled), ("fresh", fresh)] {
+            guard let figure else { continue }
             breakdowns.append(
                 "- \(name), \(callers) callers, \(arm): "
                     + figure.breakdown.map { "\($0.0) \(f1($0.1))" }.joined(separator: ", ") + " ms")
@@ -211,5 +221,6 @@ lines.append("")
 lines.append(
     "\(options.renders) renders per arm after \(options.warmup) warm-up renders; CPU per render counts the warm-up, the browser's launch and "
         + "the fixture servers. Tidepool's stealth preset `\(options.stealth.rawValue)` (Playwright hides nothing). "
+        + (options.browserFlags.isEmpty ? "" : "Extra Chromium switches: \(options.browserFlags.joined(separator: " ")). ")
         + "Load average \(loadBefore) at the start, \(loadAfter) at the end.")
 print(lines.joined(separator: "\n"))
