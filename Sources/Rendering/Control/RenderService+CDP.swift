@@ -2,7 +2,7 @@ import AsyncSupport
 import Foundation
 import Headless
 import Logging
-import RenderTypes
+public import RenderTypes
 public import SessionContext
 
 extension RenderService {
@@ -16,12 +16,32 @@ extension RenderService {
     /// Hands session `id` to a CDP client: takes the session's turn as its holder
     /// (renders and cookie changes on it are refused meanwhile, on every node), starts a browser of
     /// its own with the session's cookies and localStorage, and returns once a client can connect
-    /// with the token whose hash is `tokenHash`. The hold lasts `ttlSeconds` (default 300, at most
-    /// 3600, clamped to the session's remaining life) unless it ends earlier; when it ends the
-    /// browser's cookies and localStorage are written back to the session in one update, like a
-    /// render's, and the browser closes.
-    public func connectCDP(_ id: SessionID, ttlSeconds: Int?, tokenHash: String) async throws -> CDPGrant {
-        let (_, ttl) = try await handoffSession(id, ttlSeconds: ttlSeconds, maxTTL: 3600, holding: true)
+    /// with the token whose hash is `tokenHash`. The browser wears the session's persona under
+    /// `stealth`, as a render of the session with those settings would. A session with a profile gets
+    /// a browser on the profile's directory instead (its own state is there; the session's cookies go
+    /// on top, as for its renders): the profile's browser of ours closes first, once the renders in it
+    /// ended, and none starts on the directory until the hand-off's browser closed. The hold lasts
+    /// `ttlSeconds` (default 300, at most 3600, clamped to the session's remaining life) unless it
+    /// ends earlier; when it ends the browser's cookies and localStorage are written back to the
+    /// session in one update, like a render's, and the browser closes.
+    ///
+    /// In a cluster a profile lives on the node that owns its session: a call for it that lands on
+    /// another node, while the owner is alive, throws `RenderingError.ownedElsewhere` (the RPC layer
+    /// forwards it there, once: `forwardedBy` names the node a forwarded call came from); with the
+    /// owner gone, this node takes the session over, as a render would.
+    public func connectCDP(
+        _ id: SessionID, ttlSeconds: Int?, stealth: StealthConfig = .default, tokenHash: String, forwardedBy: String? = nil
+    ) async throws -> CDPGrant {
+        let (session, ttl) = try await handoffSession(id, ttlSeconds: ttlSeconds, maxTTL: 3600, holding: true, allowingProfile: true)
+        let claiming: Bool
+        if let cluster = sessions.cluster, session.profile != nil {
+            switch await cluster.place(try await cluster.backend.placement(of: id), bindingProfile: nil, forwardedBy: forwardedBy) {
+            case .owner(let node): throw RenderingError.ownedElsewhere(nodeID: node.nodeID, advertiseURL: node.advertiseURL)
+            case .here(let claimingOwnership, _): claiming = claimingOwnership
+            }
+        } else {
+            claiming = false
+        }
         guard handoffs.reserve() else {
             throw RenderingError.handoffUnavailable(
                 reason: "every hand-off of this node is in use (max_cdp_browsers \(handoffs.maxBrowsers): CDP connections and live views)",
@@ -42,7 +62,7 @@ extension RenderService {
             do {
                 try await holdForCDP(
                     id, endsAt: endsAt, mark: ControlMark(kind: .cdpClient, endsAt: expiresAt), expiresAt: expiresAt,
-                    tokenHash: tokenHash, ready: ready)
+                    claimingOwnership: claiming, stealth: stealth, tokenHash: tokenHash, ready: ready)
             } catch is LockRefusal {
                 ready.resolve(.failure(RenderingError.handoffUnavailable(
                     reason: "the session's renders in progress did not end within 30 s", retryAfterMs: 1000)))
@@ -75,55 +95,86 @@ extension RenderService {
 
     /// The hold's whole life, inside the session's turn: browser, restore, wait, read back, write back.
     private func holdForCDP(
-        _ id: SessionID, endsAt: ContinuousClock.Instant, mark: ControlMark, expiresAt: Date, tokenHash: String,
-        ready: AsyncLatch<Result<CDPHandoff, any Error>>
+        _ id: SessionID, endsAt: ContinuousClock.Instant, mark: ControlMark, expiresAt: Date, claimingOwnership: Bool,
+        stealth: StealthConfig, tokenHash: String, ready: AsyncLatch<Result<CDPHandoff, any Error>>
     ) async throws {
-        let timeout = Duration.seconds(10)
-        try await turns.withTurn(id, deadline: .now + .seconds(30), claimingOwnership: false, control: mark) { turn in
+        try await turns.withTurn(id, deadline: .now + .seconds(30), claimingOwnership: claimingOwnership, control: mark) { turn in
             guard let session = turn.session else { throw SessionError.notFound(id) }
-            let browser = try await pool.launchDedicatedBrowser(userDataDir: nil)
-            let handoff = CDPHandoff(sessionID: id, expiresAt: expiresAt, browser: browser, metrics: handoffs.metrics)
-            // The session's persona, as its renders get it with the default stealth, on every page
-            // and worker of the browser from the client's first page on.
-            let persona: Task<Void, Never>
+            // A profile's directory: taken from our own browser of it (its renders by other sessions
+            // end first, within the turn's bounds), given back once the client's browser closed.
+            let directory = session.profile.map { ProfileLocation.path(of: $0, tenant: id.tenant) }
+            if let directory {
+                do {
+                    try await profiles.lend(directory, deadline: .now + .seconds(30))
+                } catch ContextProviderError.queueTimeout {
+                    throw RenderingError.handoffUnavailable(
+                        reason: "renders of profile \(session.profile ?? directory) by other sessions did not end within 30 s",
+                        retryAfterMs: 1000)
+                } catch ContextProviderError.unavailable(let why) {
+                    throw RenderingError.handoffUnavailable(reason: why, retryAfterMs: 1000)
+                }
+            }
             do {
-                try await restore(session, into: browser, timeout: timeout)
-                let userAgent = browser.version.userAgent
-                let profile = StealthProfile.resolve(
-                    .default, seed: id.tenant.isDefault ? id.rawValue : "\(id.tenant)/\(id)", browserUserAgent: userAgent,
-                    viewport: .default)
-                persona = try await HandoffPersona.cover(
-                    browser.connection, profile: profile, browserUserAgent: userAgent, logger: logger, timeout: timeout)
-                try await leaveBlankPage(in: browser, timeout: timeout)
+                try await holdBrowserForCDP(
+                    id, session: session, turn: turn, endsAt: endsAt, expiresAt: expiresAt,
+                    userDataDir: directory.map { profiles.root + "/" + $0 }, stealth: stealth, tokenHash: tokenHash, ready: ready)
             } catch {
-                await browser.close()
+                if let directory { await profiles.giveBack(directory) }
                 throw error
             }
-            handoffs.register(handoff, tokenHash: tokenHash)
-            ready.resolve(.success(handoff))
-            logger.info("session handed to a CDP client", metadata: ["session_id": "\(id)", "pid": "\(browser.pid)"])
-            let reason = await withTaskCancellationHandler {
-                await handoff.waitForEnd(until: endsAt, connectTimeout: configuration.cdpConnectTimeout)
-            } onCancel: {
-                handoff.end(.serverStopping)
-            }
-            handoffs.remove(tokenHash: tokenHash)
-            handoff.end(reason)
-            handoffs.metrics.ended(reason)
-            // What the client set on the browser's own session outlives it: targets it asked to be
-            // attached to (and paused) at start would pause Tidepool's reading page.
-            _ = try? await browser.connection.send(
-                CDP.Target.SetAutoAttach(autoAttach: false, waitForDebuggerOnStart: false, flatten: true), timeout: timeout)
-            try await writeBack(
-                id, session: session, connection: browser.connection, browserContextId: nil, seenOrigins: handoff.seenOrigins,
-                lastURL: handoff.lastSeenURL, turn: turn, holder: "CDP client", timeout: timeout
-            ) {
-                await browser.close()
-                persona.cancel()
-                await persona.value
-            }
-            logger.info("CDP hand-off ended", metadata: ["session_id": "\(id)", "reason": "\(reason)"])
+            if let directory { await profiles.giveBack(directory) }
         }
+    }
+
+    /// The hold once the session's turn (and its profile's directory, `userDataDir`) is taken.
+    private func holdBrowserForCDP(
+        _ id: SessionID, session: RpcSessionContext, turn: SessionTurn, endsAt: ContinuousClock.Instant, expiresAt: Date,
+        userDataDir: String?, stealth: StealthConfig, tokenHash: String, ready: AsyncLatch<Result<CDPHandoff, any Error>>
+    ) async throws {
+        let timeout = Duration.seconds(10)
+        let browser = try await pool.launchDedicatedBrowser(userDataDir: userDataDir)
+        let handoff = CDPHandoff(sessionID: id, expiresAt: expiresAt, browser: browser, metrics: handoffs.metrics)
+        // The session's persona, as its renders get it with these stealth settings, on every page
+        // and worker of the browser from the client's first page on.
+        let persona: Task<Void, Never>
+        do {
+            // A profile's own localStorage is in its directory; the session's cookies go on top.
+            try await restore(session, into: browser, localStorage: userDataDir == nil, timeout: timeout)
+            let userAgent = browser.version.userAgent
+            let profile = StealthProfile.resolve(
+                stealth, seed: id.tenant.isDefault ? id.rawValue : "\(id.tenant)/\(id)", browserUserAgent: userAgent,
+                viewport: .default)
+            persona = try await HandoffPersona.cover(
+                browser.connection, profile: profile, browserUserAgent: userAgent, logger: logger, timeout: timeout)
+            try await leaveBlankPage(in: browser, timeout: timeout)
+        } catch {
+            await browser.close()
+            throw error
+        }
+        handoffs.register(handoff, tokenHash: tokenHash)
+        ready.resolve(.success(handoff))
+        logger.info("session handed to a CDP client", metadata: ["session_id": "\(id)", "pid": "\(browser.pid)"])
+        let reason = await withTaskCancellationHandler {
+            await handoff.waitForEnd(until: endsAt, connectTimeout: configuration.cdpConnectTimeout)
+        } onCancel: {
+            handoff.end(.serverStopping)
+        }
+        handoffs.remove(tokenHash: tokenHash)
+        handoff.end(reason)
+        handoffs.metrics.ended(reason)
+        // What the client set on the browser's own session outlives it: targets it asked to be
+        // attached to (and paused) at start would pause Tidepool's reading page.
+        _ = try? await browser.connection.send(
+            CDP.Target.SetAutoAttach(autoAttach: false, waitForDebuggerOnStart: false, flatten: true), timeout: timeout)
+        try await writeBack(
+            id, session: session, connection: browser.connection, browserContextId: nil, seenOrigins: handoff.seenOrigins,
+            lastURL: handoff.lastSeenURL, turn: turn, holder: "CDP client", timeout: timeout
+        ) {
+            await browser.close()
+            persona.cancel()
+            await persona.value
+        }
+        logger.info("CDP hand-off ended", metadata: ["session_id": "\(id)", "reason": "\(reason)"])
     }
 
     /// Reads the cookies and localStorage of the browser context `browserContextId` (nil: the
@@ -188,11 +239,14 @@ extension RenderService {
         let inSync: Bool
     }
 
-    /// Puts the session's cookies and localStorage into the browser's default context.
-    func restore(_ session: RpcSessionContext, into browser: LaunchedBrowser, timeout: Duration) async throws {
+    /// Puts the session's cookies and (unless `localStorage` is false) localStorage into the browser's
+    /// default context.
+    func restore(_ session: RpcSessionContext, into browser: LaunchedBrowser, localStorage: Bool = true, timeout: Duration)
+        async throws
+    {
         let connection = browser.connection
         try await ContextCookies(connection: connection, browserContextId: nil).set(session.cookies, timeout: timeout)
-        if session.localStorage.values.contains(where: { !$0.isEmpty }) {
+        if localStorage, session.localStorage.values.contains(where: { !$0.isEmpty }) {
             let page = try await connection.openPage(in: nil, timeout: timeout)
             try await Page.with(session: page, browserContextId: nil, logger: logger) { page in
                 try await page.restoreLocalStorage(session.localStorage, timeout: timeout)

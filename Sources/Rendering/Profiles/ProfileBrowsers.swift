@@ -45,6 +45,9 @@ actor ProfileBrowsers {
     private let launch: Launch
     private var entries: [String: Entry] = [:]
     private var waiters: [Waiter] = []
+    /// Profiles whose directory is lent to a browser of someone else's (a CDP client's hand-off):
+    /// none of ours may start on it until it comes back (`giveBack`).
+    private var lent: Set<String> = []
     private var counter: UInt64 = 0
     /// Browsers taken out of `entries` whose close has not finished: they still count.
     private var closing = 0
@@ -66,6 +69,11 @@ actor ProfileBrowsers {
         let started = ContinuousClock.now
         while true {
             guard !closed else { throw ContextProviderError.unavailable("the server is stopping") }
+            if lent.contains(name) {
+                // Chromium locks the directory to one process: wait for the hand-off to end.
+                try await waitForSlot(until: deadline, since: started)
+                continue
+            }
             if var entry = entries[name] {
                 if let browser = entry.browser {
                     guard browser.isRunning, browser.connection.closeReason == nil else {
@@ -121,8 +129,48 @@ actor ProfileBrowsers {
         entry.users = max(0, entry.users - 1)
         entry.lastUsed = .now
         entries[name] = entry
-        if entry.users == 0 { wakeOne() }
+        guard entry.users == 0 else { return }
+        // A lender waits for this profile's last user, not for any slot: everyone looks again.
+        if lent.contains(name) { wakeAll() } else { wakeOne() }
     }
+
+    /// Lends `name`'s directory to a browser that is not ours (a CDP client's hand-off of a session
+    /// with this profile): marks it lent at once, so no render of it starts; waits until the renders
+    /// running in its browser end (until `deadline`); closes that browser so the directory is free.
+    /// Throws `ContextProviderError` (`queueTimeout` at the deadline, `unavailable` when the profile
+    /// is lent already or the server stops). Every successful `lend` needs its `giveBack`.
+    func lend(_ name: String, deadline: ContinuousClock.Instant) async throws {
+        let started = ContinuousClock.now
+        guard !closed else { throw ContextProviderError.unavailable("the server is stopping") }
+        guard !lent.contains(name) else {
+            throw ContextProviderError.unavailable("profile \(name) is already handed to a CDP client")
+        }
+        lent.insert(name)
+        do {
+            while let entry = entries[name] {
+                guard !closed else { throw ContextProviderError.unavailable("the server is stopping") }
+                if entry.users > 0 || entry.launch != nil {
+                    try await waitForSlot(until: deadline, since: started)
+                    continue
+                }
+                entries[name] = nil
+                await shut(entry.browser)
+                logger.info("profile browser closed", metadata: ["profile": "\(name)", "reason": "handed to a CDP client"])
+            }
+        } catch {
+            giveBack(name)
+            throw error
+        }
+    }
+
+    /// `name`'s directory is ours again (the hand-off's browser closed).
+    func giveBack(_ name: String) {
+        guard lent.remove(name) != nil else { return }
+        wakeAll()
+    }
+
+    /// Whether `name`'s directory is lent now.
+    func isLent(_ name: String) -> Bool { lent.contains(name) }
 
     /// Closes `name`'s browser now (its session ends and its directory is about to be removed), in
     /// use or not: renders still running in it fail.

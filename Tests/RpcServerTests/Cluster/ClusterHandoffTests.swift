@@ -42,6 +42,21 @@ extension BrowserSuites {
             }
         }
 
+        /// A profile lives on the node that owns its session: `session.connect` through another node
+        /// is forwarded there and hands out that node's URL, and its renders are refused meanwhile.
+        @Test func aProfileSessionIsHandedOverByTheNodeItsProfileLivesOn() async throws {
+            try await TestCluster.with { cluster in
+                let (a, b) = (cluster.node(0), cluster.node(1))
+                _ = try await a.rendered(cluster.site.url("/static.html"), ["session_id": "profiled", "profile": "kept"])
+                let connection = try await b.result("session.connect", ["session_id": "profiled", "ttl_secs": 120])
+                let owner = cluster.nodes[0].baseURL.replacingOccurrences(of: "http://", with: "ws://")
+                #expect(connection["ws_url"]?.stringValue?.hasPrefix(owner + "/cdp/") == true, "the profile's node: \(connection)")
+                let render = try await b.call("render", ["url": .string(cluster.site.url("/static.html")), "session_id": "profiled"])
+                #expect(render["error"]?["data"]?["reason"] == "session held by a CDP client", "\(render)")
+                // The cluster's end stops both nodes: the unclaimed hand-off ends and writes back.
+            }
+        }
+
         /// A live view lives on the node that opened it; its id names that node, so `live.status`,
         /// `live.wait` and `live.revoke` on any node reach it.
         @Test func aLiveViewIsAskedAboutAndRevokedThroughAnyNode() async throws {

@@ -1,7 +1,8 @@
 import Foundation
 import NIOHTTP1
-import Rendering
+@testable import Rendering
 import RenderTypes
+import SessionContext
 @testable import RpcServer
 import Testing
 import TestSupport
@@ -103,9 +104,10 @@ struct CDPClientRun {
 
 extension RenderServer {
     /// `session.connect`'s result for `session`, failing on an error answer.
-    func connect(_ session: String, ttl: Int? = nil) async throws -> JSONValue {
+    func connect(_ session: String, ttl: Int? = nil, stealth: JSONValue? = nil) async throws -> JSONValue {
         var params: [String: JSONValue] = ["session_id": .string(session)]
         if let ttl { params["ttl_secs"] = .int(ttl) }
+        if let stealth { params["stealth"] = stealth }
         let response = try await server.call("session.connect", .object(params))
         guard let result = response["result"] else { throw UnexpectedError(response: response) }
         return result
@@ -209,6 +211,46 @@ extension BrowserSuites {
             }
         }
 
+        @Test func aSessionWithAProfileIsHandedOverOnItsDirectoryWithTheStealthAsked() async throws {
+            try await RenderServer.with { c in
+                // The profile's directory holds localStorage (a profile session's is never restored
+                // from the session record): the client must see it there.
+                _ = try await c.rendered("/storage/write.html?from=render", ["session_id": "prof", "profile": "kept"])
+                _ = try await c.server.result(
+                    "cookies.set", ["session_id": "prof", "cookies": [["name": "pre", "value": "set", "domain": "127.0.0.1", "path": "/"]]])
+                let directory = ProfileLocation.path(of: "kept", tenant: .default)
+                let running = await c.renders.profiles.figures().map(\.profile)
+                #expect(running == [directory], "the profile's browser runs before the hand-off: \(running)")
+
+                let connection = try await c.connect("prof", stealth: ["preset": "none"])
+                let handoff = try c.handoff(connection)
+                #expect(await c.renders.profiles.figures().isEmpty, "our browser of the profile closed")
+                #expect(await c.renders.profiles.isLent(directory))
+                let client = try CDPClientRun.start(
+                    "profile", urls: [try #require(connection["ws_url"]?.stringValue)], site: c.url(""), in: c.tmp)
+                defer { client.stop() }
+                let seen = try await client.seen()
+                #expect(seen["storage"]?["from"] == "render", "the profile's own localStorage: \(seen)")
+                #expect(seen["cookies"]?["pre"] == "set", "the session's cookies on top: \(seen)")
+                #expect(seen["webdriver"] == true, "stealth none is plain Chromium: \(seen)")
+                #expect(seen["ua"]?.stringValue?.contains("HeadlessChrome") == true, "\(seen)")
+
+                // Another session of the same profile waits for the directory (here: past its deadline).
+                let waiting = try await c.render("/", ["session_id": "other", "profile": "kept", "config": ["timeout_ms": 1500]])
+                #expect(waiting["error"]?["code"] == -32004, "\(waiting)")
+
+                #expect(try await client.disconnect() == 0, "\(client.logText)")
+                try await c.handoffsEnded(leaving: handoff.pid)
+                #expect(await !c.renders.profiles.isLent(directory))
+                let storage = try await c.rendered("/storage/read.html", ["session_id": "prof"])
+                let text = storage["html"]?.stringValue ?? ""
+                #expect(text.contains(#""from":"render""#) && text.contains(#""written_by":"playwright""#), "kept in the directory: \(text)")
+                let cookies = try await c.server.result("cookies.get", ["session_id": "prof"])
+                let names = cookies["cookies"]?.arrayValue?.compactMap { $0["name"]?.stringValue }.sorted()
+                #expect(names == ["from_script", "pre"], "written back: \(cookies)")
+            }
+        }
+
         @Test func twoSessionsConnectedAtOnceNeverSeeEachOther() async throws {
             try await RenderServer.with { c in
                 for id in ["left", "right"] { _ = try await c.server.result("session.create", ["session_id": .string(id)]) }
@@ -309,6 +351,8 @@ extension BrowserSuites {
                     (["session_id": "one", "ttl_secs": 3601], -32602, "ttl_secs"),
                     (["session_id": "one", "ttl_secs": "long"], -32602, "ttl_secs"),
                     (["session_id": "bad id!"], -32602, "session_id"),
+                    (["session_id": "one", "stealth": ["preset": "invisible"]], -32602, "stealth.preset"),
+                    (["session_id": "one", "stealth": ["hardware_concurrency": 0]], -32602, "stealth.hardware_concurrency"),
                 ]
                 for (params, code, field) in refusals {
                     let answer = try await c.server.call("session.connect", params)

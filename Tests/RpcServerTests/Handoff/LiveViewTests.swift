@@ -335,8 +335,10 @@ extension BrowserSuites {
             try await RenderServer.with(render: RenderService.Configuration(maxCDPBrowsers: 1)) { c in
                 _ = try await c.server.result("session.create", ["session_id": "one"])
                 _ = try await c.server.result("session.create", ["session_id": "two"])
+                _ = try await c.rendered("/", ["session_id": "profiled", "profile": "shown"])
                 let refusals: [(String, JSONValue, Int, String)] = [
                     ("live.create", ["session_id": "nobody"], -32001, "session_id"),
+                    ("live.create", ["session_id": "profiled"], -32602, "session_id"),
                     ("live.create", [:], -32602, "session_id"),
                     ("live.create", ["session_id": "one", "mode": "drive"], -32602, "mode"),
                     ("live.create", ["session_id": "one", "ttl_secs": 0], -32602, "ttl_secs"),

@@ -9,6 +9,8 @@ Scenarios:
               through the fixture's form; write localStorage; take a full-page screenshot.
   two       - connect to URL and URL2 at once; write a cookie and storage in the first, read the second.
   close     - connect to URL and send Browser.close through a raw CDP session (the browser goes).
+  profile   - connect to URL; read a fixture page's localStorage and cookies, navigator.webdriver and
+              the user agent; write localStorage and a cookie.
 """
 import json
 import os
@@ -68,6 +70,17 @@ def main():
             seen["second_cookies"] = sorted(c["name"] for c in context_b.cookies())
             seen["second_page_urls"] = [pg.url for c in second.contexts for pg in c.pages]
             seen["first_cookies"] = sorted(c["name"] for c in context_a.cookies())
+        elif scenario == "profile":
+            browser = p.chromium.connect_over_cdp(urls[0], timeout=20000)
+            context, page = first_page(browser)
+            page.goto(site + "/storage/read.html")
+            seen["storage"] = json.loads(page.inner_text("#storage"))
+            page.goto(site + "/cookies")
+            seen["cookies"] = json.loads(page.inner_text("#cookies"))
+            seen["webdriver"] = page.evaluate("navigator.webdriver")
+            seen["ua"] = page.evaluate("navigator.userAgent")
+            page.goto(site + "/storage/write.html?written_by=playwright")
+            context.add_cookies([{"name": "from_script", "value": "1", "url": site}])
         elif scenario == "close":
             browser = p.chromium.connect_over_cdp(urls[0], timeout=20000)
             browser.contexts[0].add_cookies([{"name": "closing", "value": "1", "url": site}])

@@ -7,10 +7,13 @@ import SessionContext
 struct SessionConnectParams: RpcParams, Sendable, Hashable, Codable {
     var sessionId: SessionID
     var ttlSecs: Int?
+    /// The browser's persona settings, as a render's `stealth` (default medium).
+    var stealth: StealthConfig?
 
     enum CodingKeys: String, CodingKey {
         case sessionId = "session_id"
         case ttlSecs = "ttl_secs"
+        case stealth
     }
 
     static let parameters = [
@@ -18,6 +21,9 @@ struct SessionConnectParams: RpcParams, Sendable, Hashable, Codable {
         RpcParameter(
             "ttl_secs", .integer(minimum: 1, maximum: 3600),
             summary: "How long the hand-off may last (default 300), clamped to the session's remaining life."),
+        RpcParameter(
+            "stealth", .ref("StealthConfig"),
+            summary: "The browser's fingerprint preset and overrides, as a render of the session with them gets (default medium)."),
     ]
 }
 
@@ -27,8 +33,8 @@ enum ConnectMethods {
     static func register(in registry: inout RpcMethodRegistry, renders: RenderService, health: HealthReporter, clustered: Bool) {
         registry.register(
             "session.connect",
-            summary: "Hands a session to a CDP client: a browser of its own with the session's cookies and localStorage, "
-                + "reached at ws_url (or http_url's /json/version); its state is written back when the client disconnects.",
+            summary: "Hands a session to a CDP client: a browser of its own with the session's cookies and localStorage "
+                + "(a session with a profile: a browser on the profile's directory), wearing the session's persona, reached at ws_url (or http_url's /json/version); its state is written back when the client disconnects.",
             params: SessionConnectParams.self,
             result: RpcResultSpec(
                 "connection",
@@ -42,7 +48,8 @@ enum ConnectMethods {
         ) { (params: SessionConnectParams, context: RpcCallContext) -> JSONValue in
             let id = params.sessionId.inTenant(context.tenant)
             let (token, hash) = HandoffToken.make()
-            let grant = try await renders.connectCDP(id, ttlSeconds: params.ttlSecs, tokenHash: hash)
+            let grant = try await renders.connectCDP(
+                id, ttlSeconds: params.ttlSecs, stealth: params.stealth ?? .default, tokenHash: hash, forwardedBy: context.forwardedBy)
             // A node of a cluster is named by its advertised URL (a load balancer in front may send the
             // WebSocket to another node); one node by the origin the caller reached it at.
             let origin = clustered ? nil : RequestOrigin.current
