@@ -122,13 +122,15 @@ let package = Package(
             ],
             swiftSettings: swift6
         ),
+        // glibc's malloc figures for /metrics (`mallinfo2`): Swift's Glibc module leaves <malloc.h> out.
+        .target(name: "CMallocStats"),
         // HTTP (Hummingbird), the JSON-RPC engine and method tables, metrics export; maps domain
         // errors to JSON-RPC codes in one place; opens the configured session backend.
         .target(
             name: "RpcServer",
             dependencies: [
                 "RenderTypes", "AsyncSupport", "SessionContext", "SessionContextSQLite", "SessionContextPostgres",
-                "Headless", "Rendering", "Egress",
+                "Headless", "Rendering", "Egress", "CMallocStats",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -270,7 +272,12 @@ let package = Package(
         // Soak (release build): a long mixed workload through a real `tidepool serve`, memory and leftovers watched.
         .executableTarget(
             name: "Soak",
-            dependencies: ["BenchSupport", "RpcClient", "RenderTypes", "SessionContext", "FixtureServer"],
+            dependencies: [
+                "BenchSupport", "RpcClient", "RenderTypes", "SessionContext", "FixtureServer",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
             path: "Benchmarks/Soak",
             exclude: ["plot.py"],
             swiftSettings: swift6

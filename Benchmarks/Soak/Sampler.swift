@@ -1,5 +1,8 @@
+import AsyncHTTPClient
 import Foundation
 import BenchSupport
+import NIOCore
+import NIOHTTP1
 import Synchronization
 
 /// One moment of the soak.
@@ -10,6 +13,9 @@ struct Sample: Sendable {
     /// The server's anonymous resident memory (`RssAnon`: its heap and stacks). Unlike its PSS, it does
     /// not move when other processes map or unmap the libraries it shares (the Swift runtime, Foundation).
     var serverAnonKB: Int
+    /// What the server's live allocations hold (its /metrics `tidepool_process_heap_in_use_bytes`):
+    /// unlike `serverAnonKB`, not moved by memory the allocator keeps free in its arenas.
+    var serverHeapKB: Int
     var browsersPSSKB: Int
     /// The browsers' processes other than renderers (browser, GPU, utilities): they live as long as
     /// their browser, so this is where a leak in the browser would show.
@@ -52,7 +58,8 @@ final class Sampler: Sendable {
     /// the renderers are such pages.
     static let outOfMemoryKB = 1 << 20
 
-    func sample() {
+    /// `heapBytes`: the server's heap in use as its /metrics said just before (nil: not read).
+    func sample(heapBytes: Int?) {
         let tree = ProcTree.descendants(of: serverPid)
         let commands = tree.map { ($0, ProcTree.command($0)) }
         let pss = Dictionary(uniqueKeysWithValues: tree.map { ($0, ProcTree.kilobytes($0, file: "smaps_rollup", field: "Pss:")) })
@@ -64,6 +71,7 @@ final class Sampler: Sendable {
             serverRSSKB: ProcTree.kilobytes(serverPid, file: "status", field: "VmRSS:"),
             serverPSSKB: ProcTree.kilobytes(serverPid, file: "smaps_rollup", field: "Pss:"),
             serverAnonKB: ProcTree.kilobytes(serverPid, file: "status", field: "RssAnon:"),
+            serverHeapKB: (heapBytes ?? 0) / 1024,
             browsersPSSKB: pss.values.reduce(0, +),
             browserProcessesPSSKB: pss.values.reduce(0, +) - rendererPSS.reduce(0, +),
             renderersPSSKB: rendererPSS.reduce(0, +),
@@ -73,12 +81,27 @@ final class Sampler: Sendable {
             serverCPUTicks: ProcTree.cpuTicks(serverPid),
             browsersCPUTicks: browsersCPUTicks(tree),
             renderers: rendererPSS.count,
-            browsers: commands.filter { $0.1.contains("--remote-debugging-pipe") }.count,
+            // The browser process itself: its children repeat some of its switches, never without a --type.
+            browsers: commands.filter { $0.1.contains("--remote-debugging-pipe") && !$0.1.contains("--type=") }.count,
             descriptors: ProcTree.openDescriptors(serverPid),
             temporaryProfiles: ((try? FileManager.default.contentsOfDirectory(atPath: temporaryDirectory)) ?? [])
                 .filter { $0.hasPrefix("tidepool-chromium-") }.count
         )
         recorded.withLock { $0.append(sample) }
+    }
+
+    /// The server's heap in use, from its /metrics at `serverURL` (within 5 s); nil when it did not answer.
+    static func heapInUse(at serverURL: String) async -> Int? {
+        do {
+            let request = HTTPClientRequest(url: serverURL + "/metrics")
+            let response = try await HTTPClient.shared.execute(request, timeout: .seconds(5))
+            guard response.status == .ok else { return nil }
+            let body = String(buffer: try await response.body.collect(upTo: 4 << 20))
+            let line = body.split(separator: "\n").first { $0.hasPrefix("tidepool_process_heap_in_use_bytes ") }
+            return line.flatMap { $0.split(separator: " ").last }.flatMap { Double($0) }.map { Int($0) }
+        } catch {
+            return nil
+        }
     }
 
     /// The browsers' CPU so far: the server's cgroup less the server's own when there is one, else

@@ -28,3 +28,20 @@ final class Tally: Sendable {
 
     var all: [Workload.Kind: Row] { rows.withLock { $0 } }
 }
+
+/// Each caller's next round, carried across the load's phases (the rotation goes on after the pause).
+final class RoundCounter: Sendable {
+    private let next = Mutex<[Int]>([])
+
+    init(callers: Int) {
+        next.withLock { $0 = Array(repeating: 0, count: callers) }
+    }
+
+    /// `caller`'s round now; the next call answers the one after.
+    func next(_ caller: Int) -> Int {
+        next.withLock { rounds in
+            defer { rounds[caller] += 1 }
+            return rounds[caller]
+        }
+    }
+}

@@ -14,6 +14,8 @@ fig, (memory, cpu) = plt.subplots(2, 1, figsize=(10, 7), sharex=True)
 series = [("server_pss_kb", "server PSS"), ("server_rss_kb", "server RSS"), ("browsers_pss_kb", "browsers PSS (whole tree)")]
 if rows and "server_anon_kb" in rows[0]:
     series.append(("server_anon_kb", "server anonymous (RssAnon)"))
+if rows and "server_heap_kb" in rows[0]:
+    series.append(("server_heap_kb", "server heap in use"))
 if rows and "browser_processes_pss_kb" in rows[0]:
     series.append(("browser_processes_pss_kb", "browser processes PSS (no renderers)"))
 for key, label in series:

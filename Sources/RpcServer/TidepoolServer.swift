@@ -149,12 +149,14 @@ public struct TidepoolServer: Sendable {
         onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         let gauges = SessionGauges(factory: metrics.factory)
+        let heap = HeapGauges(factory: metrics.factory)
         let sessions = self.sessions
         let renders = self.renders
         let logger = self.logger
         let router = TidepoolRouter.make(
             engine: engine, health: health, metrics: metrics,
             refreshMetrics: {
+                heap.update()
                 await renders?.refreshGauges()
                 do {
                     gauges.update(try await sessions.store.metrics())

@@ -47,6 +47,22 @@ import TestSupport
         }
     }
 
+    @Test func reportsTheHeapItsLiveAllocationsHold() async throws {
+        try await TestServer.run { server in
+            let before = try #require(sample(try await server.request(.GET, "/metrics").body, "tidepool_process_heap_in_use_bytes"))
+            #expect(before > 1_000_000, "a running server holds more than a megabyte")
+            // 256 MiB held while /metrics is read (this process is the server's): the figure follows
+            // live allocations, whatever the other tests running beside this one hold meanwhile.
+            let block = UnsafeMutableRawPointer.allocate(byteCount: 256 << 20, alignment: 16)
+            defer { block.deallocate() }
+            block.initializeMemory(as: UInt8.self, repeating: 1, count: 256 << 20)
+            let text = try await server.request(.GET, "/metrics").body
+            let during = try #require(sample(text, "tidepool_process_heap_in_use_bytes"))
+            #expect(during - before > 200_000_000, "\(before) → \(during)")
+            #expect(sample(text, "tidepool_process_heap_free_bytes") != nil)
+        }
+    }
+
     @Test func serversInOneProcessKeepTheirOwnFigures() async throws {
         try await TestServer.run { first in
             try await TestServer.run { second in
