@@ -112,6 +112,8 @@ extension RenderService {
                         retryAfterMs: 1000)
                 } catch ContextProviderError.unavailable(let why) {
                     throw RenderingError.handoffUnavailable(reason: why, retryAfterMs: 1000)
+                } catch let other as ContextProviderError {
+                    throw RenderingError.handoffUnavailable(reason: "profile \(session.profile ?? directory): \(other)", retryAfterMs: 1000)
                 }
             }
             do {

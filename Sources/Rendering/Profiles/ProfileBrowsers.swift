@@ -163,6 +163,10 @@ actor ProfileBrowsers {
         }
     }
 
+    /// How long closing a profile waits for its lent directory to come back: a hand-off's end reads
+    /// the browser's state (10 s at most) and closes it (3 s, then the process group is killed).
+    static let lentReturnTimeout: Duration = .seconds(30)
+
     /// `name`'s directory is ours again (the hand-off's browser closed).
     func giveBack(_ name: String) {
         guard lent.remove(name) != nil else { return }
@@ -175,6 +179,19 @@ actor ProfileBrowsers {
     /// Closes `name`'s browser now (its session ends and its directory is about to be removed), in
     /// use or not: renders still running in it fail.
     func close(_ name: String) async {
+        // A directory lent to a hand-off comes back once its browser closed (the hand-off's end was
+        // signalled by whoever closes the profile): its directory is about to be removed.
+        let deadline = ContinuousClock.now + Self.lentReturnTimeout
+        while lent.contains(name), !closed, ContinuousClock.now < deadline {
+            do {
+                try await waitForSlot(until: deadline, since: .now)
+            } catch {
+                try? await Task.sleep(for: .milliseconds(50))
+            }
+        }
+        if lent.contains(name) {
+            logger.warning("profile still lent to a CDP hand-off when closed", metadata: ["profile": "\(name)"])
+        }
         guard let entry = entries.removeValue(forKey: name) else { return }
         if let browser = entry.browser {
             await shut(browser)

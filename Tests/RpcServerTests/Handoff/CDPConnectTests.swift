@@ -251,6 +251,24 @@ extension BrowserSuites {
             }
         }
 
+        @Test func deletingAHeldProfileSessionEndsItsHandOffBeforeItsDirectoryGoes() async throws {
+            try await RenderServer.with { c in
+                _ = try await c.rendered("/storage/write.html?from=render", ["session_id": "gone", "profile": "doomed"])
+                let path = await c.renders.profiles.root + "/" + ProfileLocation.path(of: "doomed", tenant: .default)
+                #expect(FileManager.default.fileExists(atPath: path))
+                let pid = try c.handoff(try await c.connect("gone")).pid
+                #expect(try await c.server.result("session.delete", ["session_id": "gone"])["deleted"] == true)
+                try await c.handoffsEnded(leaving: pid)
+                #expect(await !c.renders.profiles.isLent(ProfileLocation.path(of: "doomed", tenant: .default)))
+                try await eventually("the profile's directory is removed", timeout: .seconds(10)) {
+                    !FileManager.default.fileExists(atPath: path)
+                }
+                // Nothing the hand-off's browser wrote comes back after it.
+                try await Task.sleep(for: .milliseconds(500))
+                #expect(!FileManager.default.fileExists(atPath: path))
+            }
+        }
+
         @Test func twoSessionsConnectedAtOnceNeverSeeEachOther() async throws {
             try await RenderServer.with { c in
                 for id in ["left", "right"] { _ = try await c.server.result("session.create", ["session_id": .string(id)]) }
