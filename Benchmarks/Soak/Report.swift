@@ -25,11 +25,6 @@ struct Report {
         let pauseStarts = pause.first.map { samples[$0].seconds } ?? 0
         return loaded.filter { $0.seconds < pauseStarts && $0.seconds >= pauseStarts - 75 }
     }
-    /// The last minute under load.
-    var endWindow: [Sample] {
-        let last = loaded.last?.seconds ?? 0
-        return loaded.filter { $0.seconds > last - 60 }
-    }
     var warm: Sample? { warmWindow.last }
     var end: Sample? { loaded.last }
     /// The first sample once the load stopped, and the last one, taken minutes later: memory the
@@ -49,17 +44,6 @@ struct Report {
     }
 
     var unexpectedErrors: Int { tally.all.values.reduce(0) { $0 + $1.unexpected } }
-
-    /// The median of `figure` over the last minute against its median over the warm minute (shown,
-    /// not judged: which pages happen to be in flight in those two minutes moves it by half).
-    func growth(_ figure: (Sample) -> Int) -> Double {
-        func median(_ window: [Sample]) -> Double? {
-            let sorted = window.map(figure).sorted()
-            return sorted.isEmpty ? nil : Double(sorted[sorted.count / 2])
-        }
-        guard let warm = median(warmWindow), let end = median(endWindow), warm > 0 else { return 0 }
-        return end / warm
-    }
 
     /// `figure`'s trend over the load after the pause: the least-squares line through every sample
     /// under load, its value at the end against its value at the pause (shown, not judged: the

@@ -144,8 +144,7 @@ extension RenderService {
             try await restore(session, into: browser, localStorage: userDataDir == nil, timeout: timeout)
             let userAgent = browser.version.userAgent
             let profile = StealthProfile.resolve(
-                stealth, seed: id.tenant.isDefault ? id.rawValue : "\(id.tenant)/\(id)", browserUserAgent: userAgent,
-                viewport: .default)
+                stealth, seed: Self.stealthSeed(of: id), browserUserAgent: userAgent, viewport: .default)
             persona = try await HandoffPersona.cover(
                 browser.connection, profile: profile, browserUserAgent: userAgent, logger: logger, timeout: timeout)
             try await leaveBlankPage(in: browser, timeout: timeout)

@@ -267,6 +267,12 @@ public final class RenderService: Sendable {
         }
     }
 
+    /// What seeds session `id`'s persona (its renders' and its hand-offs' alike), so it stays one
+    /// across calls: its id, qualified by its tenant's outside the default tenant.
+    static func stealthSeed(of id: SessionID) -> String {
+        id.tenant.isDefault ? id.rawValue : "\(id.tenant)/\(id)"
+    }
+
     /// Renders in the session's turn, from its state as the turn found it (the previous call has
     /// written back); writes back under the turn's lease, if any. A session taken over from another
     /// node (`takeover`) says so in the result's warnings.
@@ -275,7 +281,7 @@ public final class RenderService: Sendable {
     {
         guard let session = turn.session else { throw SessionError.notFound(id) }
         var request = base
-        request.stealthSeed = id.tenant.isDefault ? id.rawValue : "\(id.tenant)/\(id)"
+        request.stealthSeed = Self.stealthSeed(of: id)
         request.collectState = true
         let provider: any ContextProvider
         var warmProvider: WarmContextProvider?
