@@ -42,40 +42,16 @@ extension RenderService {
         } else {
             claiming = false
         }
-        guard handoffs.reserve() else {
-            throw RenderingError.handoffUnavailable(
-                reason: "every hand-off of this node is in use (max_cdp_browsers \(handoffs.maxBrowsers): CDP connections and live views)",
-                retryAfterMs: 1000)
-        }
         let endsAt = ContinuousClock.now + .seconds(ttl)
         let expiresAt = Date().addingTimeInterval(TimeInterval(ttl))
-        guard let hold = sessions.holds.claim(id, kind: .cdpClient, endsAt: endsAt) else {
-            handoffs.unreserve()
-            throw sessions.holds.refusal(for: id) ?? RenderingError.sessionHeld(kind: .cdpClient, retryAfterMs: 1000)
-        }
-        let ready = AsyncLatch<Result<CDPHandoff, any Error>>()
-        handoffTasks.run { [self] in
-            defer {
-                sessions.holds.release(id, hold)
-                handoffs.unreserve()
-            }
-            do {
-                try await holdForCDP(
-                    id, endsAt: endsAt, mark: ControlMark(kind: .cdpClient, endsAt: expiresAt), expiresAt: expiresAt,
-                    claimingOwnership: claiming, stealth: stealth, tokenHash: tokenHash, ready: ready)
-            } catch is LockRefusal {
-                ready.resolve(.failure(RenderingError.handoffUnavailable(
-                    reason: "the session's renders in progress did not end within 30 s", retryAfterMs: 1000)))
-            } catch {
-                if !ready.resolve(.failure(error)) {
-                    logger.warning("CDP hand-off ended with an error", metadata: ["session_id": "\(id)", "error": "\(error)"])
-                }
-            }
-        }
         // The browser starts and the session's state goes in within the turn's own bounds; a
         // render the turn waits for ends by its deadline.
-        guard let outcome = await ready.wait() else { throw CancellationError() }
-        return CDPGrant(handoff: try outcome.get(), ttlSeconds: ttl)
+        let handoff: CDPHandoff = try await startHandoff(id, holding: .cdpClient, endsAt: endsAt, what: "CDP hand-off") { [self] ready in
+            try await holdForCDP(
+                id, endsAt: endsAt, mark: ControlMark(kind: .cdpClient, endsAt: expiresAt), expiresAt: expiresAt,
+                claimingOwnership: claiming, stealth: stealth, tokenHash: tokenHash, ready: ready)
+        }
+        return CDPGrant(handoff: handoff, ttlSeconds: ttl)
     }
 
     /// The hand-off with this token's hash, while it lasts.

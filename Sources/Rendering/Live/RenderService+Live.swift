@@ -27,75 +27,47 @@ extension RenderService {
             throw RenderingError.handoffUnavailable(
                 reason: "session \(id) has \(LiveViews.maxPerSession) live views already: revoke one (live.revoke)", retryAfterMs: 1000)
         }
-        guard handoffs.reserve() else {
-            throw RenderingError.handoffUnavailable(
-                reason: "every hand-off of this node is in use (max_cdp_browsers \(handoffs.maxBrowsers): CDP connections and live views)",
-                retryAfterMs: 1000)
-        }
         let liveID = newLiveID()
         let endsAt = ContinuousClock.now + .seconds(ttl)
         let expiresAt = Date().addingTimeInterval(TimeInterval(ttl))
-        let ready = AsyncLatch<Result<LiveView, any Error>>()
         let open: @Sendable (RpcSessionContext, HeldLease?) async throws -> LiveView = { [self] session, warm in
             try await openLive(session, warm: warm, id: id, liveID: liveID, mode: mode, expiresAt: expiresAt)
         }
+        let view: LiveView
         switch mode {
         case .control:
-            guard let hold = sessions.holds.claim(id, kind: .liveControl, endsAt: endsAt) else {
-                handoffs.unreserve()
-                throw sessions.holds.refusal(for: id) ?? RenderingError.sessionHeld(kind: .liveControl, retryAfterMs: 1000)
-            }
-            handoffTasks.run { [self] in
-                defer {
-                    sessions.holds.release(id, hold)
-                    handoffs.unreserve()
-                }
-                do {
-                    try await turns.withTurn(
-                        id, deadline: .now + .seconds(30), claimingOwnership: false,
-                        control: ControlMark(kind: .liveControl, endsAt: expiresAt)
-                    ) { turn in
-                        guard let session = turn.session else { throw SessionError.notFound(id) }
-                        // Its keep_warm context holds its state already (when nothing changed behind its back).
-                        let warmContext = await warm.takeForView(id, session: session)
-                        let view = try await open(session, warmContext?.held)
-                        _ = await runLive(view, tokenHash: tokenHash, until: endsAt, ready: ready)
-                        // A deleted session is not written (the store answers notFound, logged). A
-                        // warm context stays open until the session stored its state.
-                        let written = try await writeBack(
-                            id, session: session, connection: view.page.connection, browserContextId: view.held.browserContextId,
-                            seenOrigins: view.seenOrigins, lastURL: view.url, turn: turn, holder: "live viewer", timeout: .seconds(10)
-                        ) {
-                            if warmContext == nil { pool.checkin(view.held) }
-                        }
-                        if let warmContext { await keepWarm(view, written: written, proxy: warmContext.proxy) }
+            view = try await startHandoff(id, holding: .liveControl, endsAt: endsAt, what: "live view") { [self] ready in
+                try await turns.withTurn(
+                    id, deadline: .now + .seconds(30), claimingOwnership: false,
+                    control: ControlMark(kind: .liveControl, endsAt: expiresAt)
+                ) { turn in
+                    guard let session = turn.session else { throw SessionError.notFound(id) }
+                    // Its keep_warm context holds its state already (when nothing changed behind its back).
+                    let warmContext = await warm.takeForView(id, session: session)
+                    let view = try await open(session, warmContext?.held)
+                    _ = await runLive(view, tokenHash: tokenHash, until: endsAt, ready: ready)
+                    // A deleted session is not written (the store answers notFound, logged). A
+                    // warm context stays open until the session stored its state.
+                    let written = try await writeBack(
+                        id, session: session, connection: view.page.connection, browserContextId: view.held.browserContextId,
+                        seenOrigins: view.seenOrigins, lastURL: view.url, turn: turn, holder: "live viewer", timeout: .seconds(10)
+                    ) {
+                        if warmContext == nil { pool.checkin(view.held) }
                     }
-                } catch is LockRefusal {
-                    ready.resolve(.failure(RenderingError.handoffUnavailable(
-                        reason: "the session's renders in progress did not end within 30 s", retryAfterMs: 1000)))
-                } catch {
-                    if !ready.resolve(.failure(error)) {
-                        logger.warning("live view ended with an error", metadata: ["session_id": "\(id)", "error": "\(error)"])
-                    }
+                    if let warmContext { await keepWarm(view, written: written, proxy: warmContext.proxy) }
                 }
+            } afterwards: { [self] in
                 await finishLive(liveID)
             }
         case .view:
-            handoffTasks.run { [self] in
-                defer { handoffs.unreserve() }
-                do {
-                    let view = try await open(session, nil)
-                    _ = await runLive(view, tokenHash: tokenHash, until: endsAt, ready: ready)
-                } catch {
-                    if !ready.resolve(.failure(error)) {
-                        logger.warning("live view ended with an error", metadata: ["session_id": "\(id)", "error": "\(error)"])
-                    }
-                }
+            view = try await startHandoff(id, holding: nil, endsAt: endsAt, what: "live view") { [self] ready in
+                let view = try await open(session, nil)
+                _ = await runLive(view, tokenHash: tokenHash, until: endsAt, ready: ready)
+            } afterwards: { [self] in
                 await finishLive(liveID)
             }
         }
-        guard let outcome = await ready.wait() else { throw CancellationError() }
-        return LiveGrant(view: try outcome.get(), ttlSeconds: ttl)
+        return LiveGrant(view: view, ttlSeconds: ttl)
     }
 
     /// The running live view this token's hash opens.
