@@ -130,8 +130,8 @@ extension Page {
         guard let auth = try? event.decodeParams(as: CDP.Fetch.AuthRequired.self) else { return }
         let credentials = mutable.withLock { $0.proxyCredentials }
         let response: CDP.Fetch.AuthChallengeResponse =
-            if let credentials, auth.authChallenge.source == "Proxy" {
-                .init(response: "ProvideCredentials", username: credentials.username, password: credentials.password)
+            if let credentials {
+                ProxyAuthAnswers.response(to: auth, username: credentials.username, password: credentials.password)
             } else {
                 .init(response: "Default")
             }

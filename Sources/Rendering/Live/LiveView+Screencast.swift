@@ -216,6 +216,10 @@ extension LiveView {
                 }
                 // A window that closes before it is attached is simply not shown.
                 guard let session = try? await connection.attach(toTarget: info.targetId, timeout: timeout) else { continue }
+                // Through a proxy that asks for credentials, its requests are answered like the
+                // session's page's (its first one may have gone out already, with the context's
+                // cached credentials).
+                try? await proxyAuth?.answer(on: session)
                 _ = try? await session.send(method: "Page.enable", timeout: timeout)
                 note(url: info.url)
                 let tab = LiveTabs.Tab(id: info.targetId, session: session, opener: info.openerId, url: info.url, title: info.title)

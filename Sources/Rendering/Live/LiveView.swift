@@ -39,6 +39,8 @@ public final class LiveView: Sendable {
     private let origins = Mutex<Set<String>>([])
     let counters = LiveCounters()
     let metrics: LiveMetrics
+    /// Answers the proxy's challenges on the view's pages when its context's proxy asks for credentials.
+    let proxyAuth: LiveProxyAuth?
 
     /// The largest frame sent to a viewer (base64 characters); a larger one is skipped (and acked).
     static let maxFrameBase64 = 8 << 20
@@ -49,9 +51,11 @@ public final class LiveView: Sendable {
     static let maxOrigins = 256
 
     init(
-        id: String, sessionID: SessionID, mode: LiveMode, expiresAt: Date, held: HeldLease, metrics: LiveMetrics
+        id: String, sessionID: SessionID, mode: LiveMode, expiresAt: Date, held: HeldLease, metrics: LiveMetrics,
+        proxyAuth: LiveProxyAuth? = nil
     ) {
         self.metrics = metrics
+        self.proxyAuth = proxyAuth
         self.id = id
         self.sessionID = sessionID
         self.mode = mode

@@ -30,7 +30,7 @@ extension RenderService {
         let liveID = newLiveID()
         let endsAt = ContinuousClock.now + .seconds(ttl)
         let expiresAt = Date().addingTimeInterval(TimeInterval(ttl))
-        let open: @Sendable (RpcSessionContext, HeldLease?) async throws -> LiveView = { [self] session, warm in
+        let open: @Sendable (RpcSessionContext, (held: HeldLease, proxy: ProxyConfig?)?) async throws -> LiveView = { [self] session, warm in
             try await openLive(session, warm: warm, id: id, liveID: liveID, mode: mode, expiresAt: expiresAt)
         }
         let view: LiveView
@@ -44,7 +44,7 @@ extension RenderService {
                     guard let session = turn.session else { throw SessionError.notFound(id) }
                     // Its keep_warm context holds its state already (when nothing changed behind its back).
                     let warmContext = await warm.takeForView(id, session: session)
-                    let view = try await open(session, warmContext?.held)
+                    let view = try await open(session, warmContext)
                     _ = await runLive(view, tokenHash: tokenHash, until: endsAt, ready: ready)
                     // A deleted session is not written (the store answers notFound, logged). A
                     // warm context stays open until the session stored its state.
@@ -92,15 +92,18 @@ extension RenderService {
     /// Live views running now.
     public var liveViewCount: Int { lives.running.count }
 
-    /// The view's context (`warm`, which holds the session's state, or a fresh one of the pool with
-    /// it restored) on the session's last URL.
+    /// The view's context (`warm`, which holds the session's state, with the proxy it was kept with,
+    /// or a fresh one of the pool with the state restored) on the session's last URL. Through a
+    /// proxy that asks for credentials, in a pool without an egress policy, the view's pages answer
+    /// its challenges.
     private func openLive(
-        _ session: RpcSessionContext, warm: HeldLease?, id: SessionID, liveID: String, mode: LiveMode, expiresAt: Date
+        _ session: RpcSessionContext, warm: (held: HeldLease, proxy: ProxyConfig?)?, id: SessionID, liveID: String, mode: LiveMode,
+        expiresAt: Date
     ) async throws -> LiveView {
         let timeout = Duration.seconds(10)
         let held: HeldLease
         if let warm {
-            held = warm
+            held = warm.held
         } else {
             do {
                 held = try await pool.checkout(deadline: .now + .seconds(30))
@@ -108,7 +111,14 @@ extension RenderService {
                 throw RenderingError.handoffUnavailable(reason: "no browser context for the live view: \(error)", retryAfterMs: 1000)
             }
         }
+        // Behind an egress gate the gate sends the proxy's credentials itself; without one the
+        // browser meets the challenge and the view's pages answer it.
+        var proxyAuth: LiveProxyAuth?
+        if held.egress == nil, let proxy = warm?.proxy, let username = proxy.username {
+            proxyAuth = LiveProxyAuth(username: username, password: proxy.password ?? "", logger: logger)
+        }
         do {
+            try await proxyAuth?.answer(on: held.page)
             if warm == nil {
                 try await ContextCookies(connection: held.page.connection, browserContextId: held.browserContextId)
                     .set(session.cookies, timeout: timeout)
@@ -120,8 +130,10 @@ extension RenderService {
             let target = session.lastUrl.flatMap { Page.origin(of: $0) != nil ? $0 : nil } ?? "about:blank"
             // A page that fails to load still shows (its error page); the viewer can go elsewhere.
             _ = try? await held.page.send(method: "Page.navigate", params: ["url": .string(target)], timeout: timeout)
-            return LiveView(id: liveID, sessionID: id, mode: mode, expiresAt: expiresAt, held: held, metrics: liveMetrics)
+            return LiveView(
+                id: liveID, sessionID: id, mode: mode, expiresAt: expiresAt, held: held, metrics: liveMetrics, proxyAuth: proxyAuth)
         } catch {
+            await proxyAuth?.stop()
             pool.checkin(held)
             throw error
         }
@@ -143,6 +155,8 @@ extension RenderService {
         }
         view.end(reason)
         lives.retire(view, tokenHash: tokenHash)
+        // Before the page is reset for its session or its context goes back.
+        await view.proxyAuth?.stop()
         return view.endReason ?? reason
     }
 

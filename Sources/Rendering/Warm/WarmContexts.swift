@@ -45,11 +45,11 @@ final class WarmContexts: Sendable {
     }
 
     /// The session's kept context for a live view, with the proxy it was kept with (the view shows the
-    /// session through it), when it can serve `session` as stored now and its proxy needs no
-    /// credentials (nothing answers a proxy's challenge during a view); else nil, any kept context
+    /// session through it, answering its challenges with the proxy's credentials), when it can serve
+    /// `session` as stored now; else nil, any kept context
     /// given back to the pool.
     func takeForView(_ id: SessionID, session: RpcSessionContext) async -> (held: HeldLease, proxy: ProxyConfig?)? {
-        await take(id, session: session) { $0?.username == nil }
+        await take(id, session: session) { _ in true }
     }
 
     private func take(_ id: SessionID, session: RpcSessionContext, proxy accepted: (ProxyConfig?) -> Bool) async

@@ -1,3 +1,4 @@
+import FixtureServer
 import Foundation
 import Headless
 import NIOHTTP1
@@ -291,6 +292,40 @@ extension BrowserSuites {
                 for id in ["warm", "cold"] {
                     #expect(try await c.rendered("/live.html", ["session_id": .string(id)])["status_code"] == 200, "\(id) released")
                 }
+            }
+        }
+
+        /// With an egress policy (as `tidepool serve` always runs) its proxy sends the credentials
+        /// upstream; without one the view's pages answer the browser's challenge themselves.
+        @Test(arguments: [true, false])
+        func aKeepWarmSessionBehindAProxyWithCredentialsIsShownThroughIt(egress: Bool) async throws {
+            try await RenderServer.with(pool: { if !egress { $0.egress = nil } }) { c in
+                // The fixture server is the proxy; its host name only resolves through it, and it
+                // answers 407 to a request without the credentials.
+                let (user, password) = FixtureServer.proxyCredentials
+                let proxy: JSONValue = ["server": .string("http://127.0.0.1:\(c.site.port)"), "username": .string(user), "password": .string(password)]
+                let page = "http://\(FixtureServer.authProxyHost)/live.html"
+                _ = try await c.server.result("session.create", ["session_id": "proxied", "keep_warm": true])
+                let first = try await c.rendered(page, ["session_id": "proxied", "config": ["proxy": proxy]])
+                #expect(first["status_code"] == 200, "\(first)")
+                #expect(c.pool.stats().contextsParked == 1, "kept with its proxy")
+
+                let live = try await c.live("proxied", mode: "control")
+                #expect(c.pool.stats().contextsParked == 0, "the kept context is the view's")
+                // The view opens the session's page again in the kept page, through the proxy: the
+                // page finds the sessionStorage of the render before and notes it in localStorage.
+                try await Task.sleep(for: .seconds(2))
+                #expect(try await c.server.result("live.revoke", ["live_id": live["live_id"] ?? nil])["ended_reason"] == "revoked")
+                try await eventually("kept for the session again") { c.pool.stats().contextsParked == 1 }
+
+                let served = c.pool.stats().leasesServed
+                let read = try await c.rendered(page, [
+                    "session_id": "proxied",
+                    "config": ["proxy": proxy, "actions": [["type": "evaluate", "expression": "localStorage.getItem('warm')"]]],
+                ])
+                #expect(read["status_code"] == 200, "\(read)")
+                #expect(read["actions_executed"]?.arrayValue?.first?["result"] == "yes", "the view showed the kept page through the proxy: \(read)")
+                #expect(c.pool.stats().leasesServed == served, "the kept context again, with its proxy")
             }
         }
 
