@@ -12,13 +12,39 @@ import TestSupport
 enum LiveViewer {
     static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("live_viewer.py").path
 
-    /// Starts `scenario` on `url` in a viewer window of `size` CSS pixels at device scale `scale`.
+    /// Starts `scenario` on `url` in a viewer window of `size` CSS pixels at device scale `scale`
+    /// (the tabs scenario saves the window as a PNG at `screenshot`, when given).
     static func start(
-        _ scenario: String, url: String, site: String, size: (Int, Int) = (1280, 800), scale: Double = 1, in directory: String
+        _ scenario: String, url: String, site: String, size: (Int, Int) = (1280, 800), scale: Double = 1, screenshot: String? = nil,
+        in directory: String
     ) throws -> CDPClientRun {
         try CDPClientRun.start(
             script: script, scenario, name: "\(scenario)-\(size.0)x\(size.1)@\(scale)",
-            arguments: [url, site, "\(size.0)", "\(size.1)", "\(scale)"], in: directory)
+            arguments: [url, site, "\(size.0)", "\(size.1)", "\(scale)"] + (screenshot.map { [$0] } ?? []), in: directory)
+    }
+
+    /// Expects the viewer window saved at `path` (a PNG of `width` x `height` with the session's page
+    /// drawn on its canvas) and copies it into the directory `TIDEPOOL_DOCS_IMAGES` names, if set
+    /// (how docs/live.md's pictures are made).
+    static func checkScreenshot(_ path: String, width: Int, height: Int, seen: JSONValue, log: String) throws {
+        let size = pngSize(path)
+        #expect(size?.width == width && size?.height == height, "the viewer window, saved: \(String(describing: size)) \(log)")
+        #expect((seen["screenshot_canvas_drawn"]?.intValue ?? 0) > 10_000, "the page drawn on the canvas: \(seen)")
+        guard let docs = ProcessInfo.processInfo.environment["TIDEPOOL_DOCS_IMAGES"] else { return }
+        let name = URL(fileURLWithPath: path).lastPathComponent
+        _ = try? FileManager.default.removeItem(atPath: docs + "/" + name)
+        try FileManager.default.copyItem(atPath: path, toPath: docs + "/" + name)
+    }
+
+    /// Width and height of a PNG file (its IHDR chunk), nil when it is not a PNG.
+    static func pngSize(_ path: String) -> (width: Int, height: Int)? {
+        guard let data = FileManager.default.contents(atPath: path), data.count > 24,
+            data.prefix(8) == Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
+        else { return nil }
+        let bytes = [UInt8](data[16..<24])
+        let width = bytes[0..<4].reduce(0) { $0 << 8 | Int($1) }
+        let height = bytes[4..<8].reduce(0) { $0 << 8 | Int($1) }
+        return (width, height)
     }
 }
 
@@ -75,9 +101,16 @@ extension BrowserSuites {
                         "cookies.set", ["session_id": "human", "cookies": [["name": "late", "value": "x", "domain": "127.0.0.1", "path": "/"]]])
                     #expect(set["error"]?["data"]?["reason"] == "session held by live control", "\(set)")
 
-                    let viewer = try LiveViewer.start("control", url: try #require(live["url"]?.stringValue), site: c.url(""), size: size, scale: scale, in: c.tmp)
+                    // The first round's viewer window, as docs/live.md shows it.
+                    let screenshot = round == 0 ? c.tmp + "/live-viewer-control.png" : nil
+                    let viewer = try LiveViewer.start(
+                        "control", url: try #require(live["url"]?.stringValue), site: c.url(""), size: size, scale: scale,
+                        screenshot: screenshot, in: c.tmp)
                     defer { viewer.stop() }
                     let seen = try await viewer.seen()
+                    if let screenshot {
+                        try LiveViewer.checkScreenshot(screenshot, width: size.0, height: size.1, seen: seen, log: viewer.logText)
+                    }
                     #expect(seen["status"] == 200, "\(seen) \(viewer.logText)")
                     #expect(seen["mode"] == "control", "\(seen)")
                     #expect((seen["nonblank"]?.intValue ?? 0) > 1000, "the session's page is drawn (its blue button): \(seen)")
@@ -105,9 +138,14 @@ extension BrowserSuites {
                 _ = try await c.server.result("session.create", ["session_id": "tabs"])
                 _ = try await c.rendered("/live.html", ["session_id": "tabs"])
                 let live = try await c.live("tabs", mode: "control", ttl: 120)
-                let viewer = try LiveViewer.start("tabs", url: try #require(live["url"]?.stringValue), site: c.url(""), in: c.tmp)
+                // The viewer with its tab strip, as docs/live.md shows it (copied there when
+                // TIDEPOOL_DOCS_IMAGES names the directory).
+                let screenshot = c.tmp + "/live-viewer-tabs.png"
+                let viewer = try LiveViewer.start(
+                    "tabs", url: try #require(live["url"]?.stringValue), site: c.url(""), screenshot: screenshot, in: c.tmp)
                 defer { viewer.stop() }
                 let seen = try await viewer.seen()
+                try LiveViewer.checkScreenshot(screenshot, width: 1280, height: 800, seen: seen, log: viewer.logText)
                 #expect(seen["strip_visible_at_start"] == false, "one tab shows no strip: \(seen) \(viewer.logText)")
                 let tabs = seen["tabs_after_open"]?.arrayValue ?? []
                 #expect(tabs.count == 2, "\(seen)")

@@ -1,12 +1,13 @@
 """A person's browser on a Tidepool live view (live.create), driven by Playwright for Python, for LiveViewTests.
 
-    python3 live_viewer.py SCENARIO OUT_FILE RELEASE_FILE LIVE_URL SITE [WIDTH HEIGHT SCALE]
+    python3 live_viewer.py SCENARIO OUT_FILE RELEASE_FILE LIVE_URL SITE [WIDTH HEIGHT SCALE [SCREENSHOT]]
 
 Launches Debian's headless Chromium (closed before exiting), opens LIVE_URL in a viewer window of
 WIDTH x HEIGHT CSS pixels at device scale SCALE, waits for the first frame, then:
   control - clicks the canvas where the fixture /live.html's button is (page CSS point 200,140),
             waits until the page's URL shows the click (#clicked-N), clicks the text field, types
-            "Grüße 東京", presses Done and waits for the view to end.
+            "Grüße 東京" (given SCREENSHOT, saves the viewer window there), presses Done and waits for
+            the view to end.
   login   - opens SITE/login.html through the URL bar, clicks and types the user and the password
             where a page of the session's size has its fields, presses Enter, waits for /dashboard,
             goes back and forward, presses Done and waits for the view to end.
@@ -142,6 +143,7 @@ def websocket_opcodes(data):
 def main():
     scenario, out, release, live_url, site = sys.argv[1:6]
     width, height, scale = (int(sys.argv[6]), int(sys.argv[7]), float(sys.argv[8])) if len(sys.argv) > 8 else (1280, 800, 1.0)
+    screenshot = sys.argv[9] if len(sys.argv) > 9 else None
     seen = {}
     if scenario == "stall":
         stall(live_url, out, release, seen)
@@ -167,6 +169,10 @@ def main():
                 seen["url_after_click"] = state(page)["url"]
                 click_page_point(page, 250, 260)
                 page.keyboard.type("Grüße 東京")
+                if screenshot:
+                    page.wait_for_timeout(500)  # the frames that show the typed text
+                    page.screenshot(path=screenshot)
+                    seen["screenshot_canvas_drawn"] = nonblank_pixels(page)
                 done(page, seen)
             elif scenario == "login":
                 probe = context.new_page()
@@ -209,6 +215,11 @@ def main():
                 click_page_point(page, 200, 140)
                 page.wait_for_function(STATE + ".url.includes('?popup#clicked-')", timeout=20000)
                 seen["popup_url_after_click"] = state(page)["url"]
+                if screenshot:
+                    # The popup's frame with the click in it, under the two-tab strip.
+                    page.wait_for_function(STATE + ".frameTab === " + STATE + ".active", timeout=20000)
+                    page.screenshot(path=screenshot)
+                    seen["screenshot_canvas_drawn"] = nonblank_pixels(page)
                 page.click("#tabs .tab:nth-child(1) .pick")
                 page.wait_for_function(
                     STATE + ".active === " + STATE + ".tabs[0].id && " + STATE + ".frameTab === " + STATE + ".active && !"
