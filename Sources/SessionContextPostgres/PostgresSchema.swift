@@ -114,6 +114,62 @@ enum PostgresSchema {
             )
             """,
         ],
+        5: [
+            // Renders admitted against a tenant's count limits, by minute and day (key: the period's
+            // start in unix seconds), as every node admitted them (`admitRender`): exact across nodes.
+            """
+            CREATE TABLE tidepool_admissions (
+                tenant text COLLATE "C" NOT NULL,
+                scope text NOT NULL,
+                key text COLLATE "C" NOT NULL,
+                admitted bigint NOT NULL,
+                PRIMARY KEY (tenant, scope, key)
+            )
+            """,
+            // One round trip per admission. A period's row starts from the renders the usage
+            // totals already hold for it (a cluster upgraded mid-day keeps its count); the minute
+            // row is locked before the day's, by every caller, so two admissions never deadlock.
+            // Creating a minute row also drops the tenant's rows older than an hour (minutes) and
+            // two days (days).
+            """
+            CREATE FUNCTION tidepool_admit_render(p_tenant text, p_minute text, p_minute_limit bigint, p_day text, p_day_limit bigint)
+            RETURNS TABLE (refused_scope text, used bigint) LANGUAGE plpgsql AS $$
+            DECLARE
+                created bigint;
+                minute_count bigint;
+                day_count bigint;
+            BEGIN
+                INSERT INTO tidepool_admissions (tenant, scope, key, admitted)
+                SELECT p_tenant, periods.scope, periods.key,
+                    coalesce((SELECT u.renders FROM tidepool_usage u
+                        WHERE u.tenant = p_tenant AND u.scope = periods.scope AND u.key = periods.key), 0)
+                FROM (VALUES ('minute', p_minute), ('day', p_day)) AS periods (scope, key)
+                ON CONFLICT DO NOTHING;
+                GET DIAGNOSTICS created = ROW_COUNT;
+                IF created > 0 THEN
+                    DELETE FROM tidepool_admissions a WHERE a.tenant = p_tenant
+                        AND ((a.scope = 'minute' AND a.key::bigint < p_minute::bigint - 3600)
+                            OR (a.scope = 'day' AND a.key::bigint < p_day::bigint - 172800));
+                END IF;
+                SELECT a.admitted INTO minute_count FROM tidepool_admissions a
+                    WHERE a.tenant = p_tenant AND a.scope = 'minute' AND a.key = p_minute FOR UPDATE;
+                SELECT a.admitted INTO day_count FROM tidepool_admissions a
+                    WHERE a.tenant = p_tenant AND a.scope = 'day' AND a.key = p_day FOR UPDATE;
+                IF p_minute_limit IS NOT NULL AND minute_count >= p_minute_limit THEN
+                    RETURN QUERY SELECT 'minute'::text, minute_count;
+                    RETURN;
+                END IF;
+                IF p_day_limit IS NOT NULL AND day_count >= p_day_limit THEN
+                    RETURN QUERY SELECT 'day'::text, day_count;
+                    RETURN;
+                END IF;
+                UPDATE tidepool_admissions a SET admitted = a.admitted + 1 WHERE a.tenant = p_tenant
+                    AND ((a.scope = 'minute' AND a.key = p_minute) OR (a.scope = 'day' AND a.key = p_day));
+                RETURN QUERY SELECT NULL::text, 0::bigint;
+            END
+            $$
+            """,
+        ],
     ]
 
     /// The version this build writes.

@@ -17,6 +17,45 @@ extension PostgresSessionBackend: SharedUsageStore {
         }
     }
 
+    public func admitRender(tenant: TenantID, minute: String, minuteLimit: Int?, day: String, dayLimit: Int?)
+        async throws(SessionError) -> RenderAdmission
+    {
+        let location = url.location
+        let tenantText = tenant.rawValue
+        return try await call("admit a render against the tenant's limits") { [client, logger] in
+            let rows = try await client.query(
+                """
+                SELECT refused_scope, used FROM tidepool_admit_render(\(tenantText), \(minute), \(minuteLimit), \(day), \(dayLimit))
+                """, logger: logger)
+            for try await (scope, used) in rows.decode((String?, Int).self) {
+                guard let scope else { return .admitted }
+                guard let refused = UsageKey.Scope(rawValue: scope) else {
+                    throw SessionError.backend("\(location) answered an admission with an unknown scope \(scope)")
+                }
+                return .refused(scope: refused, used: used)
+            }
+            throw SessionError.backend("\(location) answered an admission with no row")
+        }
+    }
+
+    /// One statement for the whole batch: the rows go in as arrays.
+    public func refundRenders(_ counts: [UsageKey: Int]) async throws(SessionError) {
+        let entries = counts.filter { $0.value > 0 }
+        guard !entries.isEmpty else { return }
+        let tenants = entries.map(\.key.tenant.rawValue)
+        let scopes = entries.map(\.key.scope.rawValue)
+        let keys = entries.map(\.key.key)
+        let refunds = entries.map(\.value)
+        try await call("give back admitted renders") { [client, logger] in
+            _ = try await client.query(
+                """
+                UPDATE tidepool_admissions a SET admitted = greatest(0, a.admitted - r.n)
+                FROM unnest(\(tenants)::text[], \(scopes)::text[], \(keys)::text[], \(refunds)::bigint[]) AS r (tenant, scope, key, n)
+                WHERE a.tenant = r.tenant AND a.scope = r.scope AND a.key = r.key
+                """, logger: logger)
+        }
+    }
+
     /// The usage rows of a `SELECT tenant, scope, key, renders, browser_ms, bytes_in, bytes_out`.
     static func usageTotals(_ rows: PostgresRowSequence, location: String) async throws -> [UsageKey: UsageFigures] {
         var totals: [UsageKey: UsageFigures] = [:]

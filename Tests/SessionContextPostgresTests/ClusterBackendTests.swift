@@ -180,6 +180,41 @@ import TestSupport
         }
     }
 
+    @Test func renderAdmissionsNeverOvershootATenantsCountLimitsAcrossNodes() async throws {
+        try await withTwoNodes { a, b in
+            let acme = TenantID("acme")!
+            let (minute, day) = ("1767225600", "1767225600")
+            // 40 admissions at once from two nodes against 7 a day: exactly 7.
+            let outcomes = try await withThrowingTaskGroup(of: RenderAdmission.self) { group in
+                for index in 0..<40 {
+                    let node = index.isMultiple(of: 2) ? a : b
+                    group.addTask {
+                        try await node.admitRender(tenant: acme, minute: minute, minuteLimit: 100, day: day, dayLimit: 7)
+                    }
+                }
+                return try await group.reduce(into: [RenderAdmission]()) { $0.append($1) }
+            }
+            #expect(outcomes.filter { $0 == .admitted }.count == 7)
+            #expect(outcomes.filter { $0 == .refused(scope: .day, used: 7) }.count == 33, "\(outcomes)")
+            // The minute's limit refuses first when it is the lower; another tenant counts apart.
+            #expect(try await b.admitRender(tenant: acme, minute: minute, minuteLimit: 7, day: day, dayLimit: nil) == .refused(scope: .minute, used: 7))
+            let globex = TenantID("globex")!
+            #expect(try await a.admitRender(tenant: globex, minute: minute, minuteLimit: 1, day: day, dayLimit: 1) == .admitted)
+            // Renders that never got a context are given back: room for as many again, no more.
+            try await a.refundRenders([
+                UsageKey(tenant: acme, scope: .minute, key: minute): 2, UsageKey(tenant: acme, scope: .day, key: day): 2,
+            ])
+            #expect(try await b.admitRender(tenant: acme, minute: minute, minuteLimit: nil, day: day, dayLimit: 7) == .admitted)
+            #expect(try await a.admitRender(tenant: acme, minute: minute, minuteLimit: nil, day: day, dayLimit: 7) == .admitted)
+            #expect(try await a.admitRender(tenant: acme, minute: minute, minuteLimit: nil, day: day, dayLimit: 7) == .refused(scope: .day, used: 7))
+            // A new minute starts from nothing; a new day from what the usage totals hold for it.
+            let (nextDay, nextMinute) = ("1767312000", "1767312000")
+            try await a.addUsage([UsageKey(tenant: acme, scope: .day, key: nextDay): UsageFigures(renders: 3)])
+            #expect(try await b.admitRender(tenant: acme, minute: nextMinute, minuteLimit: nil, day: nextDay, dayLimit: 4) == .admitted)
+            #expect(try await b.admitRender(tenant: acme, minute: nextMinute, minuteLimit: nil, day: nextDay, dayLimit: 4) == .refused(scope: .day, used: 4))
+        }
+    }
+
     @Test func heartbeatsShowEveryNodeAndALeavingNodeDisappears() async throws {
         try await withTwoNodes { a, b in
             _ = try await a.heartbeat(NodeHeartbeat(nodeID: "a", advertiseURL: "http://127.0.0.1:1", load: 0.5, browsers: 2))

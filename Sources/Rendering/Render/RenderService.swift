@@ -161,7 +161,7 @@ public final class RenderService: Sendable {
         }
         guard let rawID = params.sessionId else {
             // The tenant's limits, before anything is leased.
-            try metering.admit(tenant)
+            try await metering.admit(tenant)
             let profilePath = profile.map { ProfileLocation.path(of: $0, tenant: tenant) }
             request.stealthSeed = profilePath.map { "profile:" + $0 }
             if let profilePath {
@@ -229,7 +229,7 @@ public final class RenderService: Sendable {
         }
         // The tenant's limits, before the session counts the call or anything is leased (on the
         // node that serves the call: a forwarded call is admitted once, there).
-        try metering.admit(id.tenant, session: id)
+        try await metering.admit(id.tenant, session: id)
         // Counted before rendering, atomically: the call over max_requests gets -32003, nothing renders.
         // A session this call creates is admitted under the session cap's gate.
         // A profile named now is bound to a session that has none, in the same update.

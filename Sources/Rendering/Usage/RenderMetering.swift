@@ -16,9 +16,10 @@ final class RenderMetering: Sendable {
         self.ledger = ledger
     }
 
-    /// Admits the render of `tenant` (in `session`); throws `TenantLimitError` when a limit refuses it.
-    func admit(_ tenant: TenantID, session: SessionID? = nil) throws(TenantLimitError) {
-        let admitted = try ledger.admit(tenant, session: session)
+    /// Admits the render of `tenant` (in `session`): by this node's count, then, in a cluster, by
+    /// every node's (`UsageLedger.admitAcrossNodes`); throws `TenantLimitError` when a limit refuses it.
+    func admit(_ tenant: TenantID, session: SessionID? = nil) async throws(TenantLimitError) {
+        let admitted = try await ledger.admitAcrossNodes(try ledger.admit(tenant, session: session))
         ticket.withLock { $0 = admitted }
     }
 

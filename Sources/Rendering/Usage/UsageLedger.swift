@@ -30,6 +30,9 @@ public final class UsageLedger: Sendable {
         let minute: UsageKey
         let day: UsageKey
         let month: UsageKey
+        /// Counted in the shared store's admissions (`admitAcrossNodes`): given back there if the
+        /// render never gets a context.
+        fileprivate(set) var acrossNodes = false
     }
 
     private struct State {
@@ -46,6 +49,10 @@ public final class UsageLedger: Sendable {
         var month: (day: Int, bounds: (start: Int, end: Int))?
         /// The minute old minute totals were last forgotten in.
         var forgotten = 0
+        /// Renders admitted across nodes that never got a context, to give back at the next flush.
+        var refunds: [UsageKey: Int] = [:]
+        /// When a failed admission across nodes was last logged (one line a minute at most).
+        var admissionWarned: Date?
     }
 
     private let state = Mutex(State())
@@ -117,6 +124,7 @@ public final class UsageLedger: Sendable {
             for key in [ticket.minute, ticket.day] {
                 s.reserved[key, default: 1] -= 1
                 if s.reserved[key] == 0 { s.reserved[key] = nil }
+                if usage == nil, ticket.acrossNodes { s.refunds[key, default: 0] += 1 }
             }
             guard let usage, !usage.isZero else { return }
             var keys = [ticket.minute, ticket.day, ticket.month]
@@ -147,19 +155,15 @@ public final class UsageLedger: Sendable {
 
     /// The first limit a render of `ticket` would be over now, if any.
     private static func refusal(of ticket: Ticket, limits: TenantLimits, at now: Date, _ s: State) -> TenantLimitError? {
-        let seconds = now.timeIntervalSince1970
         if let limit = limits.concurrentRenders, (s.running[ticket.tenant] ?? 0) >= limit {
             return .rateLimited(scope: "concurrent_renders", limit: limit, retryAfterMs: 1000)
         }
         if let limit = limits.rendersPerMinute {
             let used = (s.totals[ticket.minute]?.renders ?? 0) + (s.reserved[ticket.minute] ?? 0)
-            if used >= limit {
-                let end = Double((Int(ticket.minute.key) ?? 0) + 60)
-                return .rateLimited(scope: "renders_per_minute", limit: limit, retryAfterMs: max(1, Int(((end - seconds) * 1000).rounded(.up))))
-            }
+            if used >= limit { return minuteRefusal(of: ticket, limit: limit, at: now) }
         }
         let spent = s.totals[ticket.day] ?? .zero
-        let resetsAt = Date(timeIntervalSince1970: Double((Int(ticket.day.key) ?? 0) + 86_400))
+        let resetsAt = dayEnd(of: ticket)
         if let limit = limits.rendersPerDay {
             let used = spent.renders + (s.reserved[ticket.day] ?? 0)
             if used >= limit { return .budgetExceeded(scope: "renders_per_day", limit: limit, used: used, resetsAt: resetsAt) }
@@ -171,6 +175,62 @@ public final class UsageLedger: Sendable {
             return .budgetExceeded(scope: "bytes_per_day", limit: limit, used: spent.bytesIn + spent.bytesOut, resetsAt: resetsAt)
         }
         return nil
+    }
+
+    private static func minuteRefusal(of ticket: Ticket, limit: Int, at now: Date) -> TenantLimitError {
+        let end = Double((Int(ticket.minute.key) ?? 0) + 60)
+        return .rateLimited(
+            scope: "renders_per_minute", limit: limit, retryAfterMs: max(1, Int(((end - now.timeIntervalSince1970) * 1000).rounded(.up))))
+    }
+
+    private static func dayEnd(of ticket: Ticket) -> Date {
+        Date(timeIntervalSince1970: Double((Int(ticket.day.key) ?? 0) + 86_400))
+    }
+
+    /// In a cluster (a shared store), admits a render `admit` admitted once more against its
+    /// tenant's count limits (`renders_per_minute`, `renders_per_day`) as every node admitted renders,
+    /// in one atomic step in the database: those limits are exact across nodes, as on one. A refusal
+    /// gives the local reservation back and throws. Without a shared store or count limits, the
+    /// ticket is returned as it is; so it is when the database cannot be asked: then this node's own
+    /// view decides (the cluster's totals, at most a flush interval late), and that is logged.
+    public func admitAcrossNodes(_ ticket: Ticket) async throws(TenantLimitError) -> Ticket {
+        let limits = limits(for: ticket.tenant)
+        guard let shared = store as? any SharedUsageStore, limits.rendersPerMinute != nil || limits.rendersPerDay != nil else {
+            return ticket
+        }
+        let admission: RenderAdmission
+        do {
+            admission = try await shared.admitRender(
+                tenant: ticket.tenant, minute: ticket.minute.key, minuteLimit: limits.rendersPerMinute, day: ticket.day.key,
+                dayLimit: limits.rendersPerDay)
+        } catch {
+            let now = clock.now()
+            let warn = state.withLock { s in
+                guard s.admissionWarned.map({ now.timeIntervalSince($0) >= 60 }) ?? true else { return false }
+                s.admissionWarned = now
+                return true
+            }
+            if warn {
+                logger.warning(
+                    "renders admitted by this node's own count of the tenant's limits: the database did not answer (logged once a minute)",
+                    metadata: ["tenant": "\(ticket.tenant)", "error": "\(error)"])
+            }
+            return ticket
+        }
+        switch admission {
+        case .admitted:
+            var counted = ticket
+            counted.acrossNodes = true
+            return counted
+        case .refused(let scope, let used):
+            settle(ticket, spent: nil)
+            let refusal: TenantLimitError =
+                scope == .minute
+                ? Self.minuteRefusal(of: ticket, limit: limits.rendersPerMinute ?? used, at: clock.now())
+                : .budgetExceeded(scope: "renders_per_day", limit: limits.rendersPerDay ?? used, used: used, resetsAt: Self.dayEnd(of: ticket))
+            recordRefusal(refusal, tenant: ticket.tenant)
+            throw refusal
+        }
     }
 
     // MARK: Reading
@@ -225,6 +285,7 @@ public final class UsageLedger: Sendable {
                 self.logger.warning("usage totals not read yet", metadata: ["error": "\(error)"])
                 return false
             }
+            await self.giveBackRefunds()
             let batch = self.state.withLock { s -> [UsageKey: UsageFigures] in
                 defer { s.pending = [:] }
                 return s.pending
@@ -262,6 +323,23 @@ public final class UsageLedger: Sendable {
             }
         } catch {
             logger.debug("the cluster's usage not read", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// Gives the shared store's admissions of renders that never got a context back (kept for the
+    /// next flush when it fails: meanwhile the limits count them, refusing early, never late).
+    private func giveBackRefunds() async {
+        guard let shared = store as? any SharedUsageStore else { return }
+        let refunds = state.withLock { s -> [UsageKey: Int] in
+            defer { s.refunds = [:] }
+            return s.refunds
+        }
+        guard !refunds.isEmpty else { return }
+        do {
+            try await shared.refundRenders(refunds)
+        } catch {
+            state.withLock { s in for (key, count) in refunds { s.refunds[key, default: 0] += count } }
+            logger.warning("admitted renders not given back yet", metadata: ["error": "\(error)", "rows": "\(refunds.count)"])
         }
     }
 

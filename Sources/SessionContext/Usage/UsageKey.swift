@@ -42,7 +42,27 @@ public protocol UsageStore: Sendable {
 /// A usage store several nodes add to (PostgreSQL): each node reads the current periods' totals as
 /// all of them wrote them, so its `usage.get` answers and its limit checks see the whole cluster's
 /// renders (a second late at most: each node writes every second).
+///
+/// It also counts the renders a tenant's count limits (`renders_per_minute`, `renders_per_day`) admit,
+/// as every node admits them, so that those limits are exact across nodes as they are on one.
 public protocol SharedUsageStore: UsageStore {
     /// Every tenant's stored totals of the minute, day and month starting at these unix seconds.
     func currentUsage(minute: Int, day: Int, month: Int) async throws(SessionError) -> [UsageKey: UsageFigures]
+
+    /// Admits one render of `tenant` in the minute and the day starting at these unix seconds (as
+    /// decimal text) when the renders every node admitted in them are under `minuteLimit` and
+    /// `dayLimit` (nil: no limit), atomically with every other node's admissions; otherwise counts
+    /// nothing and says which limit refused it and how many renders it counts.
+    func admitRender(tenant: TenantID, minute: String, minuteLimit: Int?, day: String, dayLimit: Int?) async throws(SessionError)
+        -> RenderAdmission
+
+    /// Gives back admitted renders that never got a browser context: `counts` by minute and day row.
+    func refundRenders(_ counts: [UsageKey: Int]) async throws(SessionError)
+}
+
+/// What `SharedUsageStore.admitRender` decided.
+public enum RenderAdmission: Sendable, Equatable {
+    case admitted
+    /// Refused by the limit of `scope` (`.minute` or `.day`), which counts `used` renders.
+    case refused(scope: UsageKey.Scope, used: Int)
 }
