@@ -32,16 +32,8 @@ extension RenderService {
     public func connectCDP(
         _ id: SessionID, ttlSeconds: Int?, stealth: StealthConfig = .default, tokenHash: String, forwardedBy: String? = nil
     ) async throws -> CDPGrant {
-        let (session, ttl) = try await handoffSession(id, ttlSeconds: ttlSeconds, maxTTL: 3600, holding: true, allowingProfile: true)
-        let claiming: Bool
-        if let cluster = sessions.cluster, session.profile != nil {
-            switch await cluster.place(try await cluster.backend.placement(of: id), bindingProfile: nil, forwardedBy: forwardedBy) {
-            case .owner(let node): throw RenderingError.ownedElsewhere(nodeID: node.nodeID, advertiseURL: node.advertiseURL)
-            case .here(let claimingOwnership, _): claiming = claimingOwnership
-            }
-        } else {
-            claiming = false
-        }
+        let (session, ttl) = try await handoffSession(id, ttlSeconds: ttlSeconds, maxTTL: 3600, holding: true)
+        let claiming = try await profilePlacement(of: session, id, forwardedBy: forwardedBy)
         let endsAt = ContinuousClock.now + .seconds(ttl)
         let expiresAt = Date().addingTimeInterval(TimeInterval(ttl))
         // The browser starts and the session's state goes in within the turn's own bounds; a

@@ -202,7 +202,7 @@ extension LiveView {
     private func followTabs(_ events: CDPEventStream, _ send: @Sendable (LiveMessage) async throws -> Void) async throws {
         let timeout = Duration.seconds(10)
         let connection = page.connection
-        let context = held.browserContextId
+        let context = self.context.targetContextId
         for await event in events {
             try Task.checkCancellation()
             switch event.method {

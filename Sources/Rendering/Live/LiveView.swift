@@ -19,10 +19,10 @@ public final class LiveView: Sendable {
     /// When the view ends at the latest (wall clock).
     public let expiresAt: Date
 
-    /// The view's context, held from the pool until the view is over.
-    let held: HeldLease
+    /// The view's context, held (from the pool, or a profile's browser) until the view is over.
+    let context: LiveContext
     /// The session's page in the view's context: the first tab.
-    var page: CDPSession { held.page }
+    var page: CDPSession { context.page }
     /// The session's page and the windows opened from it; the one shown is screencast and takes input.
     let tabs: LiveTabs
     /// The tab shown now.
@@ -30,6 +30,8 @@ public final class LiveView: Sendable {
     private let claimed = Atomic<Bool>(false)
     /// Set once the view's context was kept for its keep_warm session (then it is not given back).
     private let kept = Atomic<Bool>(false)
+    /// Set once the view's context was given back (it is given back once).
+    private let released = Atomic<Bool>(false)
     /// Set once the tab strip went to the viewer.
     let tabsSent = Atomic<Bool>(false)
     private let ending = AsyncLatch<LiveEnd>()
@@ -51,7 +53,7 @@ public final class LiveView: Sendable {
     static let maxOrigins = 256
 
     init(
-        id: String, sessionID: SessionID, mode: LiveMode, expiresAt: Date, held: HeldLease, metrics: LiveMetrics,
+        id: String, sessionID: SessionID, mode: LiveMode, expiresAt: Date, context: LiveContext, metrics: LiveMetrics,
         proxyAuth: LiveProxyAuth? = nil
     ) {
         self.metrics = metrics
@@ -60,8 +62,8 @@ public final class LiveView: Sendable {
         self.sessionID = sessionID
         self.mode = mode
         self.expiresAt = expiresAt
-        self.held = held
-        self.tabs = LiveTabs(main: held.page)
+        self.context = context
+        self.tabs = LiveTabs(main: context.page)
     }
 
     /// Claims the view for the one viewer its token allows; false when a viewer claimed it already or
@@ -79,6 +81,11 @@ public final class LiveView: Sendable {
     }
 
     var isKeptForSession: Bool { kept.load(ordering: .acquiring) }
+
+    /// True the first time only: the caller gives the view's context back.
+    func takeRelease() -> Bool {
+        released.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged
+    }
 
     /// Ends the view (the first reason given is kept).
     public func end(_ reason: LiveEnd) {

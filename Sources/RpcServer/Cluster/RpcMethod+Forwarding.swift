@@ -42,7 +42,7 @@ extension RpcMethod {
 
 extension RpcMethodRegistry {
     /// Makes the methods whose calls belong to a session's owner (`render`, `session.delete`, a profile
-    /// session's `session.connect`) or to
+    /// session's `session.connect` and `live.create`) or to
     /// the node that opened a live view (`live.status|revoke|wait`) forward them there through
     /// `forwarder`; `tenants` holds the presets a render's timeout may come from.
     mutating func forwardSessionCalls(through forwarder: NodeForwarder, tenants: TenantDirectory?) {
@@ -55,6 +55,8 @@ extension RpcMethodRegistry {
         // A profile session's hand-off runs where its profile's directory is: the session's turn
         // (30 s), the profile's renders ending (30 s), the browser's start.
         replace("session.connect") { $0.forwarding(through: forwarder) { _, _ in .seconds(75) } }
+        // So does a profile session's live view (the turn, the profile's browser, the first page).
+        replace("live.create") { $0.forwarding(through: forwarder) { _, _ in .seconds(75) } }
         // A live view lives on the node that opened it (its id names that node).
         replace("live.status") { $0.forwarding(through: forwarder) { _, _ in .seconds(10) } }
         replace("live.revoke") { $0.forwarding(through: forwarder) { _, _ in .seconds(40) } }

@@ -57,6 +57,20 @@ extension BrowserSuites {
             }
         }
 
+        /// So is its live view: opened on the profile's node whichever node was asked.
+        @Test func aProfileSessionsLiveViewIsOpenedByTheNodeItsProfileLivesOn() async throws {
+            try await TestCluster.with { cluster in
+                let (a, b) = (cluster.node(0), cluster.node(1))
+                _ = try await a.rendered(cluster.site.url("/static.html"), ["session_id": "profiled", "profile": "kept"])
+                let live = try await b.result("live.create", ["session_id": "profiled", "mode": "control", "ttl_secs": 120])
+                #expect(live["url"]?.stringValue?.hasPrefix(cluster.nodes[0].baseURL + "/live/") == true, "the profile's node: \(live)")
+                let render = try await b.call("render", ["url": .string(cluster.site.url("/static.html")), "session_id": "profiled"])
+                #expect(render["error"]?["data"]?["reason"] == "session held by live control", "\(render)")
+                #expect(try await b.result("live.revoke", ["live_id": live["live_id"] ?? nil])["ended_reason"] == "revoked")
+                #expect(try await b.rendered(cluster.site.url("/static.html"), ["session_id": "profiled"])["status_code"] == 200, "released")
+            }
+        }
+
         /// A live view lives on the node that opened it; its id names that node, so `live.status`,
         /// `live.wait` and `live.revoke` on any node reach it.
         @Test func aLiveViewIsAskedAboutAndRevokedThroughAnyNode() async throws {

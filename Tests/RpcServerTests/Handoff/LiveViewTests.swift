@@ -367,6 +367,30 @@ extension BrowserSuites {
             }
         }
 
+        /// A session with a profile is shown in its profile's own browser (its state lives in the
+        /// profile's directory), and what the person does there reaches the session's next render.
+        @Test func aProfileSessionIsShownInItsProfilesBrowserAndDoneWritesItBack() async throws {
+            try await RenderServer.with { c in
+                _ = try await c.rendered("/live.html", ["session_id": "profiled", "profile": "shown"])
+                let live = try await c.live("profiled", mode: "control", ttl: 120)
+                #expect(c.pool.stats().contextsHeld == 0, "no context of the pool: the profile's browser shows it")
+                let viewer = try LiveViewer.start("control", url: try #require(live["url"]?.stringValue), site: c.url(""), in: c.tmp)
+                defer { viewer.stop() }
+                let seen = try await viewer.seen()
+                #expect(seen["url_after_click"]?.stringValue?.hasSuffix("/live.html#clicked-1") == true, "\(seen) \(viewer.logText)")
+                #expect(seen["ended"] == "done", "\(seen)")
+                #expect(try await viewer.exit() == 0, "\(viewer.logText)")
+                #expect(try await c.waitLive(live)["ended_reason"] == "done")
+                // The next render of the session, in the profile's browser, finds what was typed.
+                let read = try await c.rendered("/static.html", [
+                    "session_id": "profiled",
+                    "config": ["actions": [["type": "evaluate", "expression": "localStorage.getItem('typed') + '|' + localStorage.getItem('clicks')"]]],
+                ])
+                #expect(read["actions_executed"]?.arrayValue?.first?["result"] == "Grüße 東京|1", "\(read)")
+                #expect(c.renders.liveViewCount == 0)
+            }
+        }
+
         @Test func aViewerThatStopsReadingHoldsTheStreamBackAndEndsIdle() async throws {
             try await RenderServer.with { c in
                 _ = try await c.server.result("session.create", ["session_id": "slow"])
@@ -408,10 +432,8 @@ extension BrowserSuites {
             try await RenderServer.with(render: RenderService.Configuration(maxCDPBrowsers: 1)) { c in
                 _ = try await c.server.result("session.create", ["session_id": "one"])
                 _ = try await c.server.result("session.create", ["session_id": "two"])
-                _ = try await c.rendered("/", ["session_id": "profiled", "profile": "shown"])
                 let refusals: [(String, JSONValue, Int, String)] = [
                     ("live.create", ["session_id": "nobody"], -32001, "session_id"),
-                    ("live.create", ["session_id": "profiled"], -32602, "session_id"),
                     ("live.create", [:], -32602, "session_id"),
                     ("live.create", ["session_id": "one", "mode": "drive"], -32602, "mode"),
                     ("live.create", ["session_id": "one", "ttl_secs": 0], -32602, "ttl_secs"),

@@ -37,7 +37,7 @@ enum LiveMethods {
             }
             let id = params.sessionId.inTenant(context.tenant)
             let (token, hash) = HandoffToken.make()
-            let grant = try await renders.createLive(id, mode: mode, ttlSeconds: params.ttlSecs, tokenHash: hash)
+            let grant = try await renders.createLive(id, mode: mode, ttlSeconds: params.ttlSecs, tokenHash: hash, forwardedBy: context.forwardedBy)
             let origin = clustered ? nil : RequestOrigin.current
             let http = origin?.httpBase ?? health.node?.advertiseURL ?? "http://127.0.0.1"
             return [
