@@ -233,7 +233,7 @@ let package = Package(
         .executableTarget(
             name: "StatefulBench",
             dependencies: [
-                "RpcServer", "Rendering", "Headless", "RenderTypes", "SessionContext", "FixtureServer", "Egress",
+                "RpcServer", "Rendering", "Headless", "RenderTypes", "SessionContext", "FixtureServer", "Egress", "PostgresSandbox",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),

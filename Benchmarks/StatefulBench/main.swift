@@ -2,7 +2,9 @@
 // the Headless `Renderer` directly, the session-aware `RenderService` in process (the Rendering target, no
 // HTTP), and the whole JSON-RPC stack over HTTP — then a session call that restores cookies + localStorage
 // into a fresh context versus a keep_warm session call.
-//   swift build -c release --product StatefulBench && .build/release/StatefulBench [--renders N] [--backend memory|sqlite]
+//   swift build -c release --product StatefulBench && .build/release/StatefulBench [--renders N] [--backend memory|sqlite|postgres]
+// (postgres: a PostgreSQL 15 of Debian's started in a temporary directory with its defaults, fsync at
+// every commit, on 127.0.0.1, and stopped at the end.)
 // With `--tenants` it measures only what tenants add to a render through the whole stack (issue 11:
 // key, limit checks and metering against the same build without a tenants file, interleaved).
 // Prints a Markdown section for BENCHMARKS.md. Every browser it starts is closed before it exits.
@@ -16,6 +18,7 @@ import NIOCore
 import NIOFoundationEssentialsCompat
 import NIOHTTP1
 import NIOPosix
+import PostgresSandbox
 import Rendering
 import RenderTypes
 import RpcServer
@@ -112,6 +115,7 @@ func withServer<T: Sendable>(
     configuration.http.port = 0
     configuration.http.tenantsFile = tenantsFile
     configuration.sessions.backend = options.backend
+    configuration.sessions.databaseURL = databaseURL
     configuration.sessions.dataDirectory = data
     let server = try await TidepoolServer.make(configuration: configuration, pool: pool, logger: logger)
     return try await server.withRunning { port in
@@ -435,8 +439,18 @@ func tenantsReport(
     return lines.joined(separator: "\n")
 }
 
-let report = try await options.tenants ? measureTenants(data: data) : measure(data: data)
-print(report)
+/// With `--backend postgres`: the server the sessions live in, and its database the servers use.
+let sandbox = options.backend == .postgres ? try await PostgresSandbox.start(durability: .standard) : nil
+let databaseURL = sandbox?.url(database: "statefulbench")
+do {
+    try await sandbox?.createDatabase("statefulbench")
+    let report = try await options.tenants ? measureTenants(data: data) : measure(data: data)
+    print(report)
+} catch {
+    await sandbox?.shutdown()
+    throw error
+}
+await sandbox?.shutdown()
 
 func loadAverage() -> String {
     ((try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8)) ?? "?").split(separator: " ").prefix(3).joined(separator: " ")
