@@ -4,7 +4,7 @@ changeable again (cookies.set); then the frame rate a viewer gets from an animat
 site's live.html?animate, served here on 127.0.0.1: start the server with --allow-network 127.0.0.1/32),
 and a screenshot of that viewer (--screenshot FILE). Against a running server without a tenants file:
 
-    python3 Benchmarks/live_handoff.py [http://127.0.0.1:9123] [--screenshot docs/images/live-viewer.png]
+    python3 Benchmarks/live_handoff.py [http://127.0.0.1:9123] [--screenshot viewer.png]
 """
 import functools, http.server, json, os, sys, threading, time, urllib.request, statistics
 from playwright.sync_api import sync_playwright

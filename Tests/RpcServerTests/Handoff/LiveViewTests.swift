@@ -194,10 +194,14 @@ extension BrowserSuites {
                 let live = try await c.live("watched")
                 #expect(live["mode"] == "view")
                 let liveID = live["live_id"] ?? nil
-                let viewer = try LiveViewer.start("view", url: try #require(live["url"]?.stringValue), site: c.url(""), in: c.tmp)
+                // The view-mode window, as docs/live.md shows it first.
+                let screenshot = c.tmp + "/live-viewer.png"
+                let viewer = try LiveViewer.start(
+                    "view", url: try #require(live["url"]?.stringValue), site: c.url(""), screenshot: screenshot, in: c.tmp)
                 defer { viewer.stop() }
                 let seen = try await viewer.seen()
                 #expect(seen["mode"] == "view", "\(seen) \(viewer.logText)")
+                try LiveViewer.checkScreenshot(screenshot, width: 1280, height: 800, seen: seen, log: viewer.logText)
                 #expect((seen["nonblank"]?.intValue ?? 0) > 1000, "\(seen)")
                 // The viewer's (tampered) page sent a click and a key: both dropped.
                 try await eventually("the server dropped the viewer's input") {

@@ -18,7 +18,8 @@ WIDTH x HEIGHT CSS pixels at device scale SCALE, waits for the first frame, then
   stall   - no browser: opens the view's WebSocket with a tiny receive buffer, writes the upgrade's
             status, then reads nothing until RELEASE_FILE exists (a viewer that stopped reading); then
             reads until the server closes the connection (at most 30 s) and writes OUT_FILE.end.
-  view    - flips its page script to control mode (a hostile viewer), clicks where the button is, types, writes what it saw, waits (at most 60 s) until RELEASE_FILE
+  view    - (given SCREENSHOT, saves the viewer window there first) flips its page script to control mode
+            (a hostile viewer), clicks where the button is, types, writes what it saw, waits (at most 60 s) until RELEASE_FILE
             exists, then presses Done and waits for the view to end.
 Writes what it saw as JSON to OUT_FILE (in view: before waiting for the release; then OUT_FILE.end).
 """
@@ -232,6 +233,11 @@ def main():
             elif scenario == "leave":
                 pass  # the browser closes without Done
             elif scenario == "view":
+                if screenshot:
+                    # The view as its viewer sees it (no address bar, no Done), before the tampering.
+                    page.wait_for_timeout(500)
+                    page.screenshot(path=screenshot)
+                    seen["screenshot_canvas_drawn"] = nonblank_pixels(page)
                 # A viewer whose page script was changed to send input anyway: the server drops it.
                 page.evaluate(STATE + ".mode = 'control'")
                 click_page_point(page, 200, 140)
