@@ -51,9 +51,16 @@ import TestSupport
 
     @Test func aLeaseRunsOutByItselfWhenItsHolderStopsRenewing() async throws {
         try await withTwoNodes { a, b in
-            let (lease, _) = try granted(try await a.acquireLease("s", holder: "a", duration: .milliseconds(300), claimingOwnership: false))
-            #expect(try await b.acquireLease("s", holder: "b", duration: .seconds(30), claimingOwnership: false) == .held(by: "a"))
-            try await Task.sleep(for: .milliseconds(400))
+            // Long enough that the other node's first try comes before it runs out even on a loaded
+            // machine (300 ms did not, once, under CI's parallel tests); the try is judged only then.
+            let duration = Duration.seconds(3)
+            let started = ContinuousClock.now
+            let (lease, _) = try granted(try await a.acquireLease("s", holder: "a", duration: duration, claimingOwnership: false))
+            let early = try await b.acquireLease("s", holder: "b", duration: .seconds(30), claimingOwnership: false)
+            if ContinuousClock.now - started < duration {
+                #expect(early == .held(by: "a"))
+            }
+            try await Task.sleep(until: started + duration + .milliseconds(500))
             let (taken, _) = try granted(try await b.acquireLease("s", holder: "b", duration: .seconds(30), claimingOwnership: false))
             #expect(taken.token > lease.token)
             #expect(try await a.renewLease(lease, duration: .seconds(30)) == false, "a lease another node took is not renewed")
@@ -62,10 +69,12 @@ import TestSupport
 
     @Test func renewingKeepsALeaseBeyondItsFirstDuration() async throws {
         try await withTwoNodes { a, b in
-            let (lease, _) = try granted(try await a.acquireLease("s", holder: "a", duration: .milliseconds(400), claimingOwnership: false))
+            // Renewed every half of its duration, three times: it outlives its first duration by half
+            // again, with a second of slack per renewal for a loaded machine.
+            let (lease, _) = try granted(try await a.acquireLease("s", holder: "a", duration: .seconds(2), claimingOwnership: false))
             for _ in 0..<3 {
-                try await Task.sleep(for: .milliseconds(200))
-                #expect(try await a.renewLease(lease, duration: .milliseconds(400)))
+                try await Task.sleep(for: .seconds(1))
+                #expect(try await a.renewLease(lease, duration: .seconds(2)))
             }
             #expect(try await b.acquireLease("s", holder: "b", duration: .seconds(30), claimingOwnership: false) == .held(by: "a"))
         }
