@@ -3,7 +3,8 @@
 // (Benchmarks/reference/raw_cdp_render.py: the same commands, no framework) and from Playwright for Python;
 // CPU time per render of each (the process and every Chromium process it started).
 //   swift build -c release --product RenderBench && .build/release/RenderBench [--renders N] [--browsers B]
-//     [--stealth none|low|medium|high] [--no-playwright] [--no-raw] [--executor nio|swift]
+//     [--stealth none|low|medium|high] [--page static|worker] [--no-playwright] [--no-raw] [--executor nio|swift]
+//     (`--page worker` is for Tidepool's own figures: the Playwright and raw arms wait for `load` only)
 //     [--breakdown [--pause-ms P]] [--window WxH|none] [--concurrency 1,4,8] [--prewarm N]
 //     [--compare-window | --compare-flags "FLAGS"] [--rounds R] [--gap-ms G]
 // Prints a Markdown section for BENCHMARKS.md. Every browser it starts is closed before it exits.
@@ -24,6 +25,9 @@ struct Options {
     var contextsPerBrowser = 8
     var warmup = 20
     var stealth = StealthConfig.Preset.medium
+    /// `static`: /static.html; `worker`: /worker.html, which starts a dedicated worker, rendered until
+    /// the worker's answer shows.
+    var page = "static"
     var playwright = true
     var raw = true
     /// `nio`: Swift concurrency runs on NIO's event loops, as in the `tidepool` server.
@@ -50,6 +54,7 @@ struct Options {
             case "--renders": renders = iterator.next().flatMap(Int.init) ?? renders
             case "--browsers": browsers = iterator.next().flatMap(Int.init) ?? browsers
             case "--stealth": stealth = iterator.next().flatMap(StealthConfig.Preset.init(rawValue:)) ?? stealth
+            case "--page": page = iterator.next().flatMap { ["static", "worker"].contains($0) ? $0 : nil } ?? page
             case "--no-playwright": playwright = false
             case "--no-raw": raw = false
             case "--executor": executor = iterator.next() ?? executor
@@ -114,9 +119,9 @@ func run(_ renderer: Renderer, url: String, count: Int, concurrency: Int, gap: D
                     if gap > .zero { try await Task.sleep(for: gap) }
                     let start = ContinuousClock.now
                     let outcome = try await renderer.render(
-                        RenderRequest(url: url, stealth: StealthConfig(preset: options.stealth), receivedAt: start)
+                        RenderRequest(url: url, config: pageConfig, stealth: StealthConfig(preset: options.stealth), receivedAt: start)
                     )
-                    guard outcome.result.html?.contains("Static fixture page") == true else {
+                    guard outcome.result.html?.contains(pageText) == true else {
                         throw BenchError.unexpectedContent
                     }
                     mine.append((ms(.now - start), outcome.result.timings))
@@ -183,7 +188,13 @@ func commandLine(of pid: Int32) -> [String] {
 }
 
 let server = try await FixtureServer.start()
-let url = server.url("/static.html")
+let url = server.url(options.page == "worker" ? "/worker.html" : "/static.html")
+/// What a render of the page waits for, and a text its HTML must then hold.
+let pageConfig =
+    options.page == "worker"
+    ? DynamicConfig(waitFor: WaitCondition(.javascript("document.getElementById('answer').textContent !== 'waiting'"), timeoutMs: 10_000))
+    : DynamicConfig()
+let pageText = options.page == "worker" ? " | " : "Static fixture page"  // the worker answered
 if options.compareWindow || options.compareFlags != nil || options.compareEgress {
     let rows = try await compare(
         arms(
@@ -263,9 +274,13 @@ let report = try await withThrowingTaskGroup(of: Void.self) { group in
     let totalRenders = Double(options.warmup + options.renders * (1 + options.concurrency.count))
     let tidepoolCPU = CPUAccounting.now() - cpuBefore
 
-    lines.append("Static fixture page (`/static.html`), end to end through `Renderer` + `BrowserPool` "
+    let page =
+        options.page == "worker"
+        ? "Worker fixture page (`/worker.html`: one dedicated worker; wait until its answer shows)"
+        : "Static fixture page (`/static.html`; wait `load`)"
+    lines.append("\(page), end to end through `Renderer` + `BrowserPool` "
         + "(\(options.browsers) headless-shell browsers × \(options.contextsPerBrowser) contexts, \(options.prewarm) prewarmed), "
-        + "default config (wait `load`, capture html + metadata + timing), stealth `\(options.stealth.rawValue)`; "
+        + "default capture (html + metadata + timing), stealth `\(options.stealth.rawValue)`; "
         + "\(options.renders) renders per figure after \(options.warmup) warm-up renders.")
     lines.append("")
     var rawCPU: CPUAccounting.Sample?
