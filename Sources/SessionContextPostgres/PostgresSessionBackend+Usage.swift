@@ -38,20 +38,16 @@ extension PostgresSessionBackend: SharedUsageStore {
         }
     }
 
-    /// One statement for the whole batch: the rows go in as arrays.
-    public func refundRenders(_ counts: [UsageKey: Int]) async throws(SessionError) {
-        let entries = counts.filter { $0.value > 0 }
-        guard !entries.isEmpty else { return }
-        let tenants = entries.map(\.key.tenant.rawValue)
-        let scopes = entries.map(\.key.scope.rawValue)
-        let keys = entries.map(\.key.key)
-        let refunds = entries.map(\.value)
+    /// One row per statement (its own transaction), so that a refund never holds one row while it
+    /// waits for another: an admission locks a tenant's minute row, then its day row.
+    public func refundRenders(_ count: Int, of key: UsageKey) async throws(SessionError) {
+        guard count > 0 else { return }
+        let (tenant, scope, period) = (key.tenant.rawValue, key.scope.rawValue, key.key)
         try await call("give back admitted renders") { [client, logger] in
             _ = try await client.query(
                 """
-                UPDATE tidepool_admissions a SET admitted = greatest(0, a.admitted - r.n)
-                FROM unnest(\(tenants)::text[], \(scopes)::text[], \(keys)::text[], \(refunds)::bigint[]) AS r (tenant, scope, key, n)
-                WHERE a.tenant = r.tenant AND a.scope = r.scope AND a.key = r.key
+                UPDATE tidepool_admissions SET admitted = greatest(0, admitted - \(count))
+                WHERE tenant = \(tenant) AND scope = \(scope) AND key = \(period)
                 """, logger: logger)
         }
     }

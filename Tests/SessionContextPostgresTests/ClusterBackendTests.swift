@@ -210,9 +210,8 @@ import TestSupport
             let globex = TenantID("globex")!
             #expect(try await a.admitRender(tenant: globex, minute: minute, minuteLimit: 1, day: day, dayLimit: 1) == .admitted)
             // Renders that never got a context are given back: room for as many again, no more.
-            try await a.refundRenders([
-                UsageKey(tenant: acme, scope: .minute, key: minute): 2, UsageKey(tenant: acme, scope: .day, key: day): 2,
-            ])
+            try await a.refundRenders(2, of: UsageKey(tenant: acme, scope: .minute, key: minute))
+            try await a.refundRenders(2, of: UsageKey(tenant: acme, scope: .day, key: day))
             #expect(try await b.admitRender(tenant: acme, minute: minute, minuteLimit: nil, day: day, dayLimit: 7) == .admitted)
             #expect(try await a.admitRender(tenant: acme, minute: minute, minuteLimit: nil, day: day, dayLimit: 7) == .admitted)
             #expect(try await a.admitRender(tenant: acme, minute: minute, minuteLimit: nil, day: day, dayLimit: 7) == .refused(scope: .day, used: 7))

@@ -334,13 +334,19 @@ public final class UsageLedger: Sendable {
             defer { s.refunds = [:] }
             return s.refunds
         }
-        guard !refunds.isEmpty else { return }
-        do {
-            try await shared.refundRenders(refunds)
-        } catch {
-            state.withLock { s in for (key, count) in refunds { s.refunds[key, default: 0] += count } }
-            logger.warning("admitted renders not given back yet", metadata: ["error": "\(error)", "rows": "\(refunds.count)"])
+        var failed: [UsageKey: Int] = [:]
+        var lastError: (any Error)?
+        for (key, count) in refunds {
+            do {
+                try await shared.refundRenders(count, of: key)
+            } catch {
+                failed[key] = count
+                lastError = error
+            }
         }
+        guard let lastError else { return }
+        state.withLock { s in for (key, count) in failed { s.refunds[key, default: 0] += count } }
+        logger.warning("admitted renders not given back yet", metadata: ["error": "\(lastError)", "rows": "\(failed.count)"])
     }
 
     /// Figures added and not yet written.

@@ -56,8 +56,9 @@ public protocol SharedUsageStore: UsageStore {
     func admitRender(tenant: TenantID, minute: String, minuteLimit: Int?, day: String, dayLimit: Int?) async throws(SessionError)
         -> RenderAdmission
 
-    /// Gives back admitted renders that never got a browser context: `counts` by minute and day row.
-    func refundRenders(_ counts: [UsageKey: Int]) async throws(SessionError)
+    /// Gives back `count` admitted renders of the minute or day row `key` that never got a browser
+    /// context (one row at a time, so that a refund and an admission never wait for each other).
+    func refundRenders(_ count: Int, of key: UsageKey) async throws(SessionError)
 }
 
 /// What `SharedUsageStore.admitRender` decided.
