@@ -28,9 +28,8 @@ public final class LiveView: Sendable {
     /// The tab shown now.
     var shownPage: CDPSession { tabs.active.session }
     private let claimed = Atomic<Bool>(false)
-    /// Set once the view's context was kept for its keep_warm session (then it is not given back).
-    private let kept = Atomic<Bool>(false)
-    /// Set once the view's context was given back (it is given back once).
+    /// Set once the view's context was given back, or kept for its keep_warm session (either happens
+    /// once).
     private let released = Atomic<Bool>(false)
     /// Set once the tab strip went to the viewer.
     let tabsSent = Atomic<Bool>(false)
@@ -75,14 +74,7 @@ public final class LiveView: Sendable {
     /// Whether a viewer has connected.
     public var isClaimed: Bool { claimed.load(ordering: .acquiring) }
 
-    /// The view's context now belongs to its session's kept contexts (`WarmContexts`).
-    func keptForSession() {
-        kept.store(true, ordering: .releasing)
-    }
-
-    var isKeptForSession: Bool { kept.load(ordering: .acquiring) }
-
-    /// True the first time only: the caller gives the view's context back.
+    /// True the first time only: the caller gives the view's context back (or keeps it for the session).
     func takeRelease() -> Bool {
         released.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged
     }

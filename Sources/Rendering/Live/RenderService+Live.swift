@@ -158,23 +158,23 @@ extension RenderService {
     /// of the browser's default context.
     private func profileContext(_ name: String, shown: String, timeout: Duration) async throws -> LiveContext {
         let browser: LaunchedBrowser
+        let page: CDPSession
         do {
-            browser = try await profiles.acquire(name, deadline: .now + .seconds(30))
+            (browser, page) = try await ProfileContextProvider(browsers: profiles, profile: name).openPage(deadline: .now + .seconds(30))
         } catch ContextProviderError.queueTimeout {
             throw RenderingError.handoffUnavailable(reason: "profile \(shown)'s browser was not free within 30 s", retryAfterMs: 1000)
         } catch let error as ContextProviderError {
             throw RenderingError.handoffUnavailable(reason: "profile \(shown): \(error)", retryAfterMs: 1000)
         }
         do {
-            let page = try await browser.connection.openPage(in: nil, timeout: timeout)
             let info = try await browser.connection.send(
                 method: "Target.getTargetInfo", params: ["targetId": .string(page.targetId)], timeout: timeout)
             guard let contextId = info["targetInfo"]?["browserContextId"]?.stringValue else {
-                browser.connection.closePageInBackground(page.targetId)
                 throw RenderingError.handoffUnavailable(reason: "profile \(shown)'s browser named no context for its page", retryAfterMs: 1000)
             }
             return .profile(page: page, name: name, contextId: contextId)
         } catch {
+            browser.connection.closePageInBackground(page.targetId)
             await profiles.release(name)
             throw error
         }
@@ -243,7 +243,6 @@ extension RenderService {
             _ = try? await view.page.connection.send(CDP.Target.CloseTarget(targetId: tab.id), timeout: .seconds(5))
         }
         let page = view.url.flatMap { Page.origin(of: $0) }.map { ContextReuse.Outcome.resettable(origin: $0, clearing: nil, initScripts: []) }
-        view.keptForSession()
         warm.keep(
             view.sessionID, held, cookies: written.stored.cookies, localStorage: written.stored.localStorage, proxy: proxy, page: page)
     }
@@ -252,7 +251,7 @@ extension RenderService {
     /// did not give it back already, or kept it for the session) and `live.wait` answers.
     private func finishLive(_ liveID: String) async {
         guard let view = lives.view(id: liveID) else { return }
-        if !view.isKeptForSession { await releaseContext(of: view) }
+        await releaseContext(of: view)
         view.finish(view.endReason ?? .failed)
         liveMetrics.ended(view.endReason ?? .failed)
         logger.info(

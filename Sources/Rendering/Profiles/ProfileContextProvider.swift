@@ -8,16 +8,13 @@ struct ProfileContextProvider: ContextProvider {
     let browsers: ProfileBrowsers
     let profile: String
 
-    func withContext<T: Sendable>(
-        priority: RenderPriority, deadline: ContinuousClock.Instant, proxy: ProxyConfig?,
-        _ body: (LeasedContext) async throws -> T
-    ) async throws -> T {
-        let started = ContinuousClock.now
+    /// A new page in the profile's browser (started if it is not running), which counts as in use
+    /// until `browsers.release(profile)`; on failure nothing stays in use. Throws
+    /// `ContextProviderError` (or `CancellationError`).
+    func openPage(deadline: ContinuousClock.Instant) async throws -> (browser: LaunchedBrowser, page: CDPSession) {
         let browser = try await browsers.acquire(profile, deadline: deadline)
-        let connection = browser.connection
-        let page: CDPSession
         do throws(CDPError) {
-            page = try await connection.openPage(in: nil, timeout: max(.milliseconds(1), deadline - .now))
+            return (browser, try await browser.connection.openPage(in: nil, timeout: max(.milliseconds(1), deadline - .now)))
         } catch {
             await browsers.release(profile)
             switch error {
@@ -27,6 +24,15 @@ struct ProfileContextProvider: ContextProvider {
             default: throw ContextProviderError.unavailable("\(error)")
             }
         }
+    }
+
+    func withContext<T: Sendable>(
+        priority: RenderPriority, deadline: ContinuousClock.Instant, proxy: ProxyConfig?,
+        _ body: (LeasedContext) async throws -> T
+    ) async throws -> T {
+        let started = ContinuousClock.now
+        let (browser, page) = try await openPage(deadline: deadline)
+        let connection = browser.connection
         let context = LeasedContext(
             page: page, browserContextId: nil, browserUserAgent: browser.version.userAgent,
             acquireDuration: .now - started, egress: browser.egress

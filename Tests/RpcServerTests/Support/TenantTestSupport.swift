@@ -38,16 +38,30 @@ struct UnexpectedResult: Error, CustomStringConvertible {
 struct TestTenants {
     /// Tenant id → its keys.
     var keys: [(tenant: String, keys: [String])]
+    /// Tenant id → its limits (none for a tenant not named).
+    var limits: [String: JSONValue] = [:]
 
-    /// Writes the file at `path` (the hashes of the keys, with empty limits and presets).
+    /// Writes the file at `path` (the hashes of the keys, the limits, no presets).
     func write(to path: String) throws {
         let tenants: [JSONValue] = keys.map { entry in
             [
                 "id": .string(entry.tenant), "keys_sha256": .array(entry.keys.map { .string(TenantKey.hexDigest(of: $0)) }),
-                "limits": [:], "presets": [:],
+                "limits": limits[entry.tenant] ?? [:], "presets": [:],
             ]
         }
         try JSONValue.object(["tenants": .array(tenants)]).jsonString().write(toFile: path, atomically: true, encoding: .utf8)
+    }
+
+    /// Runs `body` with the tenants file of one tenant, acme, with `limits` and one fresh key, written
+    /// as `tenants.json` in a fresh temporary directory, removed afterwards; `body` gets the key and
+    /// the file's path.
+    static func withAcme<T>(limits: JSONValue, _ body: (_ key: String, _ file: String) async throws -> T) async throws -> T {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let key = TenantKey.generate()
+        let file = directory.path + "/tenants.json"
+        try TestTenants(keys: [("acme", [key])], limits: ["acme": limits]).write(to: file)
+        return try await body(key, file)
     }
 
     /// Runs `body` with the tenants file of two tenants, acme and globex (one fresh key each),
