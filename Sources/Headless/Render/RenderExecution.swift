@@ -219,24 +219,32 @@ struct RenderExecution: Sendable {
         // A localStorage restore answers its placeholder documents through Fetch and ends with
         // Fetch.disable, so interception must be switched on after it; without a restore it goes out
         // with the rest (in place before navigation either way).
-        if intercepts, saved.isEmpty { commands.append { try await self.intercept(page, timeout: timeout) } }
+        let intercepting = intercepts(lease)
+        if intercepting, saved.isEmpty { commands.append { try await self.intercept(page, lease: lease, timeout: timeout) } }
         try await Page.concurrently(commands)
         guard !saved.isEmpty else { return }
         try await page.restoreLocalStorage(saved, timeout: deadline.remaining)
-        if intercepts { try await intercept(page, timeout: deadline.remaining) }
+        if intercepting { try await intercept(page, lease: lease, timeout: deadline.remaining) }
     }
 
-    /// Whether the config blocks requests or its proxy needs credentials (both need Fetch interception).
-    private var intercepts: Bool { !config.blockResources.isEmpty || !config.blockUrls.isEmpty || proxyCredentials != nil }
+    /// Whether the config blocks requests or the browser must answer its proxy's challenges (both
+    /// need Fetch interception, which pauses every request of the page).
+    private func intercepts(_ lease: LeasedContext) -> Bool {
+        !config.blockResources.isEmpty || !config.blockUrls.isEmpty || proxyCredentials(lease) != nil
+    }
 
-    private var proxyCredentials: (username: String, password: String)? {
-        config.proxy.flatMap { proxy in proxy.username.map { (username: $0, password: proxy.password ?? "") } }
+    /// The credentials the page answers its proxy's challenges with: only without an egress gate. A
+    /// gate chains the caller's proxy and sends its credentials upstream itself, so the browser never
+    /// meets a challenge.
+    private func proxyCredentials(_ lease: LeasedContext) -> (username: String, password: String)? {
+        guard lease.egress == nil else { return nil }
+        return config.proxy.flatMap { proxy in proxy.username.map { (username: $0, password: proxy.password ?? "") } }
     }
 
     /// Refuses the config's blocked requests and answers its proxy's challenges from now on.
-    private func intercept(_ page: Page, timeout: Duration) async throws(PageError) {
+    private func intercept(_ page: Page, lease: LeasedContext, timeout: Duration) async throws(PageError) {
         try await page.interceptRequests(
-            blockTypes: config.blockResources, blockURLs: config.blockUrls, proxyCredentials: proxyCredentials, timeout: timeout
+            blockTypes: config.blockResources, blockURLs: config.blockUrls, proxyCredentials: proxyCredentials(lease), timeout: timeout
         )
     }
 

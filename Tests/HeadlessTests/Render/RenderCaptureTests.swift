@@ -3,6 +3,7 @@ import Foundation
 @testable import Headless
 import RenderTypes
 import Testing
+import TestSupport
 
 extension Chromium {
     @Suite("Render: capture and page settings", .serialized)
@@ -133,8 +134,11 @@ extension Chromium {
             }
         }
 
-        @Test func proxyCredentialsAnswerTheProxysChallenge() async throws {
-            try await RenderHarness.with { c in
+        /// With an egress policy its proxy sends the credentials upstream (the page intercepts
+        /// nothing); without one the page answers the browser's challenge.
+        @Test(arguments: [true, false])
+        func proxyCredentialsAnswerTheProxysChallenge(egress: Bool) async throws {
+            try await RenderHarness.with(egress: egress ? TestPools.loopbackEgress : nil) { c in
                 let (user, password) = FixtureServer.proxyCredentials
                 let url = "http://\(FixtureServer.authProxyHost)/static.html"
                 let withCredentials = ##"{"proxy": {"server": "http://127.0.0.1:\##(c.server.port)", "username": "\##(user)", "password": "\##(password)"}}"##
