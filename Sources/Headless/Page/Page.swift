@@ -45,8 +45,9 @@ public final class Page: Sendable {
         /// Placeholder URLs of a localStorage restore in progress.
         var restoreURLs: Set<String> = []
         var domStorageEnabled = false
-        /// What each worker of the page gets before it runs (`applyStealth`); nil: workers are not paused.
-        var workerSetup: [(method: String, params: JSONValue?)]?
+        /// What each worker and out-of-process frame of the page gets before it runs (`applyStealth`);
+        /// nil: none is paused.
+        var stealthSetups: WorkerPersona.Setups?
         /// Init scripts this page object added (a recycled page removes them before its next render).
         var initScripts: [String] = []
     }
@@ -82,7 +83,7 @@ public final class Page: Sendable {
         // Dialogs have a subscription and a task of their own: their answer must never queue behind
         // other events' work (see `DialogResponder`).
         let dialogEvents = session.events(methods: ["Page.javascriptDialogOpening"])
-        // Workers paused at start must be let go whatever else the page is doing.
+        // Workers and frames paused at start must be let go whatever else the page is doing.
         let workerEvents = session.events(methods: ["Target.attachedToTarget"])
         // Popups and downloads are announced at the browser level (with discovery and download events on).
         let browserEvents = session.connection.events(
@@ -93,7 +94,7 @@ public final class Page: Sendable {
                 await page.dialogs.run(dialogEvents, session: session, timeout: Self.housekeepingTimeout, logger: logger)
             }
             group.addTask { await page.consumeBrowserEvents(browserEvents) }
-            group.addTask { await page.consumeAttachedWorkers(workerEvents) }
+            group.addTask { await page.consumeAttachedTargets(workerEvents) }
             do {
                 let result = try await body(page)
                 group.cancelAll()

@@ -9,7 +9,7 @@ import RenderTypes
 /// Tidepool attaches to the browser target through a session of its own (`Target.attachToBrowserTarget`)
 /// and auto-attaches there, paused at start: auto-attach is per session, so the client's own
 /// auto-attach on the root session is untouched, and a new target runs once every session that paused
-/// it let it go. Each page also auto-attaches its dedicated workers for Tidepool. Every session of
+/// it let it go. Each page also auto-attaches its dedicated workers and cross-site frames for Tidepool. Every session of
 /// Tidepool's is hidden from the client (`CDPConnection.hideFromClient`), its events never reach it.
 public enum HandoffPersona {
     /// Covers `connection`'s browser with `profile` until the connection closes (the returned task ends
@@ -18,20 +18,7 @@ public enum HandoffPersona {
         _ connection: CDPConnection, profile: StealthProfile, browserUserAgent: String, logger: Logger,
         timeout: Duration = .seconds(10)
     ) async throws(CDPError) -> Task<Void, Never> {
-        let overrides = Page.stealthOverrides(profile, browserUserAgent: browserUserAgent)
-        let script = StealthScript.source(for: profile)
-        var workerSetup = overrides
-        if let script { workerSetup.append(("Runtime.evaluate", ["expression": .string(script)])) }
-        var pageSetup = overrides
-        if let script { pageSetup.append((CDP.Page.AddScriptToEvaluateOnNewDocument.method, ["source": .string(script)])) }
-        pageSetup.append((CDP.Emulation.SetAutomationOverride.method, ["enabled": .bool(!profile.hideWebdriver)]))
-        pageSetup.append((
-            CDP.Target.SetAutoAttach.method,
-            [
-                "autoAttach": true, "waitForDebuggerOnStart": true, "flatten": true,
-                "filter": [["type": "worker"], ["type": "service_worker"]],
-            ]
-        ))
+        let setups = WorkerPersona.Setups(profile, browserUserAgent: browserUserAgent)
         let browser = try await connection.send(method: "Target.attachToBrowserTarget", timeout: timeout)
         guard let session = browser["sessionId"]?.stringValue else {
             throw .invalidResponse(method: "Target.attachToBrowserTarget", detail: "no sessionId")
@@ -45,29 +32,26 @@ public enum HandoffPersona {
                 "filter": [["type": "page"], ["type": "shared_worker"], ["type": "service_worker"]],
             ],
             sessionId: session, timeout: timeout)
-        let setups = Setups(page: pageSetup, worker: workerSetup)
         return Task {
             await serve(attached, on: connection, setups: setups, logger: logger)
         }
     }
 
-    private struct Setups: Sendable {
-        let page: WorkerPersona.Setup
-        let worker: WorkerPersona.Setup
-    }
-
     /// Prepares each target Tidepool's session attached (and, for a page, its workers), until the
     /// events end.
-    private static func serve(_ events: CDPEventStream, on connection: CDPConnection, setups: Setups, logger: Logger) async {
+    private static func serve(
+        _ events: CDPEventStream, on connection: CDPConnection, setups: WorkerPersona.Setups, logger: Logger
+    ) async {
         await withDiscardingTaskGroup { group in
             for await event in events {
                 guard let target = try? event.decodeParams(as: CDP.Target.AttachedToTarget.self) else { continue }
                 connection.hideFromClient(target.sessionId)
                 switch target.targetInfo.type {
-                case "page":
-                    // Its workers' announcements, subscribed before its auto-attach goes out with the setup.
+                case "page", "iframe":
+                    // Its workers' and frames' announcements, subscribed before its auto-attach goes out
+                    // with the setup.
                     let workers = connection.events(sessionId: target.sessionId, methods: ["Target.attachedToTarget"])
-                    group.addTask { await WorkerPersona.prepare(target, setup: setups.page, on: connection, logger: logger) }
+                    group.addTask { await WorkerPersona.prepare(target, setup: setups.frame, on: connection, logger: logger) }
                     group.addTask { await serve(workers, on: connection, setups: setups, logger: logger) }
                 case "worker", "service_worker", "shared_worker":
                     group.addTask { await WorkerPersona.prepare(target, setup: setups.worker, on: connection, logger: logger) }

@@ -4,44 +4,41 @@ import RenderTypes
 import Synchronization
 
 extension Page {
-    /// Puts `profile` in place before the next document, in the page and in every worker it starts:
-    /// user agent with client hints, platform, languages (and Accept-Language), locale, time zone, cores,
-    /// `navigator.webdriver`, and the JavaScript patches. Workers (dedicated and service) attach paused at
-    /// start (`Target.setAutoAttach` with `waitForDebuggerOnStart`), get the same overrides and the script,
-    /// then run; `stopCoveringWorkers` ends that when the render is over. Commands go out concurrently.
-    /// `browserUserAgent` stands in when only the languages or platform change.
+    /// Puts `profile` in place before the next document, in the page, in every out-of-process frame and
+    /// in every worker it starts: user agent with client hints, platform, languages (and Accept-Language),
+    /// locale, time zone, cores, `navigator.webdriver`, and the JavaScript patches. Workers (dedicated and
+    /// service) and cross-site frames attach paused at start (`Target.setAutoAttach` with
+    /// `waitForDebuggerOnStart`), get the same overrides and the script, then run; a frame auto-attaches
+    /// its own workers and frames in turn. `stopCoveringWorkers` ends that when the render is over.
+    /// Commands go out concurrently. `browserUserAgent` stands in when only the languages or platform
+    /// change.
     public func applyStealth(_ profile: StealthProfile, browserUserAgent: String, timeout: Duration? = nil)
         async throws(PageError)
     {
-        let overrides = Self.stealthOverrides(profile, browserUserAgent: browserUserAgent)
-        let script = StealthScript.source(for: profile)
-        var commands: [@Sendable () async throws -> Void] = overrides.map { method, params in
+        let setups = WorkerPersona.Setups(profile, browserUserAgent: browserUserAgent)
+        var commands: [@Sendable () async throws -> Void] = setups.overrides.map { method, params in
             { try await self.send(method: method, params: params, timeout: timeout) }
         }
         // The launch switch makes navigator.webdriver false in every context; "none" puts Chromium's own
         // value back for this page only.
         let automation = CDP.Emulation.SetAutomationOverride(enabled: !profile.hideWebdriver)
         commands.append { try await self.send(automation, timeout: timeout) }
-        if let script {
+        if let script = setups.script {
             commands.append { try await self.addInitScript(script, timeout: timeout) }
         }
-        var workerSetup = overrides
-        if let script { workerSetup.append(("Runtime.evaluate", ["expression": .string(script)])) }
-        if !workerSetup.isEmpty {
-            mutable.withLock { $0.workerSetup = workerSetup }
-            if let browserContextId { WorkerPersona.shareWithSharedWorkers(workerSetup, of: browserContextId) }
-            commands.append {
-                try await self.send(
-                    CDP.Target.SetAutoAttach(
-                        autoAttach: true, waitForDebuggerOnStart: true, filter: Self.coveredWorkers), timeout: timeout)
-            }
+        mutable.withLock { $0.stealthSetups = setups }
+        if !setups.worker.isEmpty, let browserContextId {
+            WorkerPersona.shareWithSharedWorkers(setups.worker, of: browserContextId)
+        }
+        commands.append {
+            try await self.send(setups.autoAttach, timeout: timeout)
         }
         try await Self.concurrently(commands)
     }
 
     /// Stops pausing the page's new workers (nobody would let them run once the render is over).
     public func stopCoveringWorkers(timeout: Duration? = nil) async {
-        guard mutable.withLock({ $0.workerSetup != nil }) else { return }
+        guard mutable.withLock({ $0.stealthSetups != nil }) else { return }
         if let browserContextId { WorkerPersona.shareWithSharedWorkers(nil, of: browserContextId) }
         do {
             try await send(CDP.Target.SetAutoAttach(autoAttach: false, waitForDebuggerOnStart: false), timeout: timeout)
@@ -49,10 +46,6 @@ extension Page {
             logger.debug("worker auto-attach not switched off", metadata: ["error": "\(error)"])
         }
     }
-
-    /// The worker types that get the page's persona. Same-origin frames share the page's renderer and
-    /// emulation; out-of-process frames are not paused (they keep the browser's values).
-    static let coveredWorkers = ["worker", "service_worker"].map { CDP.Target.SetAutoAttach.Filter(type: $0) }
 
     /// The emulation commands of `profile`, each as method and params: the same list goes to the page
     /// and to each of its workers.
@@ -76,19 +69,24 @@ extension Page {
         return commands
     }
 
-    /// Workers the page's auto-attach reports: each gets the persona, in order, then runs. A failed
-    /// override is logged and the worker still runs (a worker left paused would hang its page).
-    func consumeAttachedWorkers(_ events: CDPEventStream) async {
+    /// Targets the page's auto-attach reports (workers, out-of-process frames, and theirs in turn): each
+    /// gets the persona, in order, then runs. A failed override is logged and the target still runs (one
+    /// left paused would hang its page).
+    func consumeAttachedTargets(_ events: CDPEventStream) async {
         await withDiscardingTaskGroup { group in
             for await event in events {
                 guard let attached = try? event.decodeParams(as: CDP.Target.AttachedToTarget.self) else { continue }
-                let setup = mutable.withLock { $0.workerSetup } ?? []
-                group.addTask { await self.prepareWorker(attached, setup: setup) }
+                let setups = mutable.withLock { $0.stealthSetups }
+                if attached.targetInfo.type == "iframe" {
+                    // The frame's own workers and frames, subscribed before its auto-attach goes out.
+                    let nested = session.connection.events(sessionId: attached.sessionId, methods: ["Target.attachedToTarget"])
+                    group.addTask { await self.consumeAttachedTargets(nested) }
+                }
+                let setup = attached.targetInfo.type == "iframe" ? setups?.frame : setups?.worker
+                group.addTask {
+                    await WorkerPersona.prepare(attached, setup: setup ?? [], on: self.session.connection, logger: self.logger)
+                }
             }
         }
-    }
-
-    private func prepareWorker(_ worker: CDP.Target.AttachedToTarget, setup: [(method: String, params: JSONValue?)]) async {
-        await WorkerPersona.prepare(worker, setup: setup, on: session.connection, logger: logger)
     }
 }

@@ -20,6 +20,7 @@ enum StealthScript {
         if profile.webShare { config["webShare"] = true }
         if profile.fixNotificationPermission { config["permissions"] = true }
         if let outer = profile.outerWindow { config["outer"] = ["width": .int(outer.width), "height": .int(outer.height)] }
+        if let screen = profile.screen { config["screen"] = ["width": .int(screen.width), "height": .int(screen.height)] }
         if let taskbar = profile.taskbar { config["taskbar"] = ["height": .int(taskbar.height), "top": .int(taskbar.top)] }
         if let memory = profile.deviceMemory { config["deviceMemory"] = .double(memory) }
         if let userAgent = profile.userAgent { config["userAgent"] = .string(userAgent) }
@@ -133,6 +134,17 @@ enum StealthScript {
   if (cfg.deviceMemory && nav.deviceMemory !== cfg.deviceMemory) patchGetter(navProto, "deviceMemory", () => cfg.deviceMemory);
 
   if (!isWindow) return;
+
+  // The page's screen comes from device emulation, which reaches only the page's own renderer: a
+  // cross-site frame (a renderer of its own) shows the browser's window instead, so it gets the page's.
+  if (cfg.screen && (screen.width !== cfg.screen.width || screen.height !== cfg.screen.height)) {
+    patchGetter(Screen.prototype, "width", () => cfg.screen.width);
+    patchGetter(Screen.prototype, "height", () => cfg.screen.height);
+    patchGetter(Screen.prototype, "availWidth", () => cfg.screen.width);
+    patchGetter(Screen.prototype, "availHeight", () => cfg.screen.height);
+    patchGetter(Screen.prototype, "availTop", () => 0);
+    patchGetter(Screen.prototype, "availLeft", () => 0);
+  }
 
   // A desktop's screen has a taskbar, dock or panel.
   if (cfg.taskbar && screen.availHeight === screen.height) {

@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import RenderTypes
 import Synchronization
@@ -9,6 +10,50 @@ import Synchronization
 /// a render (`shareWithSharedWorkers`); one with nothing registered just runs.
 enum WorkerPersona {
     typealias Setup = [(method: String, params: JSONValue?)]
+
+    /// What a page's related targets get, in order, before they run: the same persona as the page.
+    struct Setups: Sendable {
+        /// The emulation overrides (the page gets them too).
+        let overrides: Setup
+        /// The JavaScript patches, if the profile has any.
+        let script: String?
+        /// A worker: the overrides, then the script evaluated (it runs before the worker's own).
+        let worker: Setup
+        /// An out-of-process frame, like a page: the overrides, the script for each new document,
+        /// `navigator.webdriver`, and its own auto-attach of workers and frames.
+        let frame: Setup
+        /// What a page and each of its out-of-process frames auto-attach: cross-site frames, which run
+        /// in a renderer of their own where the page's emulation does not reach (measured on the full
+        /// browser; headless-shell keeps them in process), and dedicated and service workers.
+        let autoAttach: CDP.Target.SetAutoAttach
+
+        init(_ profile: StealthProfile, browserUserAgent: String) {
+            overrides = Page.stealthOverrides(profile, browserUserAgent: browserUserAgent)
+            script = StealthScript.source(for: profile)
+            var worker = overrides
+            var frame = overrides
+            if let script {
+                worker.append((CDP.Runtime.Evaluate.method, ["expression": .string(script)]))
+                // A frame's Page domain must be on for its scripts to run in its new documents.
+                frame.append((CDP.Page.Enable.method, nil))
+                frame.append((CDP.Page.AddScriptToEvaluateOnNewDocument.method, ["source": .string(script)]))
+            }
+            frame.append((CDP.Emulation.SetAutomationOverride.method, ["enabled": .bool(!profile.hideWebdriver)]))
+            // Workers are attached even with nothing to give them: `waitForDebuggerOnStart` pauses them
+            // whatever the filter says (Chromium 156, measured), and only an attached one can be let go.
+            autoAttach = CDP.Target.SetAutoAttach(
+                autoAttach: true, waitForDebuggerOnStart: true,
+                filter: ["iframe", "worker", "service_worker"].map { .init(type: $0) })
+            frame.append((CDP.Target.SetAutoAttach.method, Self.params(autoAttach)))
+            self.worker = worker
+            self.frame = frame
+        }
+
+        private static func params(_ command: CDP.Target.SetAutoAttach) -> JSONValue? {
+            guard let data = try? JSONEncoder().encode(command) else { return nil }
+            return try? JSONParser.parse(data)
+        }
+    }
 
     /// What the shared workers of each browser context get (context ids are unique across browsers).
     private static let sharedSetups = Mutex<[String: Setup]>([:])

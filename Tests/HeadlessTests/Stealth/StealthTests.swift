@@ -6,14 +6,17 @@ import Testing
 
 extension Chromium {
     /// Loads the fixture's detection page (Tests/Fixtures/Site/bot.html: the page, a same-origin iframe,
-    /// a dedicated, a shared and a service worker, compared with each other) under each preset and engine.
+    /// a cross-origin iframe served from 127.0.0.2 (out of process), a dedicated, a shared and a service
+    /// worker, compared with each other) under each preset and engine.
     @Suite("Stealth: presets against the detection page", .serialized)
     struct StealthTests {
         static let readReport = ##"{"wait_for": {"type": "selector", "selector": "#result[data-ready]"}, "actions": [{"type": "evaluate", "expression": "window.botReport"}]}"##
-        static let realms = ["page", "iframe", "dedicated", "shared", "service"]
+        static let realms = ["page", "iframe", "cross_iframe", "dedicated", "shared", "service"]
 
         static func report(_ c: RenderHarness.Context, _ stealth: StealthConfig, seed: String? = "seed-1") async throws -> JSONValue {
-            let result = try await c.render("/bot.html", readReport, stealth: stealth, seed: seed).result
+            let result = try await FixtureServer.withRunning(host: "127.0.0.2") { other in
+                try await c.render("/bot.html?cross=\(other.baseURL)", readReport, stealth: stealth, seed: seed).result
+            }
             let report = try #require(result.actionsExecuted.first?.result)
             #expect(report["error"] == nil, "the detection page failed: \(report["error"]?.stringValue ?? "")")
             for realm in realms {

@@ -1,4 +1,6 @@
+import FixtureServer
 import Foundation
+import Headless
 import NIOHTTP1
 @testable import Rendering
 import RenderTypes
@@ -248,6 +250,33 @@ extension BrowserSuites {
                 let cookies = try await c.server.result("cookies.get", ["session_id": "prof"])
                 let names = cookies["cookies"]?.arrayValue?.compactMap { $0["name"]?.stringValue }.sorted()
                 #expect(names == ["from_script", "pre"], "written back: \(cookies)")
+            }
+        }
+
+        /// The client's own page of a hand-off, on the full browser (which runs cross-site frames in a
+        /// renderer of their own): the detection page finds no tell in any realm, its cross-origin frame
+        /// included, and every realm shows the session's persona.
+        @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: BrowserEngine.chromium.installedBinary)))
+        func aHandedOverPageShowsThePersonaInEveryRealmItsCrossSiteFramesIncluded() async throws {
+            try await RenderServer.with(pool: { $0.launch.engine = .chromium }) { c in
+                try await FixtureServer.withRunning(host: "127.0.0.2") { other in
+                    _ = try await c.server.result("session.create", ["session_id": "detect"])
+                    let connection = try await c.connect("detect", stealth: ["preset": "high", "hardware_concurrency": 6])
+                    let handoff = try c.handoff(connection)
+                    let client = try CDPClientRun.start(
+                        "detect", urls: [try #require(connection["ws_url"]?.stringValue), other.baseURL], site: c.url(""), in: c.tmp)
+                    defer { client.stop() }
+                    let seen = try await client.seen()
+                    #expect(seen["error"] == .null, "\(seen)")
+                    #expect(seen["tells"] == [], "mismatches: \(seen["mismatches"]?.jsonString() ?? ""), lies: \(seen["lies"]?.jsonString() ?? "")")
+                    for realm in ["page", "iframe", "cross_iframe", "dedicated", "shared", "service"] {
+                        let values = seen["realms"]?[realm]
+                        #expect(values?["hardware_concurrency"] == 6, "\(realm): \(values?.jsonString() ?? "no report")")
+                        #expect(values?["user_agent"]?.stringValue?.contains("Headless") == false, "\(realm)")
+                    }
+                    #expect(try await client.disconnect() == 0, "\(client.logText)")
+                    try await c.handoffsEnded(leaving: handoff.pid)
+                }
             }
         }
 

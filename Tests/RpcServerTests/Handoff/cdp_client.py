@@ -11,6 +11,8 @@ Scenarios:
   close     - connect to URL and send Browser.close through a raw CDP session (the browser goes).
   profile   - connect to URL; read a fixture page's localStorage and cookies, navigator.webdriver and
               the user agent; write localStorage and a cookie.
+  detect    - connect to URL; load the fixture's detection page with its cross-origin frame served
+              from URL2 (bot.html?cross=URL2) in a new page; report its tells, mismatches and realms.
 """
 import json
 import os
@@ -81,6 +83,17 @@ def main():
             seen["ua"] = page.evaluate("navigator.userAgent")
             page.goto(site + "/storage/write.html?written_by=playwright")
             context.add_cookies([{"name": "from_script", "value": "1", "url": site}])
+        elif scenario == "detect":
+            browser = p.chromium.connect_over_cdp(urls[0], timeout=20000)
+            page = browser.contexts[0].new_page()
+            page.goto(site + "/bot.html?cross=" + urls[1])
+            page.wait_for_selector("#result[data-ready]", timeout=30000)
+            report = page.evaluate("window.botReport")
+            seen["error"] = report.get("error")
+            seen["tells"] = report.get("tells")
+            seen["mismatches"] = report.get("mismatches")
+            seen["lies"] = report.get("lies")
+            seen["realms"] = {name: realm.get("values") for name, realm in (report.get("realms") or {}).items()}
         elif scenario == "close":
             browser = p.chromium.connect_over_cdp(urls[0], timeout=20000)
             browser.contexts[0].add_cookies([{"name": "closing", "value": "1", "url": site}])

@@ -1,3 +1,4 @@
+import FixtureServer
 import Foundation
 import Headless
 import RenderTypes
@@ -6,18 +7,24 @@ import TestSupport
 
 extension BrowserSuites {
     /// The detection page (Tests/Fixtures/Site/bot.html) through HTTP JSON-RPC: a session shows one
-    /// persona, in every realm (page, iframe, dedicated, shared and service worker), on every call,
-    /// whether its context is kept warm between calls or not.
+    /// persona, in every realm (page, iframe, cross-origin iframe, dedicated, shared and service worker),
+    /// on every call, whether its context is kept warm between calls or not.
     @Suite struct StealthSessionTests {
-        static let realms = ["page", "iframe", "dedicated", "shared", "service"]
+        static let realms = ["page", "iframe", "cross_iframe", "dedicated", "shared", "service"]
 
         static func report(_ c: RenderServer, session: String) async throws -> JSONValue {
+            try await FixtureServer.withRunning(host: "127.0.0.2") { other in
+                try await report(c, session: session, cross: other.baseURL)
+            }
+        }
+
+        static func report(_ c: RenderServer, session: String, cross: String) async throws -> JSONValue {
             let config: JSONValue = [
                 "wait_for": ["type": "selector", "selector": "#result[data-ready]"],
                 "actions": [["type": "evaluate", "expression": "window.botReport"]],
             ]
             let result = try await c.rendered(
-                "/bot.html", ["session_id": .string(session), "config": config, "stealth": ["preset": "high"]])
+                "/bot.html?cross=\(cross)", ["session_id": .string(session), "config": config, "stealth": ["preset": "high"]])
             return try #require(result["actions_executed"]?[0]?["result"])
         }
 

@@ -1,5 +1,5 @@
-// The bot page's probe, loaded by every realm it inspects (the page, its iframe, a dedicated worker, a
-// shared worker, a service worker). `botProbe()` returns what this realm shows: the values every realm
+// The bot page's probe, loaded by every realm it inspects (the page, its iframe, a cross-origin iframe, a
+// dedicated worker, a shared worker, a service worker). `botProbe()` returns what this realm shows: the values every realm
 // must agree on, and `lies`, the patched functions a fingerprinting page finds (member → failed checks).
 (function () {
   "use strict";
@@ -25,7 +25,11 @@
     const n = self.navigator;
     const uaData = n.userAgentData;
     const options = Intl.DateTimeFormat().resolvedOptions();
+    // A window's screen (its frames must agree with the page on it; workers have none).
+    const screenValues = isWindow ? { screen: { width: screen.width, height: screen.height, avail_width: screen.availWidth,
+      avail_height: screen.availHeight, avail_top: screen.availTop, color_depth: screen.colorDepth } } : {};
     return {
+      ...screenValues,
       user_agent: n.userAgent,
       app_version: n.appVersion,
       platform: n.platform,
@@ -150,8 +154,8 @@
   };
 
   // A worker's report with the headers its own requests carry (service workers fetch on their own).
-  self.botProbeWithHeaders = async function () {
-    const report = self.botProbe();
+  self.botProbeWithHeaders = async function (otherToString) {
+    const report = self.botProbe(otherToString);
     try {
       const response = await fetch("/api/headers", { cache: "no-store" });
       const headers = await response.json();
