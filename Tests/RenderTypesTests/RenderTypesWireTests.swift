@@ -117,6 +117,8 @@ private func roundTrip<T: Codable & Equatable>(_ value: T) throws -> T {
         #expect(throws: FieldError.self) { try decode(StealthConfig.self, #"{"timezone":"Mars/Olympus"}"#) }
         #expect(throws: FieldError.self) { try decode(StealthConfig.self, #"{"device_memory":3}"#) }
         #expect(throws: FieldError.self) { try decode(StealthConfig.self, #"{"locale":"english"}"#) }
+        #expect(throws: FieldError.self) { try decode(StealthConfig.self, #"{"color_scheme":"blue"}"#) }
+        #expect(try decode(StealthConfig.self, #"{"color_scheme":"dark"}"#).colorScheme == .dark)
         let ok = try decode(StealthConfig.self, #"{"preset":"high","locale":"de-DE","timezone":"Europe/Berlin"}"#)
         #expect(ok.preset == .high)
         #expect(try decode(StealthConfig.self, "{}").preset == .medium)

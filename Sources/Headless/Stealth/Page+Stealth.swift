@@ -6,17 +6,17 @@ import Synchronization
 extension Page {
     /// Puts `profile` in place before the next document, in the page, in every out-of-process frame and
     /// in every worker it starts: user agent with client hints, platform, languages (and Accept-Language),
-    /// locale, time zone, cores, `navigator.webdriver`, and the JavaScript patches. Workers (dedicated and
-    /// service) and cross-site frames attach paused at start (`Target.setAutoAttach` with
-    /// `waitForDebuggerOnStart`), get the same overrides and the script, then run; a frame auto-attaches
-    /// its own workers and frames in turn. `stopCoveringWorkers` ends that when the render is over.
-    /// Commands go out concurrently. `browserUserAgent` stands in when only the languages or platform
-    /// change.
+    /// locale, time zone, cores, colour scheme (windows only), `navigator.webdriver`, and the JavaScript
+    /// patches. Workers (dedicated and service) and cross-site frames attach paused at start
+    /// (`Target.setAutoAttach` with `waitForDebuggerOnStart`), get the same overrides and the script,
+    /// then run; a frame auto-attaches its own workers and frames in turn. `stopCoveringWorkers` ends
+    /// that when the render is over. Commands go out concurrently. `browserUserAgent` stands in when only
+    /// the languages or platform change.
     public func applyStealth(_ profile: StealthProfile, browserUserAgent: String, timeout: Duration? = nil)
         async throws(PageError)
     {
         let setups = WorkerPersona.Setups(profile, browserUserAgent: browserUserAgent)
-        var commands: [@Sendable () async throws -> Void] = setups.overrides.map { method, params in
+        var commands: [@Sendable () async throws -> Void] = setups.windowOverrides.map { method, params in
             { try await self.send(method: method, params: params, timeout: timeout) }
         }
         // The launch switch makes navigator.webdriver false in every context; "none" puts Chromium's own

@@ -33,6 +33,8 @@ public struct StealthProfile: Sendable, Hashable {
     public var webglRenderer: String?
     public var hardwareConcurrency: Int?
     public var deviceMemory: Double?
+    /// `prefers-color-scheme`; nil keeps the browser's (light).
+    public var colorScheme: StealthConfig.ColorScheme?
     /// Screen size pages see (`screen.width/height`), at least the viewport.
     public var screen: ScreenSize?
     /// The screen area a taskbar, dock or panel takes (`screen.availHeight`, `availTop`), when the
@@ -134,6 +136,10 @@ public struct StealthProfile: Sendable, Hashable {
         profile.webglRenderer = config.webglRenderer ?? profile.webglRenderer
         profile.hardwareConcurrency = config.hardwareConcurrency ?? profile.hardwareConcurrency
         profile.deviceMemory = config.deviceMemory ?? profile.deviceMemory
+        // Picked last, so the values above stay what a seed gave before the scheme was part of the
+        // persona. About one desktop in three runs a dark theme.
+        let scheme: StealthConfig.ColorScheme = random.next() % 3 == 0 ? .dark : .light
+        profile.colorScheme = config.colorScheme ?? (level == .high ? scheme : nil)
         return profile
     }
 

@@ -13,8 +13,11 @@ enum WorkerPersona {
 
     /// What a page's related targets get, in order, before they run: the same persona as the page.
     struct Setups: Sendable {
-        /// The emulation overrides (the page gets them too).
+        /// The emulation overrides of every realm (workers included).
         let overrides: Setup
+        /// What a page and each of its frames get: `overrides` and the CSS media features (a worker has
+        /// no media queries).
+        let windowOverrides: Setup
         /// The JavaScript patches, if the profile has any.
         let script: String?
         /// A worker: the overrides, then the script evaluated (it runs before the worker's own).
@@ -29,9 +32,15 @@ enum WorkerPersona {
 
         init(_ profile: StealthProfile, browserUserAgent: String) {
             overrides = Page.stealthOverrides(profile, browserUserAgent: browserUserAgent)
+            var windowOverrides = overrides
+            if let scheme = profile.colorScheme {
+                let media = CDP.Emulation.SetEmulatedMedia(features: [.init(name: "prefers-color-scheme", value: scheme.rawValue)])
+                windowOverrides.append((CDP.Emulation.SetEmulatedMedia.method, Self.params(media)))
+            }
+            self.windowOverrides = windowOverrides
             script = StealthScript.source(for: profile)
             var worker = overrides
-            var frame = overrides
+            var frame = windowOverrides
             if let script {
                 worker.append((CDP.Runtime.Evaluate.method, ["expression": .string(script)]))
                 // A frame's Page domain must be on for its scripts to run in its new documents.
@@ -49,7 +58,7 @@ enum WorkerPersona {
             self.frame = frame
         }
 
-        private static func params(_ command: CDP.Target.SetAutoAttach) -> JSONValue? {
+        private static func params(_ command: some Encodable) -> JSONValue? {
             guard let data = try? JSONEncoder().encode(command) else { return nil }
             return try? JSONParser.parse(data)
         }

@@ -17,6 +17,11 @@ public struct StealthConfig: Sendable, Hashable {
         case high
     }
 
+    /// The `prefers-color-scheme` the persona's pages and frames report.
+    public enum ColorScheme: String, Sendable, Hashable, Codable, CaseIterable {
+        case light, dark
+    }
+
     public var preset: Preset
     public var userAgent: String?
     /// Pick a realistic user agent per session (fixed for the session's life) instead of Chromium's own.
@@ -33,11 +38,14 @@ public struct StealthConfig: Sendable, Hashable {
     public var hardwareConcurrency: Int?
     /// `navigator.deviceMemory` in GiB (0.25 … 8, as browsers report it).
     public var deviceMemory: Double?
+    /// `prefers-color-scheme` in CSS and `matchMedia`.
+    public var colorScheme: ColorScheme?
 
     public init(
         preset: Preset = .medium, userAgent: String? = nil, rotateUserAgent: Bool? = nil, locale: String? = nil,
         timezone: String? = nil, platform: String? = nil, hideWebdriver: Bool? = nil, webglVendor: String? = nil,
-        webglRenderer: String? = nil, hardwareConcurrency: Int? = nil, deviceMemory: Double? = nil
+        webglRenderer: String? = nil, hardwareConcurrency: Int? = nil, deviceMemory: Double? = nil,
+        colorScheme: ColorScheme? = nil
     ) {
         self.preset = preset
         self.userAgent = userAgent
@@ -50,6 +58,7 @@ public struct StealthConfig: Sendable, Hashable {
         self.webglRenderer = webglRenderer
         self.hardwareConcurrency = hardwareConcurrency
         self.deviceMemory = deviceMemory
+        self.colorScheme = colorScheme
     }
 
     public static let `default` = StealthConfig()
@@ -69,6 +78,7 @@ extension StealthConfig: Codable {
         case webglRenderer = "webgl_renderer"
         case hardwareConcurrency = "hardware_concurrency"
         case deviceMemory = "device_memory"
+        case colorScheme = "color_scheme"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -96,6 +106,7 @@ extension StealthConfig: Codable {
             try c.require(Self.deviceMemoryValues.contains(deviceMemory), .deviceMemory,
                           "must be one of 0.25, 0.5, 1, 2, 4, 8")
         }
+        colorScheme = try c.decodeIfPresent(ColorScheme.self, forKey: .colorScheme)
     }
 
     static func isLanguageTag(_ tag: String) -> Bool {

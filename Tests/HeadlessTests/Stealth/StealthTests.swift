@@ -114,7 +114,7 @@ extension Chromium {
 
         @Test func oneSeedIsOneFingerprintAcrossRenders() async throws {
             try await RenderHarness.with { c in
-                let keys = ["user_agent", "platform", "webgl", "hardware_concurrency", "device_memory", "screen_width", "screen_avail_height", "ua_data_brands"]
+                let keys = ["user_agent", "platform", "webgl", "hardware_concurrency", "device_memory", "screen_width", "screen_avail_height", "ua_data_brands", "color_scheme"]
                 let first = try await Self.report(c, StealthConfig(preset: .high), seed: "session-42")
                 let second = try await Self.report(c, StealthConfig(preset: .high), seed: "session-42")
                 for key in keys { #expect(first[key] == second[key], "\(key) changed between renders of one session") }
@@ -133,7 +133,8 @@ extension Chromium {
                 let ua = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/150.0.0.0 Safari/537.36"
                 let stealth = StealthConfig(
                     preset: .medium, userAgent: ua, locale: "de-DE", timezone: "Europe/Berlin",
-                    webglVendor: "Tidepool GPU Inc.", webglRenderer: "Tidepool Renderer 1", hardwareConcurrency: 6
+                    webglVendor: "Tidepool GPU Inc.", webglRenderer: "Tidepool Renderer 1", hardwareConcurrency: 6,
+                    colorScheme: .dark
                 )
                 let report = try await Self.report(c, stealth)
                 #expect(Self.tells(report) == [], "mismatches: \(report["mismatches"]?.jsonString() ?? "")")
@@ -147,6 +148,9 @@ extension Chromium {
                     #expect(values?["hardware_concurrency"] == 6, "\(realm)")
                     #expect(values?["platform"] == "Win32", "\(realm)")
                     #expect(values?["ua_data"]?["platform"] == "Windows", "\(realm)")
+                }
+                for realm in ["page", "iframe", "cross_iframe"] {
+                    #expect(report["realms"]?[realm]?["values"]?["color_scheme"] == "dark", "\(realm)")
                 }
                 #expect(report["http_accept_language"] == "de-DE,de;q=0.9,en-US;q=0.8,en;q=0.7")
                 #expect(report["ua_data_brands"]?.arrayValue?.contains("Google Chrome/150") == true)
@@ -206,6 +210,20 @@ struct StealthProfileTests {
             #expect(!medium.webShare)
         }
         #expect(systems.count > 1)
+    }
+
+    @Test func highPicksAColourSchemePerSeedMediumKeepsTheBrowsersAndAnOverrideWins() {
+        var schemes: Set<StealthConfig.ColorScheme> = []
+        for seed in (0..<12).map({ "s\($0)" }) {
+            let high = StealthProfile.resolve(StealthConfig(preset: .high), seed: seed, browserUserAgent: Self.browserUA, viewport: .default)
+            schemes.formUnion([high.colorScheme].compactMap { $0 })
+            #expect(high.colorScheme != nil)
+            let medium = StealthProfile.resolve(StealthConfig(preset: .medium), seed: seed, browserUserAgent: Self.browserUA, viewport: .default)
+            #expect(medium.colorScheme == nil)
+        }
+        #expect(schemes == [.light, .dark])
+        let dark = StealthProfile.resolve(StealthConfig(preset: .low, colorScheme: .dark), seed: "s", browserUserAgent: Self.browserUA, viewport: .default)
+        #expect(dark.colorScheme == .dark)
     }
 
     @Test func screenIsNeverSmallerThanTheViewport() {

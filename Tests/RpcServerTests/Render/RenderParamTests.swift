@@ -38,6 +38,7 @@ extension BrowserSuites {
             (["config": ["proxy": ["server": "http://127.0.0.1:3128"]], "profile": "p1"], "config.proxy"),
             (["stealth": ["preset": "ultra"]], "stealth.preset"),
             (["stealth": ["made_up": 1]], "stealth.made_up"),
+            (["stealth": ["color_scheme": "blue"]], "stealth.color_scheme"),
             (["priority": "urgent"], "priority"),
             (["made_up": 1], "made_up"),
         ]

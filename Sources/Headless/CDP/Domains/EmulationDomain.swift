@@ -115,6 +115,23 @@ extension CDP.Emulation {
         public init(locale: String) { self.locale = locale }
     }
 
+    /// `Emulation.setEmulatedMedia`: CSS media features such as `prefers-color-scheme` (per frame's
+    /// renderer: a cross-site frame needs its own).
+    public struct SetEmulatedMedia: CDPCommand {
+        public static let method = "Emulation.setEmulatedMedia"
+        public typealias Response = CDPEmptyResponse
+        public struct Feature: Encodable, Sendable {
+            public var name: String
+            public var value: String
+            public init(name: String, value: String) {
+                self.name = name
+                self.value = value
+            }
+        }
+        public var features: [Feature]
+        public init(features: [Feature]) { self.features = features }
+    }
+
     /// `Emulation.setHardwareConcurrencyOverride`: `navigator.hardwareConcurrency`, workers included.
     public struct SetHardwareConcurrencyOverride: CDPCommand {
         public static let method = "Emulation.setHardwareConcurrencyOverride"

@@ -94,6 +94,7 @@ enum RenderSchemas {
             "rotate_user_agent": .boolean, "locale": .string, "timezone": .string, "platform": .string,
             "hide_webdriver": .boolean, "webgl_vendor": .string, "webgl_renderer": .string,
             "hardware_concurrency": .integer(minimum: 1), "device_memory": .number(minimum: 0),
+            "color_scheme": .string(oneOf: ["light", "dark"]),
         ]
     )
 

@@ -25,9 +25,10 @@
     const n = self.navigator;
     const uaData = n.userAgentData;
     const options = Intl.DateTimeFormat().resolvedOptions();
-    // A window's screen (its frames must agree with the page on it; workers have none).
+    // A window's screen and colour scheme (its frames must agree with the page on them; workers have none).
     const screenValues = isWindow ? { screen: { width: screen.width, height: screen.height, avail_width: screen.availWidth,
-      avail_height: screen.availHeight, avail_top: screen.availTop, color_depth: screen.colorDepth } } : {};
+      avail_height: screen.availHeight, avail_top: screen.availTop, color_depth: screen.colorDepth },
+      color_scheme: matchMedia("(prefers-color-scheme: dark)").matches ? "dark" : "light" } : {};
     return {
       ...screenValues,
       user_agent: n.userAgent,
