@@ -30,6 +30,8 @@ public final class LaunchedBrowser: Sendable {
     private let closing = Mutex<Bool>(false)
     private let closed = AsyncLatch<Void>()
     private let egressGate = Mutex<EgressGate?>(nil)
+    /// Work that lives as long as the browser (it ends when the connection closes; cancelled then too).
+    private let companions = Mutex<[Task<Void, Never>]>([])
 
     init(
         process: ChromiumProcess, connection: CDPConnection, version: CDP.Browser.GetVersion.Response,
@@ -67,6 +69,17 @@ public final class LaunchedBrowser: Sendable {
         egressGate.withLock { $0 = gate }
     }
 
+    /// Runs `work` for as long as the browser: it is cancelled and awaited when the browser closes.
+    /// `work` must end by itself when the connection closes (an event stream of it does).
+    func attach(_ work: @escaping @Sendable () async -> Void) {
+        let task = Task { await work() }
+        let closingAlready = closing.withLock { closing in
+            if !closing { companions.withLock { $0.append(task) } }
+            return closing
+        }
+        if closingAlready { task.cancel() }
+    }
+
     /// Ends the browser and cleans up; idempotent, and it completes even if the calling task is
     /// cancelled. Later callers wait for the first one.
     public func close() async {
@@ -99,6 +112,10 @@ public final class LaunchedBrowser: Sendable {
         }
         let status = await process.waitForExit()
         await connection.close()
+        for task in companions.withLock({ $0 }) {
+            task.cancel()
+            await task.value
+        }
         await egress?.close()
         if ownsUserDataDir { Self.removeDirectory(userDataDir, logger: logger) }
         logger.debug("browser closed", metadata: ["pid": "\(pid)", "status": "\(status.map(\.description) ?? "?")"])

@@ -48,6 +48,8 @@ public final class Page: Sendable {
         /// What each worker and out-of-process frame of the page gets before it runs (`applyStealth`);
         /// nil: none is paused.
         var stealthSetups: WorkerPersona.Setups?
+        /// The registration that gives the context's new shared workers the persona (`applyStealth`).
+        var sharedWorkerToken: UInt64?
         /// Init scripts this page object added (a recycled page removes them before its next render).
         var initScripts: [String] = []
     }

@@ -123,8 +123,12 @@ public final class BrowserPool: Service, Sendable {
     /// With an egress policy, the browser is launched with its own egress gate as its proxy (its
     /// default context cannot be given one per context); the gate closes with the browser. With
     /// `userDataDir` nil the browser gets a fresh directory of its own, removed when it closes (a
-    /// CDP client's browser).
-    public func launchDedicatedBrowser(userDataDir: String?) async throws(LaunchError) -> LaunchedBrowser {
+    /// CDP client's browser). With `coverSharedWorkers`, the browser's new shared workers get the
+    /// persona the renders in its default context registered (a profile's browser; not a CDP client's,
+    /// whose persona `HandoffPersona` puts in place on a session of its own).
+    public func launchDedicatedBrowser(userDataDir: String?, coverSharedWorkers: Bool = false) async throws(LaunchError)
+        -> LaunchedBrowser
+    {
         var options = config.launch
         options.userDataDir = userDataDir
         let gate: EgressGate?
@@ -139,6 +143,10 @@ public final class BrowserPool: Service, Sendable {
         do throws(LaunchError) {
             let browser = try await launcher(options, logger)
             if let gate { browser.attach(egress: gate) }
+            if coverSharedWorkers {
+                let (connection, logger) = (browser.connection, self.logger)
+                browser.attach { await WorkerPersona.serveSharedWorkers(on: connection, logger: logger) }
+            }
             return browser
         } catch {
             await gate?.close()

@@ -26,10 +26,13 @@ extension Page {
         if let script = setups.script {
             commands.append { try await self.addInitScript(script, timeout: timeout) }
         }
-        mutable.withLock { $0.stealthSetups = setups }
-        if !setups.worker.isEmpty, let browserContextId {
-            WorkerPersona.shareWithSharedWorkers(setups.worker, of: browserContextId)
+        let sharing = WorkerPersona.sharingKey(browserContextId, on: session.connection)
+        let token = setups.worker.isEmpty ? nil : WorkerPersona.shareWithSharedWorkers(setups.worker, of: sharing)
+        let previous = mutable.withLock { state in
+            defer { state.stealthSetups = setups; state.sharedWorkerToken = token }
+            return state.sharedWorkerToken
         }
+        if let previous { WorkerPersona.stopSharing(previous, of: sharing) }
         commands.append {
             try await self.send(setups.autoAttach, timeout: timeout)
         }
@@ -38,8 +41,12 @@ extension Page {
 
     /// Stops pausing the page's new workers (nobody would let them run once the render is over).
     public func stopCoveringWorkers(timeout: Duration? = nil) async {
-        guard mutable.withLock({ $0.stealthSetups != nil }) else { return }
-        if let browserContextId { WorkerPersona.shareWithSharedWorkers(nil, of: browserContextId) }
+        let (covered, token) = mutable.withLock { state in
+            defer { state.sharedWorkerToken = nil }
+            return (state.stealthSetups != nil, state.sharedWorkerToken)
+        }
+        if let token { WorkerPersona.stopSharing(token, of: WorkerPersona.sharingKey(browserContextId, on: session.connection)) }
+        guard covered else { return }
         do {
             try await send(CDP.Target.SetAutoAttach(autoAttach: false, waitForDebuggerOnStart: false), timeout: timeout)
         } catch {

@@ -6,8 +6,9 @@ import Synchronization
 /// Gives workers the persona of their page before their first script runs. Dedicated and service
 /// workers are reported by their page's own auto-attach (`Page.applyStealth`). Shared workers belong to
 /// no page: only the browser target's auto-attach reports them, so the pool turns that on for each
-/// browser (`serveSharedWorkers`), and each one gets what its browser context registered for the time of
-/// a render (`shareWithSharedWorkers`); one with nothing registered just runs.
+/// of its browsers and each profile browser (`serveSharedWorkers`), and each one gets what its browser
+/// context registered for the time of a render (`shareWithSharedWorkers`); one with nothing registered
+/// just runs.
 enum WorkerPersona {
     typealias Setup = [(method: String, params: JSONValue?)]
 
@@ -64,12 +65,42 @@ enum WorkerPersona {
         }
     }
 
-    /// What the shared workers of each browser context get (context ids are unique across browsers).
-    private static let sharedSetups = Mutex<[String: Setup]>([:])
+    /// What new shared workers get, per browser context (`sharingKey`), in the order renders
+    /// registered it: the latest registration answers (renders of one profile browser overlap).
+    private static let sharedSetups = Mutex<(next: UInt64, byKey: [String: [(token: UInt64, setup: Setup)]])>((0, [:]))
 
-    /// Registers (or, with nil, forgets) what new shared workers of `browserContextId` get.
-    static func shareWithSharedWorkers(_ setup: Setup?, of browserContextId: String) {
-        sharedSetups.withLock { $0[browserContextId] = setup }
+    /// The key of a browser context's registrations: its id (unique across browsers), or for the
+    /// default context of a browser (a profile's, whose pages are in no created context) its
+    /// connection's.
+    static func sharingKey(_ browserContextId: String?, on connection: CDPConnection) -> String {
+        browserContextId ?? "default@\(ObjectIdentifier(connection).hashValue)"
+    }
+
+    /// Registers what new shared workers of the context `key` get until `stopSharing(token, of: key)`.
+    static func shareWithSharedWorkers(_ setup: Setup, of key: String) -> UInt64 {
+        sharedSetups.withLock { state in
+            state.next += 1
+            state.byKey[key, default: []].append((state.next, setup))
+            return state.next
+        }
+    }
+
+    /// Ends the registration `token` of `key`.
+    static func stopSharing(_ token: UInt64, of key: String) {
+        sharedSetups.withLock { state in
+            state.byKey[key]?.removeAll { $0.token == token }
+            if state.byKey[key]?.isEmpty == true { state.byKey[key] = nil }
+        }
+    }
+
+    /// What a new shared worker of `browserContextId` in `connection`'s browser gets: its context's
+    /// latest registration, else that of the browser's default context (a profile browser's workers
+    /// name the default context's id, which its pages never see); nothing when neither registered.
+    static func sharedSetup(for browserContextId: String?, on connection: CDPConnection) -> Setup {
+        sharedSetups.withLock { state in
+            browserContextId.flatMap { state.byKey[$0]?.last?.setup }
+                ?? state.byKey[sharingKey(nil, on: connection)]?.last?.setup ?? []
+        }
     }
 
     /// Pauses every new shared worker of `connection`'s browser at start and prepares it, until the
@@ -92,7 +123,7 @@ enum WorkerPersona {
             for await event in events {
                 guard let target = try? event.decodeParams(as: CDP.Target.AttachedToTarget.self) else { continue }
                 if target.targetInfo.type == "shared_worker" {
-                    let setup = target.targetInfo.browserContextId.flatMap { id in sharedSetups.withLock { $0[id] } } ?? []
+                    let setup = sharedSetup(for: target.targetInfo.browserContextId, on: connection)
                     group.addTask { await prepare(target, setup: setup, on: connection, logger: logger) }
                 } else {
                     group.addTask { await prepare(target, setup: [], on: connection, logger: logger) }

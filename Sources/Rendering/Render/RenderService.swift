@@ -102,7 +102,7 @@ public final class RenderService: Sendable {
                 idleTimeout: configuration.profileIdleTimeout ?? pool.config.idleTimeout),
             logger: logger
         ) { directory throws(LaunchError) in
-            try await pool.launchDedicatedBrowser(userDataDir: directory)
+            try await pool.launchDedicatedBrowser(userDataDir: directory, coverSharedWorkers: true)
         }
         self.handoffs = CDPHandoffs(maxBrowsers: configuration.maxCDPBrowsers, metrics: HandoffMetrics(factory: metrics))
         self.metrics = RenderMetrics(factory: metrics)
