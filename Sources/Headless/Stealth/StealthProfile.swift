@@ -33,6 +33,8 @@ public struct StealthProfile: Sendable, Hashable {
     public var webglRenderer: String?
     public var hardwareConcurrency: Int?
     public var deviceMemory: Double?
+    /// `navigator.connection.rtt` in ms where the browser reports 0 (headless-shell), in every realm.
+    public var networkRTT: Int?
     /// `prefers-color-scheme`; nil keeps the browser's (light).
     public var colorScheme: StealthConfig.ColorScheme?
     /// Screen size pages see (`screen.width/height`), at least the viewport.
@@ -90,8 +92,19 @@ public struct StealthProfile: Sendable, Hashable {
         let gpu = random.pick(persona.gpus)
         let cores = random.pick(persona.cores)
         let memory = random.pick(persona.memoryGiB)
-        let screens = persona.screens.filter { $0.width >= viewport.width && $0.height >= viewport.height }
-        let screen = screens.isEmpty ? (viewport.width, viewport.height) : random.pick(screens)
+        // A window is smaller than its screen: the viewport plus Chrome's toolbar must fit in the area
+        // the taskbar leaves (a page that sees a window as large as the screen, or larger, sees no
+        // desktop). Without such a screen among the persona's, a larger common one; at worst one made
+        // to fit.
+        let fits = { (screen: (width: Int, height: Int)) in
+            screen.width >= viewport.width && screen.height >= viewport.height + toolbarHeight + persona.taskbar.height
+        }
+        let larger = [(1920, 1200), (2560, 1440), (2560, 1600), (3440, 1440), (3840, 2160)].filter(fits)
+        let screens = persona.screens.filter(fits)
+        let candidates = screens.isEmpty ? larger : screens
+        let made = (viewport.width, viewport.height + toolbarHeight + persona.taskbar.height)
+        let screen = candidates.isEmpty ? made : random.pick(candidates)
+        if candidates.isEmpty { _ = random.next() }
 
         var profile = StealthProfile.unchanged(level)
         if let ua = config.userAgent {
@@ -140,6 +153,10 @@ public struct StealthProfile: Sendable, Hashable {
         // persona. About one desktop in three runs a dark theme.
         let scheme: StealthConfig.ColorScheme = random.next() % 3 == 0 ? .dark : .light
         profile.colorScheme = config.colorScheme ?? (level == .high ? scheme : nil)
+        // Headless-shell estimates no round trip (`navigator.connection.rtt` 0, a known headless mark);
+        // Chrome reports its estimate rounded to 50 ms.
+        let rtt = random.pick([50, 100, 150])
+        if atLeastMedium { profile.networkRTT = rtt }
         return profile
     }
 

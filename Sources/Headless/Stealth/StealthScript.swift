@@ -23,6 +23,7 @@ enum StealthScript {
         if let screen = profile.screen { config["screen"] = ["width": .int(screen.width), "height": .int(screen.height)] }
         if let taskbar = profile.taskbar { config["taskbar"] = ["height": .int(taskbar.height), "top": .int(taskbar.top)] }
         if let memory = profile.deviceMemory { config["deviceMemory"] = .double(memory) }
+        if let rtt = profile.networkRTT { config["rtt"] = .int(rtt) }
         if let userAgent = profile.userAgent { config["userAgent"] = .string(userAgent) }
         if let platform = profile.platform { config["platform"] = .string(platform) }
         if profile.webglVendor != nil || profile.webglRenderer != nil {
@@ -132,6 +133,14 @@ enum StealthScript {
   }
   if (cfg.platform && nav.platform !== cfg.platform) patchGetter(navProto, "platform", () => cfg.platform);
   if (cfg.deviceMemory && nav.deviceMemory !== cfg.deviceMemory) patchGetter(navProto, "deviceMemory", () => cfg.deviceMemory);
+  // Headless-shell estimates no round trip: 0 is a known headless mark (the full browser has one).
+  // A worker's `navigator.connection` is not read here: reading it while the worker waits for the
+  // debugger at start makes its renderer crash at the worker's next read (Chromium 156, measured), so
+  // a worker's getter is replaced unread; it still answers the browser's estimate when there is one.
+  const rttOwner = G.NetworkInformation && G.NetworkInformation.prototype;
+  if (cfg.rtt && rttOwner && (!isWindow || (nav.connection && nav.connection.rtt === 0))) {
+    patchGetter(rttOwner, "rtt", value => (value === 0 ? cfg.rtt : value));
+  }
 
   if (!isWindow) return;
 

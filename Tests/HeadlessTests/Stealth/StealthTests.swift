@@ -30,12 +30,13 @@ extension Chromium {
         }
 
         /// What the page finds when only the automation flags are hidden, per engine: the values of a
-        /// small headless server (2 cores, SwiftShader, no taskbar, a window no larger than its viewport),
-        /// and on headless-shell what the full browser has itself (Chrome's PDF plugins, `window.chrome`,
-        /// notification permission).
+        /// small headless server (2 cores, SwiftShader, no taskbar, a window no larger than its viewport,
+        /// a viewport larger than the 800×600 screen), and on headless-shell what the full browser has
+        /// itself (Chrome's PDF plugins, `window.chrome`, notification permission, a network round-trip
+        /// estimate).
         static func plainTells(_ engine: BrowserEngine) -> [String] {
-            let common = ["hardware_concurrency", "no_taskbar", "outer_size", "webgl"]
-            let shell = ["empty_plugins", "missing_chrome", "pdf_viewer_disabled", "permissions_mismatch"]
+            let common = ["hardware_concurrency", "no_taskbar", "outer_size", "webgl", "window_larger_than_screen"]
+            let shell = ["empty_plugins", "missing_chrome", "network_rtt_zero", "pdf_viewer_disabled", "permissions_mismatch"]
             return (common + (engine == .headlessShell ? shell : [])).sorted()
         }
 
@@ -224,6 +225,22 @@ struct StealthProfileTests {
         #expect(schemes == [.light, .dark])
         let dark = StealthProfile.resolve(StealthConfig(preset: .low, colorScheme: .dark), seed: "s", browserUserAgent: Self.browserUA, viewport: .default)
         #expect(dark.colorScheme == .dark)
+    }
+
+    /// A window (viewport plus Chrome's toolbar) fits in the screen's available area for every persona
+    /// and viewport, the default 1920×1080 included (a window as large as its screen is a tell).
+    @Test(arguments: [Viewport.default, Viewport(width: 1366, height: 768), Viewport(width: 2560, height: 1440), Viewport(width: 5000, height: 3000)])
+    func theWindowFitsInTheScreensAvailableArea(_ viewport: Viewport) throws {
+        for seed in (0..<16).map({ "s\($0)" }) {
+            for preset in [StealthConfig.Preset.medium, .high] {
+                let profile = StealthProfile.resolve(StealthConfig(preset: preset), seed: seed, browserUserAgent: Self.browserUA, viewport: viewport)
+                let screen = try #require(profile.screen)
+                let taskbar = profile.taskbar?.height ?? 0
+                let outer = profile.outerWindow ?? .init(width: 0, height: 0)
+                #expect(screen.width >= outer.width && screen.height - taskbar >= outer.height, "\(preset) \(seed) \(viewport): \(screen) for \(outer)")
+                #expect(screen.height > viewport.height)
+            }
+        }
     }
 
     @Test func screenIsNeverSmallerThanTheViewport() {

@@ -38,6 +38,7 @@
       language: n.language,
       hardware_concurrency: n.hardwareConcurrency,
       device_memory: n.deviceMemory ?? null,
+      rtt: n.connection ? n.connection.rtt : null,
       webgl: webgl(),
       timezone: options.timeZone,
       locale: options.locale,
@@ -89,12 +90,14 @@
         ["MimeType", ["type", "suffixes", "description", "enabledPlugin"], []],
         ["WebGLRenderingContext", [], ["getParameter"]],
         ["WebGL2RenderingContext", [], ["getParameter"]],
+        ["NetworkInformation", ["rtt", "downlink", "effectiveType"], []],
       ]
     : [
         ["WorkerNavigator", ["userAgent", "appVersion", "platform", "languages", "language", "hardwareConcurrency",
           "deviceMemory", "userAgentData"], []],
         ["WebGLRenderingContext", [], ["getParameter"]],
         ["WebGL2RenderingContext", [], ["getParameter"]],
+        ["NetworkInformation", ["rtt", "downlink", "effectiveType"], []],
       ];
 
   function lies(otherToString) {
