@@ -161,8 +161,9 @@ enum StealthScript {
     if (cfg.taskbar.top) patchGetter(Screen.prototype, "availTop", value => value + cfg.taskbar.top);
   }
 
-  // A real window is its viewport plus the browser's frame and toolbar (headless-shell reports 0).
-  if (cfg.outer && (outerWidth === 0 || outerHeight <= innerHeight)) {
+  // A real window is its viewport plus the browser's frame and toolbar (headless-shell reports 0, the
+  // full browser its 800×600 window), and a frame reports its top window's.
+  if (cfg.outer && (outerWidth !== cfg.outer.width || outerHeight !== cfg.outer.height)) {
     patchGetter(window, "outerWidth", () => cfg.outer.width);
     patchGetter(window, "outerHeight", () => cfg.outer.height);
   }

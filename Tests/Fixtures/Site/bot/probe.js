@@ -25,10 +25,12 @@
     const n = self.navigator;
     const uaData = n.userAgentData;
     const options = Intl.DateTimeFormat().resolvedOptions();
-    // A window's screen and colour scheme (its frames must agree with the page on them; workers have none).
+    // A window's screen, colour scheme and outer window (a frame reports its top window's; a frame must
+    // agree with the page on them; workers have none).
     const screenValues = isWindow ? { screen: { width: screen.width, height: screen.height, avail_width: screen.availWidth,
       avail_height: screen.availHeight, avail_top: screen.availTop, color_depth: screen.colorDepth },
-      color_scheme: matchMedia("(prefers-color-scheme: dark)").matches ? "dark" : "light" } : {};
+      color_scheme: matchMedia("(prefers-color-scheme: dark)").matches ? "dark" : "light",
+      outer_window: [outerWidth, outerHeight] } : {};
     return {
       ...screenValues,
       user_agent: n.userAgent,
