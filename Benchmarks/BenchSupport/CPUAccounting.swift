@@ -45,4 +45,14 @@ public enum CPUAccounting {
         }
         return Sample(own: seconds(RUSAGE_SELF), children: seconds(RUSAGE_CHILDREN))
     }
+
+    /// CPU seconds of this process, its reaped descendants, and every live descendant (each with the
+    /// children it reaped itself: a renderer gone after its render counts under its zygote). A running
+    /// total, so the difference over a window is what the process tree spent in it.
+    public static func liveTotal() -> Double {
+        let ticksPerSecond = Double(sysconf(Int32(_SC_CLK_TCK)))
+        let sample = now()
+        let live = ProcTree.descendants(of: getpid()).reduce(0) { $0 + ProcTree.cpuTicks($1, reaped: true) }
+        return sample.own + sample.children + Double(live) / ticksPerSecond
+    }
 }

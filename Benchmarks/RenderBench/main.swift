@@ -6,7 +6,7 @@
 //     [--stealth none|low|medium|high] [--page static|worker] [--no-playwright] [--no-raw] [--executor nio|swift]
 //     (`--page worker` is for Tidepool's own figures: the Playwright and raw arms wait for `load` only)
 //     [--breakdown [--pause-ms P]] [--window WxH|none] [--concurrency 1,4,8] [--prewarm N]
-//     [--compare-window | --compare-flags "FLAGS"] [--rounds R] [--gap-ms G]
+//     [--compare-window | --compare-flags "FLAGS" | --compare-egress | --compare-auto-attach] [--rounds R] [--gap-ms G]
 // Prints a Markdown section for BENCHMARKS.md. Every browser it starts is closed before it exits.
 import BenchSupport
 import Egress
@@ -39,6 +39,8 @@ struct Options {
     var compareFlags: [String]?
     /// `--compare-egress`: A through the egress proxy (loopback allowed), B with no egress policy.
     var compareEgress = false
+    /// `--compare-auto-attach`: A as served, B without stealth's auto-attach of workers and frames.
+    var compareAutoAttach = false
     var rounds = 3
     /// Pause before each render of the extra "caught up" sequential figure (0: no such figure).
     var gapMs = 200
@@ -62,6 +64,7 @@ struct Options {
             case "--pause-ms": pauseMs = iterator.next().flatMap(Int.init) ?? pauseMs
             case "--compare-window": compareWindow = true
             case "--compare-egress": compareEgress = true
+            case "--compare-auto-attach": compareAutoAttach = true
             case "--compare-flags": compareFlags = (iterator.next() ?? "").split(separator: " ").map(String.init)
             case "--rounds": rounds = iterator.next().flatMap(Int.init) ?? rounds
             case "--gap-ms": gapMs = iterator.next().flatMap(Int.init) ?? gapMs
@@ -195,13 +198,13 @@ let pageConfig =
     ? DynamicConfig(waitFor: WaitCondition(.javascript("document.getElementById('answer').textContent !== 'waiting'"), timeoutMs: 10_000))
     : DynamicConfig()
 let pageText = options.page == "worker" ? " | " : "Static fixture page"  // the worker answered
-if options.compareWindow || options.compareFlags != nil || options.compareEgress {
+if options.compareWindow || options.compareFlags != nil || options.compareEgress || options.compareAutoAttach {
     let rows = try await compare(
         arms(
             browsers: options.browsers, window: options.compareWindow, extraFlags: options.compareFlags ?? [],
-            egress: options.compareEgress),
-        url: url, runs: options.renders, warmup: options.warmup, rounds: options.rounds, burst: options.renders,
-        stealth: options.stealth, logger: logger)
+            egress: options.compareEgress, autoAttach: options.compareAutoAttach),
+        url: url, config: pageConfig, expect: pageText, runs: options.renders, warmup: options.warmup,
+        rounds: options.rounds, burst: options.renders, stealth: options.stealth, logger: logger)
     CPUAccounting.reapOrphans()
     await server.stop()
     let load = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").prefix(3)

@@ -18,6 +18,10 @@ public final class Page: Sendable {
         public var maxFullPageHeight: Int
         /// Bounds of the network log and console buffers.
         var limits: PageMonitor.Limits
+        /// Whether stealth pauses the page's workers and cross-site frames at start to give them the
+        /// persona (`applyStealth`). Off only to measure what that costs (`RenderBench
+        /// --no-auto-attach`): they then keep the browser's own values.
+        public var coverRelatedTargets = true
 
         public init(
             defaultTimeout: Duration = .seconds(30), pollInterval: Duration = .milliseconds(50),

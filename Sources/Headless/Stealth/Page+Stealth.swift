@@ -26,6 +26,7 @@ extension Page {
         if let script = setups.script {
             commands.append { try await self.addInitScript(script, timeout: timeout) }
         }
+        guard configuration.coverRelatedTargets else { return try await Self.concurrently(commands) }
         let sharing = WorkerPersona.sharingKey(browserContextId, on: session.connection)
         let token = setups.worker.isEmpty ? nil : WorkerPersona.shareWithSharedWorkers(setups.worker, of: sharing)
         let previous = mutable.withLock { state in
