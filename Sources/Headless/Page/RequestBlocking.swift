@@ -105,19 +105,59 @@ extension Page {
         })();
         """
 
-    /// Fails a paused request that a rule refuses, lets every other one continue.
-    func handlePaused(_ event: CDPEvent) async {
+    /// What an out-of-process frame of the page needs for the page's request rules, sent before it runs:
+    /// the page's Fetch interception covers its own renderer only, so a cross-site frame on the full
+    /// browser loaded what the page blocked (measured). The frame gets the same Fetch patterns (its
+    /// paused requests are answered by `consumeFrameInterception`) and the WebSocket blocker; nothing
+    /// when the page neither blocks nor answers proxy challenges.
+    func frameInterceptionSetup() -> WorkerPersona.Setup {
+        let (blocking, credentials) = mutable.withLock { ($0.blocking, $0.proxyCredentials) }
+        var setup: WorkerPersona.Setup = []
+        let patterns = credentials != nil ? [CDP.Fetch.RequestPattern(urlPattern: "*")] : blocking.fetchPatterns
+        if !patterns.isEmpty,
+            let data = try? JSONEncoder().encode(CDP.Fetch.Enable(patterns: patterns, handleAuthRequests: credentials != nil ? true : nil)),
+            let params = try? JSONParser.parse(data)
+        {
+            setup.append((CDP.Fetch.Enable.method, params))
+        }
+        if blocking.resourceTypes.contains("WebSocket") {
+            setup.append((CDP.Page.Enable.method, nil))
+            setup.append((CDP.Page.AddScriptToEvaluateOnNewDocument.method, ["source": .string(Self.webSocketBlocker)]))
+        }
+        return setup
+    }
+
+    /// Answers the paused requests and proxy challenges of the out-of-process frame `sessionId` until it
+    /// detaches.
+    func consumeFrameInterception(_ events: CDPEventStream, sessionId: String) async {
+        await withDiscardingTaskGroup { group in
+            for await event in events {
+                switch event.method {
+                case "Fetch.requestPaused": group.addTask { await self.handlePaused(event, frame: sessionId) }
+                case "Fetch.authRequired": group.addTask { await self.handleAuth(event, frame: sessionId) }
+                default: break
+                }
+            }
+        }
+    }
+
+    /// Fails a paused request that a rule refuses, lets every other one continue. `frame`: the session
+    /// of the out-of-process frame it paused in (nil: the page's own).
+    func handlePaused(_ event: CDPEvent, frame: String? = nil) async {
         guard let paused = try? event.decodeParams(as: CDP.Fetch.RequestPaused.self) else { return }
-        if mutable.withLock({ $0.restoreURLs.contains(paused.request.url) }) {
+        if frame == nil, mutable.withLock({ $0.restoreURLs.contains(paused.request.url) }) {
             await fulfillRestore(paused.requestId)
             return
         }
         let blocked = mutable.withLock { $0.blocking.blocks(url: paused.request.url, resourceType: paused.resourceType) }
+        let sessionId = frame ?? session.sessionId
         do {
             if blocked {
-                _ = try await session.send(CDP.Fetch.FailRequest(requestId: paused.requestId), timeout: .seconds(5))
+                _ = try await session.connection.send(
+                    CDP.Fetch.FailRequest(requestId: paused.requestId), sessionId: sessionId, timeout: .seconds(5))
             } else {
-                _ = try await session.send(CDP.Fetch.ContinueRequest(requestId: paused.requestId), timeout: .seconds(5))
+                _ = try await session.connection.send(
+                    CDP.Fetch.ContinueRequest(requestId: paused.requestId), sessionId: sessionId, timeout: .seconds(5))
             }
         } catch {
             // The request may have been cancelled by the page meanwhile; nothing waits on it.
@@ -125,8 +165,8 @@ extension Page {
         }
     }
 
-    /// Answers a proxy's authentication challenge with the configured credentials.
-    func handleAuth(_ event: CDPEvent) async {
+    /// Answers a proxy's authentication challenge with the configured credentials (`frame`: as above).
+    func handleAuth(_ event: CDPEvent, frame: String? = nil) async {
         guard let auth = try? event.decodeParams(as: CDP.Fetch.AuthRequired.self) else { return }
         let credentials = mutable.withLock { $0.proxyCredentials }
         let response: CDP.Fetch.AuthChallengeResponse =
@@ -136,8 +176,9 @@ extension Page {
                 .init(response: "Default")
             }
         do {
-            _ = try await session.send(
-                CDP.Fetch.ContinueWithAuth(requestId: auth.requestId, authChallengeResponse: response), timeout: .seconds(5)
+            _ = try await session.connection.send(
+                CDP.Fetch.ContinueWithAuth(requestId: auth.requestId, authChallengeResponse: response),
+                sessionId: frame ?? session.sessionId, timeout: .seconds(5)
             )
         } catch {
             logger.debug("auth challenge not answered", metadata: ["origin": "\(auth.authChallenge.origin)", "error": "\(error)"])

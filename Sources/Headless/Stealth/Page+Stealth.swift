@@ -85,14 +85,22 @@ extension Page {
             for await event in events {
                 guard let attached = try? event.decodeParams(as: CDP.Target.AttachedToTarget.self) else { continue }
                 let setups = mutable.withLock { $0.stealthSetups }
+                var setup = setups?.worker ?? []
                 if attached.targetInfo.type == "iframe" {
-                    // The frame's own workers and frames, subscribed before its auto-attach goes out.
+                    // The frame's own workers and frames, and its paused requests, subscribed before its
+                    // auto-attach and interception go out.
                     let nested = session.connection.events(sessionId: attached.sessionId, methods: ["Target.attachedToTarget"])
                     group.addTask { await self.consumeAttachedTargets(nested) }
+                    let interception = frameInterceptionSetup()
+                    if !interception.isEmpty {
+                        let paused = session.connection.events(
+                            sessionId: attached.sessionId, methods: ["Fetch.requestPaused", "Fetch.authRequired"])
+                        group.addTask { await self.consumeFrameInterception(paused, sessionId: attached.sessionId) }
+                    }
+                    setup = interception + (setups?.frame ?? [])
                 }
-                let setup = attached.targetInfo.type == "iframe" ? setups?.frame : setups?.worker
                 group.addTask {
-                    await WorkerPersona.prepare(attached, setup: setup ?? [], on: self.session.connection, logger: self.logger)
+                    await WorkerPersona.prepare(attached, setup: setup, on: self.session.connection, logger: self.logger)
                 }
             }
         }

@@ -121,6 +121,29 @@ extension Chromium {
             }
         }
 
+        /// A cross-site frame (its own renderer on the full browser) is held to the page's rules too:
+        /// neither its document nor its own requests reach a blocked URL.
+        @Test(arguments: StealthTests.engines)
+        func blockedURLPatternsHoldInCrossSiteFrames(_ engine: BrowserEngine) async throws {
+            try await RenderHarness.with(engine: engine) { c in
+                try await FixtureServer.withRunning(host: "127.0.0.2") { other in
+                    let page = "/bot.html?cross=\(other.baseURL)"
+                    let ready = ##""wait_for": {"type": "selector", "selector": "#result[data-ready]"}, "actions": [{"type": "evaluate", "expression": "window.botReport.realms.cross_iframe"}]"##
+                    let own = try await c.render(page, ##"{"block_urls": ["http://127.0.0.2*/api/headers*"], \##(ready)}"##).result
+                    let frame = try #require(own.actionsExecuted.first?.result)
+                    #expect(frame["values"] != nil, "the frame itself loaded and reported: \(frame)")
+                    #expect(frame["http"]?["error"] != nil, "its blocked fetch failed: \(frame)")
+                    #expect(other.counter.count(path: "/bot/frame.html") == 1)
+                    #expect(other.counter.count(path: "/api/headers") == 0)
+
+                    // The page reports once its cross-site frame gave up (8 s), which a blocked frame does.
+                    let blocked = try await c.render(page, ##"{"block_urls": ["http://127.0.0.2*/bot/frame.html*"], \##(ready)}"##).result
+                    #expect(blocked.actionsExecuted.first?.result?["error"]?.stringValue?.contains("cross_iframe") == true)
+                    #expect(other.counter.count(path: "/bot/frame.html") == 1, "the blocked frame document never reached its server")
+                }
+            }
+        }
+
         @Test func proxyCarriesTheRendersRequests() async throws {
             try await RenderHarness.with { c in
                 // The host does not resolve: only the proxy (the fixture server) can answer for it.
