@@ -74,7 +74,14 @@ func compare(
             let outcome = try await renderers[arm].render(
                 RenderRequest(url: url, config: config, stealth: StealthConfig(preset: stealth), receivedAt: start)
             )
-            guard outcome.result.html?.contains(expect) == true else { throw BenchError.unexpectedContent }
+            guard outcome.result.html?.contains(expect) == true else {
+                // Say which arm and what the render reported before giving up on the run.
+                let html = outcome.result.html ?? ""
+                let detail = "arm \(arms[arm].name): \(outcome.result.warnings), "
+                    + "met \(outcome.result.waitConditionsMet), html …\(html.suffix(400))"
+                FileHandle.standardError.write(Data("unexpected content: \(detail)\n".utf8))
+                throw BenchError.unexpectedContent
+            }
             return (ms(.now - start), outcome.result.timings)
         }
         for index in 0..<(2 * (warmup + runs)) {
