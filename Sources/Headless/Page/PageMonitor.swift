@@ -121,6 +121,11 @@ final class PageMonitor: Sendable {
 
     // MARK: Events
 
+    /// The network events the monitor follows (a related target's are forwarded to its page's monitor).
+    static let networkEvents: Set<String> = [
+        "Network.requestWillBeSent", "Network.responseReceived", "Network.loadingFinished", "Network.loadingFailed",
+    ]
+
     /// Applies one event; wakes every waiter when something changed.
     func handle(_ event: CDPEvent) {
         switch event.method {
@@ -253,6 +258,8 @@ final class PageMonitor: Sendable {
     }
 
     private func requestWillBeSent(_ e: CDP.Network.RequestWillBeSent, _ s: inout State) -> Bool {
+        // A worker's script is announced on the page and again on the worker: one entry.
+        if e.redirectResponse == nil, s.recordIndex[e.requestId] != nil || s.inflight.contains(e.requestId) { return false }
         s.bytesOut += e.request.approximateSize
         if let redirect = e.redirectResponse { s.bytesIn += max(0, Int(redirect.encodedDataLength ?? 0)) }
         if let redirect = e.redirectResponse, let index = s.recordIndex[e.requestId] {

@@ -28,7 +28,8 @@ extension Page {
         }
         guard configuration.coverRelatedTargets else { return try await Self.concurrently(commands) }
         let sharing = WorkerPersona.sharingKey(browserContextId, on: session.connection)
-        let token = setups.worker.isEmpty ? nil : WorkerPersona.shareWithSharedWorkers(setups.worker, of: sharing)
+        let monitor = self.monitor
+        let token = WorkerPersona.shareWithSharedWorkers(setups.worker, of: sharing) { monitor.handle($0) }
         let previous = mutable.withLock { state in
             defer { state.stealthSetups = setups; state.sharedWorkerToken = token }
             return state.sharedWorkerToken
@@ -86,6 +87,11 @@ extension Page {
                 guard let attached = try? event.decodeParams(as: CDP.Target.AttachedToTarget.self) else { continue }
                 let setups = mutable.withLock { $0.stealthSetups }
                 var setup = setups?.worker ?? []
+                // Its network events count as the page's: a worker's own script request is announced on
+                // the page but finishes on the worker (Chromium 156), and a page with a worker never went
+                // network-idle; a cross-site frame's requests are the page's too (log, bytes, idle).
+                let network = session.connection.events(sessionId: attached.sessionId, methods: PageMonitor.networkEvents)
+                group.addTask { for await event in network { self.monitor.handle(event) } }
                 if attached.targetInfo.type == "iframe" {
                     // The frame's own workers and frames, and its paused requests, subscribed before its
                     // auto-attach and interception go out.
@@ -99,6 +105,7 @@ extension Page {
                     }
                     setup = interception + (setups?.frame ?? [])
                 }
+                setup.insert((CDP.Network.Enable.method, nil), at: 0)
                 group.addTask {
                     await WorkerPersona.prepare(attached, setup: setup, on: self.session.connection, logger: self.logger)
                 }

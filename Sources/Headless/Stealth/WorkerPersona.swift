@@ -67,7 +67,16 @@ enum WorkerPersona {
 
     /// What new shared workers get, per browser context (`sharingKey`), in the order renders
     /// registered it: the latest registration answers (renders of one profile browser overlap).
-    private static let sharedSetups = Mutex<(next: UInt64, byKey: [String: [(token: UInt64, setup: Setup)]])>((0, [:]))
+    private static let sharedSetups = Mutex<(next: UInt64, byKey: [String: [Registration]])>((0, [:]))
+
+    /// What a render registered for new shared workers: their persona, and where their network events
+    /// go (the render's page monitor: a shared worker's script request is announced on the page but
+    /// finishes on the worker).
+    struct Registration: Sendable {
+        let token: UInt64
+        let setup: Setup
+        let network: @Sendable (CDPEvent) -> Void
+    }
 
     /// The key of a browser context's registrations: its id (unique across browsers), or for the
     /// default context of a browser (a profile's, whose pages are in no created context) its
@@ -76,11 +85,14 @@ enum WorkerPersona {
         browserContextId ?? "default@\(ObjectIdentifier(connection).hashValue)"
     }
 
-    /// Registers what new shared workers of the context `key` get until `stopSharing(token, of: key)`.
-    static func shareWithSharedWorkers(_ setup: Setup, of key: String) -> UInt64 {
+    /// Registers what new shared workers of the context `key` get, and where their network events go,
+    /// until `stopSharing(token, of: key)`.
+    static func shareWithSharedWorkers(
+        _ setup: Setup, of key: String, network: @escaping @Sendable (CDPEvent) -> Void
+    ) -> UInt64 {
         sharedSetups.withLock { state in
             state.next += 1
-            state.byKey[key, default: []].append((state.next, setup))
+            state.byKey[key, default: []].append(Registration(token: state.next, setup: setup, network: network))
             return state.next
         }
     }
@@ -93,13 +105,12 @@ enum WorkerPersona {
         }
     }
 
-    /// What a new shared worker of `browserContextId` in `connection`'s browser gets: its context's
-    /// latest registration, else that of the browser's default context (a profile browser's workers
-    /// name the default context's id, which its pages never see); nothing when neither registered.
-    static func sharedSetup(for browserContextId: String?, on connection: CDPConnection) -> Setup {
+    /// The registration a new shared worker of `browserContextId` in `connection`'s browser follows: its
+    /// context's latest, else that of the browser's default context (a profile browser's workers name
+    /// the default context's id, which its pages never see); nil when neither registered.
+    static func sharedRegistration(for browserContextId: String?, on connection: CDPConnection) -> Registration? {
         sharedSetups.withLock { state in
-            browserContextId.flatMap { state.byKey[$0]?.last?.setup }
-                ?? state.byKey[sharingKey(nil, on: connection)]?.last?.setup ?? []
+            browserContextId.flatMap { state.byKey[$0]?.last } ?? state.byKey[sharingKey(nil, on: connection)]?.last
         }
     }
 
@@ -123,7 +134,14 @@ enum WorkerPersona {
             for await event in events {
                 guard let target = try? event.decodeParams(as: CDP.Target.AttachedToTarget.self) else { continue }
                 if target.targetInfo.type == "shared_worker" {
-                    let setup = sharedSetup(for: target.targetInfo.browserContextId, on: connection)
+                    let registration = sharedRegistration(for: target.targetInfo.browserContextId, on: connection)
+                    var setup = registration?.setup ?? []
+                    if let registration {
+                        // Until the worker detaches (or the connection closes).
+                        let network = connection.events(sessionId: target.sessionId, methods: PageMonitor.networkEvents)
+                        group.addTask { for await event in network { registration.network(event) } }
+                        setup.insert((CDP.Network.Enable.method, nil), at: 0)
+                    }
                     group.addTask { await prepare(target, setup: setup, on: connection, logger: logger) }
                 } else {
                     group.addTask { await prepare(target, setup: [], on: connection, logger: logger) }

@@ -8,6 +8,26 @@ import TestSupport
 extension Chromium {
     @Suite("Render: navigation and waits", .serialized)
     struct RenderWaitTests {
+        /// A worker's own script request is announced on the page and finishes on the worker (Chromium
+        /// 156): the page went network-idle only once those finish count, for dedicated, shared and
+        /// service workers and cross-site frames alike, with stealth or without, on both engines. Each
+        /// worker's script is in the network log once, finished.
+        @Test(arguments: StealthTests.engines, [StealthConfig.Preset.none, .medium])
+        func networkIdleIsReachedOnAPageWithWorkersAndFrames(_ engine: BrowserEngine, _ preset: StealthConfig.Preset) async throws {
+            try await RenderHarness.with(engine: engine) { c in
+                try await FixtureServer.withRunning(host: "127.0.0.2") { other in
+                    let json = #"{"timeout_ms": 15000, "wait_for": {"type": "network_idle", "idle_ms": 300}, "capture": {"network": true}}"#
+                    for page in ["/worker.html", "/bot.html?cross=\(other.baseURL)"] {
+                        let result = try await c.render(page, json, stealth: StealthConfig(preset: preset)).result
+                        #expect(result.waitConditionsMet == ["network_idle(300ms)"], "\(page)")
+                        let scripts = (result.artifacts.network ?? []).filter { ["/worker.js", "/bot/dedicated.js", "/bot/shared.js"].contains(URL(string: $0.url)?.path ?? "") }
+                        #expect(scripts.count == (page == "/worker.html" ? 1 : 2), "\(page): \(scripts)")
+                        #expect(scripts.allSatisfy { $0.status == 200 && $0.error == nil }, "\(page): \(scripts)")
+                    }
+                }
+            }
+        }
+
         @Test func staticPageRendersWithMetadataTimingAndStageTimings() async throws {
             try await RenderHarness.with { c in
                 let result = try await c.render("/static.html").result
