@@ -78,7 +78,8 @@ func compare(
                 // Say which arm and what the render reported before giving up on the run.
                 let html = outcome.result.html ?? ""
                 let detail = "arm \(arms[arm].name): \(outcome.result.warnings), "
-                    + "met \(outcome.result.waitConditionsMet), html …\(html.suffix(400))"
+                    + "met \(outcome.result.waitConditionsMet), context \(String(describing: outcome.result.context)), "
+                    + "final \(outcome.result.finalUrl), timings \(outcome.result.timings), html …\(html.suffix(400))"
                 FileHandle.standardError.write(Data("unexpected content: \(detail)\n".utf8))
                 throw BenchError.unexpectedContent
             }

@@ -36,12 +36,18 @@ final class PageMonitor: Sendable {
     }
 
     struct State {
+        static let finishedMemory = 2_048
         var mainFrameId: String
         /// The main frame's current (committed) document.
         var mainLoaderId: String?
         /// Lifecycle event names seen per main-frame document.
         var lifecycle: [String: Set<String>] = [:]
         var inflight: Set<String> = []
+        /// Requests that finished, the latest `State.finishedMemory` of them: a worker's script may be
+        /// announced again on the worker after it finished (events of two sessions), which must not
+        /// open it again.
+        var finished: Set<String> = []
+        var finishedOrder: [String] = []
         var lastNetworkChange: ContinuousClock.Instant
         var records: [NetworkRecord] = []
         var recordIndex: [String: Int] = [:]
@@ -259,7 +265,11 @@ final class PageMonitor: Sendable {
 
     private func requestWillBeSent(_ e: CDP.Network.RequestWillBeSent, _ s: inout State) -> Bool {
         // A worker's script is announced on the page and again on the worker: one entry.
-        if e.redirectResponse == nil, s.recordIndex[e.requestId] != nil || s.inflight.contains(e.requestId) { return false }
+        if e.redirectResponse == nil,
+            s.recordIndex[e.requestId] != nil || s.inflight.contains(e.requestId) || s.finished.contains(e.requestId)
+        {
+            return false
+        }
         s.bytesOut += e.request.approximateSize
         if let redirect = e.redirectResponse { s.bytesIn += max(0, Int(redirect.encodedDataLength ?? 0)) }
         if let redirect = e.redirectResponse, let index = s.recordIndex[e.requestId] {
@@ -299,6 +309,12 @@ final class PageMonitor: Sendable {
             s.recordIndex[requestId] = nil
         }
         guard s.inflight.remove(requestId) != nil else { return false }
+        if s.finished.insert(requestId).inserted {
+            s.finishedOrder.append(requestId)
+            if s.finishedOrder.count > State.finishedMemory {
+                s.finished.remove(s.finishedOrder.removeFirst())
+            }
+        }
         s.lastNetworkChange = clock.now
         return true
     }
