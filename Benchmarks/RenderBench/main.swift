@@ -125,6 +125,8 @@ func run(_ renderer: Renderer, url: String, count: Int, concurrency: Int, gap: D
                         RenderRequest(url: url, config: pageConfig, stealth: StealthConfig(preset: options.stealth), receivedAt: start)
                     )
                     guard outcome.result.html?.contains(pageText) == true else {
+                        FileHandle.standardError.write(Data(
+                            "unexpected content: met \(outcome.result.waitConditionsMet), warnings \(outcome.result.warnings), timings \(outcome.result.timings), html …\((outcome.result.html ?? "").suffix(200))\n".utf8))
                         throw BenchError.unexpectedContent
                     }
                     mine.append((ms(.now - start), outcome.result.timings))
