@@ -37,7 +37,7 @@ public struct StealthProfile: Sendable, Hashable {
     public var networkRTT: Int?
     /// `prefers-color-scheme`; nil keeps the browser's (light).
     public var colorScheme: StealthConfig.ColorScheme?
-    /// Screen size pages see (`screen.width/height`), at least the viewport.
+    /// Screen size pages see (`screen.width/height`): its area above the taskbar holds the outer window.
     public var screen: ScreenSize?
     /// The screen area a taskbar, dock or panel takes (`screen.availHeight`, `availTop`), when the
     /// browser reports none.
