@@ -1,4 +1,5 @@
 public import Foundation
+import RenderTypes
 
 /// A typed CDP command: its params are the struct's encoded fields, its reply decodes into `Response`.
 ///
@@ -17,6 +18,13 @@ public protocol CDPCommand: Encodable, Sendable {
 extension CDPCommand {
     public static func decodeResponse(from message: Data) throws -> Response {
         try JSONDecoder().decode(ResultEnvelope<Response>.self, from: message).result
+    }
+
+    /// The command as method and params, for lists sent untyped (`CDPConnection.send(inOrder:)`, a
+    /// worker's setup). The params of these plain structs always encode; nil only if they did not.
+    var untyped: (method: String, params: JSONValue?) {
+        let params = (try? JSONEncoder().encode(self)).flatMap { try? JSONParser.parse($0) }
+        return (Self.method, params)
     }
 }
 

@@ -18,9 +18,11 @@ public final class Page: Sendable {
         public var maxFullPageHeight: Int
         /// Bounds of the network log and console buffers.
         var limits: PageMonitor.Limits
-        /// Whether stealth pauses the page's workers and cross-site frames at start to give them the
-        /// persona (`applyStealth`). Off only to measure what that costs (`RenderBench
-        /// --no-auto-attach`): they then keep the browser's own values.
+        /// Whether the page pauses its workers and cross-site frames at start (`applyStealth`) to give
+        /// them the persona, the page's request rules and its network monitoring. Off only to measure
+        /// what that costs (`RenderBench --compare-auto-attach`): they then keep the browser's own values,
+        /// a cross-site frame's requests escape the rules, and `network_idle` never holds on a page with
+        /// a worker.
         public var coverRelatedTargets = true
 
         public init(

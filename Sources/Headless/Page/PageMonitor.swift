@@ -43,7 +43,7 @@ final class PageMonitor: Sendable {
         /// Lifecycle event names seen per main-frame document.
         var lifecycle: [String: Set<String>] = [:]
         var inflight: Set<String> = []
-        /// Requests that finished, the latest `State.finishedMemory` of them: a worker's script may be
+        /// Requests that finished, at least the latest `State.finishedMemory` of them: a worker's script may be
         /// announced again on the worker after it finished (events of two sessions), which must not
         /// open it again.
         var finished: Set<String> = []
@@ -311,8 +311,11 @@ final class PageMonitor: Sendable {
         guard s.inflight.remove(requestId) != nil else { return false }
         if s.finished.insert(requestId).inserted {
             s.finishedOrder.append(requestId)
-            if s.finishedOrder.count > State.finishedMemory {
-                s.finished.remove(s.finishedOrder.removeFirst())
+            // Forgets the older half at once (amortised O(1) per request; at least the latest
+            // `finishedMemory` are always remembered).
+            if s.finishedOrder.count > 2 * State.finishedMemory {
+                for old in s.finishedOrder.prefix(State.finishedMemory) { s.finished.remove(old) }
+                s.finishedOrder.removeFirst(State.finishedMemory)
             }
         }
         s.lastNetworkChange = clock.now

@@ -114,11 +114,8 @@ extension Page {
         let (blocking, credentials) = mutable.withLock { ($0.blocking, $0.proxyCredentials) }
         var setup: WorkerPersona.Setup = []
         let patterns = credentials != nil ? [CDP.Fetch.RequestPattern(urlPattern: "*")] : blocking.fetchPatterns
-        if !patterns.isEmpty,
-            let data = try? JSONEncoder().encode(CDP.Fetch.Enable(patterns: patterns, handleAuthRequests: credentials != nil ? true : nil)),
-            let params = try? JSONParser.parse(data)
-        {
-            setup.append((CDP.Fetch.Enable.method, params))
+        if !patterns.isEmpty {
+            setup.append(CDP.Fetch.Enable(patterns: patterns, handleAuthRequests: credentials != nil ? true : nil).untyped)
         }
         if blocking.resourceTypes.contains("WebSocket") {
             setup.append((CDP.Page.Enable.method, nil))

@@ -35,9 +35,7 @@ extension Page {
             return state.sharedWorkerToken
         }
         if let previous { WorkerPersona.stopSharing(previous, of: sharing) }
-        commands.append {
-            try await self.send(setups.autoAttach, timeout: timeout)
-        }
+        commands.append { try await self.send(WorkerPersona.Setups.autoAttach, timeout: timeout) }
         try await Self.concurrently(commands)
     }
 
@@ -60,10 +58,7 @@ extension Page {
     /// and to each of its workers.
     static func stealthOverrides(_ profile: StealthProfile, browserUserAgent: String) -> [(method: String, params: JSONValue?)] {
         var commands: [(method: String, params: JSONValue?)] = []
-        func add<C: CDPCommand>(_ command: C) {
-            guard let data = try? JSONEncoder().encode(command), let params = try? JSONParser.parse(data) else { return }
-            commands.append((C.method, params))
-        }
+        func add(_ command: some CDPCommand) { commands.append(command.untyped) }
         if profile.userAgent != nil || profile.languages != nil || profile.platform != nil {
             add(CDP.Emulation.SetUserAgentOverride(
                 userAgent: profile.userAgent ?? browserUserAgent, acceptLanguage: profile.languages?.joined(separator: ","),

@@ -28,15 +28,19 @@ enum WorkerPersona {
         let frame: Setup
         /// What a page and each of its out-of-process frames auto-attach: cross-site frames, which run
         /// in a renderer of their own where the page's emulation does not reach (measured on the full
-        /// browser; headless-shell keeps them in process), and dedicated and service workers.
-        let autoAttach: CDP.Target.SetAutoAttach
+        /// browser; headless-shell keeps them in process), and dedicated and service workers. Workers
+        /// are attached even with nothing to give them: `waitForDebuggerOnStart` pauses them whatever
+        /// the filter says (Chromium 156, measured), and only an attached one can be let go.
+        static let autoAttach = CDP.Target.SetAutoAttach(
+            autoAttach: true, waitForDebuggerOnStart: true, filter: ["iframe", "worker", "service_worker"].map { .init(type: $0) })
+        private static let autoAttachCommand = autoAttach.untyped
 
         init(_ profile: StealthProfile, browserUserAgent: String) {
             overrides = Page.stealthOverrides(profile, browserUserAgent: browserUserAgent)
             var windowOverrides = overrides
             if let scheme = profile.colorScheme {
-                let media = CDP.Emulation.SetEmulatedMedia(features: [.init(name: "prefers-color-scheme", value: scheme.rawValue)])
-                windowOverrides.append((CDP.Emulation.SetEmulatedMedia.method, Self.params(media)))
+                windowOverrides.append(
+                    CDP.Emulation.SetEmulatedMedia(features: [.init(name: "prefers-color-scheme", value: scheme.rawValue)]).untyped)
             }
             self.windowOverrides = windowOverrides
             script = StealthScript.source(for: profile)
@@ -49,25 +53,15 @@ enum WorkerPersona {
                 frame.append((CDP.Page.AddScriptToEvaluateOnNewDocument.method, ["source": .string(script)]))
             }
             frame.append((CDP.Emulation.SetAutomationOverride.method, ["enabled": .bool(!profile.hideWebdriver)]))
-            // Workers are attached even with nothing to give them: `waitForDebuggerOnStart` pauses them
-            // whatever the filter says (Chromium 156, measured), and only an attached one can be let go.
-            autoAttach = CDP.Target.SetAutoAttach(
-                autoAttach: true, waitForDebuggerOnStart: true,
-                filter: ["iframe", "worker", "service_worker"].map { .init(type: $0) })
-            frame.append((CDP.Target.SetAutoAttach.method, Self.params(autoAttach)))
+            frame.append(Self.autoAttachCommand)
             self.worker = worker
             self.frame = frame
-        }
-
-        private static func params(_ command: some Encodable) -> JSONValue? {
-            guard let data = try? JSONEncoder().encode(command) else { return nil }
-            return try? JSONParser.parse(data)
         }
     }
 
     /// What new shared workers get, per browser context (`sharingKey`), in the order renders
     /// registered it: the latest registration answers (renders of one profile browser overlap).
-    private static let sharedSetups = Mutex<(next: UInt64, byKey: [String: [Registration]])>((0, [:]))
+    private static let registrations = Mutex<(next: UInt64, byKey: [String: [Registration]])>((0, [:]))
 
     /// What a render registered for new shared workers: their persona, and where their network events
     /// go (the render's page monitor: a shared worker's script request is announced on the page but
@@ -90,7 +84,7 @@ enum WorkerPersona {
     static func shareWithSharedWorkers(
         _ setup: Setup, of key: String, network: @escaping @Sendable (CDPEvent) -> Void
     ) -> UInt64 {
-        sharedSetups.withLock { state in
+        registrations.withLock { state in
             state.next += 1
             state.byKey[key, default: []].append(Registration(token: state.next, setup: setup, network: network))
             return state.next
@@ -99,7 +93,7 @@ enum WorkerPersona {
 
     /// Ends the registration `token` of `key`.
     static func stopSharing(_ token: UInt64, of key: String) {
-        sharedSetups.withLock { state in
+        registrations.withLock { state in
             state.byKey[key]?.removeAll { $0.token == token }
             if state.byKey[key]?.isEmpty == true { state.byKey[key] = nil }
         }
@@ -109,7 +103,7 @@ enum WorkerPersona {
     /// context's latest, else that of the browser's default context (a profile browser's workers name
     /// the default context's id, which its pages never see); nil when neither registered.
     static func sharedRegistration(for browserContextId: String?, on connection: CDPConnection) -> Registration? {
-        sharedSetups.withLock { state in
+        registrations.withLock { state in
             browserContextId.flatMap { state.byKey[$0]?.last } ?? state.byKey[sharingKey(nil, on: connection)]?.last
         }
     }
