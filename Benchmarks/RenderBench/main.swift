@@ -197,7 +197,7 @@ let url = server.url(options.page == "worker" ? "/worker.html" : "/static.html")
 /// What a render of the page waits for, and a text its HTML must then hold.
 let pageConfig =
     options.page == "worker"
-    ? DynamicConfig(waitFor: WaitCondition(.javascript("document.getElementById('answer').textContent !== 'waiting'"), timeoutMs: 10_000))
+    ? DynamicConfig(waitFor: WaitCondition(.javascript("document.getElementById('answer').textContent.includes(' | ')"), timeoutMs: 10_000))
     : DynamicConfig()
 let pageText = options.page == "worker" ? " | " : "Static fixture page"  // the worker answered
 if options.compareWindow || options.compareFlags != nil || options.compareEgress || options.compareAutoAttach {

@@ -46,6 +46,20 @@ struct FixtureRoutes {
             _ = await stopping.wait(timeout: .milliseconds(ms))
             return Self.html(title: "Slow page", body: "<h1 id=\"slow\">Slow page answered after \(ms) ms</h1>")
         }
+        router.get("/half") { request, _ in
+            // A document sent in two parts, `ms` apart: the parser has `<p id="answer">` but not its text.
+            let ms = Self.delay(request, default: 1000)
+            let latch = stopping
+            let body = ResponseBody { writer in
+                try await writer.write(ByteBuffer(string:
+                    "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Half sent</title></head>"
+                        + "<body>\n<h1>Half sent</h1>\n<p id=\"answer\">"))
+                _ = await latch.wait(timeout: .milliseconds(ms))
+                try await writer.write(ByteBuffer(string: "waiting</p>\n<p id=\"end\">the rest, \(ms) ms later</p>\n</body></html>\n"))
+                try await writer.finish(nil)
+            }
+            return Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"], body: body)
+        }
         router.get("/hang") { _, _ in
             _ = await stopping.wait(timeout: Self.hangLimit)
             return Response(status: .gatewayTimeout)

@@ -8,6 +8,31 @@ import TestSupport
 extension Chromium {
     @Suite("Render: navigation and waits", .serialized)
     struct RenderWaitTests {
+        /// A JavaScript wait starts once the navigation commits and sees the document as parsed so far:
+        /// `/half` sends `<p id="answer">` and, a second later, its text. A condition on the absence of
+        /// the text holds on the empty element (and the capture is of the half document); behind
+        /// `document.readyState !== 'loading'` a condition is checked on the whole document only. As
+        /// docs/rendering.md says.
+        @Test func aJavaScriptWaitSeesTheDocumentAsParsedSoFar() async throws {
+            try await RenderHarness.with { c in
+                let early = try await c.render(
+                    "/half?ms=1500",
+                    #"{"wait_for": {"type": "javascript", "expression": "document.getElementById('answer').textContent !== 'waiting'"}}"#
+                ).result
+                #expect(early.waitConditionsMet.count == 1)
+                let half = try #require(early.html)
+                #expect(half.contains(#"<p id="answer"></p>"#) && !half.contains("the rest"), "\(half)")
+
+                // Behind the guard a condition is checked on the whole document only.
+                let whole = try await c.render(
+                    "/half?ms=1500",
+                    #"{"wait_for": {"type": "javascript", "expression": "document.readyState !== 'loading' && document.getElementById('answer') !== null"}}"#
+                ).result
+                #expect(whole.waitConditionsMet.count == 1)
+                #expect(whole.html?.contains("the rest, 1500 ms later") == true, "\(whole.html ?? "")")
+            }
+        }
+
         /// A worker's own script request is announced on the page and finishes on the worker (Chromium
         /// 156): the page went network-idle only once those finish count, for dedicated, shared and
         /// service workers and cross-site frames alike, with stealth or without, on both engines. Each
