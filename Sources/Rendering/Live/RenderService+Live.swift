@@ -53,7 +53,7 @@ extension RenderService {
                     guard let session = turn.session else { throw SessionError.notFound(id) }
                     // Its keep_warm context holds its state already (when nothing changed behind its back).
                     let warmContext = session.profile == nil ? await warm.takeForView(id, session: session) : nil
-                    let view = try await open(session, warmContext)
+                    let view = try await open(session, warmContext.map { (held: $0.held, proxy: $0.proxy) })
                     _ = await runLive(view, tokenHash: tokenHash, until: endsAt, ready: ready)
                     // A deleted session is not written (the store answers notFound, logged). A
                     // warm context stays open until the session stored its state.
@@ -63,7 +63,9 @@ extension RenderService {
                     ) {
                         if warmContext == nil { await releaseContext(of: view) }
                     }
-                    if let warmContext { await keepWarm(view, written: written, proxy: warmContext.proxy) }
+                    if let warmContext {
+                        await keepWarm(view, written: written, proxy: warmContext.proxy, settings: warmContext.settings)
+                    }
                 }
             } afterwards: { [self] in
                 await finishLive(liveID)
@@ -233,7 +235,7 @@ extension RenderService {
     /// session again when the session stored exactly what it holds (its next render skips the
     /// restore, as after a render); the windows the view opened are closed and its page moves to a
     /// blank document of the origin it shows. Otherwise it goes back to the pool.
-    private func keepWarm(_ view: LiveView, written: WrittenBack?, proxy: ProxyConfig?) async {
+    private func keepWarm(_ view: LiveView, written: WrittenBack?, proxy: ProxyConfig?, settings: PageSettings?) async {
         guard let held = view.context.held else { return }
         guard let written, written.inSync, view.takeRelease() else {
             await releaseContext(of: view)
@@ -244,7 +246,7 @@ extension RenderService {
         }
         let page = view.url.flatMap { Page.origin(of: $0) }.map { ContextReuse.Outcome.resettable(origin: $0, clearing: nil, initScripts: []) }
         warm.keep(
-            view.sessionID, held, cookies: written.stored.cookies, localStorage: written.stored.localStorage, proxy: proxy, page: page)
+            view.sessionID, held, cookies: written.stored.cookies, localStorage: written.stored.localStorage, proxy: proxy, page: page, settings: settings)
     }
 
     /// The view is over (written back, when in control): its context goes back (when the write-back

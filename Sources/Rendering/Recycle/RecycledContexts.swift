@@ -22,10 +22,8 @@ final class RecycledContexts: Sendable {
         let tenant: TenantID
         /// `scheme://host[:port]` of the render's URL.
         let origin: String
-        /// The render's stealth settings and Accept-Language header: what its persona's overrides
-        /// (re-applied, not undone, by the next render) are made of.
-        let stealth: StealthConfig
-        let acceptLanguage: String?
+        /// What the persona's overrides (re-applied, not undone, by the next render) are made of.
+        let settings: PageSettings
     }
 
     struct Entry: Sendable {
@@ -71,8 +69,7 @@ final class RecycledContexts: Sendable {
         guard maxUses > 1, maxIdle > 0, request.config.proxy == nil, request.config.effectiveIsolation == .recycled,
             let origin = Page.origin(of: request.url)
         else { return nil }
-        let language = request.config.headers.first { $0.key.lowercased() == "accept-language" }?.value
-        return Key(tenant: tenant, origin: origin, stealth: request.stealth, acceptLanguage: language)
+        return Key(tenant: tenant, origin: origin, settings: PageSettings(request))
     }
 
     /// A parked context for `key`, taken for a render — or, when none is parked but one of `key` is

@@ -292,7 +292,7 @@ public final class RenderService: Sendable {
         } else {
             request.state = BrowserState(cookies: session.cookies, localStorage: session.localStorage)
             if session.keepWarm {
-                let kept = WarmContextProvider(warm: warm, sessionID: id, session: session)
+                let kept = WarmContextProvider(warm: warm, sessionID: id, session: session, settings: PageSettings(request))
                 warmProvider = kept
                 provider = kept
             } else {

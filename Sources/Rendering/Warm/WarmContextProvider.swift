@@ -12,12 +12,15 @@ final class WarmContextProvider: ContextProvider {
     let sessionID: SessionID
     /// The session as loaded for this call (its stored cookies and localStorage).
     let session: RpcSessionContext
+    /// The call's page settings: a kept page with others is replaced by a fresh one.
+    let settings: PageSettings
     private let used = Mutex<(held: HeldLease, page: ContextReuse)?>(nil)
 
-    init(warm: WarmContexts, sessionID: SessionID, session: RpcSessionContext) {
+    init(warm: WarmContexts, sessionID: SessionID, session: RpcSessionContext, settings: PageSettings) {
         self.warm = warm
         self.sessionID = sessionID
         self.session = session
+        self.settings = settings
     }
 
     func withContext<T: Sendable>(
@@ -25,7 +28,7 @@ final class WarmContextProvider: ContextProvider {
         _ body: (LeasedContext) async throws -> T
     ) async throws -> T {
         let pool = warm.pool
-        let kept = await warm.take(sessionID, session: session, proxy: proxy)
+        let kept = await warm.take(sessionID, session: session, proxy: proxy, settings: settings)
         let held: HeldLease
         if let kept {
             held = kept
@@ -60,7 +63,7 @@ final class WarmContextProvider: ContextProvider {
     func finish(inSync: Bool, cookies: [Cookie], localStorage: LocalStorageContents, proxy: ProxyConfig?) {
         guard let (held, page) = used.withLock({ $0.take() }) else { return }
         if inSync {
-            warm.keep(sessionID, held, cookies: cookies, localStorage: localStorage, proxy: proxy, page: page.result)
+            warm.keep(sessionID, held, cookies: cookies, localStorage: localStorage, proxy: proxy, page: page.result, settings: settings)
         } else {
             warm.pool.checkin(held)
         }
