@@ -18,7 +18,7 @@ public final class Page: Sendable {
         public var maxFullPageHeight: Int
         /// Bounds of the network log and console buffers.
         var limits: PageMonitor.Limits
-        /// Whether the page pauses its workers and cross-site frames at start (`applyStealth`) to give
+        /// Whether the page pauses its workers and cross-site frames at start (`coverRelatedTargets`) to give
         /// them the persona, the page's request rules and its network monitoring. Off only to measure
         /// what that costs (`RenderBench --compare-auto-attach`): they then keep the browser's own values,
         /// a cross-site frame's requests escape the rules, and `network_idle` never holds on a page with

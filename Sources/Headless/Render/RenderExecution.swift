@@ -50,7 +50,7 @@ struct RenderExecution: Sendable {
     /// anywhere, and its new workers are no longer paused for the persona (nobody would let them run).
     private static func tidy(_ page: Page, downloads: RenderDownloads) async {
         await withoutCancellation {
-            await page.stopCoveringWorkers(timeout: Page.housekeepingTimeout)
+            await page.stopCoveringRelatedTargets(timeout: Page.housekeepingTimeout)
             guard case .keep = downloads.mode else { return }
             try? await page.handleDownloads(.deny, timeout: Page.housekeepingTimeout)
         }
