@@ -69,10 +69,9 @@ final class WarmContexts: Sendable {
     }
 
     /// The session's kept context for a live view, with the proxy it was kept with (the view shows the
-    /// session through it, answering its challenges with the proxy's credentials), when it can serve
-    /// `session` as stored now; else nil, any kept context
-    /// given back to the pool.
-    /// The view shows the page as the last call left it: `settings` are the overrides it carries.
+    /// session through it, answering its challenges with the proxy's credentials) and the settings
+    /// whose overrides its page carries (the view shows the page as the last call left it), when it
+    /// can serve `session` as stored now; else nil, any kept context given back to the pool.
     func takeForView(_ id: SessionID, session: RpcSessionContext) async
         -> (held: HeldLease, proxy: ProxyConfig?, settings: PageSettings?)?
     {
