@@ -308,7 +308,7 @@ struct FixtureRoutes {
         <li><a href="/bot.html">bot detection</a></li>
         <li><a href="/actions.html">actions playground</a></li>
         <li><a href="/list">paginated listing</a></li>
-        <li><a href="/slow?ms=1000">slow page</a></li>
+        <li><a href="/slow?ms=1000">slow page</a>, <a href="/half?ms=1000">a document sent in two parts</a></li>
         <li><a href="/headers">request headers echo</a></li>
         <li><a href="/cookies">cookies the server received</a></li>
         <li><a href="/hostile/dialogs.html?open=alert">dialogs</a>, <a href="/hostile/dialog-loop.html">a dialog loop</a>,
