@@ -10,8 +10,8 @@ extension Page {
     /// patches. Workers (dedicated and service) and cross-site frames attach paused at start
     /// (`Target.setAutoAttach` with `waitForDebuggerOnStart`), get the same overrides and the script,
     /// then run; a frame auto-attaches its own workers and frames in turn (`coverRelatedTargets`;
-    /// `stopCoveringRelatedTargets` ends that when the render is over). Commands go out concurrently. `browserUserAgent` stands in when only
-    /// the languages or platform change.
+    /// `stopCoveringRelatedTargets` ends that when the render is over). Commands go out concurrently.
+    /// `browserUserAgent` stands in when only the languages or platform change.
     public func applyStealth(_ profile: StealthProfile, browserUserAgent: String, timeout: Duration? = nil)
         async throws(PageError)
     {

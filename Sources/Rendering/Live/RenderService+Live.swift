@@ -246,7 +246,8 @@ extension RenderService {
         }
         let page = view.url.flatMap { Page.origin(of: $0) }.map { ContextReuse.Outcome.resettable(origin: $0, clearing: nil, initScripts: []) }
         warm.keep(
-            view.sessionID, held, cookies: written.stored.cookies, localStorage: written.stored.localStorage, proxy: proxy, page: page, settings: settings)
+            view.sessionID, held, cookies: written.stored.cookies, localStorage: written.stored.localStorage, proxy: proxy,
+            page: page, settings: settings)
     }
 
     /// The view is over (written back, when in control): its context goes back (when the write-back

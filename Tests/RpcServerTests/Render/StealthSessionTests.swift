@@ -66,6 +66,12 @@ extension BrowserSuites {
             return try #require(result["actions_executed"]?[0]?["result"]?.stringValue)
         }
 
+        /// Stealth settings that change every override a page can carry.
+        static let tokyo: JSONValue = [
+            "preset": "high", "timezone": "Asia/Tokyo", "locale": "ja-JP", "hardware_concurrency": 12, "color_scheme": "dark",
+            "user_agent": "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36",
+        ]
+
         /// A warm session keeps its page between calls; a call's stealth overrides are the page's, so
         /// the next call with other stealth settings must not see them: it shows what a page with its
         /// own settings shows (here `none`: Chromium's own values, as a render without a session).
@@ -73,19 +79,13 @@ extension BrowserSuites {
             try await RenderServer.with { c in
                 _ = try await c.server.result("session.create", ["session_id": "warm-overrides", "keep_warm": true])
                 let plain = try await Self.overrides(c, session: nil, stealth: ["preset": "none"])
-                let first = try await Self.overrides(c, session: "warm-overrides", stealth: [
-                    "preset": "high", "timezone": "Asia/Tokyo", "locale": "ja-JP", "hardware_concurrency": 12,
-                    "color_scheme": "dark", "user_agent": "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36",
-                ])
+                let first = try await Self.overrides(c, session: "warm-overrides", stealth: Self.tokyo)
                 #expect(first != plain)
                 #expect(first.contains("Asia/Tokyo") && first.contains("ja-JP") && first.contains("Windows"), "\(first)")
                 let second = try await Self.overrides(c, session: "warm-overrides", stealth: ["preset": "none"])
                 #expect(second == plain, "the warm call showed \(second), a plain page \(plain)")
                 // And back: the session's own settings again give the first call's values.
-                let third = try await Self.overrides(c, session: "warm-overrides", stealth: [
-                    "preset": "high", "timezone": "Asia/Tokyo", "locale": "ja-JP", "hardware_concurrency": 12,
-                    "color_scheme": "dark", "user_agent": "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36",
-                ])
+                let third = try await Self.overrides(c, session: "warm-overrides", stealth: Self.tokyo)
                 #expect(third == first)
                 #expect(c.pool.stats().contextsHeld == 1, "the calls shared one kept context")
             }
