@@ -28,7 +28,11 @@ final class WarmContextProvider: ContextProvider {
         _ body: (LeasedContext) async throws -> T
     ) async throws -> T {
         let pool = warm.pool
+        let asked = ContinuousClock.now
         let kept = await warm.take(sessionID, session: session, proxy: proxy, settings: settings)
+        // Readying a kept context (waiting for its page's reset, a fresh page for other settings) is
+        // lease work, as creating a context is.
+        let readying = ContinuousClock.now - asked
         let held: HeldLease
         if let kept {
             held = kept
@@ -43,7 +47,7 @@ final class WarmContextProvider: ContextProvider {
         let context = LeasedContext(
             page: held.page, browserContextId: held.browserContextId, browserUserAgent: held.browserUserAgent,
             queueDuration: kept == nil ? held.queueDuration : .zero,
-            acquireDuration: kept == nil ? held.acquireDuration : .zero,
+            acquireDuration: kept == nil ? held.acquireDuration : readying,
             holdsState: kept != nil, egress: held.egress, reuse: reuse
         )
         do {
