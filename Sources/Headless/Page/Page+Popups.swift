@@ -37,10 +37,22 @@ extension Page {
         return created.targetInfo.targetId
     }
 
-    /// Closes a popup of the page.
+    /// Closes a popup of the page. The popup may still wait for the debugger at its start (the browser's
+    /// auto-attach holds every new page until the pool lets it run): closing it then left its renderer
+    /// waiting for good — a same-site popup shares the opener's renderer, whose script then never went
+    /// on, and the render ran into its timeout (measured: about one render of 30 popups in 20). So the
+    /// popup is let run first, through a session of its own (a no-op when it already runs), then closed.
     func close(popup targetId: String) async {
+        let connection = session.connection
         do {
-            _ = try await session.connection.send(CDP.Target.CloseTarget(targetId: targetId), timeout: Self.housekeepingTimeout)
+            let own = try await connection.attach(toTarget: targetId, timeout: Self.housekeepingTimeout)
+            _ = try? await connection.send(
+                method: CDP.Runtime.RunIfWaitingForDebugger.method, sessionId: own.sessionId, timeout: Self.housekeepingTimeout)
+        } catch {
+            logger.debug("popup not attached before closing", metadata: ["target": "\(targetId)", "error": "\(error)"])
+        }
+        do {
+            _ = try await connection.send(CDP.Target.CloseTarget(targetId: targetId), timeout: Self.housekeepingTimeout)
         } catch {
             logger.debug("popup not closed", metadata: ["target": "\(targetId)", "error": "\(error)"])
         }
