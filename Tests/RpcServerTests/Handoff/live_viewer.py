@@ -184,11 +184,23 @@ def main():
                     box = probe.locator(field).bounding_box()
                     boxes[field] = (box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
                 probe.close()
+                # The login page's fields are there once a frame drawn after its URL arrived. Its frame
+                # count is taken in the page, as the URL message is handled: read afterwards from here,
+                # it may already count every frame the static page sends (and none would follow).
+                page.evaluate("""() => {
+                    const live = window.tidepoolLive;
+                    let url = live.url;
+                    Object.defineProperty(live, "url", {
+                        configurable: true, enumerable: true, get() { return url; },
+                        set(value) {
+                            if (live.framesAtLogin === undefined && value && value.endsWith("/login.html")) live.framesAtLogin = live.frames;
+                            url = value;
+                        },
+                    });
+                }""")
                 page.fill("#url", site + "/login.html")
                 page.press("#url", "Enter")
-                page.wait_for_function(STATE + ".url !== null && " + STATE + ".url.endsWith('/login.html')", timeout=20000)
-                frames = state(page)["frames"]
-                page.wait_for_function(STATE + ".frames > %d" % frames, timeout=20000)
+                page.wait_for_function(STATE + ".framesAtLogin !== undefined && " + STATE + ".frames > " + STATE + ".framesAtLogin", timeout=20000)
                 click_page_point(page, *boxes["#username"])
                 page.keyboard.type("grace")
                 click_page_point(page, *boxes["#password"])
