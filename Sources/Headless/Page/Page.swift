@@ -58,6 +58,8 @@ public final class Page: Sendable {
         var sharedWorkerToken: UInt64?
         /// Init scripts this page object added (a recycled page removes them before its next render).
         var initScripts: [String] = []
+        /// The gate a recycled page's navigation passes (`armGate` … `passGate`).
+        var gate: RecycleGate?
     }
 
     public let session: CDPSession

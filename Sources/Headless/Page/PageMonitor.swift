@@ -71,6 +71,11 @@ final class PageMonitor: Sendable {
         var bytesOut = 0
         var waiters: [UInt64: Waiter] = [:]
         var nextWaiter: UInt64 = 0
+        /// While a recycled page's next document passes its gate (`Page.armGate` … `Page.passGate`).
+        var gate: GateWatch?
+        /// Requests the page's log never shows (the previous document's, the gate's own): their later
+        /// events are dropped too. At most `State.finishedMemory` are remembered.
+        var ignored: Set<String> = []
 
         /// Whether `name` fired for the main frame's current document (`loaderId`, or the current one).
         func reached(_ name: String, loaderId: String?) -> Bool {
@@ -79,6 +84,35 @@ final class PageMonitor: Sendable {
             }
             return lifecycle[loader]?.contains(name) ?? false
         }
+    }
+
+    /// What the monitor follows while a recycled page's next document passes its gate.
+    struct GateWatch {
+        enum Phase: Sendable, Equatable {
+            /// Set up; the main frame's next document has not answered yet.
+            case armed
+            /// The document's response is in, and the page's scripts run again.
+            case resumed
+            /// The gate's clears and checks came back clean, and the document was let on.
+            case passed
+            case failed(String)
+        }
+        var phase = Phase.armed
+        /// Until the gate's request is seen, what the page reports is the previous document's (its
+        /// timers until the new document commits, its unload handlers, the end of its requests): not
+        /// this render's. The gate's request marks the point in the page's event stream: the new
+        /// document sends it before any of its own scripts run. (`Page.frameNavigated` does not: the
+        /// previous document's console messages were measured arriving after it.)
+        var quiet = true
+        /// The main frame committed a document since the gate was set up.
+        var committed = false
+        /// Cookies sent with each request, by id (`Network.requestWillBeSentExtraInfo`), at most 256.
+        var cookiesSent: [String: Int] = [:]
+        /// How a main-frame document was answered when not from the network ("cache", "service worker").
+        var documentNotFromNetwork: String?
+        /// The main frame stopped loading after its next document committed: a document held at the
+        /// gate cannot, so one that did went on without it (or the gate script stopped it).
+        var stoppedAfterCommit = false
     }
 
     /// How a wait ended when it did not get its value.
@@ -151,6 +185,7 @@ final class PageMonitor: Sendable {
                 return
             }
             update { s in
+                s.gate?.committed = true
                 s.mainFrameId = e.frame.id
                 s.mainLoaderId = e.frame.loaderId
                 s.own(e.frame.id, limit: limits.maxOwnFrames)
@@ -162,6 +197,13 @@ final class PageMonitor: Sendable {
                 s.own(e.frameId, limit: limits.maxOwnFrames)
                 // A download of this frame may be waiting to be claimed: its waiters look again.
                 return s.downloads.hasUnclaimed
+            }
+        case "Page.frameStoppedLoading":
+            guard read({ $0.gate?.committed == true }), let frameId = event.params["frameId"]?.stringValue else { return }
+            update { s in
+                guard frameId == s.mainFrameId, s.gate?.committed == true else { return false }
+                s.gate?.stoppedAfterCommit = true
+                return true
             }
         case "Page.windowOpen":
             guard let e = try? event.decodeParams(as: CDP.Page.WindowOpen.self) else { return }
@@ -176,12 +218,25 @@ final class PageMonitor: Sendable {
         case "Network.requestWillBeSent":
             guard let e = try? event.decodeParams(as: CDP.Network.RequestWillBeSent.self) else { return }
             update { s in requestWillBeSent(e, &s) }
+        case "Network.requestWillBeSentExtraInfo":
+            guard read({ $0.gate != nil }),
+                let e = try? event.decodeParams(as: CDP.Network.RequestWillBeSentExtraInfo.self)
+            else { return }
+            let sent = e.associatedCookies.filter(\.blockedReasons.isEmpty).count
+            update { s in
+                guard s.gate != nil, s.gate?.cookiesSent[e.requestId] != nil || (s.gate?.cookiesSent.count ?? 0) < 256 else {
+                    return false
+                }
+                s.gate?.cookiesSent[e.requestId, default: 0] += sent
+                return true
+            }
         case "Network.responseReceived":
             guard let e = try? event.decodeParams(as: CDP.Network.ResponseReceived.self) else { return }
             update { s in responseReceived(e, &s) }
         case "Network.loadingFinished":
             guard let e = try? event.decodeParams(as: CDP.Network.LoadingFinished.self) else { return }
             update { s in
+                guard !s.ignored.contains(e.requestId) else { return false }
                 s.bytesIn += max(0, Int(e.encodedDataLength))
                 return finish(e.requestId, at: e.timestamp, bytes: Int(e.encodedDataLength), error: nil, &s)
             }
@@ -189,14 +244,19 @@ final class PageMonitor: Sendable {
             guard let e = try? event.decodeParams(as: CDP.Network.LoadingFailed.self) else { return }
             let blocked = e.blockedReason != nil || e.errorText == "net::ERR_BLOCKED_BY_CLIENT"
             update { s in
-                finish(e.requestId, at: e.timestamp, bytes: nil, error: blocked ? "blocked" : e.errorText, &s)
+                guard !s.ignored.contains(e.requestId) else { return false }
+                return finish(e.requestId, at: e.timestamp, bytes: nil, error: blocked ? "blocked" : e.errorText, &s)
             }
         case "Runtime.consoleAPICalled":
-            guard let e = try? event.decodeParams(as: CDP.Runtime.ConsoleAPICalled.self) else { return }
+            guard !read({ $0.gate?.quiet == true }),
+                let e = try? event.decodeParams(as: CDP.Runtime.ConsoleAPICalled.self)
+            else { return }
             let text = e.args.map(Self.consoleText).joined(separator: " ")
             appendConsole(ConsoleEntry(level: e.type, text: text, timestamp: e.timestamp))
         case "Runtime.exceptionThrown":
-            guard let e = try? event.decodeParams(as: CDP.Runtime.ExceptionThrown.self) else { return }
+            guard !read({ $0.gate?.quiet == true }),
+                let e = try? event.decodeParams(as: CDP.Runtime.ExceptionThrown.self)
+            else { return }
             let text = e.exceptionDetails.exception?.description ?? e.exceptionDetails.text
             appendConsole(ConsoleEntry(level: "error", text: text, timestamp: e.timestamp))
         case "Inspector.targetCrashed":
@@ -263,7 +323,61 @@ final class PageMonitor: Sendable {
         }
     }
 
+    // MARK: A recycled page's gate
+
+    /// Starts following a gated navigation (`Page.armGate`).
+    func beginGate() {
+        update { s in
+            s.gate = GateWatch()
+            return true
+        }
+    }
+
+    /// The gate's request reached the page (in the order of the page's events): what comes after is the
+    /// new document's.
+    func gateRequestSeen() {
+        update { s in
+            s.gate?.quiet = false
+            return false
+        }
+    }
+
+    func setGatePhase(_ phase: GateWatch.Phase) {
+        update { s in
+            s.gate?.phase = phase
+            return true
+        }
+    }
+
+    /// Stops following the gate; what it saw.
+    @discardableResult
+    func endGate() -> GateWatch? {
+        var watch: GateWatch?
+        update { s in
+            watch = s.gate
+            s.gate = nil
+            return true
+        }
+        return watch
+    }
+
+    /// Whether a request is one the log leaves out: any request to the gate's path, and while the gate
+    /// is quiet every request but the main frame's navigation (its id is its document's loader id).
+    private static func ignores(_ e: CDP.Network.RequestWillBeSent, _ s: State) -> Bool {
+        if e.request.url.contains(PageMonitor.gatePath) { return true }
+        guard let gate = s.gate, gate.quiet else { return false }
+        return !(e.type == "Document" && e.frameId == s.mainFrameId && e.requestId == e.loaderId)
+    }
+
+    /// Path of the request a recycled page's gate script sends (see `Page.armGate`).
+    static let gatePath = "/__tidepool_gate__"
+
     private func requestWillBeSent(_ e: CDP.Network.RequestWillBeSent, _ s: inout State) -> Bool {
+        if s.ignored.contains(e.requestId) { return false }
+        if Self.ignores(e, s) {
+            if s.ignored.count < State.finishedMemory { s.ignored.insert(e.requestId) }
+            return false
+        }
         // A worker's script is announced on the page and again on the worker: one entry.
         if e.redirectResponse == nil,
             s.recordIndex[e.requestId] != nil || s.inflight.contains(e.requestId) || s.finished.contains(e.requestId)
@@ -293,6 +407,14 @@ final class PageMonitor: Sendable {
     }
 
     private func responseReceived(_ e: CDP.Network.ResponseReceived, _ s: inout State) -> Bool {
+        if s.ignored.contains(e.requestId) { return false }
+        if s.gate != nil, e.type == "Document", e.frameId == s.mainFrameId {
+            if e.response.fromServiceWorker == true {
+                s.gate?.documentNotFromNetwork = "service worker"
+            } else if e.response.fromDiskCache == true || e.response.fromPrefetchCache == true {
+                s.gate?.documentNotFromNetwork = "cache"
+            }
+        }
         if let index = s.recordIndex[e.requestId] { s.records[index].status = e.response.status }
         if e.type == "Document", e.frameId == s.mainFrameId {
             if let loader = e.loaderId { s.documentStatus[loader] = e.response.status }

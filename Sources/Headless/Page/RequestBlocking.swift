@@ -146,6 +146,7 @@ extension Page {
             await fulfillRestore(paused.requestId)
             return
         }
+        if frame == nil, await handleGatePaused(paused) { return }
         let blocked = mutable.withLock { $0.blocking.blocks(url: paused.request.url, resourceType: paused.resourceType) }
         let sessionId = frame ?? session.sessionId
         do {

@@ -22,11 +22,16 @@ public struct LeasedContext: Sendable {
     /// Set when the provider may keep the context and its page for another render of the same
     /// origin: the render then resets the page after its capture and says so here.
     public let reuse: ContextReuse?
+    /// Set when the page served a render of the same origin before: the render's navigation passes
+    /// this gate (`Page.armGate`, `Page.passGate`), or fails with the reason on `reuse`.
+    public let gate: RecycleGate?
 
     public init(
         page: CDPSession, browserContextId: String?, browserUserAgent: String, queueDuration: Duration? = nil,
-        acquireDuration: Duration? = nil, holdsState: Bool = false, egress: EgressGate? = nil, reuse: ContextReuse? = nil
+        acquireDuration: Duration? = nil, holdsState: Bool = false, egress: EgressGate? = nil, reuse: ContextReuse? = nil,
+        gate: RecycleGate? = nil
     ) {
+        self.gate = gate
         self.page = page
         self.browserContextId = browserContextId
         self.browserUserAgent = browserUserAgent
@@ -53,12 +58,14 @@ public final class ContextReuse: Sendable {
 
     public let purpose: Purpose
     private let outcome = Mutex<Outcome?>(nil)
+    private let gateFailed = Mutex<RecycleGateFailure?>(nil)
 
     /// How the render left the context.
     public enum Outcome: Sendable, Equatable {
-        /// The render succeeded and its page may be reset (`Page.resetForReuse`) to wait on a blank
-        /// document of `origin`, with `clearing` the origins whose storage goes (nil: state kept) and
-        /// `initScripts` the render's init scripts to remove.
+        /// The render succeeded and its page may serve the next call: for a recycled page its next
+        /// render's gate clears `clearing`, the origins this one contacted (`Page.settleForRecycling`);
+        /// a kept page waits on a blank document of `origin` with its state (`clearing` nil,
+        /// `Page.resetForReuse`). `initScripts`: the render's init scripts, to remove.
         case resettable(origin: String, clearing: Set<String>?, initScripts: [String])
         /// Not reusable (`reason`).
         case refused(String)
@@ -73,6 +80,14 @@ public final class ContextReuse: Sendable {
 
     func record(_ result: Outcome) {
         outcome.withLock { $0 = result }
+    }
+
+    /// Why the render's gate failed (`LeasedContext.gate`): the render may not go on in this context,
+    /// and the provider runs it again in a fresh one. Nil when it passed or there was none.
+    public var gateFailure: RecycleGateFailure? { gateFailed.withLock { $0 } }
+
+    func recordGateFailure(_ failure: RecycleGateFailure) {
+        gateFailed.withLock { $0 = failure }
     }
 }
 

@@ -83,8 +83,10 @@ struct RenderExecution: Sendable {
         let storage = Mutex(LocalStorageContents())
 
         // Lease: prepare the fresh context before the first byte of the document.
+        if let gate = lease.gate { page.beginGate(gate) }
         try await stage { () async throws(PageError) in
             try await prepare(page, lease: lease, capture: capture, downloads: downloads.mode)
+            if lease.gate != nil { try await page.armGate(timeout: deadline.remaining) }
         }
         progress.close(\.leaseMs)
 
@@ -101,6 +103,11 @@ struct RenderExecution: Sendable {
             }
             if case .protocolError(_, let message) = error { throw .navigationFailed(url: request.url, netError: message) }
             throw translate(error)
+        }
+        // A recycled page: its document goes on only through the gate (see `RecycleGate`).
+        if lease.gate != nil, let failure = await page.passGate(loaderId: navigation.loaderId, deadline: deadline.instant) {
+            lease.reuse?.recordGateFailure(failure)
+            throw .internalError("a recycled context could not be shown clean for this render (\(failure))")
         }
         progress.enter(.wait, closing: \.navigationMs)
 

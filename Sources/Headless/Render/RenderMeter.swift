@@ -30,7 +30,9 @@ public final class RenderMeter: Sendable {
     func leaseBegan(at instant: ContinuousClock.Instant = .now) {
         state.withLock {
             $0.leases += 1
-            $0.leaseStartedAt = instant
+            // A render run again in a fresh context (a recycled one failed its gate) is charged from
+            // its first lease.
+            if $0.leaseStartedAt == nil { $0.leaseStartedAt = instant }
         }
     }
 

@@ -15,6 +15,9 @@ final class RecycleMetrics: Sendable {
         case refused
         /// A render waited for a pool slot when it could have been kept.
         case pressure
+        /// Its next render's gate did not come back clean (`Page.passGate`): that render ran again in a
+        /// fresh context.
+        case gate
     }
 
     private let leases: [RenderIsolation: Counter]

@@ -7,9 +7,11 @@ import Synchronization
 /// Contexts of renders without a session kept for the next render of the same origin (issue: a
 /// page that stays on one site keeps its renderer process, and starting that process is most of a
 /// render's CPU). Each is a held lease of the pool (`BrowserPool.checkout`), parked between renders
-/// on a blank document of its origin after the render reset it (`Page.resetForReuse`).
+/// on the render's document with its scripts off and a gate for the next document installed
+/// (`Page.settleForRecycling`); the next render's navigation clears everything of this one at the
+/// gate and checks it (`RecycleGate`), or runs in a fresh context instead.
 ///
-/// The reset runs after the render's result went out, in a task of its own bounded by `resetTimeout`.
+/// The settling runs after the render's result went out, in a task of its own bounded by `resetTimeout`.
 /// A context is lent again only to a render of the same tenant and origin with the same stealth settings (the
 /// persona's overrides are re-applied, not undone), at most `maxUses` times in all, and never after a
 /// render that failed or whose reset did not come back clean. The pool takes a parked context back
@@ -30,6 +32,8 @@ final class RecycledContexts: Sendable {
         let held: HeldLease
         /// Renders served so far.
         let uses: Int
+        /// What the next render's navigation passes.
+        let gate: RecycleGate
     }
 
     /// A reset running now: its key, its task, and whether a render already waits for it.
@@ -64,9 +68,11 @@ final class RecycledContexts: Sendable {
     var count: Int { idle.withLock { $0.count } }
 
     /// The key a render of `request` by `tenant` is served under, or nil when it must have a fresh context: a
-    /// proxy, `isolation: "fresh"`, recycling off, or a URL without an http(s) origin.
+    /// proxy, `isolation: "fresh"`, recycling off, the page's JavaScript off (the gate is a script), or a
+    /// URL without an http(s) origin.
     func key(for request: CheckedRenderRequest, tenant: TenantID) -> Key? {
         guard maxUses > 1, maxIdle > 0, request.config.proxy == nil, request.config.effectiveIsolation == .recycled,
+            request.config.effectiveJavascriptEnabled,
             let origin = Page.origin(of: request.url)
         else { return nil }
         return Key(tenant: tenant, origin: origin, settings: PageSettings(request))
@@ -103,11 +109,11 @@ final class RecycledContexts: Sendable {
 
     /// After its reset: parks the context for the next render of `key`, unless the pool needs the
     /// slot. The oldest waiting context goes when more than `maxIdle` would wait.
-    private func keep(_ key: Key, _ held: HeldLease, uses: Int) {
+    private func keep(_ key: Key, _ held: HeldLease, uses: Int, gate: RecycleGate) {
         guard pool.park(held) else { return }
         let evicted = idle.withLock { list -> [Entry] in
             list.removeAll { !$0.entry.held.isHeld }
-            list.append((key, Entry(held: held, uses: uses)))
+            list.append((key, Entry(held: held, uses: uses, gate: gate)))
             guard list.count > maxIdle else { return [] }
             let excess = list.count - maxIdle
             defer { list.removeFirst(excess) }
@@ -116,9 +122,9 @@ final class RecycledContexts: Sendable {
         for entry in evicted { pool.checkin(entry.held) }
     }
 
-    /// After a render that may leave its context for the next one: resets the page in the background
-    /// (the caller has its result already), then parks it for `key` — or gives it back when the reset
-    /// failed or found something left. The context stays leased while it is reset.
+    /// After a render that may leave its context for the next one: settles the page in the background
+    /// (the caller has its result already), then parks it for `key` — or gives it back when that
+    /// failed. The context stays leased meanwhile.
     func reset(_ key: Key, _ held: HeldLease, uses: Int, origins: Set<String>, initScripts: [String]) {
         guard uses < maxUses else {
             metrics.retired(.uses)
@@ -138,9 +144,10 @@ final class RecycledContexts: Sendable {
             state.next += 1
             let task = Task { [self] in
                 defer { _ = resets.withLock { $0.running.removeValue(forKey: number) } }
+                let gate: RecycleGate
                 do {
-                    try await Page.with(session: held.page, browserContextId: held.browserContextId, logger: logger) { page in
-                        try await page.resetForReuse(
+                    gate = try await Page.with(session: held.page, browserContextId: held.browserContextId, logger: logger) { page in
+                        try await page.settleForRecycling(
                             origin: key.origin, clearing: origins, initScripts: initScripts, timeout: Self.resetTimeout)
                     }
                 } catch {
@@ -156,7 +163,7 @@ final class RecycledContexts: Sendable {
                     pool.checkin(held)
                     return
                 }
-                keep(key, held, uses: uses)
+                keep(key, held, uses: uses, gate: gate)
             }
             state.running[number] = RunningReset(key: key, task: task)
         }

@@ -26,48 +26,61 @@ final class RecyclingContextProvider: ContextProvider {
         _ body: (LeasedContext) async throws -> T
     ) async throws -> T {
         let pool = recycled.pool
-        let parked = await recycled.take(key)
-        let held: HeldLease
-        if let parked {
-            held = parked.held
-        } else {
+        var parked = await recycled.take(key)
+        while true {
+            let held: HeldLease
+            if let parked {
+                held = parked.held
+            } else {
+                do {
+                    held = try await pool.checkout(
+                        priority: priority, deadline: deadline, options: LeaseOptions(proxy: proxy), spare: true)
+                } catch let error as PoolError {
+                    throw ContextProviderError(error)
+                }
+            }
+            let uses = parked?.uses ?? 0
+            served.withLock { $0 = parked == nil ? .fresh : .recycled }
+            recycled.metrics.leased(parked == nil ? .fresh : .recycled)
+            let reuse = ContextReuse(.recycle(origin: key.origin))
+            let context = LeasedContext(
+                page: held.page, browserContextId: held.browserContextId, browserUserAgent: held.browserUserAgent,
+                queueDuration: parked == nil ? held.queueDuration : .zero,
+                acquireDuration: parked == nil ? held.acquireDuration : .zero, egress: held.egress, reuse: reuse,
+                gate: parked?.gate
+            )
             do {
-                held = try await pool.checkout(
-                    priority: priority, deadline: deadline, options: LeaseOptions(proxy: proxy), spare: true)
-            } catch let error as PoolError {
-                throw ContextProviderError(error)
+                let result = try await body(context)
+                switch reuse.result {
+                case .resettable(_, let origins?, let scripts)?:
+                    recycled.reset(key, held, uses: uses + 1, origins: origins, initScripts: scripts)
+                case .resettable(_, nil, _)?:
+                    pool.checkin(held)
+                case .refused(let reason)?:
+                    recycled.metrics.retired(.refused)
+                    recycled.logger.debug("context not recycled", metadata: ["origin": "\(key.origin)", "reason": "\(reason)"])
+                    pool.checkin(held)
+                case nil:
+                    pool.checkin(held)
+                }
+                return result
+            } catch {
+                // The recycled page could not be shown clean: the render runs again, in a fresh context.
+                if let failure = reuse.gateFailure, !Task.isCancelled, ContinuousClock.now < deadline {
+                    recycled.metrics.retired(.gate)
+                    recycled.logger.info(
+                        "recycled context given up at its gate; the render runs in a fresh one",
+                        metadata: ["origin": "\(key.origin)", "reason": "\(failure)"])
+                    pool.checkin(held)
+                    parked = nil
+                    continue
+                }
+                recycled.metrics.retired(.failed)
+                if pool.checkin(held) == .crashed, !(error is RenderError) {
+                    throw ContextProviderError.browserCrashed("\(held.browser) crashed")
+                }
+                throw error
             }
-        }
-        let uses = parked?.uses ?? 0
-        served.withLock { $0 = parked == nil ? .fresh : .recycled }
-        recycled.metrics.leased(parked == nil ? .fresh : .recycled)
-        let reuse = ContextReuse(.recycle(origin: key.origin))
-        let context = LeasedContext(
-            page: held.page, browserContextId: held.browserContextId, browserUserAgent: held.browserUserAgent,
-            queueDuration: parked == nil ? held.queueDuration : .zero,
-            acquireDuration: parked == nil ? held.acquireDuration : .zero, egress: held.egress, reuse: reuse
-        )
-        do {
-            let result = try await body(context)
-            switch reuse.result {
-            case .resettable(_, let origins?, let scripts)?:
-                recycled.reset(key, held, uses: uses + 1, origins: origins, initScripts: scripts)
-            case .resettable(_, nil, _)?:
-                pool.checkin(held)
-            case .refused(let reason)?:
-                recycled.metrics.retired(.refused)
-                recycled.logger.debug("context not recycled", metadata: ["origin": "\(key.origin)", "reason": "\(reason)"])
-                pool.checkin(held)
-            case nil:
-                pool.checkin(held)
-            }
-            return result
-        } catch {
-            recycled.metrics.retired(.failed)
-            if pool.checkin(held) == .crashed, !(error is RenderError) {
-                throw ContextProviderError.browserCrashed("\(held.browser) crashed")
-            }
-            throw error
         }
     }
 }

@@ -116,7 +116,7 @@ final class WarmContexts: Sendable {
                 do {
                     try await Page.with(session: held.page, browserContextId: held.browserContextId, logger: logger) { page in
                         try await page.resetForReuse(
-                            origin: origin, clearing: nil, initScripts: scripts, timeout: RecycledContexts.resetTimeout)
+                            origin: origin, initScripts: scripts, timeout: RecycledContexts.resetTimeout)
                     }
                     return .kept
                 } catch {

@@ -89,6 +89,13 @@ struct FixtureRoutes {
             response.setCookie(.init(name: "iso_http", value: "1", maxAge: 3600, path: "/", httpOnly: true, sameSite: .lax))
             return response
         }
+        // A page whose Content-Security-Policy allows it no request from script: a recycled page's gate
+        // (a script's request) cannot pass there.
+        router.get("/isolation/no-connect") { _, _ in
+            var response = Self.html(title: "No connect", body: "<h1 id=\"no-connect\">no requests from script</h1>")
+            response.headers[.contentSecurityPolicy] = "connect-src 'none'"
+            return response
+        }
         router.get("/isolation/cached") { _, _ in
             var response = Self.json(#"{"cached":true}"#)
             response.headers[.cacheControl] = "public, max-age=3600"

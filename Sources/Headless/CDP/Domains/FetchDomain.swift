@@ -71,8 +71,15 @@ extension CDP.Fetch {
     public struct RequestPaused: Decodable, Sendable {
         public let requestId: String
         public let request: CDP.Network.Request
+        public let frameId: String?
         public let resourceType: String
         public let networkId: String?
+        /// Set when the request paused at its response (a pattern with `requestStage` "Response").
+        public let responseStatusCode: Int?
+        public let responseErrorReason: String?
+
+        /// Whether it paused at its response rather than before it went out.
+        public var atResponse: Bool { responseStatusCode != nil || responseErrorReason != nil }
     }
 
     /// `Fetch.authRequired` params.

@@ -41,6 +41,20 @@ extension CDP.Network {
         public let url: String
         public let status: Int
         public let encodedDataLength: Double?
+        public let fromDiskCache: Bool?
+        public let fromServiceWorker: Bool?
+        public let fromPrefetchCache: Bool?
+    }
+
+    /// `Network.requestWillBeSentExtraInfo` params: what the network stack added as the request went
+    /// out (the fields the driver reads).
+    public struct RequestWillBeSentExtraInfo: Decodable, Sendable {
+        /// One cookie considered for the request; sent when `blockedReasons` is empty.
+        public struct AssociatedCookie: Decodable, Sendable {
+            public let blockedReasons: [String]
+        }
+        public let requestId: String
+        public let associatedCookies: [AssociatedCookie]
     }
 
     /// `Network.requestWillBeSent` params.

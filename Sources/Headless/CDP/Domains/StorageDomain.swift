@@ -43,3 +43,22 @@ extension CDP.Storage {
         }
     }
 }
+
+extension CDP.Storage {
+    /// `Storage.getUsageAndQuota` of one origin, with the usage of each storage type (answered by the
+    /// browser process, so also while the page's renderer is busy).
+    public struct GetUsageAndQuota: CDPCommand {
+        public static let method = "Storage.getUsageAndQuota"
+        public struct UsageForType: Decodable, Sendable {
+            public let storageType: String
+            public let usage: Double
+        }
+        public struct Response: Decodable, Sendable {
+            public let usage: Double
+            public let usageBreakdown: [UsageForType]
+        }
+        /// `scheme://host[:port]/`.
+        public var origin: String
+        public init(origin: String) { self.origin = origin }
+    }
+}
