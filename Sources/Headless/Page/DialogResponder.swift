@@ -34,12 +34,21 @@ final class DialogResponder: Sendable {
 
     /// Answers every dialog of `events` until the stream ends or the task is cancelled. Each dialog is
     /// recorded before its answer goes out, so whatever it blocked finds it recorded when it resumes.
-    func run(_ events: CDPEventStream, session: CDPSession, timeout: Duration, logger: Logger) async {
+    /// While `previousDocument` says so (a recycled page before its gate: see `RecycleGate`), a dialog
+    /// is the previous render's document's: it is dismissed, unrecorded, whatever the policy.
+    func run(
+        _ events: CDPEventStream, session: CDPSession, timeout: Duration, logger: Logger,
+        previousDocument: @Sendable () -> Bool = { false }
+    ) async {
         for await event in events {
             let answer: CDP.Page.HandleJavaScriptDialog
             do {
                 let dialog = try event.decodeParams(as: CDP.Page.JavascriptDialogOpening.self)
                 let kind = DialogEntry.Kind(rawValue: dialog.type) ?? .alert
+                guard !previousDocument() else {
+                    _ = try? await session.send(CDP.Page.HandleJavaScriptDialog(accept: kind == .beforeunload), timeout: timeout)
+                    continue
+                }
                 let (accept, promptText) = Self.answer(kind, defaultPrompt: dialog.defaultPrompt, policy: policy)
                 record(
                     DialogEntry(

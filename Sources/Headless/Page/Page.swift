@@ -101,7 +101,9 @@ public final class Page: Sendable {
         return try await withThrowingTaskGroup(of: Void.self, returning: T.self) { group in
             group.addTask { await page.consume(events) }
             group.addTask {
-                await page.dialogs.run(dialogEvents, session: session, timeout: Self.housekeepingTimeout, logger: logger)
+                await page.dialogs.run(
+                    dialogEvents, session: session, timeout: Self.housekeepingTimeout, logger: logger,
+                    previousDocument: { page.monitor.read { $0.gate?.quiet == true } })
             }
             group.addTask { await page.consumeBrowserEvents(browserEvents) }
             group.addTask { await page.consumeAttachedTargets(workerEvents) }

@@ -208,6 +208,8 @@ final class PageMonitor: Sendable {
         case "Page.windowOpen":
             guard let e = try? event.decodeParams(as: CDP.Page.WindowOpen.self) else { return }
             update { s in
+                // The previous document's window (closed like any other): not this render's.
+                guard s.gate?.quiet != true else { return false }
                 if s.popups.count < limits.maxPopups {
                     s.popups.append(String(e.url.prefix(RenderLimits.maxURLLength)))
                 } else {
