@@ -52,6 +52,9 @@ extension Page {
         switch event.method {
         case "Browser.downloadWillBegin":
             guard let began = try? event.decodeParams(as: CDP.Browser.DownloadWillBegin.self) else { return nil }
+            // A recycled page before its gate: the previous render's document started it. Stopped, and
+            // not this render's to report.
+            if monitor.read({ $0.gate?.quiet == true && $0.ownFrames.contains(began.frameId) }) { return began.guid }
             return monitor.updateDownloads { $0.begin(began, owned: $1) } ? began.guid : nil
         case "Browser.downloadProgress":
             guard let progress = try? event.decodeParams(as: CDP.Browser.DownloadProgress.self) else { return nil }
