@@ -27,6 +27,27 @@ enum FakePage {
         return try await body(CDPSession(connection: connection, sessionId: "S", targetId: "T"))
     }
 
+    /// `with`, and the transport too, for playing the target's events (`FakeTransport.emit`, session "S").
+    static func withTransport<T: Sendable>(
+        timeout: Duration = .seconds(10), browser: @escaping @Sendable (JSONValue) -> [Reply],
+        _ body: (Page, FakeTransport) async throws -> T
+    ) async throws -> T {
+        let transport = FakeTransport()
+        let connection = CDPConnection(transport: transport, configuration: .init(defaultTimeout: timeout))
+        let player = Task {
+            for await message in transport.sent {
+                for reply in browser(message) {
+                    transport.reply(to: reply.id, result: reply.result)
+                }
+            }
+        }
+        defer { player.cancel() }
+        let session = CDPSession(connection: connection, sessionId: "S", targetId: "T")
+        return try await Page.with(session: session, browserContextId: nil, logger: testLogger()) { page in
+            try await body(page, transport)
+        }
+    }
+
     /// `withSession` with a `Page` on the session.
     static func with<T: Sendable>(
         timeout: Duration = .seconds(10), browser: @escaping @Sendable (JSONValue) -> [Reply], _ body: (Page) async throws -> T
