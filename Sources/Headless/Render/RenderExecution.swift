@@ -106,6 +106,8 @@ struct RenderExecution: Sendable {
         }
         // A recycled page: its document goes on only through the gate (see `RecycleGate`).
         if lease.gate != nil, let failure = await page.passGate(loaderId: navigation.loaderId, deadline: deadline.instant) {
+            if Task.isCancelled { throw progress.cancellation }
+            if deadline.hasPassed { throw .timeout(stage: .navigation, elapsedMs: progress.elapsedMs) }
             lease.reuse?.recordGateFailure(failure)
             throw .internalError("a recycled context could not be shown clean for this render (\(failure))")
         }

@@ -14,7 +14,7 @@ import Synchronization
 /// The settling runs after the render's result went out, in a task of its own bounded by `resetTimeout`.
 /// A context is lent again only to a render of the same tenant and origin with the same stealth settings (the
 /// persona's overrides are re-applied, not undone), at most `maxUses` times in all, and never after a
-/// render that failed or whose reset did not come back clean. The pool takes a parked context back
+/// render that failed or whose settling failed. The pool takes a parked context back
 /// by itself when it needs the slot (a queue formed), after its `idle_timeout`, and when its browser
 /// drains or crashes; at most `maxIdle` wait at once, the oldest going first.
 final class RecycledContexts: Sendable {

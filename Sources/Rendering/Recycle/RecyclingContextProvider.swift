@@ -4,9 +4,11 @@ import RenderTypes
 import Synchronization
 
 /// The context of one render without a session that may be recycled: a context parked for its key
-/// when one waits, else a fresh held lease. After the render, a context whose render stayed on its
-/// origin is reset in the background and parked for the next render of the key; any other (the
-/// render failed or left its origin, or the reset found something left) is given back and disposed.
+/// when one waits, else a fresh held lease. A parked context serves the render only through its gate
+/// (`RecycleGate`); when the gate fails, the context is disposed and the render runs again in a fresh
+/// one. After the render, a context whose render stayed on its origin is settled in the background and
+/// parked for the next render of the key; any other (the render failed or left its origin, or settling
+/// failed) is given back and disposed.
 final class RecyclingContextProvider: ContextProvider {
     let recycled: RecycledContexts
     let key: RecycledContexts.Key
