@@ -140,11 +140,14 @@ extension Page {
         if case .failure(let reason) = waited {
             return RecycleGateFailure("the gate did not answer (\(reason))")
         }
-        // The request's cookies are reported as it went out, usually long before; a document that
-        // did not come from the network has no such report.
+        // The request's cookies are reported as it went out, usually long before (a document that did
+        // not come from the network has no such report), and so is the document the gate's request
+        // came from.
         _ = await monitor.wait(until: min(deadline, .now + Self.housekeepingTimeout)) { s, _ in
             guard let gate = s.gate, gate.phase == .passed else { return .done }
-            return gate.cookiesSent[loaderId] != nil || gate.documentNotFromNetwork != nil ? .done : .pending(wakeBy: nil)
+            let requestSeen = gate.cookiesSent[loaderId] != nil || gate.documentNotFromNetwork != nil
+            let gateSeen = gate.passedRequest.map { gate.gateLoaders[$0] != nil } ?? true
+            return requestSeen && gateSeen ? .done : .pending(wakeBy: nil)
         }
         let watch = monitor.read { $0.gate }
         guard let watch else { return RecycleGateFailure("the gate was taken down") }
@@ -152,6 +155,9 @@ extension Page {
         case .failed(let reason): return RecycleGateFailure(reason)
         case .armed, .resumed: return RecycleGateFailure("the document went on without the gate")
         case .passed: break
+        }
+        guard let passed = watch.passedRequest, watch.gateLoaders[passed] == loaderId else {
+            return RecycleGateFailure("another document than the navigation's passed the gate")
         }
         if let source = watch.documentNotFromNetwork {
             return RecycleGateFailure("the document came from a \(source)")
@@ -175,11 +181,14 @@ extension Page {
         let phase = monitor.read { $0.gate?.phase }
         if paused.request.url.contains(PageMonitor.gatePath) {
             guard phase == .resumed, paused.request.url.hasSuffix(gate.path), paused.frameId == session.targetId else {
+                // Another document than the one let on reached the gate (say a refresh of the previous
+                // document raced the navigation): it is stopped, and the gate does not pass.
+                if phase == .passed { monitor.setGatePhase(.failed("a second document reached the gate")) }
                 await answerPaused(CDP.Fetch.FailRequest(requestId: paused.requestId))
                 return true
             }
             monitor.gateRequestSeen()
-            await pass(gate, requestId: paused.requestId)
+            await pass(gate, requestId: paused.requestId, networkId: paused.networkId)
             return true
         }
         guard paused.atResponse, paused.resourceType == "Document" else { return false }
@@ -203,7 +212,7 @@ extension Page {
     /// unloaded: clears every kind of state (browser-side commands only: the renderer waits on the
     /// request), checks that none is left, and lets the document on — or fails the request, and the
     /// document stops.
-    private func pass(_ gate: RecycleGate, requestId: String) async {
+    private func pass(_ gate: RecycleGate, requestId: String, networkId: String?) async {
         let context = browserContextId
         let connection = session.connection
         let timeout = Self.housekeepingTimeout
@@ -236,7 +245,7 @@ extension Page {
                         // A sandboxed document has an opaque origin: the answer must be readable to it too.
                         .init(name: "Access-Control-Allow-Origin", value: "*"),
                     ], body: body))
-            monitor.setGatePhase(.passed)
+            monitor.setGatePhase(.passed, passedRequest: networkId)
         } else {
             await answerPaused(CDP.Fetch.FailRequest(requestId: requestId))
             monitor.setGatePhase(.failed("left after the reset: \(left.joined(separator: ", "))"))

@@ -113,6 +113,10 @@ final class PageMonitor: Sendable {
         /// The main frame stopped loading after its next document committed: a document held at the
         /// gate cannot, so one that did went on without it (or the gate script stopped it).
         var stoppedAfterCommit = false
+        /// The document each gate request came from: its loader, by request id (at most 16).
+        var gateLoaders: [String: String] = [:]
+        /// The request id (`Fetch.requestPaused`'s `networkId`) of the gate request that passed.
+        var passedRequest: String?
     }
 
     /// How a wait ended when it did not get its value.
@@ -344,9 +348,10 @@ final class PageMonitor: Sendable {
         }
     }
 
-    func setGatePhase(_ phase: GateWatch.Phase) {
+    func setGatePhase(_ phase: GateWatch.Phase, passedRequest: String? = nil) {
         update { s in
             s.gate?.phase = phase
+            if let passedRequest { s.gate?.passedRequest = passedRequest }
             return true
         }
     }
@@ -375,6 +380,13 @@ final class PageMonitor: Sendable {
     static let gatePath = "/__tidepool_gate__"
 
     private func requestWillBeSent(_ e: CDP.Network.RequestWillBeSent, _ s: inout State) -> Bool {
+        if e.request.url.contains(PageMonitor.gatePath), let loader = e.loaderId, s.gate != nil,
+            (s.gate?.gateLoaders.count ?? 0) < 16
+        {
+            s.gate?.gateLoaders[e.requestId] = loader
+            s.ignored.insert(e.requestId)
+            return true
+        }
         if s.ignored.contains(e.requestId) { return false }
         if Self.ignores(e, s) {
             if s.ignored.count < State.finishedMemory { s.ignored.insert(e.requestId) }

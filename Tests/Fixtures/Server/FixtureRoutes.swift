@@ -89,6 +89,15 @@ struct FixtureRoutes {
             response.setCookie(.init(name: "iso_http", value: "1", maxAge: 3600, path: "/", httpOnly: true, sameSite: .lax))
             return response
         }
+        // A page that goes on to another by itself after `ms` (a meta refresh: no script needed).
+        router.get("/isolation/refresh") { request, _ in
+            let ms = request.uri.queryParameters.get("ms").flatMap { Int($0) } ?? 500
+            guard (0...10_000).contains(ms) else { throw HTTPError(.badRequest, message: "ms must be 0...10000") }
+            let seconds = String(format: "%.3f", Double(ms) / 1000)
+            return Self.html(
+                title: "Refresh",
+                body: "<meta http-equiv=\"refresh\" content=\"\(seconds);url=/isolation/unload.html?refreshed\"><h1 id=\"refresh\">refreshing</h1>")
+        }
         // A page whose Content-Security-Policy allows it no request from script: a recycled page's gate
         // (a script's request) cannot pass there.
         router.get("/isolation/no-connect") { _, _ in

@@ -33,6 +33,8 @@ import TestSupport
     struct Request {
         var cookiesSent = 0
         var fromDiskCache = false
+        /// The document the gate's request comes from (the navigation's, unless another raced it).
+        var gateLoader = RecycleGateCheckTests.loader
     }
 
     static let loader = "L1"
@@ -73,11 +75,18 @@ import TestSupport
                 "Page.frameNavigated", params: ["frame": ["id": "T", "loaderId": .string(loader), "url": "http://a.test/next"]],
                 sessionId: "S")
             let path = PageMonitor.gatePath + "?" + (nonce ?? gate.nonce)
+            let gateRequest: JSONValue = ["url": .string("http://a.test" + path), "method": "GET", "headers": [:]]
+            transport.emit(
+                "Network.requestWillBeSent",
+                params: [
+                    "requestId": "net-2", "loaderId": .string(request.gateLoader), "timestamp": 1.5, "type": "XHR",
+                    "frameId": "T", "request": gateRequest,
+                ], sessionId: "S")
             transport.emit(
                 "Fetch.requestPaused",
                 params: [
-                    "requestId": "interception-2", "frameId": "T", "resourceType": "XHR",
-                    "request": ["url": .string("http://a.test" + path), "method": "GET", "headers": [:]],
+                    "requestId": "interception-2", "networkId": "net-2", "frameId": "T", "resourceType": "XHR",
+                    "request": gateRequest,
                 ], sessionId: "S")
             if nonce != nil {
                 // Not held at the gate, the document is parsed.
@@ -113,6 +122,12 @@ import TestSupport
     @Test func aCookieOnTheDocumentsRequestFailsTheGate() async throws {
         let (failure, _) = try await Self.gated(Request(cookiesSent: 2))
         #expect(failure?.description == "the document's request went out with 2 cookie(s)")
+    }
+
+    @Test func anotherDocumentPassingTheGateFailsIt() async throws {
+        // Say a refresh of the previous document raced the navigation and its document took the gate.
+        let (failure, _) = try await Self.gated(Request(gateLoader: "L0"))
+        #expect(failure?.description == "another document than the navigation's passed the gate")
     }
 
     @Test func aDocumentFromTheCacheFailsTheGate() async throws {

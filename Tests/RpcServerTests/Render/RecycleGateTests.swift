@@ -74,6 +74,23 @@ extension BrowserSuites {
             }
         }
 
+        @Test func aParkedDocumentThatNavigatesByItselfLeavesNothingEither() async throws {
+            // Scripts off do not stop a meta refresh: the parked page loads the writing page while it
+            // waits (whose scripts then stay off). The next render still passes the gate, clean. (A
+            // refresh that fires while the page is being settled fails the settling: the context goes.)
+            try await RenderServer.with { c in
+                let first = try await c.rendered("/isolation/refresh?ms=2500")
+                #expect(first["html"]?.stringValue?.contains("refreshing") == true)
+                try await Task.sleep(for: .milliseconds(3200))
+                let next = try await c.rendered(
+                    "/isolation/unload-probe.html", ["config": ["wait_for": ["type": "selector", "selector": "#probe"]]])
+                let text = try await c.server.request(.GET, "/metrics").body
+                #expect(next["context"] == "recycled", "retired: \(text.split(separator: "\n").filter { $0.contains("recycled_contexts_retired") })")
+                let found = try Self.probe(next)
+                #expect(found["cookie"] == "" && found["local_storage"] == [] && found["window_name"] == "", "\(found)")
+            }
+        }
+
         @Test func aSameDocumentNavigationRunsAgainInAFreshContext() async throws {
             // Only the fragment differs: the browser would keep the previous render's document.
             try await RenderServer.with { c in
