@@ -288,12 +288,8 @@ extension Page {
         """
     }
 
-    /// 128 random bits as hex.
+    /// 122 random bits (a random UUID's), as 32 hex digits.
     static func randomToken() -> String {
-        var generator = SystemRandomNumberGenerator()
-        return (0..<2).map { _ in
-            let hex = String(generator.next() as UInt64, radix: 16)
-            return String(repeating: "0", count: 16 - hex.count) + hex
-        }.joined()
+        UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
     }
 }

@@ -14,23 +14,25 @@ enum FakePage {
         timeout: Duration = .seconds(10), browser: @escaping @Sendable (JSONValue) -> [Reply],
         _ body: (CDPSession) async throws -> T
     ) async throws -> T {
-        let transport = FakeTransport()
-        let connection = CDPConnection(transport: transport, configuration: .init(defaultTimeout: timeout))
-        let player = Task {
-            for await message in transport.sent {
-                for reply in browser(message) {
-                    transport.reply(to: reply.id, result: reply.result)
-                }
-            }
-        }
-        defer { player.cancel() }
-        return try await body(CDPSession(connection: connection, sessionId: "S", targetId: "T"))
+        try await played(timeout: timeout, browser: browser) { session, _ in try await body(session) }
     }
 
     /// `with`, and the transport too, for playing the target's events (`FakeTransport.emit`, session "S").
     static func withTransport<T: Sendable>(
         timeout: Duration = .seconds(10), browser: @escaping @Sendable (JSONValue) -> [Reply],
         _ body: (Page, FakeTransport) async throws -> T
+    ) async throws -> T {
+        try await played(timeout: timeout, browser: browser) { session, transport in
+            try await Page.with(session: session, browserContextId: nil, logger: testLogger()) { page in
+                try await body(page, transport)
+            }
+        }
+    }
+
+    /// The session "S" on target "T" over a fake transport whose commands `browser` answers.
+    private static func played<T: Sendable>(
+        timeout: Duration, browser: @escaping @Sendable (JSONValue) -> [Reply],
+        _ body: (CDPSession, FakeTransport) async throws -> T
     ) async throws -> T {
         let transport = FakeTransport()
         let connection = CDPConnection(transport: transport, configuration: .init(defaultTimeout: timeout))
@@ -42,10 +44,7 @@ enum FakePage {
             }
         }
         defer { player.cancel() }
-        let session = CDPSession(connection: connection, sessionId: "S", targetId: "T")
-        return try await Page.with(session: session, browserContextId: nil, logger: testLogger()) { page in
-            try await body(page, transport)
-        }
+        return try await body(CDPSession(connection: connection, sessionId: "S", targetId: "T"), transport)
     }
 
     /// `withSession` with a `Page` on the session.
